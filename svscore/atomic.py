@@ -1,0 +1,33 @@
+"""Write output files atomically: a temporary file in the same folder, then a rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ...] = ()) -> Path:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one.
+
+    ``protect`` lists input files that must never be overwritten.
+    """
+    target = Path(path)
+    resolved = target.resolve()
+    for p in protect:
+        if p.exists() and p.resolve() == resolved:
+            raise ValueError(f"refusing to write output over the input file {p}")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

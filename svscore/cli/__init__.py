@@ -1,0 +1,1 @@
+"""The ``svscore`` command line: thin commands over the library."""

@@ -1,0 +1,204 @@
+"""``svscore``: thin commands that parse options, call one library function, render, and exit.
+
+Exit codes: 0 done (warnings allowed); 1 the input has errors (findings, or bids that cannot be
+scored); 2 a file could not be read or written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from svscore import __version__
+from svscore.atomic import write_atomic
+from svscore.errors import SvscoreError
+from svscore.model.loading import load_bids, load_measures, load_tender
+from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction
+from svscore.render.tables import to_csv, to_json
+from svscore.render.text import check_text, decision_text, results_text
+from svscore.rules.act import DEFAULT_MARGIN_PERCENT, Question, decide, table_for
+from svscore.rules.checks import check_tender
+from svscore.scoring.engine import score_tender
+
+
+def format_option(*choices: str) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
+                        help="Output format.")
+
+
+output_option = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                             help="Write to this file (atomically) instead of the terminal.")
+thresholds_option = click.option("--thresholds", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                                 help="A council's own thresholds table, replacing the one shipped with svscore.")
+
+
+def emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            write_atomic(output, text, protect=inputs)
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(f"cannot write {output}: {exc}") from None
+        click.echo(f"Wrote {output}", err=True)
+
+
+class SvscoreGroup(click.Group):
+    """Maps svscore's own errors to a clean message and its exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SvscoreError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=SvscoreGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="svscore")
+def cli() -> None:
+    """Score UK public tenders: check the methodology, score bids, build Excel templates."""
+
+
+@cli.command()
+@click.argument("tender", type=click.Path(path_type=Path))
+@format_option("text", "json")
+@thresholds_option
+@output_option
+def check(tender: Path, fmt: str, thresholds: Path | None, output: Path | None) -> None:
+    """Check a tender file's weights, scales, rules, social value share and threshold decision.
+
+    Exit code 0: no errors (warnings allowed); 1: errors found; 2: the file could not be read.
+    """
+    model = load_tender(tender)
+    report = check_tender(model, tender.parent, thresholds)
+    if fmt == "json":
+        text = to_json({
+            "ok": report.ok,
+            "tender": {"reference": model.reference, "title": model.title},
+            "findings": [f.as_dict() for f in report.findings],
+            "effective_weights": [
+                {"lot": lot.lot_id, "criterion": w.criterion.id, "name": w.criterion.name,
+                 "kind": w.kind.value if w.kind else None, "parent": w.parent_id,
+                 "effective_percent": float(w.effective_percent), "points_available": float(w.points_available)}
+                for lot in report.lots for w in lot.criteria],
+            "social_value_percent": {lot.lot_id: float(lot.social_value_share * 100) for lot in report.lots},
+            "threshold_decision": report.decision.as_dict() if report.decision else None,
+        })
+    else:
+        text = check_text(report, str(tender))
+    emit(text, output, (tender,))
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@click.argument("tender", type=click.Path(path_type=Path))
+@click.argument("bids", type=click.Path(path_type=Path))
+@click.option("--measures", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The council's measures table (default: the tender's social_value.measures_file).")
+@format_option("text", "json", "csv")
+@output_option
+def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Path | None) -> None:
+    """Score BIDS (a bids JSON file) against TENDER and rank them."""
+    model = load_tender(tender)
+    bids_file = load_bids(bids)
+    measures_path = measures or (tender.parent / model.social_value.measures_file if model.social_value.measures_file else None)
+    table = load_measures(measures_path) if measures_path else None
+    result = score_tender(model, bids_file, table, base_dir=tender.parent)
+    if fmt == "json":
+        text = to_json(result.as_dict())
+    elif fmt == "csv":
+        text = to_csv(result)
+    else:
+        text = results_text(result)
+        if table is not None and table.illustrative:
+            text += "Note: the measures table is marked ILLUSTRATIVE: its proxy values are examples, not for a real award.\n"
+    emit(text, output, tuple(p for p in (tender, bids, measures_path) if p))
+
+
+def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    cleaned = value.replace(",", "").replace("£", "").strip()
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number of pounds (e.g. 250000 or £250,000)") from None
+
+
+@cli.command()
+@click.argument("tender", type=click.Path(path_type=Path), required=False)
+@click.option("--value", callback=_decimal, help="Estimated value in pounds (including VAT unless --ex-vat).")
+@click.option("--ex-vat", is_flag=True, help="The --value excludes VAT.")
+@click.option("--options-value", callback=_decimal, help="Value of options, extensions and renewals.")
+@click.option("--authority", type=click.Choice([a.value for a in AuthorityType]), help="Authority type.")
+@click.option("--contract", type=click.Choice([c.value for c in ContractKind]), help="Contract kind.")
+@click.option("--services-share", callback=_decimal, help="For a mixed contract: services' share of the value, in percent.")
+@click.option("--framework", is_flag=True, help="The procurement sets up a framework.")
+@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Procurement start date (YYYY-MM-DD).")
+@click.option("--jurisdiction", type=click.Choice([j.value for j in Jurisdiction]), default=None)
+@click.option("--welsh-devolved", is_flag=True, help="The authority exercises wholly or mainly Welsh devolved functions.")
+@click.option("--margin", callback=_decimal, help="Warn when the value is within this percent below the threshold [10].")
+@format_option("text", "json")
+@thresholds_option
+@output_option
+def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value: Decimal | None, authority: str | None,
+        contract: str | None, services_share: Decimal | None, framework: bool, start_date: dt.datetime | None,
+        jurisdiction: str | None, welsh_devolved: bool, margin: Decimal | None, fmt: str, thresholds: Path | None,
+        output: Path | None) -> None:
+    """Is the contract above threshold, and does the Social Value Act 2012 apply? With reasons.
+
+    Give a TENDER file, or the options (--value, --authority, --contract, --start-date are then required).
+    """
+    table_path = thresholds
+    if tender is not None:
+        model = load_tender(tender)
+        question = Question.from_tender(model)
+        if table_path is None and model.thresholds_table:
+            table_path = tender.parent / model.thresholds_table
+    else:
+        missing = [n for n, v in (("--value", value), ("--authority", authority), ("--contract", contract),
+                                  ("--start-date", start_date)) if v is None]
+        if missing:
+            raise click.UsageError(f"give a tender file, or {', '.join(missing)}")
+        question = Question(
+            estimated_value=value, value_includes_vat=not ex_vat, authority_type=AuthorityType(authority),  # type: ignore[arg-type]
+            jurisdiction=Jurisdiction(jurisdiction or "england"), contract_kind=ContractKind(contract),  # type: ignore[arg-type]
+            procurement_start=start_date.date(), welsh_devolved_functions=welsh_devolved,  # type: ignore[union-attr]
+            services_share_percent=services_share, framework=framework, options_and_extensions_value=options_value,
+        )
+    decision = decide(question, table_for(table_path), margin if margin is not None else DEFAULT_MARGIN_PERCENT)
+    text = to_json(decision.as_dict()) if fmt == "json" else decision_text(decision)
+    emit(text, output, tuple(p for p in (tender, table_path) if p))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True)
+@click.option("--check", "check_only", is_flag=True, help="Only report whether the files in --out are current.")
+def schemas(out: Path, check_only: bool) -> None:
+    """Write the JSON Schemas of every svscore file format (tender, bids, measures, thresholds)."""
+    from svscore.model.schemas import DOCUMENTS, render, schema_for
+
+    stale = []
+    for (kind, version), doc in sorted(DOCUMENTS.items()):
+        path = out / doc.filename
+        text = render(schema_for(kind, version))
+        if check_only:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+        else:
+            write_atomic(path, text)
+            click.echo(f"Wrote {path}")
+    if stale:
+        click.echo("Out of date: " + ", ".join(stale), err=True)
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="svscore")

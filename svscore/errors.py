@@ -1,0 +1,71 @@
+"""One exception hierarchy for svscore; the CLI maps it to exit codes.
+
+Every error a person can meet names *where* the problem is: a JSON path into a tender file
+(``$.criteria[2].weight``) or a file, sheet and cell in a workbook (``Bidder A.xlsx › Pricing!E14``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """Render a sequence of keys and indexes as a JSON path: ``$.criteria[2].weight``."""
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.isidentifier():
+            out += f".{part}"
+        else:
+            out += f"[{part!r}]"
+    return out
+
+
+def cell_location(file: str, sheet: str | None = None, cell: str | None = None) -> str:
+    """Render a workbook location: ``Bidder A.xlsx › Pricing!E14``."""
+    if sheet is None:
+        return file
+    return f"{file} › {sheet}!{cell}" if cell else f"{file} › {sheet}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, at one place."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class SvscoreError(Exception):
+    """Base class of every error svscore raises on purpose."""
+
+    exit_code = 2
+
+
+class InputError(SvscoreError):
+    """An input file could not be read; carries every problem found, each with its location."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]):
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [f"{source} could not be read:"] + [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class TenderFileError(InputError):
+    """A tender, bids, measures or thresholds file is not valid JSON or breaks its schema."""
+
+
+class WorkbookError(InputError):
+    """A workbook is unreadable, unsafe, or not filled in as its template requires."""
+
+
+class ScoringError(SvscoreError):
+    """The bids cannot be scored against this tender at all (not a problem with one bid)."""
+
+    exit_code = 1

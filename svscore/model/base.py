@@ -1,0 +1,47 @@
+"""Shared building blocks of every svscore file model: frozen models and exact numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+
+
+def _to_decimal(value: Any) -> Any:
+    # Numbers are kept exactly as written: files are parsed with Decimal, and a float from
+    # Python code is taken at its shortest repr (33.3 -> Decimal("33.3"), not 33.29999...).
+    # Text is refused here as it is by the schema: "40" in a weight is a mistake to report.
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, float):
+        try:
+            value = Decimal(repr(value))
+        except InvalidOperation as exc:  # pragma: no cover - repr of a float always parses
+            raise ValueError("expected a number") from exc
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        raise ValueError(f"expected a number, not the text {value!r}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError("expected a finite number")
+    return value
+
+
+def _decimal_to_json(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    PlainSerializer(_decimal_to_json, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number"}),
+]
+"""An exact decimal number; JSON schema type ``number``. Never text."""
+
+
+class Frozen(BaseModel):
+    """Immutable, closed model: unknown fields are errors, values never change after loading."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)

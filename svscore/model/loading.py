@@ -1,0 +1,229 @@
+"""Read svscore's JSON files: parse exactly, validate against the schema, then build the model.
+
+Every error names the JSON path of the offending value and says, in plain English, what was
+wrong and what was expected. All errors in a file are reported at once, not just the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jsonschema
+from pydantic import BaseModel, ValidationError
+
+from svscore.errors import Problem, TenderFileError, json_path
+from svscore.model.bids import BidsFile
+from svscore.model.measures import MeasuresTable
+from svscore.model.schemas import DOCUMENTS, latest, schema_for
+from svscore.model.tender import Tender
+from svscore.model.thresholds import ThresholdsTable
+
+M = TypeVar("M", bound=BaseModel)
+MAX_PROBLEMS = 50
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Parse JSON text exactly (numbers as Decimal), refusing duplicate keys and NaN."""
+    try:
+        return json.loads(
+            text, parse_float=Decimal, object_pairs_hook=_no_duplicates, parse_constant=_no_constants
+        )
+    except json.JSONDecodeError as exc:
+        raise TenderFileError(
+            source, [Problem(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]
+        ) from None
+    except _DuplicateKey as exc:
+        raise TenderFileError(source, [Problem("$", f"the field {exc.args[0]!r} appears twice in one object")]) from None
+    except ValueError as exc:
+        raise TenderFileError(source, [Problem("$", str(exc))]) from None
+
+
+def read_json(path: str | Path) -> Any:
+    """Read and parse a JSON file, with a clear error when it cannot be read."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise TenderFileError(str(p), [Problem(str(p), "no such file")]) from None
+    except IsADirectoryError:
+        raise TenderFileError(str(p), [Problem(str(p), "this is a folder, not a file")]) from None
+    except UnicodeDecodeError:
+        raise TenderFileError(str(p), [Problem(str(p), "not a text file (expected UTF-8 JSON)")]) from None
+    return parse_json(text, str(p))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float | Decimal):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return repr(value)
+
+
+_TYPE_WORDS = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def _expected_type(t: Any) -> str:
+    if isinstance(t, list):
+        return " or ".join(_TYPE_WORDS.get(x, x) for x in t)
+    return _TYPE_WORDS.get(t, str(t))
+
+
+def _is_null_branch(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null"
+
+
+def _translate(error: jsonschema.ValidationError) -> Problem:
+    """Turn one jsonschema error into a located, plain-English problem."""
+    parts = list(error.absolute_path)
+    v, value = error.validator, error.instance
+    if v in ("anyOf", "oneOf") and error.context:
+        # Optional fields are "X or null": explain the X branch, the one the author meant.
+        branches = [e for e in error.context if not _is_null_branch(e.schema)]
+        deepest = max(branches or error.context, key=lambda e: len(e.absolute_path))
+        if len({tuple(e.relative_schema_path)[:1] for e in branches}) == 1 or len(branches) == 1:
+            return _translate(deepest)
+        return Problem(json_path(parts), f"{_describe(value)} does not match any of the allowed forms")
+    if v == "type":
+        msg = f"expected {_expected_type(error.validator_value)}, but found {_describe(value)}"
+    elif v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        parts.append(missing)
+        msg = "this required field is missing"
+    elif v == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        extras = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
+        name = extras[0] if extras else "?"
+        parts.append(name)
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; allowed fields: {', '.join(allowed)}"
+        msg = f"unknown field {name!r}{hint}"
+    elif v == "enum":
+        options = ", ".join(repr(x) for x in error.validator_value)
+        msg = f"{_describe(value)} is not allowed; expected one of: {options}"
+    elif v == "const":
+        msg = f"expected {error.validator_value!r}, but found {_describe(value)}"
+    elif v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "exclusiveMinimum": "more than",
+                 "maximum": "at most", "exclusiveMaximum": "less than"}[v]
+        msg = f"must be {words} {error.validator_value}, but is {value}"
+    elif v == "minLength":
+        msg = "must not be empty" if error.validator_value == 1 else f"must be at least {error.validator_value} characters"
+    elif v == "minItems":
+        msg = f"must have at least {error.validator_value} item(s)"
+    elif v == "pattern":
+        msg = f"{_describe(value)} is not allowed here (ids may not contain spaces)" if r"\S" in str(
+            error.validator_value) else f"{_describe(value)} does not match the pattern {error.validator_value}"
+    elif v == "format":
+        fmt = error.validator_value
+        example = {"date": "an ISO date such as 2026-03-01"}.get(fmt, f"a valid {fmt}")
+        msg = f"expected {example}, but found {_describe(value)}"
+    else:
+        msg = error.message
+    return Problem(json_path(parts), msg)
+
+
+@cache
+def _validator(kind: str, version: int) -> jsonschema.protocols.Validator:
+    schema = schema_for(kind, version)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        msg = err["msg"].removeprefix("Value error, ")
+        problems.append(Problem(json_path(loc), msg))
+    return problems
+
+
+def validate_document(data: Any, kind: str, source: str) -> BaseModel:
+    """Validate parsed JSON as a document of ``kind``: schema first, then the model's own rules."""
+    version = latest(kind).version
+    if isinstance(data, dict) and "format_version" in data:
+        found = data["format_version"]
+        if isinstance(found, int) and not isinstance(found, bool) and (kind, found) not in DOCUMENTS:
+            newest = latest(kind).version
+            why = ("is newer than this svscore understands; upgrade svscore" if found > newest
+                   else "is not a version svscore ever wrote")
+            raise TenderFileError(source, [Problem("$.format_version", f"{kind} format version {found} {why} (it reads up to {newest})")])
+        if (kind, found) in DOCUMENTS:
+            version = found
+    errors = sorted(_validator(kind, version).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    if errors:
+        problems = []
+        for e in errors[:MAX_PROBLEMS]:
+            p = _translate(e)
+            if p not in problems:
+                problems.append(p)
+        raise TenderFileError(source, problems)
+    try:
+        return DOCUMENTS[(kind, version)].model.model_validate(data)
+    except ValidationError as exc:
+        raise TenderFileError(source, _pydantic_problems(exc)) from None
+
+
+def _load(path: str | Path, kind: str, model: type[M]) -> M:
+    result = validate_document(read_json(path), kind, str(path))
+    assert isinstance(result, model)
+    return result
+
+
+def load_tender(path: str | Path) -> Tender:
+    """Load and validate a tender file."""
+    return _load(path, "tender", Tender)
+
+
+def load_bids(path: str | Path) -> BidsFile:
+    """Load and validate a bids file."""
+    return _load(path, "bids", BidsFile)
+
+
+def load_measures(path: str | Path) -> MeasuresTable:
+    """Load and validate a council's measures table."""
+    return _load(path, "measures", MeasuresTable)
+
+
+def load_thresholds(path: str | Path) -> ThresholdsTable:
+    """Load and validate a thresholds table."""
+    return _load(path, "thresholds", ThresholdsTable)

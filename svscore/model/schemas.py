@@ -1,0 +1,95 @@
+"""JSON Schemas for every file svscore reads, generated from the models.
+
+The checked-in copies in ``schemas/`` are these, written by ``svscore schemas --out schemas``;
+a test proves they are current. Each schema carries a ``$id`` naming its document kind and
+format version, so that a reader can be chosen by version (see :mod:`svscore.model.loading`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from svscore.model.bids import BidsFile
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import Tender
+from svscore.model.thresholds import ThresholdsTable
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One kind of file svscore reads, at one format version."""
+
+    kind: str
+    version: int
+    model: type[BaseModel]
+    title: str
+    description: str
+
+    @property
+    def schema_id(self) -> str:
+        return f"urn:svscore:schema:{self.kind}:{self.version}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-v{self.version}.schema.json"
+
+
+DOCUMENTS: dict[tuple[str, int], Document] = {
+    (d.kind, d.version): d
+    for d in (
+        Document("tender", 1, Tender, "svscore tender evaluation",
+                 "How a tender will be evaluated: authority, contract, criteria tree, weights, scales and scoring rules."),
+        Document("bids", 1, BidsFile, "svscore bids",
+                 "The bids received for a tender: prices, social value commitments and evaluators' scores."),
+        Document("measures", 1, MeasuresTable, "svscore social value measures table",
+                 "A council's social value measures with their units and proxy values in pounds."),
+        Document("thresholds", 1, ThresholdsTable, "svscore procurement thresholds table",
+                 "Procurement thresholds by regime, category and date, each with its legal source."),
+    )
+}
+
+
+def latest(kind: str) -> Document:
+    """The newest format version of a document kind."""
+    return max((d for d in DOCUMENTS.values() if d.kind == kind), key=lambda d: d.version)
+
+
+@cache
+def schema_for(kind: str, version: int) -> dict[str, Any]:
+    """The JSON Schema of one document kind and version."""
+    doc = DOCUMENTS[(kind, version)]
+    generated = doc.model.model_json_schema(mode="validation")
+    schema: dict[str, Any] = {
+        "$schema": DIALECT,
+        "$id": doc.schema_id,
+        "title": doc.title,
+        "description": doc.description,
+        "x-svscore-format-version": doc.version,
+    }
+    generated.pop("title", None)
+    generated.pop("description", None)
+    schema.update(generated)
+    return schema
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write every schema as pretty JSON into ``out_dir``; return the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, version in sorted(DOCUMENTS):
+        path = out_dir / DOCUMENTS[(kind, version)].filename
+        path.write_text(render(schema_for(kind, version)), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,1 @@
+"""Renderers: turn check reports, threshold decisions and results into text, JSON and CSV."""

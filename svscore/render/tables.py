@@ -1,0 +1,59 @@
+"""JSON and CSV renderings of results; CSV cells are neutralised against formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from svscore.scoring.result import TenderResult
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with ' (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def result_rows(result: TenderResult) -> tuple[list[str], list[list[Any]]]:
+    """One row per bid: lot, rank, bidder, status, total, price, each top-level criterion, flags."""
+    tops: list[str] = []
+    for lot in result.lots:
+        for cid, _ in lot.top_level:
+            if cid not in tops:
+                tops.append(cid)
+    header = ["lot", "rank", "bidder_id", "bidder", "status", "total", "price", *tops,
+              "sme", "vcse", "flags", "reasons"]
+    rows = []
+    for lot in result.lots:
+        for b in lot.bids:
+            subs = b.subtotals()
+            rows.append([
+                lot.lot_id, b.rank if b.rank is not None else "", b.bidder_id, b.bidder, b.status.value,
+                _num(b.total), _num(b.price), *[_num(subs.get(c)) for c in tops],
+                "yes" if b.sme else "no", "yes" if b.vcse else "no",
+                " | ".join(f.code for f in b.flags), " | ".join(b.reasons),
+            ])
+    return header, rows
+
+
+def _num(x: Any) -> Any:
+    return "" if x is None else f"{float(x):.10g}"
+
+
+def to_csv(result: TenderResult) -> str:
+    header, rows = result_rows(result)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buf.getvalue()

@@ -1,0 +1,94 @@
+"""Plain-text renderings for a terminal: grouped findings, decisions and ranked tables."""
+
+from __future__ import annotations
+
+import textwrap
+
+from svscore.fmt import money, number, points
+from svscore.model.thresholds import REGIME_NAMES
+from svscore.rules.act import Decision
+from svscore.rules.checks import CheckReport
+from svscore.rules.findings import Severity
+from svscore.scoring.result import Status, TenderResult
+
+HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=" " * len(indent) + "  ",
+                         break_on_hyphens=False, break_long_words=False)
+
+
+def check_text(report: CheckReport, source: str) -> str:
+    t = report.tender
+    lines = [f"{source}: {t.reference} — {t.title}", ""]
+    for sev in Severity:
+        group = [f for f in report.findings if f.severity is sev]
+        if not group:
+            continue
+        lines.append(f"{HEADINGS[sev]} ({len(group)}):")
+        for f in group:
+            lines.append(_wrap(f"[{f.code}] {f.path}: {f.message}", "  "))
+        lines.append("")
+    for lot in report.lots:
+        title = f"Effective weights{f' (lot {lot.lot_id})' if t.lots else ''}:"
+        lines.append(title)
+        for w in lot.criteria:
+            kind = (w.kind.value if w.kind else "?").replace("_", " ")
+            weight = "gate" if w.kind and w.kind.value == "pass_fail" else f"{number(w.effective_percent, 4)}%"
+            lines.append(f"  {'  ' * w.depth}{w.criterion.id:<10} {w.criterion.name[:50]:<50} {kind:<12} {weight:>10}")
+        lines.append("")
+    if report.decision:
+        lines.append(decision_text(report.decision, with_warnings=False))
+    counts = report.counts()
+    verdict = "OK" if report.ok else "NOT OK"
+    lines.append(f"{verdict}: {counts.get('error', 0)} error(s), {counts.get('warning', 0)} warning(s).")
+    return "\n".join(lines) + "\n"
+
+
+def decision_text(d: Decision, with_warnings: bool = True) -> str:
+    above = {True: "yes", False: "no", None: "cannot tell"}[d.above_threshold]
+    lines = [
+        f"Regime: {REGIME_NAMES[d.regime]}",
+        f"Threshold: {money(d.threshold.value) + (' incl. VAT' if d.threshold.includes_vat else ' excl. VAT') if d.threshold else 'none in the table'}",
+        f"Value compared: {money(d.value_compared)}",
+        f"Above threshold: {above}",
+        f"Social Value Act 2012 applies: {d.applies.value}" + (f" (instead: {d.other_duty})" if d.other_duty else ""),
+        "Reasons:",
+    ]
+    lines += [_wrap(r, "  - ") for r in d.reasons]
+    if d.warnings and with_warnings:
+        lines.append("Warnings:")
+        lines += [_wrap(w, "  ! ") for w in d.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def results_text(result: TenderResult) -> str:
+    lines = [f"{result.reference} — {result.title}", ""]
+    for msg in result.bid_errors:
+        lines.append(_wrap(msg, "! "))
+    for lot in result.lots:
+        if len(result.lots) > 1:
+            lines.append(f"Lot {lot.lot_id}: {lot.title}")
+        tops = [cid for cid, _ in lot.top_level]
+        header = f"{'Rank':>4}  {'Bidder':<28} {'Status':<12} " + " ".join(f"{c[:9]:>9}" for c in tops) + f" {'Total':>9}"
+        lines += [header, "-" * len(header)]
+        for b in lot.bids:
+            subs = b.subtotals()
+            cells = " ".join(f"{(points(subs[c]) if subs.get(c) is not None else '—'):>9}" for c in tops)
+            total = points(b.total) if b.total is not None else "—"
+            rank = str(b.rank) if b.rank else "—"
+            lines.append(f"{rank:>4}  {b.bidder[:28]:<28} {b.status.value:<12} {cells} {total:>9}")
+        lines.append(f"(points out of {number(lot.total_points)})")
+        for b in lot.bids:
+            notes = [f.message for f in b.flags] + (list(b.reasons) if b.status is not Status.RANKED else [])
+            if notes:
+                lines.append(f"{b.bidder}:")
+                lines += [_wrap(n, "  - ") for n in notes]
+        if lot.ties:
+            lines.append("Unresolved ties: " + "; ".join(" = ".join(t) for t in lot.ties))
+        s = lot.sensitivity
+        lines.append("Sensitivity: " + s.note)
+        lines += [_wrap(x.message(), "  - ") for x in s.lines]
+        lines.append("")
+    return "\n".join(lines)

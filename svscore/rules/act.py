@@ -1,0 +1,320 @@
+"""Is this contract above the procurement threshold, and does the Social Value Act duty apply?
+
+:func:`decide` is a pure function of a :class:`Question` and a thresholds table. Its answer
+names the regime, the threshold row used (value and legal source), the value compared (on the
+row's VAT basis), and reasons in plain English that an officer can check against the law.
+Rules the reference could not confirm give "uncertain" with the reason, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from svscore.fmt import money
+from svscore.model.loading import load_thresholds, parse_json, validate_document
+from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction, Tender
+from svscore.model.thresholds import (
+    CATEGORY_NAMES,
+    REGIME_NAMES,
+    Regime,
+    ThresholdCategory,
+    ThresholdRow,
+    ThresholdsTable,
+)
+
+PA_2023_COMMENCEMENT = dt.date(2025, 2, 24)
+WALES_SPPP_IN_FORCE = dt.date(2026, 3, 25)
+SCOTLAND_GOODS_SERVICES = Decimal(50_000)
+SCOTLAND_WORKS = Decimal(2_000_000)
+SCOTLAND_COMMUNITY_BENEFITS = Decimal(4_000_000)
+DEFAULT_MARGIN_PERCENT = Decimal(10)
+
+
+class Applies(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class Question:
+    """Everything the decision depends on (built from a tender file or from CLI options)."""
+
+    estimated_value: Decimal
+    value_includes_vat: bool
+    authority_type: AuthorityType
+    jurisdiction: Jurisdiction
+    contract_kind: ContractKind
+    procurement_start: dt.date
+    welsh_devolved_functions: bool = False
+    services_share_percent: Decimal | None = None
+    framework: bool = False
+    options_and_extensions_value: Decimal | None = None
+    has_options_or_extensions: bool = False
+    vat_rate_percent: Decimal = Decimal(20)
+
+    @classmethod
+    def from_tender(cls, tender: Tender) -> Question:
+        c, a = tender.contract, tender.authority
+        return cls(
+            estimated_value=c.estimated_value, value_includes_vat=c.value_includes_vat,
+            authority_type=a.type, jurisdiction=a.jurisdiction, contract_kind=c.kind,
+            procurement_start=c.procurement_start, welsh_devolved_functions=a.welsh_devolved_functions,
+            services_share_percent=c.services_share_percent, framework=c.framework,
+            options_and_extensions_value=c.options_and_extensions_value,
+            has_options_or_extensions=c.has_options_or_extensions, vat_rate_percent=c.vat_rate_percent,
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    regime: Regime
+    category: ThresholdCategory
+    threshold: ThresholdRow | None
+    value_compared: Decimal
+    """The Schedule 3 value on the threshold row's VAT basis."""
+    above_threshold: bool | None
+    applies: Applies
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+    other_duty: str | None = None
+
+    def as_dict(self) -> dict:
+        t = self.threshold
+        return {
+            "regime": self.regime.value,
+            "regime_name": REGIME_NAMES[self.regime],
+            "category": self.category.value,
+            "threshold": None if t is None else {
+                "value": _num(t.value), "includes_vat": t.includes_vat, "effective_from": t.effective_from.isoformat(),
+                "source": t.source, "confirmed": t.confirmed,
+            },
+            "value_compared": _num(self.value_compared),
+            "above_threshold": self.above_threshold,
+            "social_value_act": {"applies": self.applies.value, "other_duty": self.other_duty},
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+        }
+
+
+def _num(d: Decimal) -> int | float:
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+@cache
+def shipped_table() -> ThresholdsTable:
+    """The thresholds table shipped with svscore."""
+    text = resources.files("svscore.data").joinpath("thresholds.json").read_text(encoding="utf-8")
+    table = validate_document(parse_json(text, "svscore/data/thresholds.json"), "thresholds", "svscore/data/thresholds.json")
+    assert isinstance(table, ThresholdsTable)
+    return table
+
+
+def table_for(path: str | Path | None) -> ThresholdsTable:
+    """A council's own table when given, otherwise the shipped one."""
+    return load_thresholds(path) if path else shipped_table()
+
+
+def regime_for(start: dt.date) -> Regime:
+    return Regime.PCR_2015 if start < PA_2023_COMMENCEMENT else Regime.PA_2023
+
+
+def category_for(q: Question, *, for_act: bool = False) -> ThresholdCategory:
+    """The threshold category. ``for_act``: light touch services use the ordinary services threshold."""
+    kind, auth = q.contract_kind, q.authority_type
+    if auth is AuthorityType.DEFENCE_AND_SECURITY:
+        return {ContractKind.WORKS: ThresholdCategory.DEFENCE_SECURITY_WORKS,
+                ContractKind.CONCESSION: ThresholdCategory.DEFENCE_SECURITY_CONCESSION}.get(
+            kind, ThresholdCategory.DEFENCE_SECURITY_GOODS_SERVICES)
+    if auth is AuthorityType.UTILITY:
+        if kind is ContractKind.LIGHT_TOUCH and not for_act:
+            return ThresholdCategory.UTILITIES_LIGHT_TOUCH
+        return {ContractKind.WORKS: ThresholdCategory.UTILITIES_WORKS,
+                ContractKind.CONCESSION: ThresholdCategory.CONCESSION}.get(
+            kind, ThresholdCategory.UTILITIES_GOODS_SERVICES)
+    if kind is ContractKind.WORKS:
+        return ThresholdCategory.WORKS
+    if kind is ContractKind.CONCESSION:
+        return ThresholdCategory.CONCESSION
+    if kind is ContractKind.LIGHT_TOUCH and not for_act:
+        return ThresholdCategory.LIGHT_TOUCH
+    if auth is AuthorityType.CENTRAL_GOVERNMENT:
+        return ThresholdCategory.CENTRAL_GOODS_SERVICES
+    return ThresholdCategory.SUB_CENTRAL_GOODS_SERVICES
+
+
+def find_row(table: ThresholdsTable, regime: Regime, category: ThresholdCategory, start: dt.date) -> ThresholdRow | None:
+    """The row in force for a procurement starting on ``start``: the newest one not after it."""
+    rows = [r for r in table.rows if r.regime is regime and r.category is category and r.effective_from <= start]
+    return max(rows, key=lambda r: r.effective_from) if rows else None
+
+
+def schedule3_value(base: Decimal, options_and_extensions: Decimal | None = None,
+                    framework_contracts: tuple[Decimal, ...] = ()) -> Decimal:
+    """Procurement Act 2023 Sch. 3: base value plus options, extensions and renewals; for a
+    framework, the sum of all contracts that could be awarded under it (given instead of base)."""
+    core = sum(framework_contracts, Decimal(0)) if framework_contracts else base
+    return core + (options_and_extensions or Decimal(0))
+
+
+def _on_basis(value: Decimal, includes_vat: bool, want_vat: bool, rate: Decimal) -> tuple[Decimal, str | None]:
+    factor = 1 + rate / 100
+    if includes_vat == want_vat:
+        return value, None
+    if want_vat:
+        converted = value * factor
+        return converted, f"VAT at {rate.normalize():f}% added to the estimated value {money(value)} excluding VAT, giving {money(converted)} including VAT, because the threshold includes VAT."
+    converted = value / factor
+    return converted, f"VAT at {rate.normalize():f}% removed from the estimated value {money(value)} including VAT, giving {money(converted)} excluding VAT, because this threshold excludes VAT."
+
+
+def decide(q: Question, table: ThresholdsTable | None = None,
+           margin_percent: Decimal = DEFAULT_MARGIN_PERCENT) -> Decision:
+    """Decide the regime, the threshold, whether the value is above it and whether the 2012 Act applies."""
+    table = table or shipped_table()
+    reasons: list[str] = []
+    warnings: list[str] = []
+    regime = regime_for(q.procurement_start)
+    reasons.append(
+        f"The procurement starts on {q.procurement_start:%d %b %Y}, so it is governed by the {REGIME_NAMES[regime]}"
+        + (" (the Procurement Act 2023 applies to procurements starting on or after 24 Feb 2025)." if regime is Regime.PA_2023
+           else " (procurements started before 24 Feb 2025 stay under it).")
+    )
+    base = schedule3_value(q.estimated_value, q.options_and_extensions_value)
+    if q.options_and_extensions_value:
+        reasons.append(f"Estimated value {money(q.estimated_value)} plus options, extensions and renewals of "
+                       f"{money(q.options_and_extensions_value)} gives {money(base)} (Procurement Act 2023 Sch. 3 para 1).")
+    category = category_for(q)
+    row = find_row(table, regime, category, q.procurement_start)
+    compared = base
+    above: bool | None = None
+    if row is None:
+        reasons.append(f"The thresholds table has no {REGIME_NAMES[regime]} threshold for {CATEGORY_NAMES[category]} "
+                       f"for a procurement starting on {q.procurement_start:%d %b %Y}, so whether it is above threshold cannot be decided.")
+    else:
+        compared, vat_note = _on_basis(base, q.value_includes_vat, row.includes_vat, q.vat_rate_percent)
+        if vat_note:
+            reasons.append(vat_note)
+        above = compared >= row.value
+        reasons.append(
+            f"The threshold for {CATEGORY_NAMES[category]} is {money(row.value)} "
+            f"({'including' if row.includes_vat else 'excluding'} VAT) from {row.effective_from:%d %b %Y}, source: {row.source}. "
+            f"The value {money(compared)} is {'at or above' if above else 'below'} it"
+            + (" (the test is 'not less than': a value equal to the threshold is above it)." if compared == row.value else ".")
+        )
+        if not row.confirmed:
+            warnings.append(f"The threshold {money(row.value)} could not be checked against the text of its instrument "
+                            f"({row.source}). {row.note}".strip())
+        low = row.value * (1 - margin_percent / 100)
+        if not above and compared >= low:
+            warnings.append(
+                f"The value {money(compared)} is within {margin_percent.normalize():f}% below the threshold {money(row.value)}. "
+                "Check the estimate (Procurement Act 2023 Sch. 3: the maximum the authority could expect to pay, including "
+                "options, extensions and renewals), and remember that a contract must not be split to keep it below the threshold (s.4, Sch. 3)."
+            )
+    if q.framework:
+        warnings.append("For a framework, the value must be the total of all contracts that could be awarded under it "
+                        "(Procurement Act 2023 Sch. 3 para 2), not one call-off.")
+    if q.has_options_or_extensions and q.options_and_extensions_value is None:
+        warnings.append("The contract has options, extensions or renewals, but their value was not given: Schedule 3 "
+                        "requires them in the estimated value. Give options_and_extensions_value.")
+    earliest = table.earliest()
+    if q.procurement_start < earliest:
+        warnings.append(f"The start date {q.procurement_start:%d %b %Y} is before the thresholds table begins ({earliest:%d %b %Y}): outside its coverage.")
+    if table.covers_until and q.procurement_start > table.covers_until:
+        warnings.append(f"The start date {q.procurement_start:%d %b %Y} is after the thresholds table's horizon "
+                        f"({table.covers_until:%d %b %Y}): the thresholds may have changed; use a newer table.")
+    applies, other = _act(q, regime, above, table, reasons)
+    return Decision(regime, category, row, compared, above, applies, tuple(reasons), tuple(warnings), other)
+
+
+def _act(q: Question, regime: Regime, above: bool | None, table: ThresholdsTable,
+         reasons: list[str]) -> tuple[Applies, str | None]:
+    """The Public Services (Social Value) Act 2012 part of the decision; appends its reasons."""
+    act = "the Public Services (Social Value) Act 2012"
+    if q.jurisdiction is Jurisdiction.SCOTLAND:
+        return Applies.NO, _scotland(q, reasons)
+    if q.jurisdiction is Jurisdiction.NORTHERN_IRELAND:
+        reasons.append(f"The authority is in Northern Ireland: {act} does not extend there.")
+        return Applies.NO, None
+    if q.welsh_devolved_functions:
+        reasons.append(f"The authority exercises wholly or mainly Welsh devolved functions, so {act} does not apply (s.1(11)-(12)).")
+        duty = "Socially responsible procurement duty, Social Partnership and Public Procurement (Wales) Act 2023 s.24"
+        if q.procurement_start >= WALES_SPPP_IN_FORCE:
+            reasons.append(f"Instead the {duty} applies (economic, social, environmental and cultural well-being; in force 25 Mar 2026).")
+        else:
+            reasons.append(f"The {duty} comes into force on 25 Mar 2026, after this procurement starts; no equivalent duty applies before then.")
+        return Applies.NO, duty
+    uncertain: list[str] = []
+    kind = q.contract_kind
+    mainly = "a framework under which public services contracts are likely to be the greater part by value" if q.framework else "a public services contract"
+    if kind in (ContractKind.GOODS, ContractKind.WORKS):
+        reasons.append(f"The contract is for {kind.value}, not services: {act} covers services, or services together with goods or works where services are the greater part by value (s.1(1)).")
+        return Applies.NO, None
+    if kind is ContractKind.MIXED:
+        share = q.services_share_percent
+        if share is None:
+            reasons.append("The contract is mixed but the services' share of its value is not given, so it cannot be told whether services are the greater part (s.1(1)).")
+            uncertain.append("services share unknown")
+        elif share > 50:
+            reasons.append(f"Services are {share.normalize():f}% of the value, the greater part, so this counts as {mainly} (s.1(1)).")
+        else:
+            reasons.append(f"Services are only {share.normalize():f}% of the value, not the greater part, so {act} does not apply (s.1(1)).")
+            return Applies.NO, None
+    elif kind is ContractKind.SERVICES:
+        reasons.append(f"The contract is for services: {mainly} (s.1(1)).")
+    elif kind is ContractKind.LIGHT_TOUCH:
+        if regime is Regime.PCR_2015:
+            reasons.append("Light touch (social and other specific) services are caught from the ordinary services threshold, not the light touch one (SI 2016/275).")
+            row = find_row(table, regime, category_for(q, for_act=True), q.procurement_start)
+            if row is not None:
+                compared, _ = _on_basis(schedule3_value(q.estimated_value, q.options_and_extensions_value),
+                                        q.value_includes_vat, row.includes_vat, q.vat_rate_percent)
+                above = compared >= row.value
+                reasons.append(f"Against the ordinary services threshold {money(row.value)} ({row.source}) the value {money(compared)} is {'at or above' if above else 'below'} it.")
+        else:
+            reasons.append("Whether light touch contracts are in scope of the Act as re-based on the Procurement Act 2023 (SI 2025/163 reg 7, amended s.1(16)) could not be confirmed.")
+            uncertain.append("light touch scope unconfirmed")
+    elif kind is ContractKind.CONCESSION:
+        reasons.append("Whether concession contracts are in scope of the Act could not be confirmed (amended s.1(16) under the Procurement Act 2023).")
+        uncertain.append("concession scope unconfirmed")
+    if q.authority_type is AuthorityType.DEFENCE_AND_SECURITY:
+        reasons.append("Whether defence and security contracts are in scope of the Act could not be confirmed (amended s.1(16)).")
+        uncertain.append("defence scope unconfirmed")
+    if q.authority_type is AuthorityType.UTILITY:
+        reasons.append("Whether a utility's contracts are in scope of the Act could not be confirmed from the sources svscore relies on.")
+        uncertain.append("utility scope unconfirmed")
+    if above is False:
+        reasons.append(f"The contract is below the threshold, and {act} applies only at or above it (Explanatory Notes para 12).")
+        return Applies.NO, None
+    if above is None:
+        uncertain.append("threshold unknown")
+    if uncertain:
+        reasons.append(f"So whether {act} applies is uncertain: check with your legal team.")
+        return Applies.UNCERTAIN, None
+    reasons.append(f"So {act} applies: before procuring, consider how the contract might improve the economic, social and "
+                   "environmental well-being of the area, how to secure that, and whether to consult.")
+    return Applies.YES, None
+
+
+def _scotland(q: Question, reasons: list[str]) -> str:
+    duty = "Sustainable procurement duty, Procurement Reform (Scotland) Act 2014 s.9"
+    reasons.append("The authority is in Scotland: the Public Services (Social Value) Act 2012 does not apply there.")
+    value = schedule3_value(q.estimated_value, q.options_and_extensions_value)
+    ex_vat, note = _on_basis(value, q.value_includes_vat, False, q.vat_rate_percent)
+    limit = SCOTLAND_WORKS if q.contract_kind is ContractKind.WORKS else SCOTLAND_GOODS_SERVICES
+    regulated = ex_vat >= limit
+    reasons.append(
+        f"Instead the {duty} applies to regulated procurements ({money(SCOTLAND_GOODS_SERVICES)} for goods and services, "
+        f"{money(SCOTLAND_WORKS)} for works). Compared excluding VAT, {money(ex_vat)} is "
+        f"{'at or above' if regulated else 'below'} {money(limit)}, so this procurement is {'' if regulated else 'not '}regulated."
+    )
+    if ex_vat >= SCOTLAND_COMMUNITY_BENEFITS:
+        reasons.append(f"At {money(SCOTLAND_COMMUNITY_BENEFITS)} or more, community benefit requirements must be considered (s.25).")
+    return duty

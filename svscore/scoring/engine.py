@@ -1,0 +1,515 @@
+"""Score a tender: validate each bid, apply gates, score relatively over the competition, rank.
+
+This is the thin layer over the pure functions in :mod:`price`, :mod:`aggregate`,
+:mod:`social_value`, :mod:`ranking` and :mod:`sensitivity`. It takes the evaluation model and the
+bids and returns an immutable :class:`TenderResult`. Order of work for each lot:
+
+1. Each bid's own data: price, scores on the scale, commitments against the measures table.
+   A data error makes the bid *invalid*; a missing score or price makes it *incomplete*.
+2. Gates: a failed pass/fail criterion, a score below a criterion's minimum or total quality
+   below the minimum percentage *disqualifies*, with the reason.
+3. The competition (valid, complete, not disqualified bids) is scored: relative price and
+   social value scores are computed over it alone, so a disqualified bid's price never sets
+   the lowest price.
+4. Abnormally low prices are flagged (never excluded), totals ranked exactly, ties broken by the
+   published rules, and the winner's robustness to weight changes is analysed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from svscore.errors import ScoringError
+from svscore.fmt import money, number, percent, points
+from svscore.model.bids import Bid, BidsFile, Score
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import CriterionKind, PriceMethod, ScoredBy, Tender
+from svscore.rules.checks import CheckReport, check_tender
+from svscore.rules.weights import WeightedCriterion, total_points, weighted_tree
+from svscore.scoring import aggregate, ranking, sensitivity
+from svscore.scoring.price import price_per_quality_point, score_prices
+from svscore.scoring.result import (
+    BidResult,
+    CriterionResult,
+    Flag,
+    LotResult,
+    Sensitivity,
+    SensitivityLine,
+    Status,
+    TenderResult,
+)
+from svscore.scoring.social_value import ValuedCommitment, score_values, value_commitment
+
+
+@dataclass
+class _Leaf:
+    value: Any = None  # aggregated Fraction, 'pass'/'fail', or £ value for measures
+    points: Fraction | None = None
+    explanation: str = ""
+    evaluators: list[tuple[str, Any]] = field(default_factory=list)
+    justifications: list[tuple[str, str]] = field(default_factory=list)
+    commitments: list[ValuedCommitment] = field(default_factory=list)
+
+
+@dataclass
+class _Work:
+    bid: Bid
+    errors: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    disqualified: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    leaves: dict[str, _Leaf] = field(default_factory=dict)
+    price: Fraction | None = None
+
+    @property
+    def who(self) -> str:
+        return f"{self.bid.bidder} ({self.bid.bidder_id})"
+
+    def status(self) -> Status:
+        if self.errors:
+            return Status.INVALID
+        if self.disqualified:
+            return Status.DISQUALIFIED
+        if self.missing:
+            return Status.INCOMPLETE
+        return Status.RANKED
+
+
+def score_tender(tender: Tender, bids: BidsFile | Sequence[Bid], measures: MeasuresTable | None = None,
+                 *, base_dir: Path | None = None, report: CheckReport | None = None) -> TenderResult:
+    """Score every lot of a tender. Raises :class:`ScoringError` when the tender itself has errors."""
+    bid_list = tuple(bids.bids if isinstance(bids, BidsFile) else bids)
+    report = report or check_tender(tender, base_dir)
+    if not report.ok:
+        errors = [f"  {f.path}: {f.message}" for f in report.findings if f.severity.value == "error"]
+        raise ScoringError("The tender has errors, so its bids cannot be scored (run 'svscore check'):\n" + "\n".join(errors))
+    needs_measures = any(c.scored_by is ScoredBy.MEASURES for w in report.lots for c in (x.criterion for x in w.criteria))
+    if needs_measures and measures is None:
+        raise ScoringError("A social value criterion is scored by measures: give the council's measures table.")
+    lots = tender.all_lots()
+    by_lot: dict[str, list[Bid]] = defaultdict(list)
+    stray: list[str] = []
+    for b in bid_list:
+        lot_id = b.lot if b.lot is not None else (lots[0].id if len(lots) == 1 else None)
+        if lot_id not in {lot.id for lot in lots}:
+            known = ", ".join(lot.id for lot in lots)
+            stray.append(f"{b.bidder} ({b.bidder_id}) bid for lot {b.lot!r}, which this tender does not have (lots: {known}).")
+            continue
+        by_lot[lot_id].append(b)
+    results = tuple(score_lot(tender, i, by_lot.get(lot.id, []), measures) for i, lot in enumerate(lots))
+    return TenderResult(tender.reference, tender.title, results, report.findings, report.decision, tuple(stray))
+
+
+def score_lot(tender: Tender, lot_index: int, bids: Sequence[Bid], measures: MeasuresTable | None) -> LotResult:
+    """Score one lot's bids (the tender is assumed to have passed its checks)."""
+    lot = tender.all_lots()[lot_index]
+    tree = weighted_tree(tender, lot_index)
+    leaves = [w for w in tree if w.is_leaf]
+    ppqp = tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT
+    price_leaf = next((w for w in leaves if w.kind is CriterionKind.PRICE), None)
+    works = [_prepare(tender, b, leaves, measures) for b in sorted(bids, key=lambda b: (b.bidder_id, b.bidder))]
+    _panel_check(tender, works, leaves)
+    _duplicates(works)
+    for w in works:
+        _gates(tender, w, leaves)
+    competition = [w for w in works if w.status() is Status.RANKED]
+    _score_relative(tender, competition, leaves, price_leaf, ppqp, lot.estimated_value)
+    _abnormally_low(tender, competition)
+    for w in works:
+        if w not in competition:
+            _explain_not_competing(w, leaves)
+    results = {id(w): _bid_result(tender, w, tree, lot.id, ppqp) for w in works}
+
+    def key(w: _Work) -> Fraction:
+        r = results[id(w)]
+        if ppqp:
+            return -(r.price_per_quality_point) if r.price_per_quality_point is not None else None  # type: ignore[return-value]
+        return r.total  # type: ignore[return-value]
+
+    rules = _tie_rules(tender, results)
+    ranked = ranking.rank(competition, key, rules)
+    ties: dict[int, list[str]] = defaultdict(list)
+    final: list[BidResult] = []
+    for r in ranked:
+        w = r.item
+        assert isinstance(w, _Work)
+        res = results[id(w)]
+        flags = list(res.flags)
+        if r.broken_by:
+            flags.append(Flag("tie_break", f"Level on total with another bid; separated by the tie-break rule: {r.broken_by}."))
+        if r.unresolved:
+            ties[r.rank].append(w.bid.bidder_id)
+            flags.append(Flag("tie_unresolved", "Exactly level with another bid, and the published tie-break rules do not separate them: the authority must decide."))
+        final.append(_replace(res, rank=r.rank, flags=tuple(flags)))
+    final.sort(key=lambda b: (b.rank, b.bidder, b.bidder_id))
+    others = sorted((results[id(w)] for w in works if w not in competition),
+                    key=lambda b: (list(Status).index(b.status), b.bidder, b.bidder_id))
+    tie_groups = tuple(tuple(sorted(v)) for _, v in sorted(ties.items()))
+    top = tuple((w.criterion.id, w.criterion.name) for w in tree if w.depth == 0)
+    sens = _sensitivity(tender, tree, final, ppqp)
+    return LotResult(lot.id, lot.title or tender.title, total_points(tender), tuple(final + others), tie_groups, sens, top)
+
+
+def _replace(r: BidResult, **kw: Any) -> BidResult:
+    from dataclasses import replace
+
+    return replace(r, **kw)
+
+
+def _prepare(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> _Work:
+    w = _Work(bid)
+    ids = {x.criterion.id: x for x in leaves}
+    scores: dict[str, list[Score]] = defaultdict(list)
+    for s in bid.scores:
+        if s.criterion not in ids:
+            w.errors.append(f"{w.who} has a score for criterion {s.criterion!r}, which is not a scored criterion of this lot.")
+        else:
+            scores[s.criterion].append(s)
+    if bid.price is not None:
+        w.price = Fraction(bid.price)
+        if w.price <= 0:
+            w.errors.append(f"{w.who}'s price {money(bid.price)} is not more than £0: a price must be positive.")
+    measure_leaves = [x for x in leaves if x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES]
+    for x in leaves:
+        c = x.criterion
+        leaf = w.leaves.setdefault(c.id, _Leaf())
+        given = scores.get(c.id, [])
+        leaf.justifications = [(s.evaluator or "consensus", s.justification) for s in given if s.justification]
+        if x.kind is CriterionKind.PRICE:
+            if bid.price is None:
+                w.missing.append("the price")
+            continue
+        if x in measure_leaves:
+            if given:
+                w.errors.append(f"{w.who} has evaluators' scores for {c.id} ({c.name}), which is scored from commitments, not by evaluators.")
+            continue
+        if x.kind is CriterionKind.PASS_FAIL:
+            _pass_fail(tender, w, x, given, leaf)
+        else:
+            _scaled(tender, w, x, given, leaf)
+    _commitments(w, measure_leaves, measures)
+    return w
+
+
+def _evaluator_split(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score]) -> list[Score] | None:
+    """The scores that count for this criterion under the tender's aggregation, or None if missing."""
+    consensus = [s for s in given if s.evaluator is None]
+    individual = [s for s in given if s.evaluator is not None]
+    if len(consensus) > 1:
+        w.errors.append(f"{w.who} has {len(consensus)} consensus scores for {x.criterion.id} ({x.criterion.name}); give one.")
+        return None
+    seen: set[str] = set()
+    for s in individual:
+        if s.evaluator in seen:
+            w.errors.append(f"{w.who}: evaluator {s.evaluator} scored {x.criterion.id} ({x.criterion.name}) more than once.")
+            return None
+        seen.add(s.evaluator or "")
+    if tender.evaluation.aggregation.value == "consensus":
+        if consensus:
+            return consensus
+        what = " (evaluators' individual scores are recorded, but not the agreed score)" if individual else ""
+        w.missing.append(f"the consensus score for {x.criterion.id} ({x.criterion.name}){what}")
+        return None
+    if individual:
+        return individual
+    if consensus:
+        return consensus
+    w.missing.append(f"a score for {x.criterion.id} ({x.criterion.name})")
+    return None
+
+
+def _pass_fail(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score], leaf: _Leaf) -> None:
+    c = x.criterion
+    consensus = [s for s in given if s.evaluator is None]
+    use = consensus or [s for s in given if s.evaluator is not None]
+    if not use:
+        w.missing.append(f"the pass/fail result for {c.id} ({c.name})")
+        return
+    bad = [s for s in use if s.value not in ("pass", "fail")]
+    if bad:
+        w.errors.append(f"{w.who}: {c.id} ({c.name}) is pass/fail, but was given {_show(bad[0].value)}; use 'pass' or 'fail'.")
+        return
+    leaf.evaluators = [(s.evaluator, s.value) for s in use if s.evaluator]
+    results = {s.value for s in use}
+    if len(consensus) > 1 or len(results) > 1:
+        w.missing.append(f"an agreed pass/fail result for {c.id} ({c.name}): evaluators disagree; record a consensus result")
+        return
+    leaf.value = results.pop()
+    if leaf.value == "fail":
+        why = next((s.justification for s in use if s.justification), "")
+        w.disqualified.append(f"Failed the pass/fail criterion {c.id} ({c.name})" + (f": {why}" if why else "."))
+        leaf.explanation = f"Fail: the bid does not meet {c.name}, so it is disqualified."
+    else:
+        leaf.explanation = f"Pass: the bid meets {c.name}."
+
+
+def _show(v: Any) -> str:
+    return repr(v) if isinstance(v, str) else number(v, 6)
+
+
+def _scaled(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score], leaf: _Leaf) -> None:
+    c = x.criterion
+    scale = tender.scale(c.scale)
+    assert scale is not None  # guaranteed by check_tender
+    use = _evaluator_split(tender, w, x, given)
+    if use is None:
+        return
+    ok = True
+    for s in use:
+        if isinstance(s.value, str) or not scale.contains(s.value):
+            allowed = ", ".join(number(v) for v in scale.allowed()[:12])
+            by = f" by {s.evaluator}" if s.evaluator else ""
+            w.errors.append(f"{w.who}: the score {_show(s.value)}{by} for {c.id} ({c.name}) is not on scale "
+                            f"{scale.id!r} (allowed: {allowed}{'…' if len(scale.allowed()) > 12 else ''}).")
+            ok = False
+    if not ok:
+        return
+    values = [Fraction(s.value) for s in use]  # type: ignore[arg-type]
+    leaf.evaluators = [(s.evaluator, Fraction(s.value)) for s in use if s.evaluator]  # type: ignore[arg-type]
+    spread_limit = tender.evaluation.moderation_spread
+    if leaf.evaluators and spread_limit is not None and aggregate.spread(values) >= spread_limit:
+        listed = ", ".join(f"{e} {number(v)}" for e, v in leaf.evaluators)
+        w.flags.append(Flag("moderation", f"{c.id} ({c.name}): evaluators' scores spread by {number(aggregate.spread(values))} "
+                                          f"(at least {number(spread_limit)}): {listed}. Discuss at moderation."))
+    method = tender.evaluation.aggregation if len(use) > 1 or use[0].evaluator else None
+    leaf.value = aggregate.combine(method, values) if method else values[0]
+    top = Fraction(scale.top())
+    leaf.points = leaf.value / top * x.points_available
+    desc = scale.descriptor(leaf.value)
+    how = ""
+    if leaf.evaluators and len(leaf.evaluators) > 1:
+        how = f" ({tender.evaluation.aggregation.value} of {', '.join(f'{e} {number(v)}' for e, v in leaf.evaluators)})"
+    elif leaf.evaluators:
+        how = f" (by {leaf.evaluators[0][0]})"
+    leaf.explanation = (f"Scored {number(leaf.value)}{f' ({desc})' if desc else ''}{how} on scale {scale.label()!r}: "
+                        f"{number(leaf.value)} ÷ {number(top)} × {points(x.points_available)} = {points(leaf.points)} points.")
+    if c.minimum_score is not None and leaf.value < c.minimum_score:
+        w.disqualified.append(f"Scored {number(leaf.value)} on {c.id} ({c.name}), below the minimum score of {number(c.minimum_score)}.")
+
+
+def _commitments(w: _Work, measure_leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> None:
+    if not w.bid.commitments:
+        return
+    if not measure_leaves:
+        w.errors.append(f"{w.who} lists social value commitments, but no criterion of this lot is scored by measures.")
+        return
+    table = measures.by_id() if measures else {}
+    by_id = {x.criterion.id: x for x in measure_leaves}
+    for i, c in enumerate(w.bid.commitments):
+        where = f"commitment {i + 1}"
+        target = c.criterion or (measure_leaves[0].criterion.id if len(measure_leaves) == 1 else None)
+        if target is None:
+            w.errors.append(f"{w.who}: {where} does not say which social value criterion it counts towards ({', '.join(by_id)}).")
+            continue
+        if target not in by_id:
+            w.errors.append(f"{w.who}: {where} counts towards {target!r}, which is not a criterion scored by measures.")
+            continue
+        m = table.get(c.measure)
+        if m is None:
+            w.errors.append(f"{w.who}: {where} names measure {c.measure!r}, which is not in the measures table.")
+            continue
+        if c.quantity < 0:
+            w.errors.append(f"{w.who}: {where} ({c.measure}) has a negative quantity {number(c.quantity)}.")
+            continue
+        if not (0 <= c.deliverability_percent <= 100):
+            w.errors.append(f"{w.who}: {where} ({c.measure}) has deliverability {number(c.deliverability_percent)}%; it must be 0-100%.")
+            continue
+        w.leaves[target].commitments.append(value_commitment(c, m))
+
+
+def _panel_check(tender: Tender, works: list[_Work], leaves: list[WeightedCriterion]) -> None:
+    """Under mean/median, every bid needs a score from every evaluator on that criterion's panel."""
+    if tender.evaluation.aggregation.value == "consensus":
+        return
+    for x in leaves:
+        cid = x.criterion.id
+        panel = sorted({e for w in works for e, _ in w.leaves[cid].evaluators})
+        if len(panel) < 2:
+            continue
+        for w in works:
+            have = {e for e, _ in w.leaves[cid].evaluators}
+            if have and have != set(panel):
+                lacking = ", ".join(e for e in panel if e not in have)
+                w.missing.append(f"{cid} ({x.criterion.name}) scores from {lacking}")
+
+
+def _duplicates(works: list[_Work]) -> None:
+    seen: dict[str, list[_Work]] = defaultdict(list)
+    for w in works:
+        seen[w.bid.bidder_id].append(w)
+    for bidder_id, group in seen.items():
+        if len(group) > 1:
+            for w in group:
+                w.errors.append(f"Bidder id {bidder_id} has {len(group)} bids in this lot; decide which one stands before scoring.")
+
+
+def _gates(tender: Tender, w: _Work, leaves: list[WeightedCriterion]) -> None:
+    minimum = tender.minimum_quality_percent
+    if minimum is None or w.errors:
+        return
+    quality = [x for x in leaves if x.kind is CriterionKind.QUALITY and x.points_available > 0]
+    got = [w.leaves[x.criterion.id].points for x in quality]
+    if not quality or any(p is None for p in got):
+        return
+    available = sum((x.points_available for x in quality), Fraction(0))
+    pct = sum(got, Fraction(0)) * 100 / available  # type: ignore[arg-type]
+    if pct < Fraction(minimum):
+        w.disqualified.append(f"Scored {percent(pct)} of the available quality points, below the minimum of {number(minimum)}%.")
+
+
+def _score_relative(tender: Tender, competition: list[_Work], leaves: list[WeightedCriterion],
+                    price_leaf: WeightedCriterion | None, ppqp: bool, lot_value: Any) -> None:
+    if price_leaf is not None and competition:
+        cid = price_leaf.criterion.id
+        if ppqp:
+            for w in competition:
+                w.leaves[cid].value = w.price
+                w.leaves[cid].explanation = f"Price {money(w.price)}: divided by the quality points to give the price per quality point (lowest wins)."
+        else:
+            q = tender.price.qualification_price
+            scored = score_prices(tender.price.method, [w.price for w in competition], price_leaf.points_available,
+                                  Fraction(q) if q is not None else None)  # type: ignore[misc]
+            for w, s in zip(competition, scored, strict=True):
+                leaf = w.leaves[cid]
+                leaf.value, leaf.points = w.price, s.points
+                leaf.explanation = (f"Price {money(w.price)} scored {points(s.points)} of {points(price_leaf.points_available)} "
+                                    f"points ({tender.price.method.value.replace('_', ' ')}): {s.formula} = {points(s.points)}.")
+                if q is not None and w.price is not None and w.price >= q:
+                    w.flags.append(Flag("above_qualification_price", f"Price {money(w.price)} is at or above the qualification price {money(q)}, so it scores 0."))
+    sv = tender.social_value
+    for x in leaves:
+        if not (x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES) or not competition:
+            continue
+        cid = x.criterion.id
+        values = [sum((vc.value for vc in w.leaves[cid].commitments), Fraction(0)) for w in competition]
+        fallback = Fraction(lot_value if lot_value is not None else tender.contract.estimated_value)
+        contract_values = [w.price if w.price is not None else fallback for w in competition]
+        target = Fraction(sv.target_pence_per_pound) if sv.target_pence_per_pound is not None else None
+        scored = score_values(sv.quantitative_method, values, x.points_available, contract_values, target)
+        for w, v, (pts, formula) in zip(competition, values, scored, strict=True):
+            leaf = w.leaves[cid]
+            leaf.value, leaf.points = v, pts
+            parts = "; ".join(vc.explanation for vc in leaf.commitments) or "no commitments"
+            leaf.explanation = (f"Commitments valued at {money(v)} ({parts}). Scored {points(pts)} of {points(x.points_available)} "
+                                f"points: {formula} = {points(pts)}.")
+
+
+def _abnormally_low(tender: Tender, competition: list[_Work]) -> None:
+    pct = tender.abnormally_low.percent_below_mean
+    priced = [w for w in competition if w.price is not None]
+    if pct is None or len(priced) < 2:
+        return
+    for w in priced:
+        others = [o.price for o in priced if o is not w]
+        mean = sum(others, Fraction(0)) / len(others)  # type: ignore[arg-type]
+        limit = mean * (1 - Fraction(pct) / 100)
+        if w.price < limit:  # type: ignore[operator]
+            below = (mean - w.price) / mean * 100  # type: ignore[operator]
+            w.flags.append(Flag("abnormally_low", (
+                f"Price {money(w.price)} is {percent(below)} below the mean of the other compliant bids ({money(mean)}), "
+                f"more than the {number(pct)}% limit. Procurement Act 2023 s.19(4): ask the supplier to show it can perform "
+                "for this price before deciding; the bid is not excluded.")))  # type: ignore[arg-type]
+
+
+def _explain_not_competing(w: _Work, leaves: list[WeightedCriterion]) -> None:
+    status = w.status()
+    why = {Status.INVALID: "the bid has data errors", Status.DISQUALIFIED: "the bid is disqualified",
+           Status.INCOMPLETE: "the bid is incomplete"}[status]
+    for x in leaves:
+        leaf = w.leaves[x.criterion.id]
+        relative = x.kind is CriterionKind.PRICE or x.criterion.scored_by is ScoredBy.MEASURES
+        if relative:
+            leaf.points = None
+            shown = money(w.price) if x.kind is CriterionKind.PRICE and w.price is not None else "—"
+            leaf.value = w.price if x.kind is CriterionKind.PRICE else None
+            leaf.explanation = f"Not scored ({shown}): {why}, so it takes no part in relative scoring."
+
+
+def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], lot_id: str, ppqp: bool) -> BidResult:
+    status = w.status()
+    pts: dict[str, Fraction | None] = {}
+    rows: list[CriterionResult] = []
+    for x in reversed(tree):  # children before parents
+        c = x.criterion
+        if x.is_leaf:
+            leaf = w.leaves[c.id]
+            p = leaf.points if x.kind is not CriterionKind.PASS_FAIL else None
+            if x.kind is CriterionKind.PASS_FAIL:
+                p = None
+            pts[c.id] = p
+            raw = leaf.value
+        else:
+            kids = [k for k in tree if k.parent_id == c.id and k.kind is not CriterionKind.PASS_FAIL]
+            got = [pts[k.criterion.id] for k in kids]
+            p = sum(got, Fraction(0)) if got and all(g is not None for g in got) else None  # type: ignore[arg-type]
+            pts[c.id] = p
+            raw = None
+            leaf = _Leaf(explanation=(f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(x.points_available)} points."  # type: ignore[arg-type]
+                                      if p is not None else "Not totalled: some sub-criteria have no points."))
+        rows.append(CriterionResult(c.id, c.name, x.kind, x.parent_id, x.is_leaf, x.points_available, p, raw,
+                                    leaf.explanation, tuple(leaf.evaluators), tuple(leaf.justifications)))
+    rows.reverse()
+    top = [x for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL]
+    total = None
+    if status is Status.RANKED:
+        total = sum((pts[x.criterion.id] or Fraction(0) for x in top), Fraction(0))
+    ppqp_value = None
+    if ppqp and total is not None and w.price is not None:
+        ppqp_value = price_per_quality_point(w.price, total)
+        if ppqp_value is None:
+            w.missing.append("quality points to divide the price by (the bid scored 0)")
+            status, total = Status.INCOMPLETE, None
+    sv_pounds = None
+    measure_leaves = [w.leaves[x.criterion.id] for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES]
+    if measure_leaves:
+        sv_pounds = sum((vc.value for leaf in measure_leaves for vc in leaf.commitments), Fraction(0))
+    reasons = tuple(w.errors or w.disqualified or [f"Missing: {m}." for m in w.missing])
+    if status is Status.DISQUALIFIED and w.missing:
+        reasons += tuple(f"Also missing: {m}." for m in w.missing)
+    return BidResult(w.bid.bidder_id, w.bid.bidder, lot_id, status, w.price, total, None, tuple(rows),
+                     tuple(w.flags), reasons, w.bid.sme, w.bid.vcse, ppqp_value, sv_pounds)
+
+
+def _tie_rules(tender: Tender, results: dict[int, BidResult]) -> list[ranking.TieRule]:
+    by_work: dict[int, BidResult] = results
+    rules = []
+    for i, tb in enumerate(tender.tie_breaks):
+        if tb.rule == "higher_score_on":
+            cid = tb.criterion or ""
+            rules.append(ranking.TieRule(f"tie-break {i + 1}, higher score on {cid}",
+                                         lambda w, cid=cid: by_work[id(w)].points_on(cid)))
+        else:
+            rules.append(ranking.TieRule(f"tie-break {i + 1}, lower price",
+                                         lambda w: -by_work[id(w)].price if by_work[id(w)].price is not None else None))  # type: ignore[operator]
+    return rules
+
+
+def _sensitivity(tender: Tender, tree: list[WeightedCriterion], ranked: list[BidResult], ppqp: bool) -> Sensitivity:
+    if ppqp:
+        return Sensitivity(False, "Not applicable: the award is by price per quality point, not by weighted totals.")
+    if len(ranked) < 2:
+        return Sensitivity(False, "Fewer than two ranked bids: there is no rival to overtake the winner.")
+    winners = [b for b in ranked if b.rank == 1]
+    if len(winners) > 1:
+        return Sensitivity(False, "The top bids tie, so there is no single winner to test.")
+    winner = winners[0]
+    scale = Fraction(100) / total_points(tender)
+    top = [x for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL]
+    shares = [(x.criterion.id, x.share * 100) for x in top]
+    names = {x.criterion.id: x.criterion.name for x in top}
+    bids = {b.bidder_id: {cid: (b.points_on(cid) or Fraction(0)) * scale for cid, _ in shares} for b in ranked}
+    totals = {b.bidder_id: b.total * scale for b in ranked}  # type: ignore[operator]
+    bidder_names = {b.bidder_id: b.bidder for b in ranked}
+    lines = []
+    for cid, w, tip in sensitivity.analyse(shares, winner.bidder_id, bids, totals):
+        if tip is None:
+            lines.append(SensitivityLine(cid, names[cid], w, None, None))
+        else:
+            x, rival = tip
+            lines.append(SensitivityLine(cid, names[cid], w, x, rival, bidder_names[rival]))
+    return Sensitivity(True, f"How far each top-level weight must move (others rescaled in proportion) before {winner.bidder} stops winning.", tuple(lines))

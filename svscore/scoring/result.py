@@ -1,0 +1,207 @@
+"""The immutable result of scoring a tender: what every edge (CLI, Excel, batch) renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from svscore.fmt import as_float
+from svscore.model.tender import CriterionKind
+from svscore.rules.act import Decision
+from svscore.rules.findings import Finding
+
+
+class Status(StrEnum):
+    RANKED = "ranked"
+    DISQUALIFIED = "disqualified"
+    INCOMPLETE = "incomplete"
+    INVALID = "invalid"
+    """The bid's data is wrong (zero price, score off the scale, unknown measure): fix and re-score."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: str
+    name: str
+    kind: CriterionKind | None
+    parent_id: str | None
+    is_leaf: bool
+    available: Fraction
+    points: Fraction | None
+    raw: Any = None
+    """The input scored: a scale value, a price, a £ value, 'pass'/'fail'; None for groups."""
+    explanation: str = ""
+    evaluator_scores: tuple[tuple[str, Any], ...] = ()
+    justifications: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        raw = self.raw
+        if isinstance(raw, Fraction):
+            raw = float(raw)
+        return {
+            "criterion": self.criterion_id,
+            "name": self.name,
+            "kind": self.kind.value if self.kind else None,
+            "parent": self.parent_id,
+            "raw": raw,
+            "weighted": as_float(self.points),
+            "available": float(self.available),
+            "explanation": self.explanation,
+            "evaluator_scores": {k: (float(v) if isinstance(v, Fraction) else v) for k, v in self.evaluator_scores},
+            "justifications": dict(self.justifications),
+        }
+
+
+@dataclass(frozen=True)
+class BidResult:
+    bidder_id: str
+    bidder: str
+    lot_id: str
+    status: Status
+    price: Fraction | None
+    total: Fraction | None
+    rank: int | None
+    criteria: tuple[CriterionResult, ...]
+    flags: tuple[Flag, ...] = ()
+    reasons: tuple[str, ...] = ()
+    """Why the bid was disqualified, is incomplete or invalid."""
+    sme: bool = False
+    vcse: bool = False
+    price_per_quality_point: Fraction | None = None
+    social_value_pounds: Fraction | None = None
+
+    def subtotals(self) -> dict[str, Fraction | None]:
+        return {c.criterion_id: c.points for c in self.criteria if c.parent_id is None}
+
+    def points_on(self, criterion_id: str) -> Fraction | None:
+        for c in self.criteria:
+            if c.criterion_id == criterion_id:
+                return c.points
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "bidder_id": self.bidder_id,
+            "bidder": self.bidder,
+            "lot": self.lot_id,
+            "status": self.status.value,
+            "rank": self.rank,
+            "total": as_float(self.total),
+            "price": as_float(self.price),
+            "price_per_quality_point": as_float(self.price_per_quality_point),
+            "social_value_pounds": as_float(self.social_value_pounds),
+            "sme": self.sme,
+            "vcse": self.vcse,
+            "subtotals": {k: as_float(v) for k, v in self.subtotals().items()},
+            "scores": [c.as_dict() for c in self.criteria],
+            "flags": [f.as_dict() for f in self.flags],
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class SensitivityLine:
+    criterion_id: str
+    name: str
+    current_percent: Fraction
+    tipping_percent: Fraction | None
+    """The weight (percent of the total) at which another bid draws level; None when none in 0-100%."""
+    new_winner: str | None
+    """bidder_id of the bid that would win just beyond the tipping weight."""
+    new_winner_name: str | None = None
+
+    @property
+    def change(self) -> Fraction | None:
+        return None if self.tipping_percent is None else self.tipping_percent - self.current_percent
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.criterion_id,
+            "name": self.name,
+            "current_percent": float(self.current_percent),
+            "tipping_percent": as_float(self.tipping_percent),
+            "change_percentage_points": as_float(self.change),
+            "new_winner": self.new_winner,
+            "new_winner_name": self.new_winner_name,
+            "message": self.message(),
+        }
+
+    def message(self) -> str:
+        from svscore.fmt import number
+
+        if self.tipping_percent is None:
+            return f"{self.name}: no change of its weight within 0-100% changes the winner."
+        direction = "rises" if self.change and self.change > 0 else "falls"
+        return (f"{self.name}: if its weight {direction} from {number(self.current_percent)}% to "
+                f"{number(self.tipping_percent)}% (a change of {number(abs(self.change or 0))} percentage points), "
+                f"{self.new_winner_name} draws level, and wins beyond it.")
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    applicable: bool
+    note: str
+    lines: tuple[SensitivityLine, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"applicable": self.applicable, "note": self.note, "criteria": [x.as_dict() for x in self.lines]}
+
+
+@dataclass(frozen=True)
+class LotResult:
+    lot_id: str
+    title: str
+    total_points: Fraction
+    bids: tuple[BidResult, ...]
+    """Ranked bids in rank order, then the rest by bidder name."""
+    ties: tuple[tuple[str, ...], ...] = ()
+    """Groups of bidder ids whose tie the published rules did not break."""
+    sensitivity: Sensitivity = field(default_factory=lambda: Sensitivity(False, "no bids were ranked"))
+    top_level: tuple[tuple[str, str], ...] = ()
+    """(id, name) of the top-level criteria, in tree order."""
+
+    def winners(self) -> tuple[BidResult, ...]:
+        return tuple(b for b in self.bids if b.rank == 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lot": self.lot_id,
+            "title": self.title,
+            "total_points": float(self.total_points),
+            "winner": [b.bidder_id for b in self.winners()],
+            "unresolved_ties": [list(t) for t in self.ties],
+            "bids": [b.as_dict() for b in self.bids],
+            "sensitivity": self.sensitivity.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class TenderResult:
+    reference: str
+    title: str
+    lots: tuple[LotResult, ...]
+    findings: tuple[Finding, ...] = ()
+    decision: Decision | None = None
+    bid_errors: tuple[str, ...] = ()
+
+    def all_bids(self) -> tuple[BidResult, ...]:
+        return tuple(b for lot in self.lots for b in lot.bids)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tender": {"reference": self.reference, "title": self.title},
+            "lots": [lot.as_dict() for lot in self.lots],
+            "findings": [f.as_dict() for f in self.findings],
+            "threshold_decision": self.decision.as_dict() if self.decision else None,
+        }

@@ -1,0 +1,71 @@
+"""How robust is the award? The smallest change in one top-level weight that changes the winner.
+
+When one top-level criterion's share of the total moves from w to w' (the others rescaled
+proportionally so the total stays 100), every bid's total is a straight line in w':
+
+    T(w') = w'/w × S_k + (100 − w')/(100 − w) × (T − S_k)
+
+where S_k is the bid's points on that criterion. Points within a criterion do not depend on
+weights (relative price scores are fractions of the maximum), so each rival overtakes the winner
+at most once: where the two lines cross. All arithmetic is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+
+def total_at(w_new: Fraction, w: Fraction, s_k: Fraction, total: Fraction) -> Fraction:
+    """A bid's total when criterion k's share moves from ``w`` to ``w_new`` (percent of the whole)."""
+    return w_new / w * s_k + (100 - w_new) / (100 - w) * (total - s_k)
+
+
+def tipping_point(w: Fraction, winner: tuple[Fraction, Fraction], rival: tuple[Fraction, Fraction]) -> Fraction | None:
+    """The share of k (0..100) at which ``rival`` draws level with ``winner``; each is (S_k, total)."""
+    (sw, tw), (sr, tr) = winner, rival
+    # D(w') = T_r(w') - T_w(w') = a*w' + b, linear.
+    a = (sr - sw) / w - ((tr - sr) - (tw - sw)) / (100 - w)
+    b = ((tr - sr) - (tw - sw)) * 100 / (100 - w)
+    if a == 0:
+        return None
+    x = -b / a
+    if not (0 <= x <= 100) or x == w:
+        return None
+    return x
+
+
+def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fraction]]
+                    ) -> tuple[Fraction, str] | None:
+    """The tipping share nearest to ``w`` and the bid that leads just beyond it; None within 0..100%."""
+    best: tuple[Fraction, Fraction] | None = None
+    for rival, pr in sorted(points.items()):
+        if rival == winner:
+            continue
+        x = tipping_point(w, points[winner], pr)
+        if x is None or _leader(x, w, points, toward=x) == winner:
+            continue
+        if best is None or abs(x - w) < best[0]:
+            best = (abs(x - w), x)
+    return None if best is None else (best[1], _leader(best[1], w, points, toward=best[1]))
+
+
+def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fraction]], toward: Fraction) -> str:
+    """The bid with the highest total just beyond ``x`` (moving away from ``w``)."""
+    step = Fraction(1, 10**9) * (1 if toward > w else -1)
+    beyond = min(Fraction(100), max(Fraction(0), x + step))
+    return max(sorted(points), key=lambda b: total_at(beyond, w, *points[b]))
+
+
+def analyse(shares: Sequence[tuple[str, Fraction]], winner: str,
+            bids: Mapping[str, Mapping[str, Fraction]], totals: Mapping[str, Fraction]
+            ) -> list[tuple[str, Fraction, tuple[Fraction, str] | None]]:
+    """For each top-level criterion (id, share in percent): (id, share, tipping point or None)."""
+    out = []
+    for cid, w in shares:
+        if w <= 0 or w >= 100:
+            out.append((cid, w, None))
+            continue
+        pts = {b: (bids[b].get(cid, Fraction(0)), totals[b]) for b in bids}
+        out.append((cid, w, smallest_change(w, winner, pts)))
+    return out
