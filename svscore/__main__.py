@@ -1,0 +1,3 @@
+from svscore.cli.main import main
+
+main()

@@ -1,0 +1,64 @@
+"""Shared fixtures: the bundled examples, a minimal tender builder, and the CLI run as a user runs it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from svscore.model.bids import Bid, Score
+from svscore.model.tender import Tender
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+BASE_TENDER: dict[str, Any] = {
+    "reference": "T-1",
+    "title": "Test tender",
+    "authority": {"name": "Testshire Council", "type": "sub_central", "jurisdiction": "england"},
+    "contract": {"kind": "services", "estimated_value": 1000000, "value_includes_vat": True,
+                 "procurement_start": "2026-03-02"},
+    "scales": [{"id": "0-5", "values": [{"value": v} for v in range(6)]}],
+    "criteria": [
+        {"id": "P", "name": "Price", "kind": "price", "weight": 50},
+        {"id": "Q", "name": "Quality", "kind": "quality", "weight": 40, "scale": "0-5"},
+        {"id": "SV", "name": "Social value", "kind": "social_value", "weight": 10, "scale": "0-5"},
+    ],
+    "social_value_policy": {"minimum_percent": 10, "mandatory": False},
+}
+
+
+def tender_dict(**overrides: Any) -> dict[str, Any]:
+    data = copy.deepcopy(BASE_TENDER)
+    data.update(copy.deepcopy(overrides))
+    return data
+
+
+def make_tender(**overrides: Any) -> Tender:
+    return Tender.model_validate(tender_dict(**overrides))
+
+
+def bid(bidder: str, price: float | None = None, **scores: Any) -> Bid:
+    """A bid with consensus scores: bid('A', 100, Q=4, SV=3)."""
+    return Bid(bidder_id=bidder, bidder=bidder, price=price,
+               scores=tuple(Score(criterion=k, value=v) for k, v in scores.items()))
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed command exactly as a user would."""
+    return subprocess.run([sys.executable, "-m", "svscore", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=120)
+
+
+@pytest.fixture
+def write_json(tmp_path: Path):
+    def write(data: Any, name: str = "file.json") -> Path:
+        path = tmp_path / name
+        path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+        return path
+    return write

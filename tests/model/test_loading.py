@@ -1,0 +1,177 @@
+"""Malformed files: every error names its JSON path and says what was wrong, in plain English."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from svscore.errors import Problem, TenderFileError
+from svscore.model.loading import load_bids, load_measures, load_tender, load_thresholds
+from svscore.model.schemas import DOCUMENTS, render, schema_for
+from tests.conftest import EXAMPLES, ROOT, tender_dict
+
+
+def problems(path) -> list[Problem]:
+    with pytest.raises(TenderFileError) as info:
+        load_tender(path)
+    return list(info.value.problems)
+
+
+def test_checked_in_schemas_equal_freshly_generated_ones():
+    for (kind, version), doc in DOCUMENTS.items():
+        on_disk = (ROOT / "schemas" / doc.filename).read_text(encoding="utf-8")
+        assert on_disk == render(schema_for(kind, version)), f"schemas/{doc.filename} is stale: run 'svscore schemas'"
+
+
+def test_schemas_have_id_version_and_descriptions():
+    s = schema_for("tender", 1)
+    assert s["$id"] == "urn:svscore:schema:tender:1"
+    assert s["x-svscore-format-version"] == 1
+    assert "description" in s["properties"]["weighting"]
+
+
+@pytest.mark.parametrize("name", ["council-home-care", "central-digital-marks", "broken-tender"])
+def test_examples_load(name):
+    tender = load_tender(EXAMPLES / f"{name}.json")
+    assert tender.reference
+
+
+def test_example_bids_and_measures_load():
+    assert len(load_bids(EXAMPLES / "council-home-care-bids.json").bids) == 5
+    assert load_measures(EXAMPLES / "measures-illustrative.json").illustrative is True
+
+
+def test_numbers_are_kept_exactly(write_json):
+    data = tender_dict(criteria=[{"id": "P", "name": "Price", "kind": "price", "weight": 33.33},
+                                 {"id": "Q", "name": "Q", "kind": "quality", "weight": 66.67, "scale": "0-5"}])
+    tender = load_tender(write_json(data))
+    assert tender.criteria[0].weight == Decimal("33.33")
+
+
+def test_not_json(write_json):
+    [p] = problems(write_json('{"reference": "x",\n  "title": }'))
+    assert p.location == "line 2, column 12"
+    assert p.message.startswith("not valid JSON")
+
+
+def test_missing_file(tmp_path):
+    [p] = problems(tmp_path / "nope.json")
+    assert p.message == "no such file"
+
+
+def test_weight_as_text_names_the_path(write_json):
+    data = tender_dict()
+    data["criteria"][2]["weight"] = "10"
+    [p] = problems(write_json(data))
+    assert p.location == "$.criteria[2].weight"
+    assert p.message == "expected a number, but found the text '10'"
+
+
+def test_nested_path(write_json):
+    data = tender_dict(criteria=[
+        {"id": "P", "name": "Price", "kind": "price", "weight": 50},
+        {"id": "Q", "name": "Quality", "kind": "quality", "weight": 50,
+         "children": [{"id": "Q1", "name": "One", "weight": True, "scale": "0-5"}]}])
+    [p] = problems(write_json(data))
+    assert p.location == "$.criteria[1].children[0].weight"
+    assert p.message == "expected a number, but found true"
+
+
+def test_missing_field(write_json):
+    data = tender_dict()
+    del data["criteria"][1]["name"]
+    [p] = problems(write_json(data))
+    assert (p.location, p.message) == ("$.criteria[1].name", "this required field is missing")
+
+
+def test_unknown_field_suggests_the_right_one(write_json):
+    data = tender_dict()
+    data["criteria"][0]["wieght"] = 50
+    [p] = problems(write_json(data))
+    assert p.location == "$.criteria[0].wieght"
+    assert p.message == "unknown field 'wieght'; did you mean 'weight'?"
+
+
+def test_wrong_enum(write_json):
+    data = tender_dict()
+    data["authority"]["type"] = "council"
+    [p] = problems(write_json(data))
+    assert p.location == "$.authority.type"
+    assert p.message == ("the text 'council' is not allowed; expected one of: 'central_government', "
+                         "'sub_central', 'utility', 'defence_and_security'")
+
+
+def test_bad_date(write_json):
+    data = tender_dict()
+    data["contract"]["procurement_start"] = "02/03/2026"
+    [p] = problems(write_json(data))
+    assert p.location == "$.contract.procurement_start"
+    assert p.message == "expected an ISO date such as 2026-03-01, but found the text '02/03/2026'"
+
+
+def test_several_errors_reported_at_once(write_json):
+    data = tender_dict()
+    data["criteria"][0]["weight"] = "50"
+    data["criteria"][1]["kind"] = "qualty"
+    locations = {p.location for p in problems(write_json(data))}
+    assert locations == {"$.criteria[0].weight", "$.criteria[1].kind"}
+
+
+def test_duplicate_key_refused(write_json):
+    text = json.dumps(tender_dict())[:-1] + ', "title": "again"}'
+    [p] = problems(write_json(text))
+    assert p.message == "the field 'title' appears twice in one object"
+
+
+def test_nan_refused(write_json):
+    text = json.dumps(tender_dict()).replace('"weight": 50', '"weight": NaN')
+    [p] = problems(write_json(text))
+    assert "NaN" in p.message
+
+
+def test_model_rule_errors_have_paths(write_json):
+    data = tender_dict(lots=[{"id": "1", "criteria": [{"id": "P", "name": "Price", "kind": "price", "weight": 100}]}])
+    [p] = problems(write_json(data))
+    assert p.location == "$"
+    assert p.message == "give 'criteria' for a single-lot tender or 'lots', not both"
+
+
+def test_scale_with_both_forms(write_json):
+    data = tender_dict(scales=[{"id": "x", "values": [{"value": 0}], "minimum": 0, "maximum": 5, "step": 1}])
+    [p] = problems(write_json(data))
+    assert p.location == "$.scales[0]"
+    assert "not both" in p.message
+
+
+def test_newer_format_version_is_explained(write_json):
+    [p] = problems(write_json(tender_dict(format_version=7)))
+    assert p.location == "$.format_version"
+    assert "newer than this svscore understands" in p.message
+
+
+def test_error_message_is_readable():
+    data = tender_dict()
+    with pytest.raises(TenderFileError) as info:
+        from svscore.model.loading import validate_document
+        data["criteria"][0]["weight"] = "50"
+        validate_document(data, "tender", "my-tender.json")
+    assert str(info.value) == ("my-tender.json could not be read:\n"
+                               "  $.criteria[0].weight: expected a number, but found the text '50'")
+
+
+def test_bad_thresholds_row_is_named(write_json):
+    table = json.loads((ROOT / "svscore" / "data" / "thresholds.json").read_text())
+    table["rows"][3]["value"] = "lots"
+    with pytest.raises(TenderFileError) as info:
+        load_thresholds(write_json(table))
+    assert info.value.problems[0].location == "$.rows[3].value"
+
+
+def test_duplicate_measure_ids(write_json):
+    data = {"title": "M", "measures": [{"id": "A", "description": "a", "unit": "u", "proxy_value": 1},
+                                       {"id": "A", "description": "b", "unit": "u", "proxy_value": 2}]}
+    with pytest.raises(TenderFileError) as info:
+        load_measures(write_json(data))
+    assert "measure id 'A' appears more than once" in info.value.problems[0].message
