@@ -28,14 +28,14 @@ def _to_decimal(value: Any) -> Any:
     return value
 
 
-def _decimal_to_json(value: Decimal) -> int | float:
+def decimal_to_json(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 Number = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
-    PlainSerializer(_decimal_to_json, return_type=float, when_used="json"),
+    PlainSerializer(decimal_to_json, return_type=Any, when_used="json"),
     WithJsonSchema({"type": "number"}),
 ]
 """An exact decimal number; JSON schema type ``number``. Never text."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_serializer
 
-from svscore.model.base import Frozen, Number
+from svscore.model.base import Frozen, Number, decimal_to_json
 
 BIDS_FORMAT_VERSION = 1
 
@@ -22,6 +22,10 @@ class Score(Frozen):
         description="A value on the criterion's scale, or 'pass'/'fail' for a pass/fail criterion."
     )
     justification: str = Field(default="", description="Why this score, by reference to the bid.")
+
+    @field_serializer("value", when_used="json")
+    def _value_to_json(self, value: object) -> object:
+        return decimal_to_json(value) if not isinstance(value, str) else value  # type: ignore[arg-type]
 
 
 class Commitment(Frozen):

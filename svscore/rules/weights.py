@@ -17,15 +17,19 @@ from decimal import Decimal
 from fractions import Fraction
 
 from svscore.errors import json_path
-from svscore.model.tender import Criterion, CriterionKind, Tender, WeightingMode
+from svscore.model.tender import Criterion, CriterionKind, PriceMethod, Tender, WeightingMode
 from svscore.rules.findings import Finding, error, warning
 
 TOLERANCE = Fraction(1, 100_000)
 """Largest miss, as a fraction of the target, that is reported as rounding rather than an error."""
 
 
-def is_weighted(kind: CriterionKind | None) -> bool:
-    return kind is not CriterionKind.PASS_FAIL
+def is_weighted(kind: CriterionKind | None, tender: Tender | None = None) -> bool:
+    """Pass/fail gates carry no weight; nor does price when the award is by price per quality point."""
+    if kind is CriterionKind.PASS_FAIL:
+        return False
+    ppqp = tender is not None and tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT
+    return not (ppqp and kind is CriterionKind.PRICE)
 
 
 def _fmt(d: Decimal | Fraction) -> str:
@@ -75,7 +79,7 @@ def weighted_tree(tender: Tender, lot_index: int) -> list[WeightedCriterion]:
         for i, c in enumerate(children):
             here = [*parts, i]
             kind = c.kind or parent_kind
-            w = Fraction(c.weight) if (c.weight is not None and is_weighted(kind)) else Fraction(0)
+            w = Fraction(c.weight) if (c.weight is not None and is_weighted(kind, tender)) else Fraction(0)
             if tender.weighting is WeightingMode.MARKS:
                 share = w / total if total else Fraction(0)
             else:
@@ -101,7 +105,7 @@ def _groups(tender: Tender, lot_index: int) -> Iterator[tuple[str, str, Decimal 
         for i, c in enumerate(children):
             kind = c.kind or parent_kind
             here = [*parts, i, "children"]
-            if c.children and is_weighted(kind):
+            if c.children and is_weighted(kind, tender):
                 target = (c.weight if marks else Decimal(100))
                 yield json_path(here), f"the sub-criteria of {c.id} ({c.name})", target, c.children, here, kind
             yield from visit(c.children, here, kind)
@@ -119,8 +123,8 @@ def check_weights(tender: Tender, lot_index: int) -> list[Finding]:
         for i, c in enumerate(members):
             kind = c.kind or group_kind
             wpath = json_path([*parts, i, "weight"])
-            if not is_weighted(kind):
-                if c.weight is not None and c.weight != 0:
+            if not is_weighted(kind, tender):
+                if kind is CriterionKind.PASS_FAIL and c.weight is not None and c.weight != 0:
                     findings.append(warning("weights.pass_fail_weighted", wpath,
                                             f"{c.id} is pass/fail, so its weight {_fmt(c.weight)} is ignored."))
                 continue

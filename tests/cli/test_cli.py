@@ -1,0 +1,107 @@
+"""The command line, run as a user runs it: exit codes, formats, messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import EXAMPLES, bid, run_cli, tender_dict
+
+
+@pytest.mark.parametrize(("name", "code"), [("council-home-care", 0), ("central-digital-marks", 0), ("broken-tender", 1)])
+def test_check_exit_codes(name, code):
+    r = run_cli("check", str(EXAMPLES / f"{name}.json"))
+    assert r.returncode == code, r.stderr
+    assert ("NOT OK" in r.stdout) == (code == 1)
+
+
+def test_check_json_document():
+    r = run_cli("check", str(EXAMPLES / "broken-tender.json"), "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["ok"] is False
+    assert {"severity", "code", "path", "message"} <= set(doc["findings"][0])
+    assert any(f["code"] == "weights.sum" and f["path"] == "$.criteria[1].children" for f in doc["findings"])
+    q1 = next(w for w in doc["effective_weights"] if w["criterion"] == "Q1")
+    assert q1["effective_percent"] == pytest.approx(11.655)
+    assert doc["threshold_decision"]["social_value_act"]["applies"] == "yes"
+
+
+def test_check_unreadable_file_exits_2(write_json):
+    data = tender_dict()
+    data["criteria"][0]["weight"] = "50"
+    r = run_cli("check", str(write_json(data)))
+    assert r.returncode == 2
+    assert "$.criteria[0].weight: expected a number, but found the text '50'" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_check_missing_file_exits_2(tmp_path):
+    r = run_cli("check", str(tmp_path / "nope.json"))
+    assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_score_text_json_csv():
+    args = ["score", str(EXAMPLES / "council-home-care.json"), str(EXAMPLES / "council-home-care-bids.json")]
+    text = run_cli(*args)
+    assert text.returncode == 0, text.stderr
+    assert "Brightwater Homecare CIC" in text.stdout and "ILLUSTRATIVE" in text.stdout
+    doc = json.loads(run_cli(*args, "--format", "json").stdout)
+    first = doc["lots"][0]["bids"][0]
+    assert {"bidder", "status", "total", "rank", "scores", "flags"} <= set(first)
+    assert {"raw", "weighted", "explanation"} <= set(first["scores"][0])
+    assert doc["lots"][0]["sensitivity"]["applicable"] is True
+    rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv").stdout)))
+    assert rows[0]["bidder"] == "Brightwater Homecare CIC" and rows[0]["rank"] == "1"
+
+
+def test_score_csv_neutralises_formulas(write_json, tmp_path):
+    tender = write_json(tender_dict(), "tender.json")
+    evil = bid("=HYPERLINK(\"http://x\",\"y\")", 100, Q=3, SV=3).model_dump(mode="json")
+    bids = write_json({"bids": [evil]}, "bids.json")
+    out = run_cli("score", str(tender), str(bids), "--format", "csv").stdout
+    assert "'=HYPERLINK" in out
+
+
+def test_score_writes_output_atomically_and_never_over_an_input(write_json, tmp_path):
+    tender = write_json(tender_dict(), "tender.json")
+    bids = write_json({"bids": [bid("A", 100, Q=3, SV=3).model_dump(mode="json")]}, "bids.json")
+    out = tmp_path / "results.json"
+    r = run_cli("score", str(tender), str(bids), "--format", "json", "-o", str(out))
+    assert r.returncode == 0 and json.loads(out.read_text())["lots"][0]["bids"][0]["rank"] == 1
+    before = bids.read_bytes()
+    r = run_cli("score", str(tender), str(bids), "-o", str(bids))
+    assert r.returncode != 0 and "over the input file" in r.stderr
+    assert bids.read_bytes() == before
+
+
+def test_score_refuses_a_broken_tender():
+    r = run_cli("score", str(EXAMPLES / "broken-tender.json"), str(EXAMPLES / "council-home-care-bids.json"))
+    assert r.returncode == 1 and "cannot be scored" in r.stderr
+
+
+def test_act_from_options():
+    r = run_cli("act", "--value", "£180,000", "--ex-vat", "--authority", "sub_central", "--contract", "services",
+                "--start-date", "2026-03-02", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["above_threshold"] is True and doc["value_compared"] == 216000
+    assert doc["social_value_act"]["applies"] == "yes"
+    assert doc["threshold"]["value"] == 207720
+    assert {"regime", "reasons", "warnings"} <= set(doc)
+
+
+def test_act_from_tender_and_bad_options():
+    r = run_cli("act", str(EXAMPLES / "central-digital-marks.json"))
+    assert r.returncode == 0 and "Above threshold: yes" in r.stdout
+    r = run_cli("act", "--value", "lots")
+    assert r.returncode == 2 and "is not a number of pounds" in r.stderr
+
+
+def test_schemas_are_current():
+    assert run_cli("schemas", "--check").returncode == 0
+
+
+def test_version():
+    assert run_cli("--version").stdout.startswith("svscore, version")
