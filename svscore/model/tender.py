@@ -209,11 +209,24 @@ class Lot(Frozen):
     criteria: tuple[Criterion, ...] = Field(description="This lot's criteria tree.")
 
 
+class PricingLine(Frozen):
+    """One line of the pricing schedule bidders fill in: they give a rate, the line total is quantity × rate."""
+
+    id: str = Field(min_length=1, pattern=r"^\S+$", description="Line id, e.g. 'L1'.")
+    description: str = Field(min_length=1, description="What is priced, e.g. 'Standard weekday care hour'.")
+    unit: str = Field(default="each", description="The unit of the quantity, e.g. 'hour'.")
+    quantity: Number = Field(description="Estimated quantity over the evaluated term.")
+
+
 class PriceRules(Frozen):
     method: PriceMethod = Field(default=PriceMethod.RELATIVE_TO_LOWEST, description="How prices become points.")
     qualification_price: Number | None = Field(
         default=None,
         description="For pro_rata_to_qualification_price: the price that scores zero (usually the budget ceiling).",
+    )
+    pricing_lines: tuple[PricingLine, ...] = Field(
+        default=(),
+        description="The pricing schedule of the bid return workbook. Without lines, bidders give one total price.",
     )
 
 

@@ -1,0 +1,544 @@
+"""The evaluation workbook for officers: Setup, Bidders, Scores, Prices, Social Value, Results.
+
+Results are native formulas (classic functions only: SUM, SUMPRODUCT, MIN, MAX, COUNTIF,
+COUNTIFS, MATCH, ROUND, IF), so the workbook calculates in Excel 2016 and in LibreOffice without
+any add-in. They are the one deliberate second implementation of the engine; a test recalculates
+them with LibreOffice and compares every criterion's points, total and rank with the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from svscore import __version__
+from svscore.excel import workbook as xw
+from svscore.excel.layout import CRITERIA_COLUMNS, DETAILS, DETAILS_ROW, EvaluationLayout
+from svscore.model import tender as tm
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import CriterionKind, PriceMethod, SocialValueMethod, Tender, WeightingMode
+from svscore.rules.act import Decision
+from svscore.rules.checks import check_tender
+
+ENUMS: dict[str, type[StrEnum]] = {
+    "AuthorityType": tm.AuthorityType, "Jurisdiction": tm.Jurisdiction, "ContractKind": tm.ContractKind,
+    "WeightingMode": tm.WeightingMode, "PriceMethod": tm.PriceMethod, "Aggregation": tm.Aggregation,
+    "SocialValueMethod": tm.SocialValueMethod,
+}
+R9 = 9  # decimal places compared when ranking: totals equal to 1e-9 tie, as in the engine
+
+
+def get_path(data: dict, path: str) -> Any:
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def excel_value(v: Any, kind: str) -> Any:
+    if v is None:
+        return None
+    if kind == "bool":
+        return "Yes" if v else "No"
+    if kind == "date":
+        return dt.date.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None,
+                     slots: int = 10) -> xw.Workbook:
+    """Build the evaluation workbook for one lot of a tender."""
+    lay = EvaluationLayout(tender, lot_index, slots, measures)
+    report = check_tender(tender)
+    wb = xw.new_workbook()
+    lists = _lists(wb, lay)
+    _setup(wb, lay, report.decision, lists)
+    _bidders(wb, lay)
+    _scores(wb, lay)
+    _prices(wb, lay)
+    if lay.measures_leaf is not None:
+        _social_value(wb, lay)
+    _results(wb, lay)
+    wb.move_sheet("Lists", offset=len(wb.sheetnames))
+    constants = protected_cells(wb)
+    lot = tender.all_lots()[lot_index]
+    xw.add_metadata(wb, xw.Metadata(
+        "evaluation", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
+        {"tender": tender.model_dump(mode="json", exclude_defaults=True), "slots": slots, "lot_index": lot_index,
+         "measures": measures.model_dump(mode="json") if measures else None},
+    ))
+    wb.active = 0
+    return wb
+
+
+def protected_cells(wb: xw.Workbook) -> dict[str, Any]:
+    """Every locked constant (not formula) cell of the visible sheets: what tampering would change."""
+    out: dict[str, Any] = {}
+    for ws in wb.worksheets:
+        if ws.title == xw.META_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None or c.protection.locked is False:
+                    continue
+                if isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f":
+                    continue
+                out[f"{ws.title}!{c.coordinate}"] = c.value
+    return out
+
+
+def _lists(wb: xw.Workbook, lay: EvaluationLayout) -> dict[str, str]:
+    ws = wb.create_sheet("Lists")
+    refs: dict[str, str] = {}
+
+    def column(c: int, title: str, values: list[Any]) -> str:
+        ws.cell(1, c, title).font = Font(bold=True)
+        for i, v in enumerate(values, start=2):
+            xw.set_text(ws.cell(i, c), v) if isinstance(v, str) else ws.cell(i, c, v)
+        letter = xw.col(c)
+        return f"Lists!${letter}$2:${letter}${len(values) + 1}"
+
+    refs["bool"] = column(1, "Yes/No", ["Yes", "No"])
+    refs["pass_fail"] = column(2, "Pass/fail", ["pass", "fail"])
+    for s in lay.tender.scales:
+        refs[f"scale:{s.id}"] = column(lay.scale_column[s.id], s.id, [excel_value(v, "number") for v in s.allowed()])
+    c = 3 + len(lay.tender.scales)
+    for name, enum in ENUMS.items():
+        refs[name] = column(c, name, [e.value for e in enum])
+        c += 1
+    ws.sheet_state = "hidden"
+    xw.protect(ws)
+    return refs
+
+
+def _setup(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision | None, lists: dict[str, str]) -> None:
+    t = lay.tender
+    ws = wb.create_sheet("Setup")
+    ws["A1"] = "Evaluation workbook"
+    ws["A1"].font = xw.TITLE
+    xw.set_text(ws["A2"], f"{t.reference}: {t.title}" + (f" — lot {t.all_lots()[lay.lot_index].id}" if t.lots else ""))
+    xw.header(ws, DETAILS_ROW - 1, ["Tender details", "Value"])
+    data = t.model_dump(mode="json")
+    for i, (path, label, kind, editable) in enumerate(DETAILS):
+        r = DETAILS_ROW + i
+        ws.cell(r, 1, label)
+        cell = ws.cell(r, 2)
+        v = excel_value(get_path(data, path), kind)
+        if isinstance(v, str):
+            xw.set_text(cell, v)
+        else:
+            cell.value = v
+        if kind == "date":
+            cell.number_format = "dd mmm yyyy"
+        elif kind.startswith("number") and "£" in label:
+            cell.number_format = "£#,##0.00"
+        if editable:
+            xw.unlock(cell)
+            if kind == "bool":
+                xw.list_validation(ws, f"={lists['bool']}", cell.coordinate, "Yes or No")
+            elif kind in ENUMS:
+                xw.list_validation(ws, f"={lists[kind]}", cell.coordinate, "a value")
+            elif kind.startswith("number"):
+                xw.number_validation(ws, cell.coordinate, 0, "a number")
+            elif kind == "date":
+                from openpyxl.worksheet.datavalidation import DataValidation
+                dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=False,
+                                    showErrorMessage=True, error="Enter a date.")
+                dv.add(cell.coordinate)
+                ws.add_data_validation(dv)
+    _decision_block(ws, lay, decision)
+    _criteria_table(ws, lay)
+    xw.widths(ws, {1: 12, 2: 14, 3: 44, 4: 13, 5: 10, 6: 10, 7: 10, 8: 11, 9: 13, 10: 11, 11: 48})
+    ws.column_dimensions["B"].width = 30
+    ws.freeze_panes = "A3"
+    xw.print_setup(ws, "1:2", landscape=True)
+    xw.protect(ws)
+
+
+def _decision_block(ws: Worksheet, lay: EvaluationLayout, d: Decision | None) -> None:
+    r = lay.decision_row
+    xw.header(ws, r, ["Threshold and Social Value Act", "As worked out by svscore when this workbook was built"])
+    if d is None:
+        ws.cell(r + 1, 1, "The thresholds table could not be read.")
+        return
+    from svscore.fmt import money
+    from svscore.model.thresholds import REGIME_NAMES
+    rows = [
+        ("Regime", REGIME_NAMES[d.regime]),
+        ("Threshold", f"{money(d.threshold.value)} ({'incl.' if d.threshold.includes_vat else 'excl.'} VAT), {d.threshold.source}" if d.threshold else "not in the table"),
+        ("Value compared", money(d.value_compared)),
+        ("Above threshold", {True: "Yes", False: "No", None: "Cannot tell"}[d.above_threshold]),
+        ("Social Value Act applies", d.applies.value.capitalize() + (f" (instead: {d.other_duty})" if d.other_duty else "")),
+    ]
+    for i, (k, v) in enumerate(rows, start=1):
+        ws.cell(r + i, 1, k)
+        xw.set_text(ws.cell(r + i, 2), v)
+    text = " ".join(d.reasons + tuple(f"Warning: {w}" for w in d.warnings))
+    ws.cell(r + 6, 1, "Reasons")
+    ws.merge_cells(start_row=r + 6, start_column=2, end_row=r + 12, end_column=11)
+    c = xw.set_text(ws.cell(r + 6, 2), text[:32000])
+    c.alignment = xw.WRAP
+
+
+def _criteria_table(ws: Worksheet, lay: EvaluationLayout) -> None:
+    t = lay.tender
+    h = lay.criteria_header
+    xw.header(ws, h, CRITERIA_COLUMNS)
+    marks = t.weighting is WeightingMode.MARKS
+    total_marks = lay.detail("total_marks")
+    for w in lay.tree:
+        c = w.criterion
+        r = lay.criteria_row[c.id]
+        xw.set_text(ws.cell(r, 1), c.id)
+        xw.set_text(ws.cell(r, 2), w.parent_id or "")
+        name = xw.set_text(ws.cell(r, 3), ("   " * w.depth) + c.name)
+        name.alignment = Alignment(wrap_text=True)
+        xw.set_text(ws.cell(r, 4), w.kind.value if w.kind else "")
+        gate = w.kind is CriterionKind.PASS_FAIL or (lay.ppqp and w.kind is CriterionKind.PRICE)
+        weight = ws.cell(r, 5, excel_value(c.weight, "number") if not gate else None)
+        if not gate:
+            xw.unlock(weight)
+            xw.number_validation(ws, weight.coordinate, 0, "a weight")
+        xw.set_text(ws.cell(r, 6), c.scale or "")
+        if lay.scored_on_scale(w) and w.is_leaf:
+            m = xw.unlock(ws.cell(r, 7, excel_value(c.minimum_score, "number")))
+            xw.number_validation(ws, m.coordinate, -1e9, "a minimum score")
+        xw.set_text(ws.cell(r, 8), c.scored_by.value if c.scored_by else "")
+        if gate:
+            xw.set_text(ws.cell(r, 9), "gate" if w.kind is CriterionKind.PASS_FAIL else "divides")
+            ws.cell(r, 10, 0)
+        else:
+            if marks:
+                ws.cell(r, 9, f"=IF(N({total_marks})=0,0,E{r}/{total_marks}*100)")
+                ws.cell(r, 10, f"=E{r}")
+            else:
+                parent = lay.criteria_row.get(w.parent_id or "")
+                ws.cell(r, 9, f"=I{parent}*E{r}/100" if parent else f"=E{r}")
+                ws.cell(r, 10, f"=I{r}")
+            ws.cell(r, 9).number_format = "0.00##"
+            ws.cell(r, 10).number_format = "0.00##"
+        if not w.is_leaf and not gate:
+            target = f"E{r}" if marks else "100"
+            ws.cell(r, 11, _check_formula(lay.weighted_children(c.id), lay, target, f"the sub-criteria of {c.id}"))
+            xw.flag_not_ok(ws, f"K{r}", f"K{r}")
+    rr = lay.root_check_row
+    ws.cell(rr, 3, "All top-level criteria").font = Font(bold=True)
+    ws.cell(rr, 11, _check_formula(lay.weighted_children(None), lay, total_marks if marks else "100", "the top-level criteria"))
+    xw.flag_not_ok(ws, f"K{rr}", f"K{rr}")
+
+
+def _check_formula(kids: list, lay: EvaluationLayout, target: str, what: str) -> str:
+    if not kids:
+        return '="ERROR: nothing here carries a weight"'
+    s = "SUM(" + ",".join(f"E{lay.criteria_row[k.criterion.id]}" for k in kids) + ")"
+    return (f'=IF(ROUND({s}-{target},9)=0,"OK: {what} add up to "&{target},'
+            f'IF(ABS({s}-{target})<=ABS({target})/100000,"ROUNDING: {what} add up to "&{s}&", not "&{target}&"; make them exact",'
+            f'"ERROR: {what} add up to "&{s}&", not "&{target}))')
+
+
+def _bidders(wb: xw.Workbook, lay: EvaluationLayout) -> None:
+    ws = wb.create_sheet("Bidders")
+    ws["A1"] = "Bidders"
+    ws["A1"].font = xw.TITLE
+    xw.header(ws, 2, ["Bidder id (e.g. company number)", "Bidder name", "SME", "VCSE"])
+    for i in range(lay.slots):
+        r = lay.bidder_row(i)
+        for c in range(1, 5):
+            xw.unlock(ws.cell(r, c))
+    last = lay.last_bidder_row
+    xw.list_validation(ws, '"Yes,No"', f"C3:D{last}", "Yes or No")
+    xw.widths(ws, {1: 24, 2: 40, 3: 8, 4: 8})
+    ws.freeze_panes = "A3"
+    xw.print_setup(ws, "1:2", landscape=False)
+    xw.protect(ws)
+
+
+def _bidder_name(lay: EvaluationLayout, slot: int) -> str:
+    r = lay.bidder_row(slot)
+    return f'=IF(Bidders!$B${r}="","Bidder {slot + 1}",Bidders!$B${r})'
+
+
+def _scores(wb: xw.Workbook, lay: EvaluationLayout) -> None:
+    t = lay.tender
+    ws = wb.create_sheet("Scores")
+    ws["A1"] = "Consensus scores (choose from the list: each criterion's scale)"
+    ws["A1"].font = xw.TITLE
+    xw.header(ws, 2, ["ID", "Criterion", "Scale", "Minimum"])
+    for i in range(lay.slots):
+        c = ws.cell(2, lay.score_col(i), _bidder_name(lay, i))
+        c.font, c.fill, c.border = xw.HEADER, xw.HEADER_FILL, xw.BOX
+    for cid, r in lay.score_rows.items():
+        w = next(x for x in lay.tree if x.criterion.id == cid)
+        xw.set_text(ws.cell(r, 1), cid)
+        xw.set_text(ws.cell(r, 2), w.criterion.name).alignment = Alignment(wrap_text=True)
+        gate = w.kind is CriterionKind.PASS_FAIL
+        xw.set_text(ws.cell(r, 3), "pass/fail" if gate else (w.criterion.scale or ""))
+        if not gate:
+            ws.cell(r, 4, f'=IF(Setup!$G${lay.criteria_row[cid]}="","",Setup!$G${lay.criteria_row[cid]})')
+        cells = f"{xw.col(lay.score_col(0))}{r}:{xw.col(lay.score_col(lay.slots - 1))}{r}"
+        for i in range(lay.slots):
+            xw.unlock(ws.cell(r, lay.score_col(i)))
+        if gate:
+            xw.list_validation(ws, '"pass,fail"', cells, "pass or fail")
+        else:
+            scale = t.scale(w.criterion.scale)
+            assert scale is not None
+            xw.list_validation(ws, f"=Lists!${xw.col(lay.scale_column[scale.id])}$2:${xw.col(lay.scale_column[scale.id])}${len(scale.allowed()) + 1}",
+                               cells, f"a score on scale {scale.id}")
+    xw.widths(ws, {1: 9, 2: 40, 3: 9, 4: 9} | {lay.score_col(i): 14 for i in range(lay.slots)})
+    ws.freeze_panes = ws.cell(3, lay.score_col(0))
+    xw.print_setup(ws, "1:2")
+    xw.protect(ws)
+
+
+def _prices(wb: xw.Workbook, lay: EvaluationLayout) -> None:
+    ws = wb.create_sheet("Prices")
+    ws["A1"] = "Tendered prices (total from each bid return workbook)"
+    ws["A1"].font = xw.TITLE
+    xw.header(ws, 2, ["Bidder", "Price (£)"])
+    for i in range(lay.slots):
+        r = lay.bidder_row(i)
+        ws.cell(r, 1, _bidder_name(lay, i))
+        xw.unlock(ws.cell(r, 2)).number_format = "£#,##0.00"
+    xw.number_validation(ws, f"B3:B{lay.last_bidder_row}", 0.01, "a price in pounds")
+    xw.widths(ws, {1: 40, 2: 18})
+    ws.freeze_panes = "A3"
+    xw.print_setup(ws, "1:2", landscape=False)
+    xw.protect(ws)
+
+
+def _social_value(wb: xw.Workbook, lay: EvaluationLayout) -> None:
+    assert lay.measures is not None
+    ws = wb.create_sheet("Social Value")
+    ws["A1"] = "Social value commitments: quantity over the contract (first-year-only measures: year 1 only)"
+    ws["A1"].font = xw.TITLE
+    if lay.measures.illustrative:
+        xw.set_text(ws["A2"], "ILLUSTRATIVE measures table: example values, not for a real evaluation").font = Font(bold=True, color="C00000")
+    heads = ["Measure", "Description", "Unit", "Proxy value (£)"]
+    xw.header(ws, 2, heads)
+    for i in range(lay.slots):
+        c = ws.cell(2, lay.sv_col(i), _bidder_name(lay, i))
+        c.font, c.fill = xw.HEADER, xw.HEADER_FILL
+    first, last_col = xw.col(lay.sv_col(0)), xw.col(lay.sv_col(lay.slots - 1))
+    for m, measure in enumerate(lay.measures.measures):
+        for row in (lay.sv_qty_row(m), lay.sv_deliv_row(m)):
+            xw.set_text(ws.cell(row, 1), measure.id)
+            xw.set_text(ws.cell(row, 2), measure.description)
+            xw.set_text(ws.cell(row, 3), measure.unit)
+            ws.cell(row, 4, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
+        for i in range(lay.slots):
+            xw.unlock(ws.cell(lay.sv_qty_row(m), lay.sv_col(i)))
+            xw.unlock(ws.cell(lay.sv_deliv_row(m), lay.sv_col(i), 100))
+    h = lay.sv_deliv_header()
+    xw.header(ws, h, ["Deliverability (%)", "Evaluators' judgement of each commitment (100 = fully deliverable)"])
+    qty = f"{first}{lay.sv_qty_row(0)}:{last_col}{lay.sv_qty_row(lay.measure_count - 1)}"
+    deliv = f"{first}{lay.sv_deliv_row(0)}:{last_col}{lay.sv_deliv_row(lay.measure_count - 1)}"
+    xw.number_validation(ws, qty, 0, "a quantity")
+    xw.number_validation(ws, deliv, 0, "a percentage", 100)
+    tr = lay.sv_total_row()
+    ws.cell(tr, 1, "Total social value (£)").font = Font(bold=True)
+    proxies = f"$D${lay.sv_qty_row(0)}:$D${lay.sv_qty_row(lay.measure_count - 1)}"
+    for i in range(lay.slots):
+        L = xw.col(lay.sv_col(i))
+        q = f"{L}{lay.sv_qty_row(0)}:{L}{lay.sv_qty_row(lay.measure_count - 1)}"
+        d = f"{L}{lay.sv_deliv_row(0)}:{L}{lay.sv_deliv_row(lay.measure_count - 1)}"
+        ws.cell(tr, lay.sv_col(i), f"=SUMPRODUCT({proxies},{q},{d})/100").number_format = "£#,##0.00"
+    xw.widths(ws, {1: 20, 2: 44, 3: 14, 4: 14} | {lay.sv_col(i): 14 for i in range(lay.slots)})
+    ws.freeze_panes = ws.cell(3, lay.sv_col(0))
+    xw.print_setup(ws, "1:2")
+    xw.protect(ws)
+
+
+def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
+    t = lay.tender
+    ws = wb.create_sheet("Results")
+    ws["A1"] = "Results (native formulas: no add-in needed)"
+    ws["A1"].font = xw.TITLE
+    cols = lay.results_columns
+    labels = []
+    for name in cols:
+        if name.startswith("crit:"):
+            cid = name[5:]
+            labels.append(cid)
+        else:
+            labels.append(name.lstrip("_") if name.startswith("_") else name)
+    xw.header(ws, 2, labels)
+    first, last = lay.bidder_row(0), lay.last_bidder_row
+
+    def C(name: str, r: int | None = None, absolute: bool = False) -> str:
+        letter = xw.col(lay.rcol(name))
+        if r is None:
+            return f"${letter}${first}:${letter}${last}"
+        return f"${letter}{r}" if absolute else f"{letter}{r}"
+
+    def rng(name: str) -> str:
+        return C(name)
+
+    scale_max = {s.id: f"MAX(Lists!${xw.col(lay.scale_column[s.id])}$2:${xw.col(lay.scale_column[s.id])}${len(s.allowed()) + 1})"
+                 for s in t.scales}
+    scale_rng = {s.id: f"Lists!${xw.col(lay.scale_column[s.id])}$2:${xw.col(lay.scale_column[s.id])}${len(s.allowed()) + 1}"
+                 for s in t.scales}
+    score_first = min(lay.score_rows.values(), default=3)
+    score_last = max(lay.score_rows.values(), default=2)
+    quality_leaves = [w for w in lay.leaves if w.kind is CriterionKind.QUALITY and w.points_available > 0]
+    gates = [w for w in lay.leaves if w.kind is CriterionKind.PASS_FAIL]
+    for i in range(lay.slots):
+        r = lay.bidder_row(i)
+        sc = xw.col(lay.score_col(i))
+
+        def score(cid: str) -> str:
+            return f"Scores!${sc}${lay.score_rows[cid]}"
+
+        ws.cell(r, lay.rcol("Bidder"), f'=IF(Bidders!$B${r}="","",Bidders!$B${r})')
+        B = C("Status", r, True)
+        price = f"Prices!$B${r}"
+        ws.cell(r, lay.rcol("Price (£)"), f'=IF({price}="","",{price})').number_format = "£#,##0.00"
+        ws.cell(r, lay.rcol("_price_in"), f'=IF(AND({B}="ranked",ISNUMBER({C("Price (£)", r)})),{C("Price (£)", r)},"")')
+        missing = f"COUNTBLANK(Scores!${sc}${score_first}:${sc}${score_last})" if lay.score_rows else "0"
+        if lay.price_leaf is not None:
+            missing += f'+IF({price}="",1,0)'
+        ws.cell(r, lay.rcol("_missing"), f"={missing}")
+        invalid = [f'IF(AND({price}<>"",N({price})<=0),1,0)'] if lay.price_leaf is not None else []
+        for cid in lay.score_rows:
+            w = next(x for x in lay.tree if x.criterion.id == cid)
+            if w.kind is CriterionKind.PASS_FAIL:
+                invalid.append(f'IF({score(cid)}="",0,IF(OR({score(cid)}="pass",{score(cid)}="fail"),0,1))')
+            else:
+                invalid.append(f'IF({score(cid)}="",0,IF(ISNUMBER(MATCH({score(cid)},{scale_rng[w.criterion.scale]},0)),0,1))')
+        if lay.measures_leaf is not None:
+            L = xw.col(lay.sv_col(i))
+            q = f"'Social Value'!{L}{lay.sv_qty_row(0)}:{L}{lay.sv_qty_row(lay.measure_count - 1)}"
+            d = f"'Social Value'!{L}{lay.sv_deliv_row(0)}:{L}{lay.sv_deliv_row(lay.measure_count - 1)}"
+            invalid.append(f'COUNTIF({q},"<0")+COUNTIF({d},"<0")+COUNTIF({d},">100")')
+        ws.cell(r, lay.rcol("_invalid"), "=" + ("+".join(invalid) or "0"))
+        # Quality % (only when every quality criterion is scored)
+        if quality_leaves:
+            blanks = "+".join(f'({score(w.criterion.id)}="")' for w in quality_leaves)
+            got = ",".join(C(f"crit:{w.criterion.id}", r) for w in quality_leaves)
+            avail = "+".join(f"Setup!$J${lay.criteria_row[w.criterion.id]}" for w in quality_leaves)
+            ws.cell(r, lay.rcol("Quality (%)"), f'=IF(OR({blanks}),"",IF(COUNT({got})<{len(quality_leaves)},"",SUM({got})/({avail})*100))')
+        else:
+            ws.cell(r, lay.rcol("Quality (%)"), '=""')
+        ws.cell(r, lay.rcol("Quality (%)")).number_format = "0.00"
+        # Reason for disqualification
+        reasons = []
+        if gates:
+            cells = ",".join(score(w.criterion.id) for w in gates)
+            reasons.append((f'SUMPRODUCT(({cells.split(",")[0]}="fail")*1)' if len(gates) == 1 else
+                            "(" + "+".join(f'({score(w.criterion.id)}="fail")' for w in gates) + ")") + ">0")
+        mins = [w for w in lay.leaves if lay.scored_on_scale(w)]
+        below = [f'AND(ISNUMBER({score(w.criterion.id)}),Setup!$G${lay.criteria_row[w.criterion.id]}<>"",'
+                 f'{score(w.criterion.id)}<Setup!$G${lay.criteria_row[w.criterion.id]})' for w in mins]
+        minq = lay.detail("minimum_quality_percent")
+        qp = C("Quality (%)", r)
+        reason = '""'
+        if quality_leaves:
+            reason = f'IF(AND({minq}<>"",ISNUMBER({qp})),IF({qp}<{minq},"Quality below the minimum",""),"")'
+        if below:
+            reason = f'IF(OR({",".join(below)}),"Below a minimum score",{reason})'
+        if gates:
+            reason = f'IF({reasons[0]},"Failed a pass/fail criterion",{reason})'
+        ws.cell(r, lay.rcol("Reason"), f"={reason}")
+        status = (f'=IF({C("Bidder", r)}="","",IF({C("_invalid", r)}>0,"invalid",IF({C("Reason", r)}<>"","disqualified",'
+                  f'IF({C("_missing", r)}>0,"incomplete","ranked"))))')
+        ws.cell(r, lay.rcol("Status"), status)
+        # Criteria points
+        for w in lay.tree:
+            cell = ws.cell(r, lay.rcol(f"crit:{w.criterion.id}"))
+            cell.number_format = "0.00"
+            avail = f"Setup!$J${lay.criteria_row[w.criterion.id]}"
+            if not w.is_leaf:
+                kids = [k for k in lay.children(w.criterion.id) if k.kind is not CriterionKind.PASS_FAIL]
+                refs = ",".join(C(f"crit:{k.criterion.id}", r) for k in kids)
+                cell.value = f'=IF(COUNT({refs})={len(kids)},SUM({refs}),"")' if kids else '=""'
+            elif w.kind is CriterionKind.PASS_FAIL:
+                cell.value = f'=IF({score(w.criterion.id)}="","",{score(w.criterion.id)})'
+            elif lay.scored_on_scale(w):
+                s = score(w.criterion.id)
+                cell.value = (f'=IF({s}="","",IF(ISNUMBER(MATCH({s},{scale_rng[w.criterion.scale]},0)),'
+                              f'{s}/{scale_max[w.criterion.scale]}*{avail},""))')
+            elif w.kind is CriterionKind.PRICE:
+                cell.value = _price_formula(lay, B, C("Price (£)", r), rng("_price_in"), avail)
+            else:  # social value by measures
+                v = C("Social value (£)", r)
+                sv_in = rng("_sv_in")
+                if t.social_value.quantitative_method is SocialValueMethod.RELATIVE_TO_HIGHEST:
+                    cell.value = f'=IF({B}="ranked",IF(MAX({sv_in})>0,{avail}*{v}/MAX({sv_in}),0),"")'
+                else:
+                    tgt = lay.detail("social_value.target_pence_per_pound")
+                    base = f'IF(N({C("Price (£)", r)})>0,{C("Price (£)", r)},{lay.detail("contract.estimated_value")})'
+                    cell.value = f'=IF({B}="ranked",MIN({avail},{avail}*({v}/{base})/({tgt}/100)),"")'
+        if lay.measures_leaf is not None:
+            ws.cell(r, lay.rcol("Social value (£)"), f"='Social Value'!{xw.col(lay.sv_col(i))}{lay.sv_total_row()}").number_format = "£#,##0.00"
+            ws.cell(r, lay.rcol("_sv_in"), f'=IF({B}="ranked",{C("Social value (£)", r)},"")')
+        else:
+            ws.cell(r, lay.rcol("Social value (£)"), '=""')
+            ws.cell(r, lay.rcol("_sv_in"), '=""')
+        tops = [w for w in lay.tree if w.depth == 0 and w.kind is not CriterionKind.PASS_FAIL]
+        total = C("Total", r)
+        ws.cell(r, lay.rcol("Total"), f'=IF({B}="ranked",SUM({",".join(C(f"crit:{w.criterion.id}", r) for w in tops)}),"")').number_format = "0.00"
+        if lay.ppqp:
+            ws.cell(r, lay.rcol("Price per quality point"), f'=IF(AND({B}="ranked",N({total})>0),{C("Price (£)", r)}/{total},"")').number_format = "£#,##0.00"
+            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({C("Price per quality point", r)}),ROUND(-{C("Price per quality point", r)},{R9}),"")')
+        else:
+            ws.cell(r, lay.rcol("Price per quality point"), '=""')
+            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({total}),ROUND({total},{R9}),"")')
+        for k, tb in enumerate(t.tie_breaks):
+            if tb.rule == "higher_score_on":
+                src = C(f"crit:{tb.criterion}", r)
+                ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({src}),ROUND({src},{R9}),-1E+300)')
+            else:
+                ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({C("Price (£)", r)}),ROUND(-{C("Price (£)", r)},{R9}),-1E+300)')
+        key = C("_key", r)
+        terms = [f'COUNTIF({rng("_key")},">"&{key})+1']
+        for k in range(len(t.tie_breaks)):
+            conds = [f"{rng('_key')},{key}"] + [f"{rng(f'_tie{j}')},{C(f'_tie{j}', r)}" for j in range(k)]
+            terms.append(f'COUNTIFS({",".join(conds)},{rng(f"_tie{k}")},">"&{C(f"_tie{k}", r)})')
+        ws.cell(r, lay.rcol("Rank"), f'=IF(ISNUMBER({key}),{"+".join(terms)},"")')
+        al = lay.detail("abnormally_low.percent_below_mean")
+        pin = rng("_price_in")
+        pr = C("Price (£)", r)
+        ws.cell(r, lay.rcol("Flags"), (f'=IF(AND({B}="ranked",COUNT({pin})>1,{al}<>""),IF({pr}<(SUM({pin})-{pr})/(COUNT({pin})-1)*(1-{al}/100),'
+                                       f'"Abnormally low price: ask the supplier (PA 2023 s.19(4))",""),"")'))
+    # presentation
+    for name in cols:
+        letter = xw.col(lay.rcol(name))
+        ws.column_dimensions[letter].width = 12
+        if name.startswith("_"):
+            ws.column_dimensions[letter].hidden = True
+    ws.column_dimensions[xw.col(lay.rcol("Bidder"))].width = 32
+    ws.column_dimensions[xw.col(lay.rcol("Flags"))].width = 40
+    ws.column_dimensions[xw.col(lay.rcol("Reason"))].width = 26
+    status_rng = f"{xw.col(lay.rcol('Status'))}{first}:{xw.col(lay.rcol('Status'))}{last}"
+    from openpyxl.formatting.rule import FormulaRule
+    s0 = f"{xw.col(lay.rcol('Status'))}{first}"
+    ws.conditional_formatting.add(status_rng, FormulaRule(formula=[f'{s0}="ranked"'], fill=xw.OK_FILL))
+    ws.conditional_formatting.add(status_rng, FormulaRule(formula=[f'OR({s0}="disqualified",{s0}="invalid")'], fill=xw.ERROR_FILL))
+    ws.conditional_formatting.add(status_rng, FormulaRule(formula=[f'{s0}="incomplete"'], fill=xw.INPUT_FILL))
+    ws.freeze_panes = "C3"
+    ws.auto_filter.ref = f"A2:{xw.col(len(cols))}{last}"
+    xw.print_setup(ws, "1:2")
+    xw.protect(ws)
+
+
+def _price_formula(lay: EvaluationLayout, status: str, price: str, pin: str, avail: str) -> str:
+    m = lay.tender.price.method
+    lo, hi = f"MIN({pin})", f"MAX({pin})"
+    if m is PriceMethod.PRICE_PER_QUALITY_POINT:
+        return '=""'
+    if m is PriceMethod.RELATIVE_TO_LOWEST:
+        f = f"{avail}*{lo}/{price}"
+    elif m is PriceMethod.DEVIATION_FROM_LOWEST:
+        f = f"MAX(0,{avail}*(1-({price}-{lo})/{lo}))"
+    elif m is PriceMethod.PRO_RATA_TO_QUALIFICATION_PRICE:
+        q = lay.detail("price.qualification_price")
+        f = f"IF({price}>={q},0,MIN({avail},{avail}*({q}-{price})/({q}-{lo})))"
+    else:
+        f = f"IF({hi}={lo},{avail},{avail}*({hi}-{price})/({hi}-{lo}))"
+    return f'=IF({status}="ranked",{f},"")'

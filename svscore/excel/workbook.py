@@ -1,0 +1,210 @@
+"""What every workbook svscore writes has in common: styles, protection, print set-up, the hidden
+metadata sheet, and a deterministic save (the same tender gives byte-identical files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from svscore import __version__
+from svscore.atomic import write_atomic
+
+META_SHEET = "_svscore"
+FIXED_TIME = "2000-01-01T00:00:00Z"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+TEMPLATE_FORMAT_VERSION = 1
+"""Bump when a workbook layout changes; readers keep reading every earlier version."""
+
+HEADER = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+TITLE = Font(bold=True, size=14)
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
+OK_FILL = PatternFill("solid", fgColor="E2EFDA")
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Identity of a generated workbook, kept on a very hidden, protected sheet."""
+
+    kind: str
+    format_version: int
+    tender_reference: str
+    lot: str
+    svscore_version: str
+    fingerprint: str
+    extra: Mapping[str, Any]
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("template_kind", self.kind),
+            ("format_version", str(self.format_version)),
+            ("tender_reference", self.tender_reference),
+            ("lot", self.lot),
+            ("svscore_version", self.svscore_version),
+            ("fingerprint", self.fingerprint),
+            ("extra", json.dumps(self.extra, sort_keys=True, separators=(",", ":"), ensure_ascii=False)),
+        ]
+
+
+def fingerprint(cells: Mapping[str, Any]) -> str:
+    """SHA-256 of the protected constant cells (address -> value), in a canonical form."""
+    canonical = json.dumps({k: _canon(v) for k, v in sorted(cells.items())}, sort_keys=True,
+                           separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _canon(v: Any) -> Any:
+    # 100 and 100.0 must fingerprint alike: calamine reads every number as a float.
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int | float):
+        return float(v)
+    return str(v)
+
+
+def new_workbook() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def add_metadata(wb: Workbook, meta: Metadata) -> None:
+    # Chunked so that long JSON never exceeds Excel's 32,767 characters per cell.
+    ws = wb.create_sheet(META_SHEET)
+    for r, (k, v) in enumerate(meta.rows(), start=1):
+        ws.cell(r, 1, k)
+        chunks = [v[i:i + 30000] for i in range(0, len(v), 30000)] or [""]
+        for c, chunk in enumerate(chunks, start=2):
+            set_text(ws.cell(r, c), chunk)
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+
+def set_text(cell: Cell, value: str | None) -> Cell:
+    """Write text that can never become a formula, whatever it starts with."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def header(ws: Worksheet, row: int, labels: Iterable[str], start_col: int = 1) -> None:
+    for i, label in enumerate(labels):
+        c = ws.cell(row, start_col + i, label)
+        c.font, c.fill, c.border, c.alignment = HEADER, HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
+
+
+def unlock(cell: Cell, required: bool = False) -> Cell:
+    cell.protection = UNLOCKED
+    cell.fill = REQUIRED_FILL if required else INPUT_FILL
+    cell.border = BOX
+    return cell
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect the sheet (no password: it stops accidents, and svscore checks the rest)."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.sort = False
+    ws.protection.autoFilter = False
+
+
+def print_setup(ws: Worksheet, title_rows: str | None = None, landscape: bool = True) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A — page &P of &N"
+
+
+def widths(ws: Worksheet, sizes: Mapping[int, float]) -> None:
+    for col, w in sizes.items():
+        ws.column_dimensions[get_column_letter(col)].width = w
+
+
+def list_validation(ws: Worksheet, formula: str, cells: str, what: str) -> DataValidation:
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                        errorTitle="Not allowed", error=f"Choose {what} from the list.")
+    dv.add(cells)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def number_validation(ws: Worksheet, cells: str, minimum: float = 0, what: str = "a number",
+                      maximum: float | None = None) -> DataValidation:
+    if maximum is None:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=str(minimum), allow_blank=True,
+                            showErrorMessage=True, errorTitle="Not a valid number",
+                            error=f"Enter {what}: a number of at least {minimum:g}, without £ signs or text.")
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1=str(minimum), formula2=str(maximum),
+                            allow_blank=True, showErrorMessage=True, errorTitle="Not a valid number",
+                            error=f"Enter {what}: a number from {minimum:g} to {maximum:g}.")
+    dv.add(cells)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def flag_not_ok(ws: Worksheet, cells: str, first_cell: str) -> None:
+    """Colour a check cell red unless it starts with OK (works in Excel and LibreOffice)."""
+    ws.conditional_formatting.add(cells, FormulaRule(formula=[f'LEFT({first_cell},2)<>"OK"'], fill=ERROR_FILL,
+                                                     font=Font(bold=True, color="9C0006")))
+    ws.conditional_formatting.add(cells, FormulaRule(formula=[f'LEFT({first_cell},2)="OK"'], fill=OK_FILL))
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    """Serialise deterministically: fixed document times, fixed zip entry times, fixed order."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(rb"\g<1>" + FIXED_TIME.encode() + rb"\g<3>", data)
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, data)
+    return out.getvalue()
+
+
+def save(wb: Workbook, path: Path) -> Path:
+    wb.properties.creator = f"svscore {__version__}"
+    wb.properties.lastModifiedBy = f"svscore {__version__}"
+    return write_atomic(path, to_bytes(wb))
+
+
+def col(n: int) -> str:
+    return get_column_letter(n)
