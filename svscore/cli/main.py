@@ -200,5 +200,10 @@ def schemas(out: Path, check_only: bool) -> None:
         sys.exit(1)
 
 
+from svscore.cli.template import template  # noqa: E402
+
+cli.add_command(template)
+
+
 def main() -> None:
     cli(prog_name="svscore")

@@ -152,7 +152,8 @@ def widths(ws: Worksheet, sizes: Mapping[int, float]) -> None:
 def list_validation(ws: Worksheet, formula: str, cells: str, what: str) -> DataValidation:
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                         errorTitle="Not allowed", error=f"Choose {what} from the list.")
-    dv.add(cells)
+    for part in cells.split():
+        dv.add(part)
     ws.add_data_validation(dv)
     return dv
 

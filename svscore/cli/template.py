@@ -1,0 +1,101 @@
+"""``svscore template``: build, read, pack and verify the Excel templates."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from svscore.atomic import write_atomic
+from svscore.model.loading import load_measures, load_tender
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import Tender
+
+measures_option = click.option("--measures", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                               help="The council's measures table (default: the tender's social_value.measures_file).")
+
+
+def _measures(tender: Tender, tender_path: Path, measures: Path | None) -> tuple[MeasuresTable | None, Path | None]:
+    path = measures or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)
+    return (load_measures(path), path) if path else (None, None)
+
+
+@click.group()
+def template() -> None:
+    """Excel templates: the evaluation workbook, the bid return workbook and evaluators' score sheets."""
+
+
+@template.command()
+@click.argument("tender_file", metavar="TENDER", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write the workbooks to.")
+@measures_option
+@click.option("--bidders", type=click.IntRange(1, 200), default=10, show_default=True, help="Bidder rows in the evaluation workbook.")
+@click.option("--evaluators", default="Evaluator 1,Evaluator 2,Evaluator 3", show_default=True,
+              help="Comma-separated evaluator names: one score sheet each.")
+def build(tender_file: Path, out: Path, measures: Path | None, bidders: int, evaluators: str) -> None:
+    """Generate the workbooks for TENDER (one set per lot) into --out."""
+    from svscore.excel.pack import template_files
+
+    tender = load_tender(tender_file)
+    table, _ = _measures(tender, tender_file, measures)
+    names = tuple(n.strip() for n in evaluators.split(",") if n.strip())
+    for name, data in template_files(tender, table, bidders, names).items():
+        write_atomic(out / name, data, protect=(tender_file,))
+        click.echo(f"Wrote {out / name}")
+
+
+@template.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--tender-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the tender JSON here.")
+@click.option("--bids-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the bids JSON here.")
+def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None:
+    """Turn a filled evaluation WORKBOOK back into a tender file and a bids file."""
+    from svscore.excel.read import read_evaluation
+
+    result = read_evaluation(workbook)
+    tender_json = result.tender.model_dump(mode="json", exclude_defaults=True)
+    bids_json = result.bids.model_dump(mode="json", exclude_defaults=True)
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    if tender_out or bids_out:
+        if tender_out:
+            write_atomic(tender_out, json.dumps(tender_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
+            click.echo(f"Wrote {tender_out}", err=True)
+        if bids_out:
+            write_atomic(bids_out, json.dumps(bids_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
+            click.echo(f"Wrote {bids_out}", err=True)
+    else:
+        click.echo(json.dumps({"tender": tender_json, "bids": bids_json}, indent=2, ensure_ascii=False))
+
+
+@template.command()
+@click.argument("tender_file", metavar="TENDER", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The pack's zip file.")
+@measures_option
+def pack(tender_file: Path, out: Path, measures: Path | None) -> None:
+    """Bundle templates, tender, schemas, measures, guide and checksums for a partner council."""
+    from svscore.excel.pack import build_pack
+
+    tender = load_tender(tender_file)
+    table, table_path = _measures(tender, tender_file, measures)
+    data = build_pack(tender, tender_file.read_bytes(), tender_file.name, table,
+                      table_path.read_bytes() if table_path else None, table_path.name if table_path else None)
+    write_atomic(out, data, protect=(tender_file,))
+    click.echo(f"Wrote {out}")
+
+
+@template.command()
+@click.argument("pack_file", metavar="PACK", type=click.Path(path_type=Path))
+def verify(pack_file: Path) -> None:
+    """Check a pack against its manifest. Exit 0 when intact, 1 when not."""
+    from svscore.excel.pack import verify_pack
+
+    problems = verify_pack(pack_file)
+    for p in problems:
+        click.echo(f"{p}", err=True)
+    if problems:
+        click.echo(f"{pack_file}: NOT intact ({len(problems)} problem(s)).")
+        sys.exit(1)
+    click.echo(f"{pack_file}: intact.")

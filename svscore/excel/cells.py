@@ -1,0 +1,162 @@
+"""Cell values of a workbook, read fast with python-calamine, addressed as ``Sheet!B4``.
+
+This module deliberately imports neither openpyxl nor pandas: batch worker processes use it.
+
+Numbers typed as text: a bidder or officer may type "£12,500.50" into a number cell. svscore
+accepts text that is unambiguously a UK-formatted amount (optional £, thousands separated by
+commas in groups of three, a full stop for decimals) and reports that it did so; anything else
+— a European decimal comma ("12,5" or "12.500,00"), words, or two numbers — is an error that
+names the file, sheet and cell. It never guesses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from svscore.errors import Problem, cell_location
+
+_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_UK_AMOUNT = re.compile(r"^-?£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def a1(addr: str) -> tuple[int, int]:
+    """'B4' -> (row 3, column 1), zero-based."""
+    m = _A1.match(addr.upper())
+    if not m:
+        raise ValueError(f"not a cell address: {addr!r}")
+    letters, digits = m.groups()
+    c = 0
+    for ch in letters:
+        c = c * 26 + (ord(ch) - 64)
+    return int(digits) - 1, c - 1
+
+
+@dataclass
+class Values:
+    """Every sheet's cell values, as calamine gives them (empty cells are '')."""
+
+    name: str
+    sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
+
+    def get(self, sheet: str, addr: str) -> Any:
+        rows = self.sheets.get(sheet)
+        if rows is None:
+            return None
+        r, c = a1(addr)
+        if r >= len(rows) or c >= len(rows[r]):
+            return ""
+        return rows[r][c]
+
+    def where(self, sheet: str, addr: str) -> str:
+        return cell_location(self.name, sheet, addr)
+
+
+def load_values(path: Path, name: str | None = None) -> Values:
+    """Read every sheet (hidden ones too) with positions kept."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    out = Values(name or path.name)
+    for sheet in wb.sheet_names:
+        out.sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return out
+
+
+def is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: list[Problem] | None = None) -> Decimal | None:
+    """A cell as an exact number, or None with a problem recorded. Blank gives None, no problem."""
+    if is_blank(v):
+        return None
+    if isinstance(v, bool):
+        problems.append(Problem(where, f"{what} must be a number, but is {v}"))
+        return None
+    if isinstance(v, int | float):
+        if v != v or v in (float("inf"), float("-inf")):
+            problems.append(Problem(where, f"{what} must be a number"))
+            return None
+        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+        return Decimal(int(d)) if d == d.to_integral_value() else d
+    if isinstance(v, str):
+        text = v.strip().replace("\u00a0", " ")
+        if _UK_AMOUNT.match(text) and text.count("-") <= 1:
+            cleaned = text.replace("£", "").replace(",", "").replace(" ", "")
+            try:
+                d = Decimal(cleaned)
+            except InvalidOperation:
+                pass
+            else:
+                if notes is not None:
+                    notes.append(Problem(where, f"{what} was typed as text {v!r}; read as {d}"))
+                return d
+        hint = " (a decimal comma? use a full stop, e.g. 12.50)" if re.search(r"\d,\d{1,2}$|\d\.\d{3},", text) else ""
+        problems.append(Problem(where, f"{what} must be a number, but is the text {v!r}{hint}"))
+        return None
+    problems.append(Problem(where, f"{what} must be a number, but is {v!r}"))
+    return None
+
+
+def as_text(v: Any) -> str:
+    if is_blank(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def as_date(v: Any, where: str, what: str, problems: list[Problem]) -> dt.date | None:
+    if is_blank(v):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, int | float) and 1 <= v < 2958466:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(v))
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    problems.append(Problem(where, f"{what} must be a date, but is {v!r}"))
+    return None
+
+
+def as_yes_no(v: Any, where: str, what: str, problems: list[Problem]) -> bool | None:
+    if is_blank(v):
+        return None
+    if isinstance(v, bool):
+        return v
+    t = str(v).strip().lower()
+    if t in ("yes", "y", "true"):
+        return True
+    if t in ("no", "n", "false"):
+        return False
+    problems.append(Problem(where, f"{what} must be Yes or No, but is {v!r}"))
+    return None
+
+
+META = "_svscore"
+
+
+def metadata(values: Values) -> dict[str, str] | None:
+    """The generated workbook's identity, or None when it has no svscore metadata sheet."""
+    rows = values.sheets.get(META)
+    if rows is None:
+        return None
+    out = {}
+    for row in rows:
+        if row and isinstance(row[0], str) and row[0]:
+            out[row[0]] = "".join(as_text(x) if not isinstance(x, str) else x for x in row[1:])
+    return out

@@ -1,0 +1,160 @@
+"""The pack for partner councils: templates, tender, schemas, measures, a guide and a manifest.
+
+``manifest.json`` lists every file with its size and SHA-256; :func:`verify_pack` checks a pack
+against it (nothing missing, nothing added, nothing changed) and that each workbook is one svscore
+can read. Packs are deterministic: the same tender gives a byte-identical zip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from svscore import __version__
+from svscore.errors import Problem
+from svscore.excel.bid_return import build_bid_return
+from svscore.excel.evaluation import build_evaluation
+from svscore.excel.score_sheets import build_score_sheets
+from svscore.excel.workbook import TEMPLATE_FORMAT_VERSION, ZIP_TIME, to_bytes
+from svscore.model.measures import MeasuresTable
+from svscore.model.schemas import DOCUMENTS, render, schema_for
+from svscore.model.tender import Tender
+
+MAX_PACK_MEMBERS = 200
+MAX_PACK_BYTES = 200 * 1024 * 1024
+
+GUIDE = """\
+# {title}
+
+Reference: {reference}. Issued by {authority}. Made with svscore {version}
+(workbook format version {fmt}).
+
+## What is in this pack
+
+{files}
+
+## How to use it
+
+1. **Check the evaluation methodology.** Open the evaluation workbook's *Setup* sheet. Every
+   group of weights has a check in the last column: it says OK when the weights add up, and turns
+   red with the sum when they do not. The threshold decision and its reasons are shown there too.
+2. **Send the bid return workbook to bidders.** They fill in the shaded cells only: cover details,
+   a rate for each pricing line, social value commitments per contract year, quality responses
+   and declarations. Everything else is protected.
+3. **Give each evaluator the score sheets workbook.** Each evaluator scores every bid on their own
+   sheet and justifies every score: the justifications become the explanations in each bidder's
+   assessment summary (Procurement Act 2023 s.50).
+4. **Score.** Enter agreed scores and prices in the evaluation workbook, or let svscore read the
+   returned workbooks: `svscore batch {tender_file} RETURNS_FOLDER --out RESULTS_FOLDER`.
+   The *Results* sheet calculates points, totals and ranks with ordinary Excel formulas; no add-in
+   is needed.
+5. **Keep the record.** Keep the results folder, with its manifest of checksums, for at least three
+   years from the contract (Procurement Act 2023 s.98).
+
+The measures table{measures_note}
+
+To check this pack has not been changed since it was made: `svscore template verify PACK.zip`.
+"""
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "tender"
+
+
+def template_files(tender: Tender, measures: MeasuresTable | None, slots: int = 10,
+                   evaluators: tuple[str, ...] = ("Evaluator 1", "Evaluator 2", "Evaluator 3")) -> dict[str, bytes]:
+    """Every workbook for every lot of a tender, by file name."""
+    out = {}
+    base = slug(tender.reference)
+    for i, lot in enumerate(tender.all_lots()):
+        prefix = f"{base}-lot-{slug(lot.id)}" if tender.lots else base
+        out[f"{prefix}-evaluation.xlsx"] = to_bytes(build_evaluation(tender, i, measures, slots))
+        out[f"{prefix}-bid-return.xlsx"] = to_bytes(build_bid_return(tender, i, measures))
+        out[f"{prefix}-score-sheets.xlsx"] = to_bytes(build_score_sheets(tender, i, measures, slots, evaluators))
+    return out
+
+
+def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: MeasuresTable | None,
+               measures_bytes: bytes | None = None, measures_name: str | None = None) -> bytes:
+    files: dict[str, bytes] = {f"templates/{k}": v for k, v in template_files(tender, measures).items()}
+    files[f"tender/{tender_name}"] = tender_bytes
+    if measures_bytes is not None and measures_name:
+        files[f"tender/{measures_name}"] = measures_bytes
+    for (kind, version), doc in sorted(DOCUMENTS.items()):
+        files[f"schemas/{doc.filename}"] = render(schema_for(kind, version)).encode("utf-8")
+    listing = "\n".join(f"- `{name}`" for name in sorted(files))
+    note = (" is ILLUSTRATIVE example data: replace it with your council's own before a real evaluation."
+            if measures is not None and measures.illustrative else
+            " is the council's own." if measures is not None else ": none (no social value measures).")
+    files["GUIDE.md"] = GUIDE.format(title=tender.title, reference=tender.reference, authority=tender.authority.name,
+                                     version=__version__, fmt=TEMPLATE_FORMAT_VERSION, files=listing,
+                                     tender_file=f"tender/{tender_name}", measures_note=note).encode("utf-8")
+    manifest = {
+        "svscore_version": __version__,
+        "template_format_version": TEMPLATE_FORMAT_VERSION,
+        "tender_reference": tender.reference,
+        "files": [{"name": n, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in sorted(files.items())],
+    }
+    files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, files[name])
+    return buf.getvalue()
+
+
+def verify_pack(path: Path) -> list[Problem]:
+    """Everything wrong with a pack; an empty list means it is intact."""
+    name = path.name
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [Problem(name, f"not a readable zip file ({exc})")]
+    with z:
+        infos = z.infolist()
+        if len(infos) > MAX_PACK_MEMBERS or sum(i.file_size for i in infos) > MAX_PACK_BYTES:
+            return [Problem(name, "too many or too large files for a template pack; not opened")]
+        names = {i.filename for i in infos}
+        if "manifest.json" not in names:
+            return [Problem(name, "manifest.json is missing")]
+        try:
+            manifest = json.loads(z.read("manifest.json"))
+            listed = {f["name"]: f for f in manifest["files"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            return [Problem(f"{name} › manifest.json", f"not a valid manifest ({exc})")]
+        problems = []
+        for n in sorted(set(listed) - names):
+            problems.append(Problem(f"{name} › {n}", "listed in the manifest but missing from the pack"))
+        for n in sorted(names - set(listed) - {"manifest.json"}):
+            problems.append(Problem(f"{name} › {n}", "in the pack but not in the manifest"))
+        for n in sorted(set(listed) & names):
+            data = z.read(n)
+            if len(data) != listed[n].get("size") or hashlib.sha256(data).hexdigest() != listed[n].get("sha256"):
+                problems.append(Problem(f"{name} › {n}", "changed since the pack was made (size or SHA-256 differs)"))
+            elif n.endswith(".xlsx"):
+                problems += _check_template(f"{name} › {n}", data)
+        return problems
+
+
+def _check_template(where: str, data: bytes) -> list[Problem]:
+    import tempfile
+
+    from svscore.excel.cells import load_values, metadata
+
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        meta = metadata(load_values(Path(tmp.name)))
+    if meta is None:
+        return [Problem(where, "no svscore metadata: not a template svscore made")]
+    version = int(meta.get("format_version") or 0)
+    if version > TEMPLATE_FORMAT_VERSION:
+        return [Problem(where, f"template format version {version} is newer than this svscore reads; upgrade svscore")]
+    return []

@@ -1,0 +1,184 @@
+"""Read a filled evaluation workbook back into the tender model and its bids.
+
+The officer may change the tender's details, weights and minimum scores in the Setup sheet and
+enter bidders, scores, prices and commitments; this reader turns all of it back into a
+:class:`Tender` and a :class:`BidsFile`. Every problem names the file, sheet and cell. Readers are
+chosen by the workbook's format version, so a workbook built by an earlier svscore keeps reading.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pathlib import Path
+from typing import Any
+
+from svscore.errors import Problem, TenderFileError, WorkbookError
+from svscore.excel.cells import (
+    Values,
+    as_date,
+    as_text,
+    as_yes_no,
+    is_blank,
+    load_values,
+    metadata,
+    parse_number,
+)
+from svscore.model.bids import Bid, BidsFile, Commitment, Score
+from svscore.model.loading import validate_document
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import CriterionKind, Tender
+
+
+@dataclass(frozen=True)
+class EvaluationWorkbook:
+    tender: Tender
+    bids: BidsFile
+    measures: MeasuresTable | None
+    notes: tuple[Problem, ...]
+    """Things read but worth saying (numbers typed as text, bidders without an id)."""
+
+
+def read_evaluation(path: Path) -> EvaluationWorkbook:
+    """Read a filled evaluation workbook (any format version svscore has written)."""
+    try:
+        values = load_values(path)
+    except Exception as exc:  # calamine raises several types for unreadable files
+        raise WorkbookError(path.name, [Problem(path.name, f"not a readable Excel workbook ({type(exc).__name__}: {exc})")]) from None
+    meta = metadata(values)
+    if meta is None or meta.get("template_kind") != "evaluation":
+        what = "no svscore metadata" if meta is None else f"a {meta.get('template_kind')} workbook"
+        raise WorkbookError(path.name, [Problem(path.name, f"this is not an svscore evaluation workbook ({what})")])
+    version = int(meta.get("format_version") or 0)
+    reader = READERS.get(version)
+    if reader is None:
+        raise WorkbookError(path.name, [Problem(path.name, f"evaluation workbook format version {version} is not one this svscore reads ({sorted(READERS)})")])
+    return reader(values, meta)
+
+
+def _set(data: dict, path: str, value: Any) -> None:
+    parts = path.split(".")
+    for p in parts[:-1]:
+        data = data.setdefault(p, {})
+    if value is None:
+        data.pop(parts[-1], None)
+    else:
+        data[parts[-1]] = value
+
+
+def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
+    from svscore.excel.layout import DETAILS, EvaluationLayout
+
+    extra = json.loads(meta["extra"])
+    base = extra["tender"]
+    original = validate_document(base, "tender", f"{values.name} (metadata)")
+    assert isinstance(original, Tender)
+    measures = MeasuresTable.model_validate(extra["measures"]) if extra.get("measures") else None
+    lay = EvaluationLayout(original, extra["lot_index"], extra["slots"], measures)
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    data = json.loads(json.dumps(base))
+
+    for path, label, kind, editable in DETAILS:
+        if not editable:
+            continue
+        addr = f"B{lay.detail_row(path)}"
+        v, where = values.get("Setup", addr), values.where("Setup", addr)
+        if kind.startswith("number"):
+            n = parse_number(v, where, label, problems, notes)
+            if n is None and kind == "number" and is_blank(v):
+                problems.append(Problem(where, f"{label} is required"))
+            _set(data, path, n)
+        elif kind == "bool":
+            _set(data, path, as_yes_no(v, where, label, problems) or False)
+        elif kind == "date":
+            d = as_date(v, where, label, problems)
+            _set(data, path, d.isoformat() if d else None)
+        else:
+            _set(data, path, as_text(v) or None)
+
+    def visit(nodes: list[dict]) -> None:
+        for node in nodes:
+            r = lay.criteria_row[node["id"]]
+            name = as_text(values.get("Setup", f"C{r}"))
+            if name:
+                node["name"] = name
+            w = next(x for x in lay.tree if x.criterion.id == node["id"])
+            if values.get("Setup", f"E{r}") is not None and "weight" in node:
+                n = parse_number(values.get("Setup", f"E{r}"), values.where("Setup", f"E{r}"), f"The weight of {node['id']}", problems, notes)
+                _set(node, "weight", n)
+            if w.is_leaf and lay.scored_on_scale(w):
+                n = parse_number(values.get("Setup", f"G{r}"), values.where("Setup", f"G{r}"), f"The minimum score of {node['id']}", problems, notes)
+                _set(node, "minimum_score", n)
+            visit(node.get("children", []))
+
+    criteria = data["lots"][lay.lot_index]["criteria"] if data.get("lots") else data["criteria"]
+    visit(criteria)
+    if problems:
+        raise WorkbookError(values.name, problems)
+    try:
+        tender = validate_document(data, "tender", f"{values.name} › Setup")
+    except TenderFileError as exc:
+        raise WorkbookError(values.name, exc.problems) from None
+    assert isinstance(tender, Tender)
+    bids = _bids(values, lay, problems, notes)
+    if problems:
+        raise WorkbookError(values.name, problems)
+    return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids)), measures, tuple(notes))
+
+
+def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem]) -> list[Bid]:
+    from svscore.excel import workbook as xw
+
+    out = []
+    lot = lay.tender.all_lots()[lay.lot_index].id if lay.tender.lots else None
+    for i in range(lay.slots):
+        r = lay.bidder_row(i)
+        bid_id = as_text(values.get("Bidders", f"A{r}"))
+        name = as_text(values.get("Bidders", f"B{r}"))
+        if not bid_id and not name:
+            continue
+        if not name:
+            problems.append(Problem(values.where("Bidders", f"B{r}"), f"bidder {bid_id} has no name"))
+            continue
+        if not bid_id:
+            notes.append(Problem(values.where("Bidders", f"A{r}"), f"{name} has no bidder id; the name is used as the id"))
+            bid_id = name
+        sme = as_yes_no(values.get("Bidders", f"C{r}"), values.where("Bidders", f"C{r}"), "SME", problems) or False
+        vcse = as_yes_no(values.get("Bidders", f"D{r}"), values.where("Bidders", f"D{r}"), "VCSE", problems) or False
+        price = parse_number(values.get("Prices", f"B{r}"), values.where("Prices", f"B{r}"), f"{name}'s price", problems, notes)
+        scores = []
+        col = xw.col(lay.score_col(i))
+        for cid, row in lay.score_rows.items():
+            v = values.get("Scores", f"{col}{row}")
+            if is_blank(v):
+                continue
+            w = next(x for x in lay.tree if x.criterion.id == cid)
+            if w.kind is CriterionKind.PASS_FAIL:
+                t = as_text(v).lower()
+                scores.append(Score(criterion=cid, value=t if t in ("pass", "fail") else t or "?"))
+            else:
+                n = parse_number(v, values.where("Scores", f"{col}{row}"), f"{name}'s score for {cid}", problems, notes)
+                if n is not None:
+                    scores.append(Score(criterion=cid, value=n))
+        commitments = []
+        if lay.measures_leaf is not None:
+            scol = xw.col(lay.sv_col(i))
+            for m, measure in enumerate(lay.measures.measures):
+                q_addr, d_addr = f"{scol}{lay.sv_qty_row(m)}", f"{scol}{lay.sv_deliv_row(m)}"
+                q = parse_number(values.get("Social Value", q_addr), values.where("Social Value", q_addr), f"{name}'s quantity of {measure.id}", problems, notes)
+                if not q:
+                    continue
+                d = parse_number(values.get("Social Value", d_addr), values.where("Social Value", d_addr), f"{name}'s deliverability of {measure.id}", problems, notes)
+                commitments.append(Commitment(measure=measure.id, quantity=q, deliverability_percent=100 if d is None else d))
+        out.append(Bid(bidder_id=bid_id, bidder=name, lot=lot, sme=sme, vcse=vcse, price=price,
+                       commitments=tuple(commitments), scores=tuple(scores)))
+    return out
+
+
+READERS: dict[int, Callable[[Values, dict[str, str]], EvaluationWorkbook]] = {1: _read_v1}
+"""Evaluation workbook readers by format version. Add one per new version; never remove one."""
+
+
