@@ -45,3 +45,10 @@ class Frozen(BaseModel):
     """Immutable, closed model: unknown fields are errors, values never change after loading."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    def revised(self, **changes: Any) -> Any:
+        """A new, validated copy with some fields changed (the original never changes).
+
+        Unlike ``model_copy(update=...)``, the changes are validated like a file's contents.
+        """
+        return type(self).model_validate({**self.model_dump(exclude_unset=True), **changes})
