@@ -58,8 +58,13 @@ def _fmt(x: Fraction | Decimal, places: int = 2) -> str:
     return text or "0"
 
 
-def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str | Path | None = None) -> CheckReport:
-    """Run every check on a tender and return the findings, effective weights and Act decision."""
+def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str | Path | None = None,
+                 *, measures_supplied: bool = False) -> CheckReport:
+    """Run every check on a tender and return the findings, effective weights and Act decision.
+
+    ``measures_supplied``: a measures table is given directly, so the tender's own
+    ``measures_file`` need not exist.
+    """
     findings: list[Finding] = []
     findings += _check_scales(tender)
     if tender.weighting is WeightingMode.MARKS and tender.total_marks is None:
@@ -83,7 +88,7 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
         sv = sum((w.share for w in tree if w.is_leaf and w.kind is CriterionKind.SOCIAL_VALUE), Fraction(0))
         lots.append(LotWeights(lot.id, tuple(tree), sv))
         findings += _check_social_value_share(tender, index, sv, decision)
-    findings += _check_rules(tender, base_dir)
+    findings += _check_rules(tender, None if measures_supplied else base_dir)
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return CheckReport(tender, tuple(findings), tuple(lots), decision)
 

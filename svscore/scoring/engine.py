@@ -84,7 +84,7 @@ def score_tender(tender: Tender, bids: BidsFile | Sequence[Bid], measures: Measu
                  *, base_dir: Path | None = None, report: CheckReport | None = None) -> TenderResult:
     """Score every lot of a tender. Raises :class:`ScoringError` when the tender itself has errors."""
     bid_list = tuple(bids.bids if isinstance(bids, BidsFile) else bids)
-    report = report or check_tender(tender, base_dir)
+    report = report or check_tender(tender, base_dir, measures_supplied=measures is not None)
     if not report.ok:
         errors = [f"  {f.path}: {f.message}" for f in report.findings if f.severity.value == "error"]
         raise ScoringError("The tender has errors, so its bids cannot be scored (run 'svscore check'):\n" + "\n".join(errors))

@@ -1,0 +1,62 @@
+"""The partner pack: contents, manifest checksums, determinism, and verification of tampering."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from svscore.excel.pack import verify_pack
+from tests.conftest import EXAMPLES, run_cli
+
+
+def make_pack(tmp_path):
+    out = tmp_path / "pack.zip"
+    r = run_cli("template", "pack", str(EXAMPLES / "council-home-care.json"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_pack_contents_and_verify(tmp_path):
+    pack = make_pack(tmp_path)
+    names = zipfile.ZipFile(pack).namelist()
+    assert "manifest.json" in names and "GUIDE.md" in names
+    assert "tender/council-home-care.json" in names and "tender/measures-illustrative.json" in names
+    assert "schemas/tender-v1.schema.json" in names
+    assert {"templates/BCC-2026-014-evaluation.xlsx", "templates/BCC-2026-014-bid-return.xlsx",
+            "templates/BCC-2026-014-score-sheets.xlsx"} <= set(names)
+    manifest = json.loads(zipfile.ZipFile(pack).read("manifest.json"))
+    assert len(manifest["files"]) == len(names) - 1
+    assert "ILLUSTRATIVE" in zipfile.ZipFile(pack).read("GUIDE.md").decode()
+    assert verify_pack(pack) == []
+    r = run_cli("template", "verify", str(pack))
+    assert r.returncode == 0 and "intact" in r.stdout
+
+
+def test_pack_is_deterministic(tmp_path):
+    a = make_pack(tmp_path).read_bytes()
+    b = make_pack(tmp_path).read_bytes()
+    assert a == b
+
+
+def _rewrite(src, dst, change):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info.filename))
+            if data is not None:
+                zout.writestr(info, data)
+
+
+def test_verify_finds_changed_missing_and_added_files(tmp_path):
+    pack = make_pack(tmp_path)
+    changed = tmp_path / "changed.zip"
+    _rewrite(pack, changed, lambda n, d: d.replace(b"Borsetshire", b"Barsetshire") if n.endswith(".json") and "tender/" in n else d)
+    problems = verify_pack(changed)
+    assert [p.location for p in problems] == ["changed.zip › tender/council-home-care.json"]
+    assert "changed since the pack was made" in problems[0].message
+    missing = tmp_path / "missing.zip"
+    _rewrite(pack, missing, lambda n, d: None if n == "GUIDE.md" else d)
+    assert "missing from the pack" in verify_pack(missing)[0].message
+    r = run_cli("template", "verify", str(missing))
+    assert r.returncode == 1 and "NOT intact" in r.stdout
+    (tmp_path / "junk.zip").write_bytes(b"nope")
+    assert "not a readable zip" in verify_pack(tmp_path / "junk.zip")[0].message
