@@ -123,12 +123,17 @@ def _setup(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision | None, li
     ws["A1"] = "Evaluation workbook"
     ws["A1"].font = xw.TITLE
     xw.set_text(ws["A2"], f"{t.reference}: {t.title}" + (f" — lot {t.all_lots()[lay.lot_index].id}" if t.lots else ""))
-    xw.header(ws, DETAILS_ROW - 1, ["Tender details", "Value"])
+    ws.row_dimensions[lay.criteria_header].height = 30
+    xw.header(ws, DETAILS_ROW - 1, ["Tender details", "", "", "Value"])
+    ws.merge_cells(start_row=DETAILS_ROW - 1, start_column=1, end_row=DETAILS_ROW - 1, end_column=3)
+    ws.merge_cells(start_row=DETAILS_ROW - 1, start_column=4, end_row=DETAILS_ROW - 1, end_column=6)
     data = t.model_dump(mode="json")
     for i, (path, label, kind, editable) in enumerate(DETAILS):
         r = DETAILS_ROW + i
         ws.cell(r, 1, label)
-        cell = ws.cell(r, 2)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        cell = ws.cell(r, 4)
+        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=6)
         v = excel_value(get_path(data, path), kind)
         if isinstance(v, str):
             xw.set_text(cell, v)
@@ -154,8 +159,7 @@ def _setup(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision | None, li
                 ws.add_data_validation(dv)
     _decision_block(ws, lay, decision)
     _criteria_table(ws, lay)
-    xw.widths(ws, {1: 12, 2: 14, 3: 44, 4: 13, 5: 10, 6: 10, 7: 10, 8: 11, 9: 13, 10: 11, 11: 48})
-    ws.column_dimensions["B"].width = 30
+    xw.widths(ws, {1: 10, 2: 10, 3: 44, 4: 13, 5: 10, 6: 10, 7: 10, 8: 11, 9: 13, 10: 11, 11: 48})
     ws.freeze_panes = "A3"
     xw.print_setup(ws, "1:2", landscape=True)
     xw.protect(ws)
@@ -163,7 +167,9 @@ def _setup(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision | None, li
 
 def _decision_block(ws: Worksheet, lay: EvaluationLayout, d: Decision | None) -> None:
     r = lay.decision_row
-    xw.header(ws, r, ["Threshold and Social Value Act", "As worked out by svscore when this workbook was built"])
+    xw.header(ws, r, ["Threshold and Social Value Act", "", "", "As worked out by svscore when this workbook was built"])
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+    ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=11)
     if d is None:
         ws.cell(r + 1, 1, "The thresholds table could not be read.")
         return
@@ -178,11 +184,13 @@ def _decision_block(ws: Worksheet, lay: EvaluationLayout, d: Decision | None) ->
     ]
     for i, (k, v) in enumerate(rows, start=1):
         ws.cell(r + i, 1, k)
-        xw.set_text(ws.cell(r + i, 2), v)
+        ws.merge_cells(start_row=r + i, start_column=1, end_row=r + i, end_column=3)
+        xw.set_text(ws.cell(r + i, 4), v)
+        ws.merge_cells(start_row=r + i, start_column=4, end_row=r + i, end_column=11)
     text = " ".join(d.reasons + tuple(f"Warning: {w}" for w in d.warnings))
     ws.cell(r + 6, 1, "Reasons")
-    ws.merge_cells(start_row=r + 6, start_column=2, end_row=r + 12, end_column=11)
-    c = xw.set_text(ws.cell(r + 6, 2), text[:32000])
+    ws.merge_cells(start_row=r + 6, start_column=4, end_row=r + 12, end_column=11)
+    c = xw.set_text(ws.cell(r + 6, 4), text[:32000])
     c.alignment = xw.WRAP
 
 

@@ -44,6 +44,8 @@ DETAILS: tuple[tuple[str, str, str, bool], ...] = (
 )
 
 DETAILS_ROW = 4
+DETAILS_COLUMN = "D"
+"""Details: labels across A:C, values in D."""
 CRITERIA_COLUMNS = ("ID", "Parent", "Criterion", "Kind", "Weight", "Scale", "Minimum score", "Scored by",
                     "Effective weight (%)", "Points available", "Weights check")
 
@@ -115,8 +117,11 @@ class EvaluationLayout:
     def detail_row(self, path: str) -> int:
         return DETAILS_ROW + [d[0] for d in DETAILS].index(path)
 
+    def detail_cell(self, path: str) -> str:
+        return f"{DETAILS_COLUMN}{self.detail_row(path)}"
+
     def detail(self, path: str) -> str:
-        return f"Setup!$B${self.detail_row(path)}"
+        return f"Setup!${DETAILS_COLUMN}${self.detail_row(path)}"
 
     def bidder_row(self, slot: int) -> int:
         """Row of bidder slot 0..slots-1 on the Bidders, Prices and Results sheets."""

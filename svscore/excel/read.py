@@ -84,7 +84,7 @@ def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     for path, label, kind, editable in DETAILS:
         if not editable:
             continue
-        addr = f"B{lay.detail_row(path)}"
+        addr = lay.detail_cell(path)
         v, where = values.get("Setup", addr), values.where("Setup", addr)
         if kind.startswith("number"):
             n = parse_number(v, where, label, problems, notes)

@@ -76,9 +76,9 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
         for cid, r in lay.rows.items():
             w = next(x for x in ev.tree if x.criterion.id == cid)
             gate = w.kind is CriterionKind.PASS_FAIL
-            xw.set_text(ws.cell(r, 1), cid)
+            xw.set_text(ws.cell(r, 1), cid).alignment = xw.WRAP
             xw.set_text(ws.cell(r, 2), w.criterion.name).alignment = xw.WRAP
-            xw.set_text(ws.cell(r, 3), "pass/fail" if gate else w.criterion.scale)
+            xw.set_text(ws.cell(r, 3), "pass/fail" if gate else w.criterion.scale).alignment = xw.WRAP
             for i in range(slots):
                 score = xw.unlock(ws.cell(r, lay.score_col(i)))
                 just = xw.unlock(ws.cell(r, lay.justification_col(i)))

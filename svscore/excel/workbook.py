@@ -115,6 +115,7 @@ def header(ws: Worksheet, row: int, labels: Iterable[str], start_col: int = 1) -
     for i, label in enumerate(labels):
         c = ws.cell(row, start_col + i, label)
         c.font, c.fill, c.border, c.alignment = HEADER, HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[row].height = 32
 
 
 def unlock(cell: Cell, required: bool = False) -> Cell:

@@ -61,7 +61,7 @@ def test_officer_edits_in_setup_are_read(filled, tmp_path):
     wb = load_workbook(filled)
     wb["Setup"].cell(lay.criteria_row["Q1"], 5, 50)
     wb["Setup"].cell(lay.criteria_row["Q2"], 5, 20)
-    wb["Setup"].cell(lay.detail_row("contract.estimated_value"), 2, "£2,500,000")
+    wb["Setup"][lay.detail_cell("contract.estimated_value")] = "£2,500,000"
     path = tmp_path / "edited.xlsx"
     wb.save(path)
     got = read_evaluation(path)

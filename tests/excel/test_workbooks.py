@@ -126,7 +126,7 @@ def test_fingerprint_is_stable_across_int_and_float():
 def test_bidder_text_never_becomes_a_formula():
     tender = HOME.revised(title='=HYPERLINK("http://evil","click")')
     wb = reopen(build_evaluation(tender, 0, MEASURES))
-    cell = wb["Setup"]["B5"]
+    cell = wb["Setup"]["D5"]
     assert cell.value == '=HYPERLINK("http://evil","click")' and cell.data_type == "s"
 
 

@@ -1,0 +1,61 @@
+"""Render a picture of each sheet of the bundled example's workbooks for the README.
+
+Builds the example's workbooks, fills the evaluation workbook with the example bids, recalculates
+with LibreOffice, exports one PDF page per sheet, and turns each page into a PNG (pdftoppm).
+Run: python docs/render_pictures.py   (needs LibreOffice and poppler-utils)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from svscore.excel.bid_return import build_bid_return  # noqa: E402
+from svscore.excel.evaluation import build_evaluation  # noqa: E402
+from svscore.excel.layout import EvaluationLayout  # noqa: E402
+from svscore.excel.libreoffice import convert  # noqa: E402
+from svscore.excel.score_sheets import build_score_sheets  # noqa: E402
+from svscore.excel.workbook import save  # noqa: E402
+from svscore.model.loading import load_bids, load_measures, load_tender  # noqa: E402
+from tests.excel.fill import fill_evaluation  # noqa: E402
+from tests.excel.test_formulas_agree import consensus  # noqa: E402
+
+PDF_ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
+
+
+def main() -> None:
+    out = ROOT / "docs" / "images"
+    out.mkdir(parents=True, exist_ok=True)
+    tender = load_tender(ROOT / "examples" / "council-home-care.json")
+    measures = load_measures(ROOT / "examples" / "measures-illustrative.json")
+    bids = consensus(list(load_bids(ROOT / "examples" / "council-home-care-bids.json").bids), drop=("11223344", "Q3"))
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        lay = EvaluationLayout(tender, 0, 6, measures)
+        wb = build_evaluation(tender, 0, measures, 6)
+        fill_evaluation(wb, lay, bids)
+        books = {"evaluation": wb, "bid-return": build_bid_return(tender, 0, measures),
+                 "score-sheets": build_score_sheets(tender, 0, measures, 3, ("Evaluator 1",))}
+        paths = []
+        for name, book in books.items():
+            for ws in book.worksheets:  # show the hidden lists nowhere
+                if ws.sheet_state == "hidden":
+                    ws.sheet_state = "veryHidden"
+            paths.append(save(book, t / f"{name}.xlsx"))
+        pdfs = convert(paths, t / "pdf", to=PDF_ONE_PAGE_PER_SHEET)
+        for name, pdf in zip(books, pdfs, strict=True):
+            visible = [ws.title for ws in books[name].worksheets if ws.sheet_state == "visible"]
+            for page, sheet in enumerate(visible, start=1):
+                target = out / f"{name}-{sheet.lower().replace(' ', '-')}"
+                subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
+                                str(pdf), str(target)], check=True)
+                print(f"{target}.png")
+
+
+if __name__ == "__main__":
+    main()
