@@ -200,9 +200,11 @@ def schemas(out: Path, check_only: bool) -> None:
         sys.exit(1)
 
 
+from svscore.cli.batch import batch, demo, verify  # noqa: E402
 from svscore.cli.template import template  # noqa: E402
 
-cli.add_command(template)
+for command in (template, batch, demo, verify):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -85,7 +85,7 @@ def protected_cells(wb: xw.Workbook) -> dict[str, Any]:
             continue
         for row in ws.iter_rows():
             for c in row:
-                if c.value is None or c.protection.locked is False:
+                if c.value is None or c.value == "" or c.protection.locked is False:
                     continue
                 if isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f":
                     continue

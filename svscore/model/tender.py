@@ -113,6 +113,10 @@ class Contract(Frozen):
     )
     vat_rate_percent: Number = Field(default=20, description="VAT rate used to convert between bases (standard rate 20%).")
     procurement_start: dt.date = Field(description="Date the procurement starts (ISO date, e.g. 2026-03-01).")
+    submission_deadline: dt.datetime | None = Field(
+        default=None,
+        description="Deadline for tenders: ISO date and time with its UTC offset, e.g. 2026-04-17T12:00:00+01:00 (noon, British Summer Time). Bids received after it are late.",
+    )
     contract_years: int | None = Field(default=None, ge=1, description="Length of the contract in years.")
 
 

@@ -37,7 +37,7 @@ def result_rows(result: TenderResult) -> tuple[list[str], list[list[Any]]]:
         for b in lot.bids:
             subs = b.subtotals()
             rows.append([
-                lot.lot_id, b.rank if b.rank is not None else "", b.bidder_id, b.bidder, b.status.value,
+                lot.lot_id, b.rank, b.bidder_id, b.bidder, b.status.value,
                 _num(b.total), _num(b.price), *[_num(subs.get(c)) for c in tops],
                 "yes" if b.sme else "no", "yes" if b.vcse else "no",
                 " | ".join(f.code for f in b.flags), " | ".join(b.reasons),
@@ -45,8 +45,16 @@ def result_rows(result: TenderResult) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _num(x: Any) -> Any:
-    return "" if x is None else f"{float(x):.10g}"
+def _num(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def _csv_value(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    return safe_cell(v)
 
 
 def to_csv(result: TenderResult) -> str:
@@ -55,5 +63,5 @@ def to_csv(result: TenderResult) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return buf.getvalue()

@@ -1,0 +1,315 @@
+"""Inspect one returned bid workbook: is it safe, is it ours, is it intact, what does it say?
+
+Runs in a worker process. Returned workbooks are untrusted input from outside the council, so
+before anything parses them the file is checked as a zip (member count, sizes, compression
+ratio), encrypted files are told apart from corrupt ones, and XML with entity declarations is
+refused. Nothing in a file is ever executed or followed: macros are never run, links to other
+files never opened. The result is small and plain: the worker never sends cell rows back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from svscore.batch.spec import Limits, LotSpec
+from svscore.excel.cells import (
+    Values,
+    as_date,
+    as_text,
+    as_yes_no,
+    is_blank,
+    load_values,
+    metadata,
+    parse_number,
+)
+from svscore.errors import Problem, cell_location
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+@dataclass
+class Inspection:
+    """What one file said, and everything wrong with it."""
+
+    name: str
+    size: int
+    sha256: str
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    """(severity, location, message)."""
+    lot: str | None = None
+    bid: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.bid is not None and not any(s == ERROR for s, _, _ in self.problems)
+
+    def add(self, severity: str, location: str, message: str) -> None:
+        self.problems.append((severity, location, message))
+
+
+class Refused(Exception):
+    """The file must not be parsed; the message says why."""
+
+
+def inspect_file(path: Path, name: str, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> Inspection:
+    """Check and read one returned workbook. Never raises for a bad file: problems are recorded."""
+    data = path.read_bytes()
+    result = Inspection(name, len(data), hashlib.sha256(data).hexdigest())
+    try:
+        _check_container(path, data, result, limits)
+        values = load_values(path, name)
+    except Refused as exc:
+        result.add(ERROR, name, str(exc))
+        return result
+    except MemoryError:
+        result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
+        return result
+    except Exception as exc:  # calamine raises several types for malformed files
+        result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
+        return result
+    _read(values, data, result, specs)
+    return result
+
+
+def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits) -> None:
+    name = result.name
+    if len(data) > limits.max_file_bytes:
+        raise Refused(f"the file is {len(data) // 1024 // 1024} MB, more than the {limits.max_file_bytes // 1024 // 1024} MB allowed")
+    if data[:8] == OLE_MAGIC:
+        if _encrypted(path):
+            raise Refused("the workbook is password-protected (encrypted): ask the bidder for a copy without a password")
+        raise Refused("this is an old-style .xls file or another non-xlsx document: ask for the bid return workbook as .xlsx")
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise Refused("the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)") from None
+    with z:
+        infos = z.infolist()
+        if len(infos) > limits.max_members:
+            raise Refused(f"the package holds {len(infos)} parts, more than the {limits.max_members} allowed: not opened")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > limits.max_member_bytes:
+                raise Refused(f"part {info.filename} would unpack to {info.file_size // 1024 // 1024} MB: not opened (possible zip bomb)")
+            if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
+                raise Refused(f"part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1, "
+                              f"more than {limits.max_ratio}:1: not opened (possible zip bomb)")
+        if total > limits.max_total_bytes:
+            raise Refused(f"the package would unpack to {total // 1024 // 1024} MB: not opened (possible zip bomb)")
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" not in names:
+            raise Refused("the file is a zip package but not an Excel workbook (no xl/workbook.xml)")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                with z.open(info) as fh:
+                    head = fh.read(2048)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise Refused(f"part {info.filename} declares XML entities (an entity-expansion attack): not parsed")
+        if "xl/vbaProject.bin" in names or name.lower().endswith(".xlsm"):
+            result.add(WARNING, name, "macro-enabled workbook: its macros were not run (svscore never runs macros)")
+        if any(n.startswith("xl/externalLinks/") for n in names):
+            result.add(WARNING, name, "the workbook links to other files: the links were not followed")
+
+
+def _encrypted(path: Path) -> bool:
+    try:
+        import msoffcrypto
+
+        with path.open("rb") as fh:
+            return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
+    except Exception:  # not an Office compound document at all
+        return False
+
+
+def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict[str, LotSpec]]) -> None:
+    name = result.name
+    meta = metadata(values)
+    if meta is None:
+        result.add(ERROR, name, "not made from an svscore bid return template (no svscore identity sheet): use the workbook issued with the tender")
+        return
+    if meta.get("template_kind") != "bid_return":
+        result.add(ERROR, name, f"this is a {meta.get('template_kind', 'unknown')} workbook, not a bid return workbook")
+        return
+    try:
+        version = int(meta.get("format_version", "0"))
+    except ValueError:
+        version = 0
+    if version not in specs:
+        result.add(ERROR, name, f"template format version {meta.get('format_version')!r} is not one this svscore reads ({sorted(specs)})")
+        return
+    lot_specs = specs[version]
+    reference = next(iter(lot_specs.values())).tender_reference
+    if meta.get("tender_reference") != reference:
+        result.add(ERROR, name, f"made for tender {meta.get('tender_reference')!r}, not this tender ({reference!r})")
+        return
+    spec = lot_specs.get(meta.get("lot", ""))
+    if spec is None:
+        result.add(ERROR, name, f"made for lot {meta.get('lot')!r}, which this tender does not have")
+        return
+    result.lot = spec.lot_id
+    missing_sheets = [s for s in spec.sheets if s not in values.sheets]
+    if missing_sheets:
+        result.add(ERROR, name, f"sheets missing or renamed: {', '.join(missing_sheets)}")
+        return
+    _tampering(values, spec, result)
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    required_blank: list[tuple[str, str, str]] = []
+
+    def text(sheet: str, addr: str, required: bool, what: str) -> str:
+        v = values.get(sheet, addr)
+        if is_blank(v) and required:
+            required_blank.append((sheet, addr, what))
+        return as_text(v)
+
+    cover = {key: text("Cover", addr, req, key.replace("_", " ")) for key, addr, req in spec.cover}
+    sme = as_yes_no(values.get("Cover", _cover(spec, "sme")), values.where("Cover", _cover(spec, "sme")), "SME", problems)
+    vcse = as_yes_no(values.get("Cover", _cover(spec, "vcse")), values.where("Cover", _cover(spec, "vcse")), "VCSE", problems)
+    price = Decimal(0)
+    priced = True
+    for line_id, qty, rate_addr, _ in spec.lines:
+        v = values.get("Pricing", rate_addr)
+        if is_blank(v):
+            required_blank.append(("Pricing", rate_addr, f"the rate for line {line_id}"))
+            priced = False
+            continue
+        rate = parse_number(v, values.where("Pricing", rate_addr), f"The rate for line {line_id}", problems, notes)
+        if rate is None:
+            priced = False
+        elif rate < 0:
+            problems.append(Problem(values.where("Pricing", rate_addr), f"The rate for line {line_id} is negative ({rate})"))
+            priced = False
+        else:
+            price += qty * rate
+    if priced:
+        _check_total(values, spec, price, result)
+    commitments = []
+    for measure, first_year_only, addrs in spec.measures:
+        for year, addr in enumerate(addrs, start=1):
+            q = parse_number(values.get("Social Value", addr), values.where("Social Value", addr), f"The quantity of {measure} in year {year}", problems, notes)
+            if q is None or q == 0:
+                continue
+            if q < 0:
+                problems.append(Problem(values.where("Social Value", addr), f"The quantity of {measure} in year {year} is negative ({q})"))
+                continue
+            commitments.append({"measure": measure, "quantity": q, "year": year})
+    for cid, addr in spec.responses:
+        text("Quality", addr, True, f"the response to {cid}")
+    for n, addr in enumerate(spec.declarations, start=1):
+        answer = as_yes_no(values.get("Declarations", addr), values.where("Declarations", addr), f"Declaration {n}", problems)
+        if answer is None:
+            required_blank.append(("Declarations", addr, f"the answer to declaration {n}"))
+        elif answer is False:
+            result.add(WARNING, values.where("Declarations", addr), f"the bidder answered No to declaration {n}")
+    signer, position, date = spec.signature
+    text("Declarations", signer, True, "the name of the person signing")
+    text("Declarations", position, True, "the signer's position")
+    if is_blank(values.get("Declarations", date)):
+        required_blank.append(("Declarations", date, "the date signed"))
+    else:
+        as_date(values.get("Declarations", date), values.where("Declarations", date), "The date signed", problems)
+    for sheet, addr, what in required_blank:
+        formula = _uncalculated_formula(data, values, sheet, addr)
+        if formula:
+            result.add(ERROR, values.where(sheet, addr), f"holds a formula (={formula}) with no calculated value: open the file in Excel, "
+                                                        "let it calculate, save it and send it again")
+        else:
+            result.add(ERROR, values.where(sheet, addr), f"required: {what} is empty")
+    for p in problems:
+        result.add(ERROR, p.location, p.message)
+    for p in notes:
+        result.add(NOTE, p.location, p.message)
+    result.bid = {
+        "bidder": cover.get("bidder") or "", "bidder_id": cover.get("bidder_id") or "", "sme": bool(sme), "vcse": bool(vcse),
+        "contact": cover.get("contact", ""), "email": cover.get("email", ""),
+        "price": price if priced else None, "commitments": commitments, "lot": spec.lot_id,
+    }
+
+
+def _cover(spec: LotSpec, key: str) -> str:
+    return next(addr for k, addr, _ in spec.cover if k == key)
+
+
+def _canon(v: Any) -> Any:
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int | float):
+        return float(v)
+    return str(v)
+
+
+def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
+    changed = []
+    for key, expected in spec.protected.items():
+        sheet, addr = key.split("!")
+        got = values.get(sheet, addr)
+        got = None if got == "" else _canon(got)
+        if got != expected:
+            changed.append((sheet, addr, expected, got))
+    for sheet, addr, expected, got in changed[:20]:
+        result.add(ERROR, values.where(sheet, addr), f"protected cell changed: was {expected!r}, now {got!r}")
+    if len(changed) > 20:
+        result.add(ERROR, result.name, f"{len(changed) - 20} more protected cells changed")
+
+
+def _check_total(values: Values, spec: LotSpec, price: Decimal, result: Inspection) -> None:
+    shown = values.get("Pricing", spec.total_cell)
+    where = values.where("Pricing", spec.total_cell)
+    if is_blank(shown):
+        result.add(NOTE, where, "the total price formula has no calculated value (the file was not saved by Excel); "
+                                "svscore calculated the total from the rates")
+        return
+    if not isinstance(shown, int | float) or abs(Decimal(repr(float(shown))) - price) > Decimal("0.005"):
+        result.add(ERROR, where, f"the workbook shows a total of {shown!r}, but its lines add up to {price:,.2f}: "
+                                 "the total formula was altered")
+
+
+_CELL_XML = r'<c r="{addr}"(?:\s[^>]*?)?(/>|>(.*?)</c>)'
+
+
+def _uncalculated_formula(data: bytes, values: Values, sheet: str, addr: str) -> str | None:
+    """The formula in a cell that has no cached value, or None (looked up only for blank cells)."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            part = _sheet_part(z, sheet)
+            if part is None:
+                return None
+            xml = z.read(part).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError):
+        return None
+    m = re.search(_CELL_XML.format(addr=re.escape(addr)), xml, re.S)
+    if not m or m.group(1) == "/>":
+        return None
+    f = re.search(r"<f[^>]*>(.*?)</f>", m.group(2), re.S)
+    v = re.search(r"<v>(.*?)</v>", m.group(2), re.S)
+    if f and not (v and v.group(1)):
+        return f.group(1)
+    return None
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
+    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    m = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', wb)
+    if not m:
+        return None
+    t = re.search(r'<Relationship [^>]*Id="' + re.escape(m.group(1)) + r'"[^>]*Target="([^"]+)"', rels) or \
+        re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + re.escape(m.group(1)) + r'"', rels)
+    if not t:
+        return None
+    target = t.group(1).lstrip("/")
+    return target if target.startswith("xl/") else f"xl/{target}"
+
+
+def location(name: str, sheet: str | None = None, cell: str | None = None) -> str:
+    return cell_location(name, sheet, cell)

@@ -1,0 +1,265 @@
+"""``svscore batch``: find the returned workbooks, inspect them in parallel, score the good ones
+with the same engine as ``svscore score``, and write the results and the audit manifest.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from svscore.batch.inspect import ERROR, NOTE, WARNING, Inspection
+from svscore.batch.pool import inspect_all
+from svscore.batch.scores import ScoreBook, bidder_key, read_score_folder, unused_warning
+from svscore.batch.spec import Limits, lot_specs
+from svscore.errors import Problem, SvscoreError
+from svscore.model.bids import Bid, Commitment, Score
+from svscore.model.loading import load_measures, load_tender
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import Tender
+from svscore.scoring.engine import score_tender
+from svscore.scoring.result import TenderResult
+
+RECEIVED_FILE = "received.csv"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    recursive: bool = False
+    jobs: int = os.cpu_count() or 1
+    strict: bool = False
+    accept_late: bool = False
+    limits: Limits = Limits()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"recursive": self.recursive, "strict": self.strict, "accept_late": self.accept_late,
+                "limits": self.limits.__dict__}
+
+
+@dataclass
+class FileReport:
+    name: str
+    size: int
+    sha256: str
+    status: str
+    """scored, rejected (could not be used), excluded (late, duplicate) or skipped."""
+    bidder: str = ""
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "size": self.size, "sha256": self.sha256, "status": self.status,
+                "bidder": self.bidder, "problems": [{"severity": s, "location": loc, "message": m} for s, loc, m in self.problems]}
+
+
+@dataclass
+class BatchRun:
+    tender: Tender
+    result: TenderResult
+    files: list[FileReport]
+    skipped: list[tuple[str, str]]
+    problems: list[tuple[str, str, str]]
+    """Problems not tied to one returned file (scores, received times)."""
+    inputs: list[dict[str, Any]]
+    received_source: str
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status in ("rejected", "excluded")]
+
+
+class BatchError(SvscoreError):
+    exit_code = 2
+
+
+def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """Workbooks to read (path, name relative to the folder) and everything skipped, with why."""
+    if not returns.is_dir():
+        raise BatchError(f"{returns} is not a folder")
+    found, skipped = [], []
+    walker = sorted(returns.rglob("*") if recursive else returns.iterdir())
+    out_resolved = out_dir.resolve() if out_dir else None
+    for path in walker:
+        rel = path.relative_to(returns).as_posix()
+        if out_resolved and (path.resolve() == out_resolved or out_resolved in path.resolve().parents):
+            continue
+        if any(part.startswith(".") for part in path.relative_to(returns).parts):
+            if path.is_file():
+                skipped.append((rel, "hidden file"))
+            continue
+        if path.is_dir():
+            if not recursive:
+                skipped.append((rel + "/", "a folder (use --recursive to look inside folders)"))
+            continue
+        if path.name.startswith("~$"):
+            skipped.append((rel, "an Excel lock file (left while a workbook is open), not a bid"))
+        elif path.name == RECEIVED_FILE and path.parent == returns:
+            continue
+        elif path.suffix.lower() in (".xlsx", ".xlsm"):
+            found.append((path, rel))
+        else:
+            skipped.append((rel, f"not an Excel workbook ({path.suffix or 'no extension'})"))
+    return found, skipped
+
+
+def _received(returns: Path, names: list[str], problems: list[tuple[str, str, str]]) -> tuple[dict[str, dt.datetime], str]:
+    path = returns / RECEIVED_FILE
+    if path.is_file():
+        out = {}
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            for n, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    when = dt.datetime.fromisoformat(row["received_at"].strip())
+                    if when.tzinfo is None:
+                        from zoneinfo import ZoneInfo
+                        when = when.replace(tzinfo=ZoneInfo("Europe/London"))
+                    out[row["file"].strip()] = when
+                except (KeyError, ValueError, AttributeError):
+                    problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs columns file,received_at with an ISO date and time"))
+        return out, f"{RECEIVED_FILE} (receipt times from the tender portal)"
+    return ({n: dt.datetime.fromtimestamp((returns / n).stat().st_mtime, dt.timezone.utc) for n in names},
+            "file modification times (no received.csv was given)")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Tender, MeasuresTable | None, ScoreBook | None, list[Path]]:
+    """A tender file, or an evaluation workbook (whose consensus scores then count)."""
+    used = [tender_path]
+    if tender_path.suffix.lower() in (".xlsx", ".xlsm"):
+        from svscore.excel.read import read_evaluation
+
+        ev = read_evaluation(tender_path)
+        book = ScoreBook(files=[tender_path])
+        for b in ev.bids.bids:
+            for s in b.scores:
+                book.add((b.bidder_id, b.bidder), s, b.lot or ev.tender.all_lots()[0].id)
+        measures = load_measures(measures_path) if measures_path else ev.measures
+        return ev.tender, measures, book, used
+    tender = load_tender(tender_path)
+    path = measures_path or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)
+    if path is not None:
+        used.append(path)
+    return tender, (load_measures(path) if path else None), None, used
+
+
+def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Path | None = None,
+              measures_path: Path | None = None, options: BatchOptions = BatchOptions(),
+              progress: Callable[[int, str], None] | None = None) -> BatchRun:
+    out_r, ret_r = out_dir.resolve(), returns.resolve()
+    if out_r == ret_r or (options.recursive and ret_r in out_r.parents):
+        raise BatchError("choose an output folder outside the returns folder, so results are never read back as bids")
+    tender, measures, book, used = load_batch_tender(tender_path, measures_path)
+    files, skipped = discover(returns, options.recursive, out_dir)
+    problems: list[tuple[str, str, str]] = []
+    specs = {1: lot_specs(tender, measures)}
+    counter = iter(range(1, len(files) + 1))
+    inspections = inspect_all(files, specs, options.limits, options.jobs,
+                              (lambda name: progress(next(counter), name)) if progress else None)
+    received, received_source = _received(returns, [n for _, n in files], problems)
+    deadline = tender.contract.submission_deadline
+    reports: list[FileReport] = []
+    usable: list[tuple[Inspection, FileReport]] = []
+    for ins in inspections:
+        rep = FileReport(ins.name, ins.size, ins.sha256, "scored" if ins.ok else "rejected",
+                         (ins.bid or {}).get("bidder", ""), list(ins.problems))
+        reports.append(rep)
+        if not ins.ok:
+            continue
+        when = received.get(ins.name)
+        if deadline is not None and when is not None and when > deadline:
+            late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
+            if options.accept_late:
+                rep.problems.append((WARNING, ins.name, late + " (accepted with --accept-late)"))
+            else:
+                rep.status = "excluded"
+                rep.problems.append((ERROR, ins.name, late + "; not scored (use --accept-late to include it)"))
+                continue
+        usable.append((ins, rep))
+    _duplicates(usable)
+    usable = [(i, r) for i, r in usable if r.status == "scored"]
+    if book is None and scores_dir is not None:
+        book = ScoreBook()
+        for lot_index, _ in enumerate(tender.all_lots()):
+            read_score_folder(scores_dir, tender, lot_index, measures, book)
+        book.problems = list(dict.fromkeys(book.problems))
+    if book is None:
+        problems.append((WARNING, "scores", "no evaluators' scores were given (--scores, or an evaluation workbook as TENDER): "
+                                            "bids with quality criteria will be incomplete"))
+        book = ScoreBook()
+    problems += book.problems
+    bids = []
+    for ins, _ in usable:
+        b = ins.bid or {}
+        commitments = tuple(Commitment(measure=c["measure"], quantity=c["quantity"], year=c["year"]) for c in b["commitments"])
+        bids.append(Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
+                        lot=b["lot"] if tender.lots else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
+                        commitments=commitments, scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"]))))
+    problems += unused_warning(book, book.matched_keys([(b.bidder_id, b.bidder, b.lot or tender.all_lots()[0].id) for b in bids]))
+    if options.strict and (any(r.status != "scored" for r in reports) or any(s == ERROR for s, _, _ in problems)):
+        raise BatchError(_strict_message(reports, problems))
+    result = score_tender(tender, bids, measures, base_dir=tender_path.parent)
+    inputs = [{"name": f"returns/{n}", "size": r.size, "sha256": r.sha256} for n, r in ((r.name, r) for r in reports)]
+    if (returns / RECEIVED_FILE).is_file():
+        inputs.append({"name": f"returns/{RECEIVED_FILE}", "size": (returns / RECEIVED_FILE).stat().st_size, "sha256": sha256(returns / RECEIVED_FILE)})
+    for p in book.files:
+        if p != tender_path:
+            inputs.append({"name": f"scores/{p.name}", "size": p.stat().st_size, "sha256": sha256(p)})
+    for p in used:
+        inputs.append({"name": p.name, "size": p.stat().st_size, "sha256": sha256(p)})
+    return BatchRun(tender, result, reports, skipped, problems, inputs, received_source)
+
+
+def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
+    groups: dict[tuple[str, str], list[tuple[Inspection, FileReport]]] = defaultdict(list)
+    for ins, rep in usable:
+        b = ins.bid or {}
+        groups[(b.get("lot") or "", bidder_key(b.get("bidder_id") or "") or bidder_key(b.get("bidder") or ""))].append((ins, rep))
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        names = ", ".join(rep.name for _, rep in group)
+        first_sha = group[0][0].sha256
+        if all(ins.sha256 == first_sha for ins, _ in group):
+            for _, rep in group[1:]:
+                rep.status = "excluded"
+                rep.problems.append((WARNING, rep.name, f"an identical copy of {group[0][1].name}: counted once"))
+            continue
+        for _, rep in group:
+            rep.status = "excluded"
+            rep.problems.append((ERROR, rep.name, f"the same bidder returned more than one different workbook ({names}): none is "
+                                                  "scored until the one that stands is chosen; remove the others and re-run"))
+
+
+def _strict_message(reports: list[FileReport], problems: list[tuple[str, str, str]]) -> str:
+    lines = ["--strict: stopping, because some inputs failed:"]
+    for r in reports:
+        if r.status != "scored":
+            lines += [f"  {loc}: {msg}" for sev, loc, msg in r.problems if sev == ERROR] or [f"  {r.name}: {r.status}"]
+    lines += [f"  {loc}: {msg}" for sev, loc, msg in problems if sev == ERROR]
+    return "\n".join(lines)
+
+
+def summary_problems(run: BatchRun) -> list[Problem]:
+    out = []
+    for r in run.files:
+        for sev, loc, msg in r.problems:
+            if sev in (ERROR, WARNING):
+                out.append(Problem(loc, f"{sev}: {msg}"))
+    for sev, loc, msg in run.problems:
+        if sev != NOTE:
+            out.append(Problem(loc, f"{sev}: {msg}"))
+    return out
+
+

@@ -1,0 +1,141 @@
+"""Evaluators' scores for a batch: from score sheet workbooks, or from an evaluation workbook.
+
+Scores are matched to returned bids by bidder id (company number), or by name when the id is
+blank. A score without a justification is not used: justifications are required, because they
+become the explanations in each bidder's assessment summary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from svscore.batch.inspect import ERROR, WARNING
+from svscore.excel.cells import as_text, is_blank, load_values, metadata, parse_number
+from svscore.excel import workbook as xw
+from svscore.errors import Problem
+from svscore.model.bids import Score
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import CriterionKind, Tender
+
+
+def bidder_key(text: str) -> str:
+    """Company numbers and names compared without case, spaces or punctuation."""
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+@dataclass
+class ScoreBook:
+    """Scores by bidder key, with the problems met while reading them."""
+
+    scores: dict[str, list[Score]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    """bidder key -> name as the evaluators wrote it."""
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
+        key = f"{lot}|{bidder_key(ids[0]) or bidder_key(ids[1])}"
+        self.scores.setdefault(key, []).append(score)
+        self.names[key] = ids[1] or ids[0]
+
+    def _keys(self, bidder_id: str, bidder: str, lot: str) -> list[str]:
+        return [f"{lot}|{k}" for k in (bidder_key(bidder_id), bidder_key(bidder)) if k]
+
+    def for_bid(self, bidder_id: str, bidder: str, lot: str) -> list[Score]:
+        for key in self._keys(bidder_id, bidder, lot):
+            if key in self.scores:
+                return self.scores[key]
+        return []
+
+    def matched_keys(self, bids: list[tuple[str, str, str]]) -> set[str]:
+        return {k for b in bids for k in self._keys(*b) if k in self.scores}
+
+
+def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None,
+                      book: ScoreBook | None = None) -> ScoreBook:
+    """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
+    book = book or ScoreBook()
+    if not folder.is_dir():
+        book.problems.append((ERROR, str(folder), "the scores folder does not exist"))
+        return book
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "~$")) or path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+            continue
+        if path not in book.files:
+            book.files.append(path)
+        _read_one(path, tender, lot_index, measures, book)
+    return book
+
+
+def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None, book: ScoreBook) -> None:
+    from svscore.excel.score_sheets import score_sheet_layout
+
+    name = path.name
+    try:
+        values = load_values(path)
+    except Exception as exc:
+        book.problems.append((ERROR, name, f"not a readable Excel workbook ({type(exc).__name__})"))
+        return
+    meta = metadata(values)
+    if meta is None or meta.get("template_kind") != "score_sheets":
+        book.problems.append((ERROR, name, "not an svscore score sheets workbook"))
+        return
+    if meta.get("tender_reference") != tender.reference:
+        book.problems.append((ERROR, name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))
+        return
+    lot = tender.all_lots()[lot_index].id
+    if meta.get("lot") != lot:
+        return  # another lot's score sheets: read with that lot
+    extra = json.loads(meta.get("extra") or "{}")
+    evaluators = tuple(extra.get("evaluators") or ())
+    slots = int(extra.get("slots") or 0)
+    lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
+    kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
+    for evaluator in evaluators:
+        sheet = evaluator[:31]
+        if sheet not in values.sheets:
+            book.problems.append((ERROR, name, f"the sheet for {evaluator} is missing"))
+            continue
+        for slot in range(slots):
+            ids = (as_text(values.get("Bidders", f"A{3 + slot}")), as_text(values.get("Bidders", f"B{3 + slot}")))
+            if not ids[0] and not ids[1]:
+                continue
+            for cid, row in lay.rows.items():
+                s_addr = f"{xw.col(lay.score_col(slot))}{row}"
+                j_addr = f"{xw.col(lay.justification_col(slot))}{row}"
+                raw = values.get(sheet, s_addr)
+                if is_blank(raw):
+                    continue
+                justification = as_text(values.get(sheet, j_addr))
+                if not justification:
+                    book.problems.append((ERROR, values.where(sheet, j_addr),
+                                          f"{evaluator}'s score for {ids[1] or ids[0]} on {cid} has no justification: the score is not used"))
+                    continue
+                if kinds.get(cid) is CriterionKind.PASS_FAIL:
+                    value = as_text(raw).lower()
+                    if value not in ("pass", "fail"):
+                        book.problems.append((ERROR, values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
+                        continue
+                    book.add(ids, Score(criterion=cid, evaluator=evaluator, value=value, justification=justification), lot)
+                    continue
+                problems: list[Problem] = []
+                n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)
+                for p in problems:
+                    book.problems.append((ERROR, p.location, p.message))
+                if n is not None:
+                    book.add(ids, Score(criterion=cid, evaluator=evaluator, value=n, justification=justification), lot)
+
+
+def _walk(criteria, kind=None):
+    for c in criteria:
+        k = c.kind or kind
+        yield c, None, k
+        yield from _walk(c.children, k)
+
+
+def unused_warning(book: ScoreBook, matched: set[str]) -> list[tuple[str, str, str]]:
+    return [(WARNING, "scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook")
+            for k in sorted(set(book.scores) - matched)]

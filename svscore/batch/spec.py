@@ -1,0 +1,78 @@
+"""What to read from a returned bid workbook, and what its protected cells must hold.
+
+Built once in the parent process from the tender (never from a returned file, which a bidder
+controls), then handed to the worker processes as plain, picklable data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import Tender
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one returned file may cost before it is refused."""
+
+    max_file_bytes: int = 25 * 1024 * 1024
+    max_members: int = 400
+    max_member_bytes: int = 64 * 1024 * 1024
+    max_total_bytes: int = 256 * 1024 * 1024
+    max_ratio: int = 200
+    """Largest compression ratio of a member over 1 MiB uncompressed (XML compresses ~10-20×)."""
+    seconds: float = 30.0
+    memory_mb: int = 1536
+
+
+@dataclass(frozen=True)
+class LotSpec:
+    format_version: int
+    tender_reference: str
+    lot_id: str
+    sheets: tuple[str, ...]
+    cover: tuple[tuple[str, str, bool], ...]
+    """(key, address on Cover, required)."""
+    lines: tuple[tuple[str, Decimal, str, str], ...]
+    """(line id, quantity, rate address, line-total address) on Pricing."""
+    total_cell: str
+    measures: tuple[tuple[str, bool, tuple[str, ...]], ...]
+    """(measure id, first year only, quantity address per contract year) on Social Value."""
+    responses: tuple[tuple[str, str], ...]
+    """(criterion id, address on Quality)."""
+    declarations: tuple[str, ...]
+    signature: tuple[str, str, str]
+    protected: dict[str, Any]
+    """'Sheet!A1' -> the value svscore wrote there (locked constants only)."""
+
+
+def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSpec]:
+    """The read specification of each lot's bid return workbook, at the current format version."""
+    from svscore.excel import workbook as xw
+    from svscore.excel.bid_return import COVER, BidReturnLayout, build_bid_return
+    from svscore.excel.evaluation import protected_cells
+
+    out = {}
+    for i, lot in enumerate(tender.all_lots()):
+        wb = build_bid_return(tender, i, measures)
+        lay = BidReturnLayout(tender, i, measures)
+        out[lot.id] = LotSpec(
+            format_version=xw.TEMPLATE_FORMAT_VERSION,
+            tender_reference=tender.reference,
+            lot_id=lot.id,
+            sheets=tuple(ws.title for ws in wb.worksheets),
+            cover=tuple((key, lay.cover_cell(key), required) for key, _, required, _ in COVER),
+            lines=tuple((line.id, line.quantity, lay.rate_cell(n), f"F{int(lay.rate_cell(n)[1:])}")
+                        for n, line in enumerate(lay.lines)),
+            total_cell=lay.total_price_cell,
+            measures=tuple((m.id, m.first_year_only, tuple(lay.qty_cell(k, y) for y in range(lay.years)))
+                           for k, m in enumerate(measures.measures)) if lay.has_sv and measures else (),
+            responses=tuple((cid, lay.response_cell(n)) for n, (cid, _, _) in enumerate(lay.quality)),
+            declarations=tuple(lay.declaration_cell(n) for n in range(4)),
+            signature=lay.signed_by_cells,
+            protected={k: xw._canon(v) for k, v in protected_cells(wb).items()},
+        )
+    return out

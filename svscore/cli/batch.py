@@ -1,0 +1,150 @@
+"""``svscore batch``, ``svscore demo`` and ``svscore verify``: thin commands over svscore.batch."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from svscore.batch.spec import Limits
+
+
+def _progress(total: int):
+    """A progress bar on a terminal; plain lines (about every tenth) otherwise."""
+    if total == 0:
+        return None, None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=total, label="Reading returned workbooks", file=sys.stderr)
+        bar.__enter__()
+        return (lambda n, name: bar.update(1)), bar
+    step = max(1, total // 10)
+
+    def plain(n: int, name: str) -> None:
+        if n % step == 0 or n == total:
+            click.echo(f"read {n}/{total} files", err=True)
+    return plain, None
+
+
+def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: Path | None, recursive: bool,
+         jobs: int, strict: bool, accept_late: bool, seconds: float, memory_mb: int) -> int:
+    from svscore.batch.outputs import write_outputs
+    from svscore.batch.run import BatchOptions, discover, run_batch
+
+    options = BatchOptions(recursive=recursive, jobs=jobs, strict=strict, accept_late=accept_late,
+                           limits=Limits(seconds=seconds, memory_mb=memory_mb))
+    found, _ = discover(returns, recursive, out)
+    callback, bar = _progress(len(found))
+    try:
+        run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options, progress=callback)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    protect = tuple(p for p, _ in found) + (tender,)
+    written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)}, protect)
+    _summary(run, written)
+    return 1 if run.failed else 0
+
+
+def _summary(run, written) -> None:
+    from svscore.fmt import points
+
+    counts: dict[str, int] = {}
+    for f in run.files:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    click.echo(f"{run.tender.reference} — {run.tender.title}")
+    click.echo(f"Files: {counts.get('scored', 0)} scored, {counts.get('rejected', 0)} rejected, "
+               f"{counts.get('excluded', 0)} excluded, {len(run.skipped)} skipped.")
+    for lot in run.result.lots:
+        prefix = f"Lot {lot.lot_id}: " if len(run.result.lots) > 1 else ""
+        ranked = [b for b in lot.bids if b.rank is not None]
+        for b in ranked[:5]:
+            click.echo(f"  {prefix}{b.rank}. {b.bidder}  {points(b.total)}")
+        for b in lot.bids:
+            if b.rank is None:
+                click.echo(f"  {prefix}—  {b.bidder}: {b.status.value}: {'; '.join(b.reasons)[:150]}")
+        if lot.ties:
+            click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(t) for t in lot.ties)}")
+    for f in run.files:
+        for sev, loc, msg in f.problems:
+            if sev == "error":
+                click.echo(f"  ! {loc}: {msg}")
+    for name, reason in run.skipped:
+        click.echo(f"  skipped {name}: {reason}")
+    click.echo("Results: " + ", ".join(str(p) for p in written.values()))
+
+
+limits_options = [
+    click.option("--recursive", is_flag=True, help="Look inside sub-folders too."),
+    click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+                 help="Worker processes reading files in parallel."),
+    click.option("--strict", is_flag=True, help="Any file that fails makes the whole run fail (no results written)."),
+    click.option("--accept-late", is_flag=True, help="Score bids received after the submission deadline (flagged)."),
+    click.option("--seconds", type=click.FloatRange(1, 3600), default=30, show_default=True, help="Time limit for reading one file."),
+    click.option("--memory-mb", type=click.IntRange(64, 65536), default=1536, show_default=True, help="Memory budget for reading one file."),
+]
+
+
+def with_limits(f):
+    for option in reversed(limits_options):
+        f = option(f)
+    return f
+
+
+@click.command()
+@click.argument("tender", type=click.Path(path_type=Path))
+@click.argument("returns", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the results.")
+@click.option("--scores", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of evaluators' score sheet workbooks (not needed when TENDER is an evaluation workbook).")
+@click.option("--measures", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The council's measures table (default: the tender's social_value.measures_file).")
+@with_limits
+def batch(tender: Path, returns: Path, out: Path, scores: Path | None, measures: Path | None, recursive: bool, jobs: int,
+          strict: bool, accept_late: bool, seconds: float, memory_mb: int) -> None:
+    """Score a folder of returned bid workbooks (RETURNS) against TENDER (a tender file or an evaluation workbook).
+
+    Writes results.xlsx, results.csv, results.json and manifest.json into --out.
+    Exit code 0: every file was scored; 1: some files failed (see the Problems sheet); 2: the run could not start.
+    """
+    sys.exit(_run(tender, returns, out, scores, measures, recursive, jobs, strict, accept_late, seconds, memory_mb))
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("svscore-demo"), show_default=True,
+              help="Folder for the demo's tender, returned workbooks, score sheets and results.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True)
+def demo(out: Path, jobs: int) -> None:
+    """The main job on bundled data: generate returned bids for the example tender and score them in batch."""
+    from svscore.batch.demo import make_demo
+    from svscore.data import examples_dir
+    from svscore.model.loading import load_measures, load_tender
+
+    examples = examples_dir()
+    tender_path, measures_path = examples / "council-home-care.json", examples / "measures-illustrative.json"
+    paths = make_demo(out, tender_path, measures_path, load_tender(tender_path), load_measures(measures_path))
+    click.echo(f"Generated an example tender's returned bids in {paths['returns']} (one late, one broken, one that "
+               f"evaluators' scores disqualify, and an Excel lock file) and three evaluators' score sheets in {paths['scores']}.")
+    click.echo(f"Scoring them: svscore batch {paths['tender']} {paths['returns']} --scores {paths['scores']} --out {out / 'results'}\n")
+    code = _run(paths["tender"], paths["returns"], out / "results", paths["scores"], None, False, jobs, False, False, 30, 1536)
+    click.echo(f"\nOpen {out / 'results' / 'results.xlsx'} to see the ranked results, each bidder's explanations and the problems found.")
+    click.echo("The measures table is ILLUSTRATIVE example data: its proxy values are invented.")
+    sys.exit(0 if code in (0, 1) else code)
+
+
+@click.command()
+@click.argument("results", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--returns", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also check the returned workbooks against the manifest.")
+def verify(results: Path, returns: Path | None) -> None:
+    """Check a batch's results folder against its manifest.json (and the returned files, with --returns)."""
+    from svscore.batch.outputs import verify_manifest
+
+    problems = verify_manifest(results, returns)
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        click.echo(f"{results}: does NOT match its manifest ({len(problems)} problem(s)).")
+        sys.exit(1)
+    click.echo(f"{results}: matches its manifest.")
