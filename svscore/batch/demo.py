@@ -71,7 +71,7 @@ def fill_bid_return(tender: Tender, lot_index: int, measures: MeasuresTable | No
             cached["Social Value"][f"{xw.col(5 + lay.years)}{5 + m}"] = value
             sv_total += value
         cached["Social Value"][f"{xw.col(5 + lay.years)}{5 + len(measures.measures)}"] = sv_total
-    for i, (cid, name, _) in enumerate(lay.quality):
+    for i, (cid, name, *_) in enumerate(lay.quality):
         xw.set_text(wb["Quality"][lay.response_cell(i)], f"Our approach to {name.lower()}: see the method statement, sections 1 to 4.")
     for i in range(4):
         wb["Declarations"][lay.declaration_cell(i)] = "Yes"

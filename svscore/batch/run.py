@@ -107,23 +107,24 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
     return found, skipped
 
 
-def _received(returns: Path, names: list[str], problems: list[tuple[str, str, str]]) -> tuple[dict[str, dt.datetime], str]:
+def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str, dt.datetime], str]:
+    """Receipt times from the portal's received.csv. File modification times are never used:
+    copying a folder changes them, and a bid must not be called late on that evidence."""
     path = returns / RECEIVED_FILE
-    if path.is_file():
-        out = {}
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            for n, row in enumerate(csv.DictReader(fh), start=2):
-                try:
-                    when = dt.datetime.fromisoformat(row["received_at"].strip())
-                    if when.tzinfo is None:
-                        from zoneinfo import ZoneInfo
-                        when = when.replace(tzinfo=ZoneInfo("Europe/London"))
-                    out[row["file"].strip()] = when
-                except (KeyError, ValueError, AttributeError):
-                    problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs columns file,received_at with an ISO date and time"))
-        return out, f"{RECEIVED_FILE} (receipt times from the tender portal)"
-    return ({n: dt.datetime.fromtimestamp((returns / n).stat().st_mtime, dt.timezone.utc) for n in names},
-            "file modification times (no received.csv was given)")
+    if not path.is_file():
+        return {}, f"not checked: no {RECEIVED_FILE} (file,received_at) in the returns folder"
+    out = {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                when = dt.datetime.fromisoformat(row["received_at"].strip())
+                if when.tzinfo is None:
+                    from zoneinfo import ZoneInfo
+                    when = when.replace(tzinfo=ZoneInfo("Europe/London"))
+                out[row["file"].strip()] = when
+            except (KeyError, ValueError, AttributeError, TypeError):
+                problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with an ISO date and time"))
+    return out, f"{RECEIVED_FILE} (receipt times from the tender portal; times without an offset are UK time)"
 
 
 def sha256(path: Path) -> str:
@@ -167,7 +168,7 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
     counter = iter(range(1, len(files) + 1))
     inspections = inspect_all(files, specs, options.limits, options.jobs,
                               (lambda name: progress(next(counter), name)) if progress else None)
-    received, received_source = _received(returns, [n for _, n in files], problems)
+    received, received_source = _received(returns, problems)
     deadline = tender.contract.submission_deadline
     reports: list[FileReport] = []
     usable: list[tuple[Inspection, FileReport]] = []
@@ -178,6 +179,8 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
         if not ins.ok:
             continue
         when = received.get(ins.name)
+        if deadline is not None and received and when is None:
+            rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
         if deadline is not None and when is not None and when > deadline:
             late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
             if options.accept_late:

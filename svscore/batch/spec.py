@@ -70,7 +70,7 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
             total_cell=lay.total_price_cell,
             measures=tuple((m.id, m.first_year_only, tuple(lay.qty_cell(k, y) for y in range(lay.years)))
                            for k, m in enumerate(measures.measures)) if lay.has_sv and measures else (),
-            responses=tuple((cid, lay.response_cell(n)) for n, (cid, _, _) in enumerate(lay.quality)),
+            responses=tuple((cid, lay.response_cell(n)) for n, (cid, *_) in enumerate(lay.quality)),
             declarations=tuple(lay.declaration_cell(n) for n in range(4)),
             signature=lay.signed_by_cells,
             protected={k: xw._canon(v) for k, v in protected_cells(wb).items()},

@@ -50,15 +50,16 @@ class BidReturnLayout:
     measures: MeasuresTable | None
     lines: tuple[PricingLine, ...] = field(init=False)
     years: int = field(init=False)
-    quality: list[tuple[str, str, str]] = field(init=False)
-    """(criterion id, name, description) of each criterion answered in writing."""
+    quality: list[tuple[str, str, str, float]] = field(init=False)
+    """(criterion id, name, description, effective weight in %) of each criterion answered in writing."""
 
     def __post_init__(self) -> None:
         t = self.tender
         self.lines = t.price.pricing_lines or (PricingLine(id="TOTAL", description="Total price for the contract", unit="contract", quantity=1),)
         self.years = t.contract.contract_years or 1
         ev = EvaluationLayout(t, self.lot_index, 1, self.measures)
-        self.quality = [(w.criterion.id, w.criterion.name, w.criterion.description) for w in ev.leaves if ev.scored_on_scale(w)]
+        self.quality = [(w.criterion.id, w.criterion.name, w.criterion.description, round(float(w.effective_percent), 6))
+                        for w in ev.leaves if ev.scored_on_scale(w)]
         self.has_sv = ev.measures_leaf is not None
 
     @property
@@ -79,7 +80,7 @@ class BidReturnLayout:
         return f"{xw.col(5 + year)}{SV_FIRST + m}"
 
     def response_cell(self, i: int) -> str:
-        return f"D{QUALITY_FIRST + i}"
+        return f"E{QUALITY_FIRST + i}"
 
     def declaration_cell(self, i: int) -> str:
         return f"B{DECL_FIRST + i}"
@@ -214,15 +215,16 @@ def _social_value(wb: xw.Workbook, lay: BidReturnLayout) -> None:
 def _quality(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Quality")
     _title(ws, "Quality responses", "Answer each question in the shaded cell.")
-    xw.header(ws, QUALITY_FIRST - 1, ["ID", "Criterion", "What we are looking for", "Your response *"])
-    for i, (cid, name, description) in enumerate(lay.quality):
+    xw.header(ws, QUALITY_FIRST - 1, ["ID", "Criterion", "Weighting (% of total score)", "What we are looking for", "Your response *"])
+    for i, (cid, name, description, weight) in enumerate(lay.quality):
         r = QUALITY_FIRST + i
         xw.set_text(ws.cell(r, 1), cid)
         xw.set_text(ws.cell(r, 2), name).alignment = xw.WRAP
-        xw.set_text(ws.cell(r, 3), description).alignment = xw.WRAP
-        xw.unlock(ws.cell(r, 4), required=True).alignment = xw.WRAP
+        ws.cell(r, 3, weight).number_format = "0.00"
+        xw.set_text(ws.cell(r, 4), description).alignment = xw.WRAP
+        xw.unlock(ws.cell(r, 5), required=True).alignment = xw.WRAP
         ws.row_dimensions[r].height = 120
-    xw.widths(ws, {1: 8, 2: 30, 3: 40, 4: 80})
+    xw.widths(ws, {1: 8, 2: 30, 3: 12, 4: 40, 5: 80})
     xw.print_setup(ws, f"{QUALITY_FIRST - 1}:{QUALITY_FIRST - 1}")
     xw.protect(ws)
 

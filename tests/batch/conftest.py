@@ -1,0 +1,127 @@
+"""A real folder of returned workbooks: good bids and every kind of bad one, built once."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from svscore.batch.demo import EVALUATORS, DemoBid, demo_bids, fill_bid_return, fill_score_sheets
+from svscore.excel.bid_return import BidReturnLayout
+from svscore.model.loading import load_measures, load_tender
+from tests.conftest import EXAMPLES, run_cli
+
+TENDER = load_tender(EXAMPLES / "council-home-care.json")
+MEASURES = load_measures(EXAMPLES / "measures-illustrative.json")
+LAYOUT = BidReturnLayout(TENDER, 0, MEASURES)
+GOOD = [b for b in demo_bids() if not b.bidder.startswith(("Fenwick", "Eden"))]
+MACRO = replace(GOOD[0], bidder="Macro Care Ltd", bidder_id="12121212")
+POUND = DemoBid("Pound Sign Ltd", "45454545", [20.0, 25.0, 1000.0, 10000.0], scores=GOOD[1].scores)
+INJECTION = DemoBid('=HYPERLINK("http://evil.example","win")', "88888888", [30.0, 35.0, 2000.0, 10000.0], scores=GOOD[2].scores)
+SCORED = [*GOOD, MACRO, POUND, INJECTION]
+"""Every bid the batch must score, with the data its workbook was filled with."""
+
+
+def edit(data: bytes, change) -> bytes:
+    """Open a filled workbook with openpyxl, change it, save it (as a bidder's edit would)."""
+    wb = load_workbook(io.BytesIO(data))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def rezip(data: bytes, change) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = change(info.filename, src.read(info.filename))
+            if body is not None:
+                dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def build_folder(root: Path) -> dict[str, Path]:
+    returns, scores = root / "returns", root / "scores"
+    returns.mkdir(parents=True)
+    scores.mkdir()
+    shutil.copyfile(EXAMPLES / "council-home-care.json", root / "council-home-care.json")
+    shutil.copyfile(EXAMPLES / "measures-illustrative.json", root / "measures-illustrative.json")
+    files: dict[str, bytes] = {}
+    for b in GOOD:
+        files[f"good-{b.bidder_id}.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, b)
+    base = fill_bid_return(TENDER, 0, MEASURES, DemoBid("Base Ltd", "99999999", [20.0, 25.0, 1000.0, 10000.0]))
+    files["corrupt.xlsx"] = base[:3000]
+    enc = io.BytesIO()
+    from msoffcrypto.format.ooxml import OOXMLFile
+    OOXMLFile(io.BytesIO(base)).encrypt("secret", enc)
+    files["encrypted.xlsx"] = enc.getvalue()
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    files["zip-bomb.xlsx"] = bomb.getvalue()
+    lol = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    files["entity-bomb.xlsx"] = rezip(base, lambda n, d: _with_doctype(d, lol) if n == "xl/worksheets/sheet2.xml" else d)
+    files["macro.xlsm"] = _add_member(fill_bid_return(TENDER, 0, MEASURES, MACRO), "xl/vbaProject.bin", b"\0VBA")
+    central = load_tender(EXAMPLES / "central-digital-marks.json")
+    files["other-tender.xlsx"] = fill_bid_return(central, 0, None, DemoBid("Other Ltd", "31313131", [500000.0]))
+    files["tampered.xlsx"] = edit(base, lambda wb: (wb["Quality"].cell(4, 3, 99), wb["Social Value"].cell(5, 4, 250000)))
+    files["missing-rate.xlsx"] = edit(base, lambda wb: setattr(wb["Pricing"]["E6"], "value", None))
+    files["text-rate.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, "twenty pounds"))
+    files["pound-text-rate.xlsx"] = edit(fill_bid_return(TENDER, 0, MEASURES, POUND), lambda wb: wb["Pricing"].cell(8, 5, "£10,000.00"))
+    files["uncalculated-formula.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, "=20*1.25"))
+    files["duplicate-1.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, DemoBid("Twice Ltd", "77777777", [20.0, 25.0, 1000.0, 10000.0]))
+    files["duplicate-2.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, DemoBid("Twice Ltd", "77777777", [19.0, 25.0, 1000.0, 10000.0]))
+    files["injection.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, INJECTION)
+    files["~$good-09876543.xlsx"] = b"lock"
+    files[".hidden.xlsx"] = base
+    files["notes.pdf"] = b"%PDF-1.4"
+    for name, data in files.items():
+        (returns / name).write_bytes(data)
+    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, SCORED, EVALUATORS))
+    return {"root": root, "tender": root / "council-home-care.json", "returns": returns, "scores": scores}
+
+
+def _with_doctype(xml: bytes, doctype: bytes) -> bytes:
+    if xml.startswith(b"<?xml"):
+        end = xml.index(b"?>") + 2
+        return xml[:end] + doctype + xml[end:]
+    return doctype + xml
+
+
+def _add_member(data: bytes, name: str, body: bytes) -> bytes:
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr(name, body)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def folder(tmp_path_factory) -> dict[str, Path]:
+    return build_folder(tmp_path_factory.mktemp("batch"))
+
+
+@pytest.fixture(scope="session")
+def batch_run(folder):
+    out = folder["root"] / "out"
+    r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]), "--out", str(out))
+    doc = json.loads((out / "results.json").read_text())
+    return r, out, doc
+
+
+@pytest.fixture(scope="session")
+def libreoffice_batch() -> str:
+    from svscore.excel.libreoffice import soffice
+    exe = soffice()
+    if exe is None:
+        pytest.fail("LibreOffice is required: run tests/install-test-deps.sh")
+    return exe

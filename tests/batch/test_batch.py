@@ -1,0 +1,229 @@
+"""svscore batch over a real folder of returned workbooks, good and hostile."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from svscore.batch.inspect import inspect_file
+from svscore.batch.spec import Limits, lot_specs
+from svscore.excel.libreoffice import convert
+from decimal import Decimal
+
+from svscore.batch.demo import EVALUATORS
+from tests.batch.conftest import GOOD, MEASURES, SCORED, TENDER
+from tests.conftest import run_cli
+
+
+def file_report(doc, name):
+    return next(f for f in doc["files"] if f["name"] == name)
+
+
+def messages(doc, name):
+    return " | ".join(p["message"] for p in file_report(doc, name)["problems"])
+
+
+def test_exit_code_says_some_files_failed(batch_run):
+    r, out, doc = batch_run
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "results.csv", "results.json", "results.xlsx"]
+
+
+def test_good_bids_are_scored(batch_run):
+    _, _, doc = batch_run
+    scored = {f["name"] for f in doc["files"] if f["status"] == "scored"}
+    assert scored == {"good-09876543.xlsx", "good-CE012345.xlsx", "good-04567890.xlsx", "good-07654321.xlsx",
+                      "macro.xlsm", "pound-text-rate.xlsx", "injection.xlsx"}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("corrupt.xlsx", "damaged or not an Excel workbook"),
+    ("encrypted.xlsx", "password-protected (encrypted)"),
+    ("zip-bomb.xlsx", "possible zip bomb"),
+    ("entity-bomb.xlsx", "declares XML entities"),
+    ("other-tender.xlsx", "made for tender 'DRS-2026-0457', not this tender ('BCC-2026-014')"),
+    ("missing-rate.xlsx", "required: the rate for line L2 is empty"),
+    ("text-rate.xlsx", "The rate for line L2 must be a number, but is the text 'twenty pounds'"),
+    ("uncalculated-formula.xlsx", "holds a formula (=20*1.25) with no calculated value: open the file in Excel"),
+    ("duplicate-1.xlsx", "the same bidder returned more than one different workbook (duplicate-1.xlsx, duplicate-2.xlsx)"),
+    ("duplicate-2.xlsx", "the same bidder returned more than one different workbook"),
+])
+def test_each_bad_file_is_reported(batch_run, name, expected):
+    _, _, doc = batch_run
+    report = file_report(doc, name)
+    assert report["status"] in ("rejected", "excluded")
+    assert expected in messages(doc, name)
+
+
+def test_errors_name_file_sheet_and_cell(batch_run):
+    _, _, doc = batch_run
+    locs = {p["location"] for p in file_report(doc, "missing-rate.xlsx")["problems"]}
+    assert "missing-rate.xlsx › Pricing!E6" in locs
+    tampered = file_report(doc, "tampered.xlsx")["problems"]
+    assert {p["location"] for p in tampered} >= {"tampered.xlsx › Quality!C4", "tampered.xlsx › Social Value!D5"}
+    assert any("protected cell changed: was 14.0, now 99.0" == p["message"] for p in tampered)
+
+
+def test_macro_file_is_flagged_and_still_scored(batch_run):
+    _, _, doc = batch_run
+    assert file_report(doc, "macro.xlsm")["status"] == "scored"
+    assert "macros were not run" in messages(doc, "macro.xlsm")
+
+
+def test_pound_text_is_read_and_noted(batch_run):
+    _, _, doc = batch_run
+    assert "typed as text '£10,000.00'; read as 10000.00" in messages(doc, "pound-text-rate.xlsx")
+
+
+def test_skipped_files_say_why(batch_run):
+    _, _, doc = batch_run
+    skipped = {s["name"]: s["reason"] for s in doc["skipped"]}
+    assert "lock file" in skipped["~$good-09876543.xlsx"]
+    assert skipped[".hidden.xlsx"] == "hidden file"
+    assert skipped["notes.pdf"] == "not an Excel workbook (.pdf)"
+
+
+def test_formula_injection_stays_text(batch_run):
+    _, out, _ = batch_run
+    evil = '=HYPERLINK("http://evil.example","win")'
+    rows = list(csv.reader(io.StringIO((out / "results.csv").read_text())))
+    assert any(row[3] == "'" + evil for row in rows)
+    wb = load_workbook(out / "results.xlsx")
+    ws = wb["Results"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert not any(isinstance(c.value, str) and c.value.startswith("=HYPERLINK") and c.data_type == "f"
+                   for sheet in wb.worksheets for row in sheet.iter_rows() for c in row)
+
+
+def test_good_bids_score_exactly_as_svscore_score(batch_run, folder, tmp_path):
+    _, _, doc = batch_run
+    # The same bids, written independently as a bids file from the data the workbooks were filled with.
+    lines = TENDER.price.pricing_lines
+    bids = []
+    for b in SCORED:
+        price = sum(Decimal(str(line.quantity)) * Decimal(str(rate)) for line, rate in zip(lines, b.rates, strict=True))
+        commitments = [{"measure": m, "quantity": q, "year": y + 1} for m, qs in b.quantities.items() for y, q in enumerate(qs) if q]
+        scores = [{"criterion": cid, "evaluator": ev, "value": v[i], "justification": f"{ev}: {cid} scored {v[i]} on the evidence in the response."}
+                  for cid, v in b.scores.items() for i, ev in enumerate(EVALUATORS)]
+        bids.append({"bidder_id": b.bidder_id, "bidder": b.bidder, "sme": b.sme, "vcse": b.vcse, "price": float(price),
+                     "commitments": commitments, "scores": scores})
+    path = tmp_path / "bids.json"
+    path.write_text(json.dumps({"bids": bids}))
+    r = run_cli("score", str(folder["tender"]), str(path), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    expected = {b["bidder_id"]: b for b in json.loads(r.stdout)["lots"][0]["bids"]}
+    got = {b["bidder_id"]: b for b in doc["lots"][0]["bids"]}
+    assert set(got) == set(expected)
+    for k, b in got.items():
+        e = expected[k]
+        assert (b["status"], b["rank"], b["total"], b["price"]) == (e["status"], e["rank"], e["total"], e["price"]), k
+        assert [s["weighted"] for s in b["scores"]] == [s["weighted"] for s in e["scores"]], k
+        assert [f["code"] for f in b["flags"]] == [f["code"] for f in e["flags"]], k
+
+
+def test_rerun_gives_identical_bytes_and_manifest_verifies(batch_run, folder):
+    _, out, _ = batch_run
+    again = folder["root"] / "out-again"
+    run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]), "--out", str(again))
+    for name in ("results.xlsx", "results.csv", "results.json", "manifest.json"):
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
+    r = run_cli("verify", str(out), "--returns", str(folder["returns"]))
+    assert r.returncode == 0 and "matches its manifest" in r.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    names = {i["name"] for i in manifest["inputs"]}
+    assert {"returns/corrupt.xlsx", "scores/score-sheets.xlsx", "council-home-care.json", "measures-illustrative.json"} <= names
+    assert manifest["thresholds_table"]["sha256"]
+
+
+def test_verify_detects_a_changed_output(batch_run, tmp_path):
+    _, out, _ = batch_run
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "results.csv").write_text("changed")
+    r = run_cli("verify", str(copy))
+    assert r.returncode == 1 and "results.csv: changed since the run" in r.stderr
+
+
+def test_inputs_are_never_modified(folder, batch_run):
+    import hashlib
+    _, out, _ = batch_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["inputs"]:
+        if entry["name"].startswith("returns/"):
+            data = (folder["returns"] / entry["name"].removeprefix("returns/")).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+def test_output_inside_returns_is_refused(folder):
+    r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--out", str(folder["returns"]))
+    assert r.returncode == 2 and "outside the returns folder" in r.stderr
+
+
+def test_strict_makes_any_failure_fatal(folder, tmp_path):
+    r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]),
+                "--out", str(tmp_path / "strict"), "--strict")
+    assert r.returncode == 2 and "--strict: stopping" in r.stderr
+    assert not (tmp_path / "strict" / "results.json").exists()
+
+
+def test_results_workbook_has_sheets_chart_and_print_setup(batch_run):
+    _, out, _ = batch_run
+    wb = load_workbook(out / "results.xlsx")
+    assert wb.sheetnames[:2] == ["Results", "Chart"] and "Problems" in wb.sheetnames
+    assert "Brightwater Homecare CIC" in wb.sheetnames
+    assert wb["Chart"]._charts
+    ws = wb["Results"]
+    assert ws.freeze_panes == "E3" and ws.auto_filter.ref.startswith("A2:")
+    assert ws.page_setup.orientation == "landscape"
+    problems = [r[4] for r in wb["Problems"].iter_rows(min_row=3, values_only=True)]
+    assert any("password-protected" in (p or "") for p in problems)
+
+
+def test_libreoffice_saved_return_reads_the_same(tmp_path, libreoffice_batch):
+    original = tmp_path / "bid.xlsx"
+    from svscore.batch.demo import fill_bid_return
+    original.write_bytes(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]))
+    [saved] = convert([original], tmp_path / "lo")
+    specs = {1: lot_specs(TENDER, MEASURES)}
+    a = inspect_file(original, "bid.xlsx", specs, Limits())
+    b = inspect_file(saved, "bid.xlsx", specs, Limits())
+    assert a.ok and b.ok, b.problems
+    assert a.bid == b.bid
+    assert [p for p in b.problems if p[0] == "error"] == []
+
+
+def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path):
+    import zipfile
+    from svscore.batch.pool import inspect_all
+    from svscore.batch.demo import fill_bid_return
+    big = tmp_path / "huge.xlsx"
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r * 7 + i}</v></c>' for i, c in enumerate("ABCDEFGHIJ")) + "</row>"
+                   for r in range(1, 150_001))
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                   '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                   + rows + "</sheetData></worksheet>")
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]))
+    specs = {1: lot_specs(TENDER, MEASURES)}
+    limits = Limits(seconds=0.3, max_ratio=10_000)
+    results = inspect_all([(big, "huge.xlsx"), (good, "good.xlsx")], specs, limits, jobs=2)
+    assert "took longer than 0.3 seconds" in results[0].problems[0][2]
+    assert results[1].ok
