@@ -9,10 +9,13 @@ from fractions import Fraction
 def to_decimal(x: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """Round an exact number half-up to ``places`` decimal places (display only)."""
     if isinstance(x, Fraction):
-        d = Decimal(x.numerator) / Decimal(x.denominator)
+        d = Decimal(x.numerator) if x.denominator == 1 else Decimal(x.numerator) / Decimal(x.denominator)
     else:
         d = Decimal(x)
-    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return d.quantize(_QUANTUM[places] if places in _QUANTUM else Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+_QUANTUM = {p: Decimal(1).scaleb(-p) for p in range(0, 10)}
 
 
 def number(x: Fraction | Decimal | int, places: int = 2) -> str:

@@ -35,6 +35,8 @@ class DemoBid:
     vcse: bool = False
     scores: dict[str, list] = field(default_factory=dict)
     """criterion id -> one score per evaluator."""
+    response: str | None = None
+    """The text of every quality response (a short one when not given)."""
 
 
 def _num(x: Decimal | float) -> float | int:
@@ -72,7 +74,7 @@ def fill_bid_return(tender: Tender, lot_index: int, measures: MeasuresTable | No
             sv_total += value
         cached["Social Value"][f"{xw.col(5 + lay.years)}{5 + len(measures.measures)}"] = sv_total
     for i, (cid, name, *_) in enumerate(lay.quality):
-        xw.set_text(wb["Quality"][lay.response_cell(i)], f"Our approach to {name.lower()}: see the method statement, sections 1 to 4.")
+        xw.set_text(wb["Quality"][lay.response_cell(i)], bid.response or f"Our approach to {name.lower()}: see the method statement, sections 1 to 4.")
     for i in range(4):
         wb["Declarations"][lay.declaration_cell(i)] = "Yes"
     name, position, date = lay.signed_by_cells

@@ -2,8 +2,10 @@
 
 Runs in a worker process. Returned workbooks are untrusted input from outside the council, so
 before anything parses them the file is checked as a zip (member count, sizes, compression
-ratio), encrypted files are told apart from corrupt ones, and XML with entity declarations is
-refused. Nothing in a file is ever executed or followed: macros are never run, links to other
+ratio) and encrypted files are told apart from corrupt ones. XML with entity declarations is
+refused: the reader (python-calamine) will not expand entities, and when it refuses a file the
+offending part is named. No openpyxl path reads returned files (and openpyxl itself uses
+defusedxml, which svscore installs). Nothing in a file is ever executed or followed: macros are never run, links to other
 files never opened. The result is small and plain: the worker never sends cell rows back.
 """
 
@@ -108,15 +110,66 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         if "xl/workbook.xml" not in names:
             raise Refused("the file is a zip package but not an Excel workbook (no xl/workbook.xml)")
         for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                with z.open(info) as fh:
-                    head = fh.read(2048)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise Refused(f"part {info.filename} declares XML entities (an entity-expansion attack): not parsed")
+            if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities_fast(data, info, z):
+                raise Refused(f"part {info.filename} declares XML entities (an entity-expansion attack): not parsed")
         if "xl/vbaProject.bin" in names or name.lower().endswith(".xlsm"):
             result.add(WARNING, name, "macro-enabled workbook: its macros were not run (svscore never runs macros)")
         if any(n.startswith("xl/externalLinks/") for n in names):
             result.add(WARNING, name, "the workbook links to other files: the links were not followed")
+
+
+_ROOT = re.compile(rb"<[A-Za-z_]")
+PROLOG_LIMIT = 64 * 1024
+
+
+def _declares_entities_fast(data: bytes, info: zipfile.ZipInfo, z: zipfile.ZipFile) -> bool:
+    """Whether an XML part's prolog holds a document type declaration, inflating only its start.
+
+    Reads the part's first compressed bytes straight from the file's data (no stream objects);
+    falls back to a full prolog scan when the start alone cannot tell.
+    """
+    import struct
+    import zlib
+
+    off = info.header_offset
+    if data[off:off + 4] != b"PK\x03\x04":
+        return _declares_entities(z, info)
+    name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
+    start = off + 30 + name_len + extra_len
+    raw = data[start:start + min(info.compress_size, 512)]
+    if info.compress_type == zipfile.ZIP_STORED:
+        head = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        try:
+            head = zlib.decompressobj(-15).decompress(raw, 4096)
+        except zlib.error:
+            return _declares_entities(z, info)
+    else:
+        return _declares_entities(z, info)
+    root = _ROOT.search(head)
+    if root and b"<!" not in head[:root.start()]:
+        return False  # the root element starts with nothing declared before it: the usual case
+    return _declares_entities(z, info)
+
+
+def _declares_entities(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when an XML part has a document type declaration (where entities are declared).
+
+    A DTD can only come before the root element, so only the prolog is read: usually the first
+    few hundred bytes. A prolog longer than 64 KB is itself treated as hostile.
+    """
+    seen = b""
+    with z.open(info) as fh:
+        while True:
+            chunk = fh.read(512)
+            seen += chunk
+            if b"<!DOCTYPE" in seen or b"<!ENTITY" in seen:
+                return True
+            stripped = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", seen, flags=re.S)
+            if _ROOT.search(stripped) or not chunk:
+                return False
+            if len(seen) > PROLOG_LIMIT:
+                return True
 
 
 def _encrypted(path: Path) -> bool:

@@ -13,13 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
-
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.batch.run import BatchRun
-from svscore.excel import workbook as xw
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
 
@@ -32,9 +28,11 @@ MANIFEST = "manifest.json"
 def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any], protect: tuple[Path, ...]) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     data = {
-        "results.json": to_json(results_document(run)).encode("utf-8"),
+        # Compact: with indent, json falls back to its pure-Python encoder (several times slower on
+        # a 1,000-bid document). results.xlsx is the human-readable output.
+        "results.json": (json.dumps(results_document(run), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"),
         "results.csv": to_csv(run.result).encode("utf-8"),
-        "results.xlsx": xw.to_bytes(results_workbook(run)),
+        "results.xlsx": results_workbook_bytes(run),
     }
     written = {}
     for name in OUTPUTS:
@@ -106,121 +104,173 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def results_workbook(run: BatchRun) -> xw.Workbook:
-    wb = xw.new_workbook()
+class _Sheet:
+    """A thin writer over an xlsxwriter worksheet: text always as text, numbers as numbers."""
+
+    def __init__(self, ws, fmt):
+        self.ws, self.fmt = ws, fmt
+
+    def put(self, row: int, col: int, value: Any, style: str | None = None) -> None:
+        f = self.fmt.get(style) if style else None
+        if value is None or value == "":
+            self.ws.write_blank(row, col, None, f)
+        elif isinstance(value, str):
+            self.ws.write_string(row, col, value, f)  # never a formula, whatever it starts with
+        elif isinstance(value, bool):
+            self.ws.write_boolean(row, col, value, f)
+        else:
+            self.ws.write_number(row, col, float(value), f)
+
+    def header(self, row: int, labels: list[str]) -> None:
+        for c, label in enumerate(labels):
+            self.ws.write_string(row, c, label, self.fmt["header"])
+
+    def a4(self, repeat_row: int | None = None, landscape: bool = True) -> None:
+        self.ws.set_paper(9)
+        self.ws.set_landscape() if landscape else self.ws.set_portrait()
+        self.ws.fit_to_pages(1, 0)
+        if repeat_row is not None:
+            self.ws.repeat_rows(repeat_row)
+        self.ws.set_footer("&C&A — page &P of &N")
+
+
+def results_workbook_bytes(run: BatchRun) -> bytes:
+    """results.xlsx: ranked table, chart, explanations per bidder, problems. Deterministic bytes."""
+    import datetime as dt
+    import io
+
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False})
+    wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": f"svscore {__version__}",
+                       "title": f"Results: {run.result.reference}"})
+    fmt = {
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True, "valign": "vcenter", "border": 1}),
+        "points": wb.add_format({"num_format": "0.00"}),
+        "money": wb.add_format({"num_format": "£#,##0.00"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "bold": wb.add_format({"bold": True}),
+    }
+    _results_sheet(wb, fmt, run)
+    _chart(wb, fmt, run)
+    _explanations(wb, fmt, run)
+    _problems(wb, fmt, run)
+    wb.close()
+    return buf.getvalue()
+
+
+def _results_sheet(wb, fmt, run: BatchRun) -> None:
     res = run.result
-    ws = wb.create_sheet("Results")
-    ws["A1"] = f"Results: {res.reference} — {res.title}"
-    ws["A1"].font = xw.TITLE
+    ws = _Sheet(wb.add_worksheet("Results"), fmt)
+    ws.ws.write_string(0, 0, f"Results: {res.reference} — {res.title}", fmt["title"])
     header, rows = result_rows(res)
-    xw.header(ws, 2, header)
-    for r, row in enumerate(rows, start=3):
-        for c, v in enumerate(row, start=1):
-            cell = xw.set_text(ws.cell(r, c), v) if isinstance(v, str) else ws.cell(r, c, v)
-            if isinstance(v, float):
-                cell.number_format = "£#,##0.00" if header[c - 1] == "price" else "0.00"
-    last = 2 + len(rows)
-    ws.freeze_panes = "E3"
-    ws.auto_filter.ref = f"A2:{xw.col(len(header))}{max(last, 3)}"
-    xw.widths(ws, {1: 6, 2: 6, 3: 14, 4: 34, 5: 13} | {i: 11 for i in range(6, len(header) - 1)} | {len(header) - 1: 30, len(header): 60})
-    xw.print_setup(ws, "2:2")
-    _chart(wb, run)
-    _explanations(wb, run)
-    _problems(wb, run)
-    wb.active = 0
-    return wb
+    ws.header(1, header)
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row):
+            ws.put(r, c, v, ("money" if header[c] == "price" else "points") if isinstance(v, float) else None)
+    ws.ws.freeze_panes(2, 4)
+    ws.ws.autofilter(1, 0, max(1 + len(rows), 2), len(header) - 1)
+    widths = {0: 6, 1: 6, 2: 14, 3: 34, 4: 13, len(header) - 2: 30, len(header) - 1: 60}
+    for c in range(len(header)):
+        ws.ws.set_column(c, c, widths.get(c, 11))
+    ws.a4(1)
 
 
-def _chart(wb: xw.Workbook, run: BatchRun) -> None:
+def _chart(wb, fmt, run: BatchRun) -> None:
     for lot in run.result.lots:
         ranked = [b for b in lot.bids if b.status is Status.RANKED]
         if not ranked:
             continue
-        ws = wb.create_sheet(f"Chart lot {lot.lot_id}"[:31] if len(run.result.lots) > 1 else "Chart")
-        tops = [(cid, name) for cid, name in lot.top_level if any(b.subtotals().get(cid) is not None for b in ranked)]
-        xw.header(ws, 1, ["Bidder", *[name for _, name in tops]])
-        for r, b in enumerate(ranked, start=2):
-            xw.set_text(ws.cell(r, 1), b.bidder)
-            for c, (cid, _) in enumerate(tops, start=2):
+        name = f"Chart lot {lot.lot_id}"[:31] if len(run.result.lots) > 1 else "Chart"
+        ws = _Sheet(wb.add_worksheet(name), fmt)
+        tops = [(cid, n) for cid, n in lot.top_level if any(b.subtotals().get(cid) is not None for b in ranked)]
+        ws.header(0, ["Bidder", *[n for _, n in tops]])
+        for r, b in enumerate(ranked, start=1):
+            ws.put(r, 0, b.bidder)
+            for c, (cid, _) in enumerate(tops, start=1):
                 v = b.subtotals().get(cid)
-                ws.cell(r, c, float(v) if v is not None else 0.0).number_format = "0.00"
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
-        chart.title = "Weighted score by criterion"
-        chart.y_axis.title = f"Points (of {float(lot.total_points):g})"
-        chart.add_data(Reference(ws, min_col=2, max_col=1 + len(tops), min_row=1, max_row=1 + len(ranked)), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(ranked)))
-        chart.height, chart.width = 9 + 0.5 * len(ranked), 22
-        ws.add_chart(chart, f"{xw.col(len(tops) + 3)}2")
-        xw.widths(ws, {1: 32})
-        xw.print_setup(ws)
+                ws.put(r, c, float(v) if v is not None else 0.0, "points")
+        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for c, (_, n) in enumerate(tops, start=1):
+            chart.add_series({"name": [name, 0, c], "categories": [name, 1, 0, len(ranked), 0],
+                              "values": [name, 1, c, len(ranked), c]})
+        chart.set_title({"name": "Weighted score by criterion"})
+        chart.set_x_axis({"name": f"Points (of {float(lot.total_points):g})"})
+        chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": 760, "height": min(3000, 220 + 22 * len(ranked))})
+        ws.ws.insert_chart(1, len(tops) + 2, chart)
+        ws.ws.set_column(0, 0, 32)
+        ws.a4()
 
 
-def _explanations(wb: xw.Workbook, run: BatchRun) -> None:
+def _explanations(wb, fmt, run: BatchRun) -> None:
     bids = [b for lot in run.result.lots for b in lot.bids]
-    used = {s.lower() for s in wb.sheetnames} | {"problems", "explanations"}
+    used = {"results", "chart", "problems", "explanations"} | {f"chart lot {lot.lot_id}".lower()[:31] for lot in run.result.lots}
     if len(bids) > BIDDER_SHEETS_LIMIT:
-        ws = wb.create_sheet("Explanations")
-        xw.header(ws, 1, ["Lot", "Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"])
-        r = 2
+        ws = _Sheet(wb.add_worksheet("Explanations"), fmt)
+        ws.header(0, ["Lot", "Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"])
+        r = 1
         for b in bids:
             for c in b.criteria:
-                for col, v in enumerate([b.lot_id, b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation], start=1):
-                    xw.set_text(ws.cell(r, col), v) if isinstance(v, str) else ws.cell(r, col, v)
+                for col, v in enumerate([b.lot_id, b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points),
+                                         float(c.available), c.explanation]):
+                    ws.put(r, col, v)
                 r += 1
-        ws.freeze_panes = "C2"
-        ws.auto_filter.ref = f"A1:H{max(r - 1, 2)}"
-        xw.widths(ws, {1: 6, 2: 30, 3: 10, 4: 30, 5: 14, 6: 9, 7: 9, 8: 100})
-        xw.print_setup(ws, "1:1")
+        ws.ws.freeze_panes(1, 2)
+        ws.ws.autofilter(0, 0, max(r - 1, 1), 7)
+        for col, w in enumerate([6, 30, 10, 30, 14, 9, 9, 100]):
+            ws.ws.set_column(col, col, w)
+        ws.a4(0)
         return
     for b in bids:
-        ws = wb.create_sheet(_sheet_name(b.bidder, used))
-        xw.set_text(ws["A1"], b.bidder).font = xw.TITLE
+        ws = _Sheet(wb.add_worksheet(_sheet_name(b.bidder, used)), fmt)
+        ws.ws.write_string(0, 0, b.bidder, fmt["title"])
         facts = [("Bidder id", b.bidder_id), ("Lot", b.lot_id), ("Status", b.status.value),
                  ("Rank", b.rank if b.rank is not None else "—"), ("Total", _f(b.total) if b.total is not None else "—"),
                  ("Price (£)", _f(b.price) if b.price is not None else "—")]
-        for r, (k, v) in enumerate(facts, start=2):
-            ws.cell(r, 1, k).font = Font(bold=True)
-            xw.set_text(ws.cell(r, 2), v) if isinstance(v, str) else ws.cell(r, 2, v)
-        r = 2 + len(facts)
+        for r, (k, v) in enumerate(facts, start=1):
+            ws.put(r, 0, k, "bold")
+            ws.put(r, 1, v)
+        r = 1 + len(facts)
         for note in [f.message for f in b.flags] + list(b.reasons):
-            xw.set_text(ws.cell(r, 1), "Note")
-            xw.set_text(ws.cell(r, 2), note).alignment = xw.WRAP
-            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
-            ws.row_dimensions[r].height = 30
+            ws.put(r, 0, "Note")
+            ws.ws.merge_range(r, 1, r, 5, note, fmt["wrap"])
+            ws.ws.set_row(r, 30)
             r += 1
         r += 1
-        xw.header(ws, r, ["Criterion", "Name", "Raw", "Points", "Available", "Explanation"])
+        ws.header(r, ["Criterion", "Name", "Raw", "Points", "Available", "Explanation"])
         head = r
         for c in b.criteria:
             r += 1
-            for col, v in enumerate([c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation], start=1):
-                cell = xw.set_text(ws.cell(r, col), v) if isinstance(v, str) else ws.cell(r, col, v)
-                cell.alignment = xw.WRAP
-        ws.freeze_panes = f"A{head + 1}"
-        xw.widths(ws, {1: 12, 2: 34, 3: 14, 4: 9, 5: 10, 6: 90})
-        xw.print_setup(ws, f"{head}:{head}")
+            for col, v in enumerate([c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation]):
+                ws.put(r, col, v, "wrap")
+        ws.ws.freeze_panes(head + 1, 0)
+        for col, w in enumerate([12, 34, 14, 9, 10, 90]):
+            ws.ws.set_column(col, col, w)
+        ws.a4(head)
 
 
-def _problems(wb: xw.Workbook, run: BatchRun) -> None:
-    ws = wb.create_sheet("Problems")
-    ws["A1"] = "Files that could not be scored, and everything else worth checking"
-    ws["A1"].font = xw.TITLE
-    xw.header(ws, 2, ["Severity", "File", "Sheet", "Cell", "What is wrong"])
-    r = 3
+def _problems(wb, fmt, run: BatchRun) -> None:
+    ws = _Sheet(wb.add_worksheet("Problems"), fmt)
+    ws.ws.write_string(0, 0, "Files that could not be scored, and everything else worth checking", fmt["title"])
+    ws.header(1, ["Severity", "File", "Sheet", "Cell", "What is wrong"])
+    r = 2
     entries = [(s, loc, m) for f in run.files for s, loc, m in f.problems] + run.problems + \
               [("skipped", name, reason) for name, reason in run.skipped]
     for sev, loc, msg in entries:
-        file, sheet, cell = _split(loc)
-        for col, v in enumerate([sev, file, sheet, cell, msg], start=1):
-            xw.set_text(ws.cell(r, col), v).alignment = Alignment(wrap_text=col == 5, vertical="top")
+        for col, v in enumerate([sev, *_split(loc), msg]):
+            ws.put(r, col, v, "wrap" if col == 4 else None)
         r += 1
-    if r == 3:
-        ws.cell(3, 1, "None: every file was read and scored.")
-    ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:E{max(r - 1, 3)}"
-    xw.widths(ws, {1: 10, 2: 36, 3: 14, 4: 8, 5: 100})
-    xw.print_setup(ws, "2:2")
+    if r == 2:
+        ws.put(2, 0, "None: every file was read and scored.")
+    ws.ws.freeze_panes(2, 0)
+    ws.ws.autofilter(1, 0, max(r - 1, 2), 4)
+    for col, w in enumerate([10, 36, 14, 8, 100]):
+        ws.ws.set_column(col, col, w)
+    ws.a4(1)
 
 
 def _split(loc: str) -> tuple[str, str, str]:

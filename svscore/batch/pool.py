@@ -55,75 +55,103 @@ def _worker(tasks: mp.Queue, results: mp.Queue, specs: dict[int, dict[str, LotSp
 
 
 class _Slot:
+    """One worker process and the files queued for it (it reads them in order)."""
+
     def __init__(self, ctx, results, specs, limits):
         self.tasks = ctx.Queue()
         self.proc = ctx.Process(target=_worker, args=(self.tasks, results, specs, limits), daemon=True)
         self.proc.start()
-        self.busy: tuple[int, float] | None = None
+        self.queued: list[int] = []
+        self.started = time.monotonic()
+        """When the worker began the first queued file."""
+
+
+class InspectionPool:
+    """Workers reading files in the background while the parent does other work.
+
+    Every file is queued to a worker at the start (round robin), so workers never wait for the
+    parent. When a worker overruns the time limit on a file or dies, it is killed, that file is
+    reported, and the files queued behind it go to a fresh worker.
+    """
+
+    def __init__(self, files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, LotSpec]], limits: Limits,
+                 jobs: int, progress: Callable[[str], None] | None = None):
+        self.files, self.specs, self.limits, self.progress = list(files), specs, limits, progress
+        self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.results: mp.Queue = self.ctx.Queue()
+        self.done: dict[int, Inspection] = {}
+        n = max(1, min(jobs, len(self.files))) if self.files else 0
+        self.slots = []
+        for k in range(n):
+            self.slots.append(self._slot(list(range(k, len(self.files), n))))
+
+    def _slot(self, indexes: list[int]) -> _Slot:
+        slot = _Slot(self.ctx, self.results, self.specs, self.limits)
+        for index in indexes:
+            slot.tasks.put((index, str(self.files[index][0]), self.files[index][1]))
+        slot.queued = list(indexes)
+        slot.started = time.monotonic()
+        return slot
+
+    def _finish(self, index: int, result: Inspection) -> None:
+        self.done[index] = result
+        if self.progress:
+            self.progress(result.name)
+
+    def collect(self) -> list[Inspection]:
+        """Wait for every file; the results come back in the order the files were given."""
+        try:
+            while len(self.done) < len(self.files):
+                try:
+                    index, result = self.results.get(timeout=0.05)
+                except queue.Empty:
+                    index = None
+                if index is not None:
+                    for slot in self.slots:
+                        if slot.queued and slot.queued[0] == index:
+                            slot.queued.pop(0)
+                            slot.started = time.monotonic()
+                            break
+                    self._finish(index, result)
+                    continue
+                self._police()
+        finally:
+            self.close()
+        return [self.done[i] for i in range(len(self.files))]
+
+    def _police(self) -> None:
+        now = time.monotonic()
+        for k, slot in enumerate(self.slots):
+            if not slot.queued:
+                continue
+            timed_out = now - slot.started > self.limits.seconds
+            if not (timed_out or not slot.proc.is_alive()):
+                continue
+            index = slot.queued.pop(0)
+            name = self.files[index][1]
+            failed = Inspection(name, _size(self.files[index][0]), "")
+            why = (f"reading it took longer than {self.limits.seconds:g} seconds: stopped (possible hostile file)" if timed_out
+                   else f"the reader stopped on this file (it crashed or needed more than {self.limits.memory_mb} MB)")
+            failed.add(ERROR, name, why)
+            self._finish(index, failed)
+            slot.proc.kill()
+            slot.proc.join()
+            self.slots[k] = self._slot(slot.queued)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            if slot.proc.is_alive():
+                slot.tasks.put(None)
+        for slot in self.slots:
+            slot.proc.join(timeout=2)
+            if slot.proc.is_alive():
+                slot.proc.kill()
 
 
 def inspect_all(files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, LotSpec]], limits: Limits,
                 jobs: int, progress: Callable[[str], None] | None = None) -> list[Inspection]:
     """Inspect every file; the results come back in the order of ``files``."""
-    if not files:
-        return []
-    ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-    results: mp.Queue = ctx.Queue()
-    slots = [_Slot(ctx, results, specs, limits) for _ in range(max(1, min(jobs, len(files))))]
-    pending = list(enumerate(files))[::-1]
-    done: dict[int, Inspection] = {}
-
-    def assign(slot: _Slot) -> None:
-        if pending:
-            index, (path, name) = pending.pop()
-            slot.tasks.put((index, str(path), name))
-            slot.busy = (index, time.monotonic())
-
-    try:
-        for slot in slots:
-            assign(slot)
-        while len(done) < len(files):
-            try:
-                index, result = results.get(timeout=0.05)
-            except queue.Empty:
-                index = None
-            if index is not None:
-                done[index] = result
-                if progress:
-                    progress(result.name)
-                for slot in slots:
-                    if slot.busy and slot.busy[0] == index:
-                        slot.busy = None
-                        assign(slot)
-                continue
-            now = time.monotonic()
-            for k, slot in enumerate(slots):
-                if not slot.busy:
-                    continue
-                index, started = slot.busy
-                timed_out = now - started > limits.seconds
-                if timed_out or not slot.proc.is_alive():
-                    name = files[index][1]
-                    failed = Inspection(name, _size(files[index][0]), "")
-                    why = (f"reading it took longer than {limits.seconds:g} seconds: stopped (possible hostile file)" if timed_out
-                           else f"the reader stopped on this file (it crashed or needed more than {limits.memory_mb} MB)")
-                    failed.add(ERROR, name, why)
-                    done[index] = failed
-                    if progress:
-                        progress(name)
-                    slot.proc.kill()
-                    slot.proc.join()
-                    slots[k] = _Slot(ctx, results, specs, limits)
-                    assign(slots[k])
-    finally:
-        for slot in slots:
-            if slot.proc.is_alive():
-                slot.tasks.put(None)
-        for slot in slots:
-            slot.proc.join(timeout=2)
-            if slot.proc.is_alive():
-                slot.proc.kill()
-    return [done[i] for i in range(len(files))]
+    return InspectionPool(files, specs, limits, jobs, progress).collect()
 
 
 def _size(path: Path) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from svscore.batch.inspect import ERROR, NOTE, WARNING, Inspection
-from svscore.batch.pool import inspect_all
+from svscore.batch.pool import InspectionPool
 from svscore.batch.scores import ScoreBook, bidder_key, read_score_folder, unused_warning
 from svscore.batch.spec import Limits, lot_specs
 from svscore.errors import Problem, SvscoreError
@@ -166,9 +166,18 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
     problems: list[tuple[str, str, str]] = []
     specs = {1: lot_specs(tender, measures)}
     counter = iter(range(1, len(files) + 1))
-    inspections = inspect_all(files, specs, options.limits, options.jobs,
-                              (lambda name: progress(next(counter), name)) if progress else None)
-    received, received_source = _received(returns, problems)
+    pool = InspectionPool(files, specs, options.limits, options.jobs,
+                          (lambda name: progress(next(counter), name)) if progress else None)
+    try:
+        # While the workers read the returned files, read the scores and the receipt times here.
+        received, received_source = _received(returns, problems)
+        if book is None and scores_dir is not None:
+            book = ScoreBook()
+            for lot_index, _ in enumerate(tender.all_lots()):
+                read_score_folder(scores_dir, tender, lot_index, measures, book)
+            book.problems = list(dict.fromkeys(book.problems))
+    finally:
+        inspections = pool.collect()
     deadline = tender.contract.submission_deadline
     reports: list[FileReport] = []
     usable: list[tuple[Inspection, FileReport]] = []
@@ -192,11 +201,6 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
         usable.append((ins, rep))
     _duplicates(usable)
     usable = [(i, r) for i, r in usable if r.status == "scored"]
-    if book is None and scores_dir is not None:
-        book = ScoreBook()
-        for lot_index, _ in enumerate(tender.all_lots()):
-            read_score_folder(scores_dir, tender, lot_index, measures, book)
-        book.problems = list(dict.fromkeys(book.problems))
     if book is None:
         problems.append((WARNING, "scores", "no evaluators' scores were given (--scores, or an evaluation workbook as TENDER): "
                                             "bids with quality criteria will be incomplete"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _UK_AMOUNT = re.compile(r"^-?£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
+@lru_cache(maxsize=8192)
 def a1(addr: str) -> tuple[int, int]:
     """'B4' -> (row 3, column 1), zero-based."""
     m = _A1.match(addr.upper())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import cached_property
 from enum import StrEnum
 from typing import Literal
 
@@ -150,6 +151,10 @@ class Scale(Frozen):
 
     def allowed(self) -> tuple:
         """Every allowed score, in the order given (Decimals)."""
+        return self._allowed
+
+    @cached_property
+    def _allowed(self) -> tuple:
         if self.values:
             return tuple(v.value for v in self.values)
         assert self.minimum is not None and self.maximum is not None and self.step is not None
@@ -160,12 +165,20 @@ class Scale(Frozen):
 
     def top(self):
         """The highest allowed score (the scale's maximum)."""
+        return self._top
+
+    @cached_property
+    def _top(self):
         allowed = self.allowed()
         return max(allowed) if allowed else None
 
+    @cached_property
+    def _value_set(self) -> frozenset:
+        return frozenset(v.value for v in self.values)
+
     def contains(self, value) -> bool:
         if self.values:
-            return any(v.value == value for v in self.values)
+            return value in self._value_set
         assert self.minimum is not None and self.maximum is not None and self.step is not None
         if self.step <= 0 or not (self.minimum <= value <= self.maximum):
             return False

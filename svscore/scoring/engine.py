@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,10 +119,11 @@ def score_lot(tender: Tender, lot_index: int, bids: Sequence[Bid], measures: Mea
     for w in works:
         _gates(tender, w, leaves)
     competition = [w for w in works if w.status() is Status.RANKED]
+    competing = {id(w) for w in competition}
     _score_relative(tender, competition, leaves, price_leaf, ppqp, lot.estimated_value)
     _abnormally_low(tender, competition)
     for w in works:
-        if w not in competition:
+        if id(w) not in competing:
             _explain_not_competing(w, leaves)
     results = {id(w): _bid_result(tender, w, tree, lot.id, ppqp) for w in works}
 
@@ -147,7 +149,7 @@ def score_lot(tender: Tender, lot_index: int, bids: Sequence[Bid], measures: Mea
             flags.append(Flag("tie_unresolved", "Exactly level with another bid, and the published tie-break rules do not separate them: the authority must decide."))
         final.append(_replace(res, rank=r.rank, flags=tuple(flags)))
     final.sort(key=lambda b: (b.rank, b.bidder, b.bidder_id))
-    others = sorted((results[id(w)] for w in works if w not in competition),
+    others = sorted((results[id(w)] for w in works if id(w) not in competing),
                     key=lambda b: (list(Status).index(b.status), b.bidder, b.bidder_id))
     tie_groups = tuple(tuple(sorted(v)) for _, v in sorted(ties.items()))
     top = tuple((w.criterion.id, w.criterion.name) for w in tree if w.depth == 0)
@@ -248,6 +250,12 @@ def _pass_fail(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score
         leaf.explanation = f"Pass: the bid meets {c.name}."
 
 
+@lru_cache(maxsize=4096)
+def _fraction(d: Any) -> Fraction:
+    """Scores and scale values repeat across bids: convert each distinct Decimal once."""
+    return Fraction(d)
+
+
 def _show(v: Any) -> str:
     return repr(v) if isinstance(v, str) else number(v, 6)
 
@@ -269,8 +277,8 @@ def _scaled(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score], 
             ok = False
     if not ok:
         return
-    values = [Fraction(s.value) for s in use]  # type: ignore[arg-type]
-    leaf.evaluators = [(s.evaluator, Fraction(s.value)) for s in use if s.evaluator]  # type: ignore[arg-type]
+    values = [_fraction(s.value) for s in use]  # type: ignore[arg-type]
+    leaf.evaluators = [(s.evaluator, v) for s, v in zip(use, values, strict=True) if s.evaluator]
     spread_limit = tender.evaluation.moderation_spread
     if leaf.evaluators and spread_limit is not None and aggregate.spread(values) >= spread_limit:
         listed = ", ".join(f"{e} {number(v)}" for e, v in leaf.evaluators)
@@ -278,7 +286,7 @@ def _scaled(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score], 
                                           f"(at least {number(spread_limit)}): {listed}. Discuss at moderation."))
     method = tender.evaluation.aggregation if len(use) > 1 or use[0].evaluator else None
     leaf.value = aggregate.combine(method, values) if method else values[0]
-    top = Fraction(scale.top())
+    top = _fraction(scale.top())
     leaf.points = leaf.value / top * x.points_available
     desc = scale.descriptor(leaf.value)
     how = ""
@@ -404,9 +412,9 @@ def _abnormally_low(tender: Tender, competition: list[_Work]) -> None:
     priced = [w for w in competition if w.price is not None]
     if pct is None or len(priced) < 2:
         return
+    total = sum((w.price for w in priced), Fraction(0))  # type: ignore[misc]
     for w in priced:
-        others = [o.price for o in priced if o is not w]
-        mean = sum(others, Fraction(0)) / len(others)  # type: ignore[arg-type]
+        mean = (total - w.price) / (len(priced) - 1)  # type: ignore[operator]
         limit = mean * (1 - Fraction(pct) / 100)
         if w.price < limit:  # type: ignore[operator]
             below = (mean - w.price) / mean * 100  # type: ignore[operator]

@@ -37,22 +37,25 @@ def tipping_point(w: Fraction, winner: tuple[Fraction, Fraction], rival: tuple[F
 
 def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fraction]]
                     ) -> tuple[Fraction, str] | None:
-    """The tipping share nearest to ``w`` and the bid that leads just beyond it; None within 0..100%."""
-    best: tuple[Fraction, Fraction] | None = None
-    for rival, pr in sorted(points.items()):
+    """The tipping share nearest to ``w`` and the bid that leads just beyond it; None within 0..100%.
+
+    The winner leads every rival at ``w``, and each rival's lead over the winner is a straight line
+    in the weight, so every crossing between 0 and 100% is an overtaking. The nearest crossing is
+    where the winner first changes; who leads just beyond it is found once, over all bids.
+    """
+    best: Fraction | None = None
+    for rival, pr in points.items():
         if rival == winner:
             continue
         x = tipping_point(w, points[winner], pr)
-        if x is None or _leader(x, w, points, toward=x) == winner:
-            continue
-        if best is None or abs(x - w) < best[0]:
-            best = (abs(x - w), x)
-    return None if best is None else (best[1], _leader(best[1], w, points, toward=best[1]))
+        if x is not None and (best is None or abs(x - w) < abs(best - w)):
+            best = x
+    return None if best is None else (best, _leader(best, w, points))
 
 
-def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fraction]], toward: Fraction) -> str:
-    """The bid with the highest total just beyond ``x`` (moving away from ``w``)."""
-    step = Fraction(1, 10**9) * (1 if toward > w else -1)
+def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fraction]]) -> str:
+    """The bid with the highest total just beyond ``x`` (moving away from ``w``); ties by id."""
+    step = Fraction(1, 10**9) * (1 if x > w else -1)
     beyond = min(Fraction(100), max(Fraction(0), x + step))
     return max(sorted(points), key=lambda b: total_at(beyond, w, *points[b]))
 

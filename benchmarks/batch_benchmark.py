@@ -1,0 +1,179 @@
+"""Benchmark: svscore batch end to end against bare readers of the same files, in one run.
+
+Generates N returned bid workbooks (different bidders and prices, with their formulas' values as
+Excel saves them) plus evaluators' score sheets, in two profiles:
+
+- example: the bundled example tender as it is (a 4-line pricing schedule, one-line responses);
+- realistic: the same tender with a 40-line pricing schedule and quality responses of about 450
+  words, the size of the workbooks the reader speeds in shared/reference were measured on
+  (30-60 KB, about 1,000 non-empty cells).
+
+For each profile it times, on the same files:
+
+1. a bare python-calamine read (every sheet of every file, one process): the baseline;
+2. pandas.read_excel with openpyxl (every sheet of every file, one process);
+3. `svscore batch` end to end as a user runs it (a subprocess: start-up, checks, reading in
+   parallel workers, scoring, and writing results.xlsx/csv/json and the manifest).
+
+Prints files per second and each figure as a ratio of the baseline.
+Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N]
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from svscore.batch.demo import EVALUATORS, DemoBid, fill_bid_return, fill_score_sheets
+from svscore.data import examples_dir
+from svscore.model.loading import load_measures, load_tender
+
+EXAMPLES = examples_dir()
+EXAMPLE = load_tender(EXAMPLES / "council-home-care.json")
+MEASURES = load_measures(EXAMPLES / "measures-illustrative.json")
+WORDS = ("care visits are planned around each person's outcomes with named carers continuity of care "
+         "and escalation to the district nurse team within one hour when a risk is identified").split()
+
+
+def realistic_tender():
+    bands = ["weekday day", "weekday evening", "weekend day", "weekend evening", "bank holiday"]
+    areas = ["North", "South", "East", "West", "Central", "Rural fringe", "Market towns", "Coastal"]
+    lines = [{"id": f"L{i + 1}", "description": f"Care hour, {band}, {area} zone", "unit": "hour",
+              "quantity": 1000 + 137 * i} for i, (band, area) in enumerate((b, a) for a in areas for b in bands)]
+    return EXAMPLE.revised(price=EXAMPLE.price.revised(pricing_lines=lines))
+
+
+def make_bid(i: int, lines: int, words: int) -> DemoBid:
+    rnd = random.Random(i)
+    rates = [round(rnd.uniform(18, 31), 2) for _ in range(lines)]
+    response = " ".join(rnd.choice(WORDS) for _ in range(words)) if words else None
+    return DemoBid(
+        f"Bidder {i:04d} Ltd", f"{10_000_000 + i}", rates,
+        {m.id: [rnd.randint(0, 20) for _ in range(3)] for m in MEASURES.measures[:3]},
+        scores={"Q1": [rnd.randint(2, 5) for _ in EVALUATORS], "Q2": [rnd.randint(2, 5) for _ in EVALUATORS],
+                "Q3": [rnd.randint(1, 5) for _ in EVALUATORS], "SV2": [rnd.randint(1, 5) for _ in EVALUATORS],
+                "PF1": ["pass"] * len(EVALUATORS)},
+        response=response,
+    )
+
+
+PROFILES = {"example": (EXAMPLE, 0), "realistic": (realistic_tender(), 450)}
+
+
+def _write(args: tuple[int, str, str]) -> None:
+    i, folder, profile = args
+    tender, words = PROFILES[profile]
+    bid = make_bid(i, len(tender.price.pricing_lines), words)
+    Path(folder, f"bid-{i:04d}.xlsx").write_bytes(fill_bid_return(tender, 0, MEASURES, bid))
+
+
+def calamine_read(files: list[Path]) -> None:
+    from python_calamine import CalamineWorkbook
+
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+
+
+def pandas_read(files: list[Path]) -> None:
+    import pandas as pd
+
+    for f in files:
+        pd.read_excel(f, sheet_name=None, engine="openpyxl", header=None)
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def run_profile(profile: str, n: int, root: Path) -> None:
+    import json
+
+    tender, words = PROFILES[profile]
+    returns, scores = root / profile / "returns", root / profile / "scores"
+    returns.mkdir(parents=True)
+    scores.mkdir()
+    tender_file = root / profile / "tender.json"
+    tender_file.write_text(json.dumps(tender.model_dump(mode="json", exclude_defaults=True)))
+    (root / profile / MEASURES_FILE).write_bytes((EXAMPLES / MEASURES_FILE).read_bytes())
+    print(f"Generating {n} returned workbooks ({profile})...", file=sys.stderr)
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(_write, [(i, str(returns), profile) for i in range(n)], chunksize=20))
+    bids = [make_bid(i, len(tender.price.pricing_lines), 0) for i in range(n)]
+    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(tender, 0, MEASURES, bids, EVALUATORS))
+    files = sorted(returns.glob("*.xlsx"))
+    size = sum(f.stat().st_size for f in files) / len(files) / 1024
+    cells = _cells(files[0])
+    calamine_read(files[:20])  # warm the file cache for every contender alike
+    base = timed(calamine_read, files)
+    try:
+        pandas = timed(pandas_read, files)
+    except ImportError:
+        pandas = None
+    reading = timed(_pool_only, tender, files)
+    batch = {}
+    for jobs in sorted({1, os.cpu_count() or 1}):
+        cmd = [sys.executable, "-m", "svscore", "batch", str(tender_file), str(returns),
+               "--scores", str(scores), "--out", str(root / profile / f"out-{jobs}"), "--jobs", str(jobs)]
+        start = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        batch[jobs] = time.perf_counter() - start
+        if done.returncode not in (0, 1):
+            raise SystemExit(done.stderr)
+    print(f"\nProfile '{profile}': {n} returned workbooks, {size:.0f} KB and {cells} non-empty cells each")
+    print(f"{'reader':<48} {'seconds':>8} {'files/s':>8} {'× calamine':>11}")
+    rows = [("python-calamine, bare read (baseline)", base)]
+    if pandas is not None:
+        rows.append(("pandas.read_excel (openpyxl)", pandas))
+    rows.append((f"svscore reading and checks only (pool, {os.cpu_count()} workers)", reading))
+    for jobs, secs in batch.items():
+        rows.append((f"svscore batch end to end, --jobs {jobs}", secs))
+    for label, secs in rows:
+        print(f"{label:<48} {secs:>8.2f} {n / secs:>8.0f} {secs / base:>10.2f}×")
+    best = min(batch.values())
+    if pandas is not None:
+        print(f"svscore batch: {pandas / best:.1f}× faster than the pandas/openpyxl read; {best / base:.2f}× the bare calamine read.")
+
+
+def _pool_only(tender, files: list[Path]) -> None:
+    """What the batch's worker pool does for every file: safety checks, read, tamper check, extract."""
+    from svscore.batch.pool import inspect_all
+    from svscore.batch.spec import Limits, lot_specs
+
+    inspect_all([(f, f.name) for f in files], {1: lot_specs(tender, MEASURES)}, Limits(), os.cpu_count() or 1)
+
+
+def _cells(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return sum(1 for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for v in row if v != "")
+
+
+MEASURES_FILE = "measures-illustrative.json"
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    cpu = platform.processor()
+    if Path("/proc/cpuinfo").exists():
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), cpu)
+    print(f"{os.cpu_count()} cores ({cpu}); Python {platform.python_version()}; svscore batch includes process start-up")
+    with tempfile.TemporaryDirectory(prefix="svscore-bench-") as tmp:
+        for profile in PROFILES:
+            run_profile(profile, n, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
