@@ -207,5 +207,14 @@ for command in (template, batch, demo, verify):
     cli.add_command(command)
 
 
+@cli.command("xl-setup")
+@click.option("--lite", is_flag=True, help="Settings for xlwings Lite instead of the classic Windows add-in.")
+def xl_setup(lite: bool) -> None:
+    """Print what an officer needs to use svscore's functions (SV_...) in Excel."""
+    from svscore.xl.setup import classic_settings, lite_settings
+
+    click.echo(lite_settings() if lite else classic_settings())
+
+
 def main() -> None:
     cli(prog_name="svscore")

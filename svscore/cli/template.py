@@ -34,14 +34,15 @@ def template() -> None:
 @click.option("--bidders", type=click.IntRange(1, 200), default=10, show_default=True, help="Bidder rows in the evaluation workbook.")
 @click.option("--evaluators", default="Evaluator 1,Evaluator 2,Evaluator 3", show_default=True,
               help="Comma-separated evaluator names: one score sheet each.")
-def build(tender_file: Path, out: Path, measures: Path | None, bidders: int, evaluators: str) -> None:
+@click.option("--live", is_flag=True, help="Also build the live evaluation workbook, whose Live sheet calls svscore's Excel functions.")
+def build(tender_file: Path, out: Path, measures: Path | None, bidders: int, evaluators: str, live: bool) -> None:
     """Generate the workbooks for TENDER (one set per lot) into --out."""
     from svscore.excel.pack import template_files
 
     tender = load_tender(tender_file)
     table, _ = _measures(tender, tender_file, measures)
     names = tuple(n.strip() for n in evaluators.split(",") if n.strip())
-    for name, data in template_files(tender, table, bidders, names).items():
+    for name, data in template_files(tender, table, bidders, names, live).items():
         write_atomic(out / name, data, protect=(tender_file,))
         click.echo(f"Wrote {out / name}")
 

@@ -52,8 +52,12 @@ def excel_value(v: Any, kind: str) -> Any:
 
 
 def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None,
-                     slots: int = 10) -> xw.Workbook:
-    """Build the evaluation workbook for one lot of a tender."""
+                     slots: int = 10, live: bool = False) -> xw.Workbook:
+    """Build the evaluation workbook for one lot of a tender.
+
+    ``live``: add a Live sheet whose cells call svscore's Excel functions (xlwings) next to the
+    native-formula results, so officers can see both agree. It needs the xlwings add-in or Lite.
+    """
     lay = EvaluationLayout(tender, lot_index, slots, measures)
     report = check_tender(tender)
     wb = xw.new_workbook()
@@ -65,11 +69,15 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     if lay.measures_leaf is not None:
         _social_value(wb, lay)
     _results(wb, lay)
+    if live:
+        from svscore.excel.live import add_live_sheet
+
+        add_live_sheet(wb, lay)
     wb.move_sheet("Lists", offset=len(wb.sheetnames))
     constants = protected_cells(wb)
     lot = tender.all_lots()[lot_index]
     xw.add_metadata(wb, xw.Metadata(
-        "evaluation", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
+        "evaluation_live" if live else "evaluation", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
         {"tender": tender.model_dump(mode="json", exclude_defaults=True), "slots": slots, "lot_index": lot_index,
          "measures": measures.model_dump(mode="json") if measures else None},
     ))

@@ -66,13 +66,16 @@ def slug(text: str) -> str:
 
 
 def template_files(tender: Tender, measures: MeasuresTable | None, slots: int = 10,
-                   evaluators: tuple[str, ...] = ("Evaluator 1", "Evaluator 2", "Evaluator 3")) -> dict[str, bytes]:
-    """Every workbook for every lot of a tender, by file name."""
+                   evaluators: tuple[str, ...] = ("Evaluator 1", "Evaluator 2", "Evaluator 3"),
+                   live: bool = False) -> dict[str, bytes]:
+    """Every workbook for every lot of a tender, by file name (``live``: also the live variant)."""
     out = {}
     base = slug(tender.reference)
     for i, lot in enumerate(tender.all_lots()):
         prefix = f"{base}-lot-{slug(lot.id)}" if tender.lots else base
         out[f"{prefix}-evaluation.xlsx"] = to_bytes(build_evaluation(tender, i, measures, slots))
+        if live:
+            out[f"{prefix}-evaluation-live.xlsx"] = to_bytes(build_evaluation(tender, i, measures, slots, live=True))
         out[f"{prefix}-bid-return.xlsx"] = to_bytes(build_bid_return(tender, i, measures))
         out[f"{prefix}-score-sheets.xlsx"] = to_bytes(build_score_sheets(tender, i, measures, slots, evaluators))
     return out

@@ -48,7 +48,7 @@ def read_evaluation(path: Path) -> EvaluationWorkbook:
     except Exception as exc:  # calamine raises several types for unreadable files
         raise WorkbookError(path.name, [Problem(path.name, f"not a readable Excel workbook ({type(exc).__name__}: {exc})")]) from None
     meta = metadata(values)
-    if meta is None or meta.get("template_kind") != "evaluation":
+    if meta is None or meta.get("template_kind") not in ("evaluation", "evaluation_live"):
         what = "no svscore metadata" if meta is None else f"a {meta.get('template_kind')} workbook"
         raise WorkbookError(path.name, [Problem(path.name, f"this is not an svscore evaluation workbook ({what})")])
     version = int(meta.get("format_version") or 0)

@@ -17,7 +17,6 @@ from importlib import resources
 from pathlib import Path
 
 from svscore.fmt import money
-from svscore.model.loading import load_thresholds, parse_json, validate_document
 from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction, Tender
 from svscore.model.thresholds import (
     CATEGORY_NAMES,
@@ -109,16 +108,24 @@ def _num(d: Decimal) -> int | float:
 
 @cache
 def shipped_table() -> ThresholdsTable:
-    """The thresholds table shipped with svscore."""
+    """The thresholds table shipped with svscore.
+
+    Validated by the model alone (a test checks it against its JSON Schema too), so that the
+    Excel functions can decide without importing the file loader.
+    """
+    import json
+
     text = resources.files("svscore.data").joinpath("thresholds.json").read_text(encoding="utf-8")
-    table = validate_document(parse_json(text, "svscore/data/thresholds.json"), "thresholds", "svscore/data/thresholds.json")
-    assert isinstance(table, ThresholdsTable)
-    return table
+    return ThresholdsTable.model_validate(json.loads(text, parse_float=Decimal))
 
 
 def table_for(path: str | Path | None) -> ThresholdsTable:
     """A council's own table when given, otherwise the shipped one."""
-    return load_thresholds(path) if path else shipped_table()
+    if not path:
+        return shipped_table()
+    from svscore.model.loading import load_thresholds
+
+    return load_thresholds(path)
 
 
 def regime_for(start: dt.date) -> Regime:

@@ -1,0 +1,1 @@
+"""Excel custom functions (xlwings) over the svscore engine."""
