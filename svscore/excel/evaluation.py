@@ -95,8 +95,8 @@ def protected_cells(wb: xw.Workbook) -> dict[str, Any]:
             for c in row:
                 if c.value is None or c.value == "" or c.protection.locked is False:
                     continue
-                if isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f":
-                    continue
+                if c.data_type == "f" or not isinstance(c.value, str | int | float | bool):
+                    continue  # formulas (including array formulas) are not constants
                 out[f"{ws.title}!{c.coordinate}"] = c.value
     return out
 
