@@ -73,7 +73,7 @@ def fill_bid_return(tender: Tender, lot_index: int, measures: MeasuresTable | No
             cached["Social Value"][f"{xw.col(5 + lay.years)}{5 + m}"] = value
             sv_total += value
         cached["Social Value"][f"{xw.col(5 + lay.years)}{5 + len(measures.measures)}"] = sv_total
-    for i, (cid, name, *_) in enumerate(lay.quality):
+    for i, (_cid, name, *_) in enumerate(lay.quality):
         xw.set_text(wb["Quality"][lay.response_cell(i)], bid.response or f"Our approach to {name.lower()}: see the method statement, sections 1 to 4.")
     for i in range(4):
         wb["Declarations"][lay.declaration_cell(i)] = "Yes"
@@ -157,7 +157,7 @@ def make_demo(out: Path, tender_path: Path, measures_path: Path, tender: Tender,
     shutil.copyfile(measures_path, out / measures_path.name)
     bids = demo_bids()
     received = []
-    deadline = tender.contract.submission_deadline or dt.datetime(2026, 4, 17, 12, tzinfo=dt.timezone.utc)
+    deadline = tender.contract.submission_deadline or dt.datetime(2026, 4, 17, 12, tzinfo=dt.UTC)
     for n, b in enumerate(bids):
         name = f"{re.sub(r'[^A-Za-z0-9]+', '-', b.bidder).strip('-')}.xlsx"
         write_atomic(returns / name, fill_bid_return(tender, 0, measures, b))

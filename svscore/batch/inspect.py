@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from svscore.batch.spec import Limits, LotSpec
+from svscore.errors import Problem, cell_location
 from svscore.excel.cells import (
     Values,
     as_date,
@@ -30,7 +31,6 @@ from svscore.excel.cells import (
     metadata,
     parse_number,
 )
-from svscore.errors import Problem, cell_location
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ERROR, WARNING, NOTE = "error", "warning", "note"
@@ -245,7 +245,7 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
     if priced:
         _check_total(values, spec, price, result)
     commitments = []
-    for measure, first_year_only, addrs in spec.measures:
+    for measure, _first_year_only, addrs in spec.measures:
         for year, addr in enumerate(addrs, start=1):
             q = parse_number(values.get("Social Value", addr), values.where("Social Value", addr), f"The quantity of {measure} in year {year}", problems, notes)
             if q is None or q == 0:

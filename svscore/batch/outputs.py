@@ -194,7 +194,7 @@ def _chart(wb, fmt, run: BatchRun) -> None:
                 v = b.subtotals().get(cid)
                 ws.put(r, c, float(v) if v is not None else 0.0, "points")
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-        for c, (_, n) in enumerate(tops, start=1):
+        for c, (_, _n) in enumerate(tops, start=1):
             chart.add_series({"name": [name, 0, c], "categories": [name, 1, 0, len(ranked), 0],
                               "values": [name, 1, c, len(ranked), c]})
         chart.set_title({"name": "Weighted score by criterion"})

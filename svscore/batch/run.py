@@ -19,7 +19,7 @@ from svscore.batch.pool import InspectionPool
 from svscore.batch.scores import ScoreBook, bidder_key, read_score_folder, unused_warning
 from svscore.batch.spec import Limits, lot_specs
 from svscore.errors import Problem, SvscoreError
-from svscore.model.bids import Bid, Commitment, Score
+from svscore.model.bids import Bid, Commitment
 from svscore.model.loading import load_measures, load_tender
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import Tender
@@ -35,7 +35,7 @@ class BatchOptions:
     jobs: int = os.cpu_count() or 1
     strict: bool = False
     accept_late: bool = False
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
 
     def as_dict(self) -> dict[str, Any]:
         return {"recursive": self.recursive, "strict": self.strict, "accept_late": self.accept_late,

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from svscore.batch.inspect import ERROR, WARNING
-from svscore.excel.cells import as_text, is_blank, load_values, metadata, parse_number
-from svscore.excel import workbook as xw
 from svscore.errors import Problem
+from svscore.excel import workbook as xw
+from svscore.excel.cells import as_text, is_blank, load_values, metadata, parse_number
 from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender

@@ -41,7 +41,7 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    protect = tuple(p for p, _ in found) + (tender,)
+    protect = (*tuple(p for p, _ in found), tender)
     written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)}, protect)
     _summary(run, written)
     return 1 if run.failed else 0

@@ -17,7 +17,7 @@ from svscore.excel import workbook as xw
 from svscore.excel.evaluation import excel_value, protected_cells
 from svscore.excel.layout import EvaluationLayout
 from svscore.model.measures import MeasuresTable
-from svscore.model.tender import PricingLine, ScoredBy, Tender
+from svscore.model.tender import PricingLine, Tender
 
 # (key, label, required, kind) on the Cover sheet, from row COVER_ROW in column B.
 COVER = (
@@ -148,7 +148,7 @@ def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Cover")
     _title(ws, "Cover details", "Shaded cells are for you to fill in; orange ones are required.")
     xw.header(ws, COVER_ROW - 1, ["Question", "Your answer"])
-    for i, (key, label, required, kind) in enumerate(COVER):
+    for i, (_key, label, required, kind) in enumerate(COVER):
         r = COVER_ROW + i
         xw.set_text(ws.cell(r, 1), label + (" *" if required else ""))
         c = xw.unlock(ws.cell(r, 2), required=required)

@@ -408,7 +408,7 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         r = lay.bidder_row(i)
         sc = xw.col(lay.score_col(i))
 
-        def score(cid: str) -> str:
+        def score(cid: str, sc: str = sc) -> str:
             return f"Scores!${sc}${lay.score_rows[cid]}"
 
         ws.cell(r, lay.rcol("Bidder"), f'=IF(Bidders!$B${r}="","",Bidders!$B${r})')

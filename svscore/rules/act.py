@@ -314,7 +314,7 @@ def _scotland(q: Question, reasons: list[str]) -> str:
     duty = "Sustainable procurement duty, Procurement Reform (Scotland) Act 2014 s.9"
     reasons.append("The authority is in Scotland: the Public Services (Social Value) Act 2012 does not apply there.")
     value = schedule3_value(q.estimated_value, q.options_and_extensions_value)
-    ex_vat, note = _on_basis(value, q.value_includes_vat, False, q.vat_rate_percent)
+    ex_vat, _note = _on_basis(value, q.value_includes_vat, False, q.vat_rate_percent)
     limit = SCOTLAND_WORKS if q.contract_kind is ContractKind.WORKS else SCOTLAND_GOODS_SERVICES
     regulated = ex_vat >= limit
     reasons.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -108,7 +109,7 @@ def _check_scales(tender: Tender) -> list[Finding]:
         seen.add(s.id)
         if s.values:
             vals = [v.value for v in s.values]
-            if any(b <= a for a, b in zip(vals, vals[1:], strict=False)):
+            if any(b <= a for a, b in itertools.pairwise(vals)):
                 out.append(error("scale.not_ascending", json_path(["scales", i, "values"]),
                                  f"Scale {s.id!r} values must be strictly ascending, but are {', '.join(_fmt(v) for v in vals)}."))
             if len(vals) < 2:
@@ -216,10 +217,10 @@ def _check_rules(tender: Tender, base_dir: Path | None) -> list[Finding]:
                            f"qualification_price is only used by pro_rata_to_qualification_price, not {p.method.value}."))
     has_measures = any(c.scored_by is ScoredBy.MEASURES for lot in tender.all_lots() for c, _, _ in walk(lot.criteria, []))
     sv = tender.social_value
-    if sv.quantitative_method is SocialValueMethod.TARGET_RATIO and has_measures:
-        if sv.target_pence_per_pound is None or sv.target_pence_per_pound <= 0:
-            out.append(error("social_value.target_missing", "$.social_value.target_pence_per_pound",
-                             "target_ratio needs target_pence_per_pound above 0 (e.g. 25 for 25p of social value per £1)."))
+    if (sv.quantitative_method is SocialValueMethod.TARGET_RATIO and has_measures
+            and (sv.target_pence_per_pound is None or sv.target_pence_per_pound <= 0)):
+        out.append(error("social_value.target_missing", "$.social_value.target_pence_per_pound",
+                         "target_ratio needs target_pence_per_pound above 0 (e.g. 25 for 25p of social value per £1)."))
     if has_measures and not sv.measures_file:
         out.append(warning("social_value.measures_missing", "$.social_value.measures_file",
                            "A social value criterion is scored by measures, but no measures table is named; give one when scoring."))

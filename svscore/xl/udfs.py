@@ -50,7 +50,7 @@ def _safe(f: Callable) -> Callable:
             return ERROR_PREFIX + str(exc).replace("\n", " ")
         except ValueError as exc:  # pydantic validation and other input errors
             return ERROR_PREFIX + _first_line(exc)
-        except Exception as exc:  # noqa: BLE001 - the cell must show a message, not a traceback
+        except Exception as exc:
             return f"{ERROR_PREFIX}unexpected {type(exc).__name__}: {_first_line(exc)} (please report this)"
     return wrapper
 

@@ -6,17 +6,15 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
+from svscore.batch.demo import EVALUATORS
 from svscore.batch.inspect import inspect_file
 from svscore.batch.spec import Limits, lot_specs
 from svscore.excel.libreoffice import convert
-from decimal import Decimal
-
-from svscore.batch.demo import EVALUATORS
 from tests.batch.conftest import GOOD, MEASURES, SCORED, TENDER
 from tests.conftest import run_cli
 
@@ -30,7 +28,7 @@ def messages(doc, name):
 
 
 def test_exit_code_says_some_files_failed(batch_run):
-    r, out, doc = batch_run
+    r, out, _doc = batch_run
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr + r.stdout
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "results.csv", "results.json", "results.xlsx"]
@@ -68,7 +66,7 @@ def test_errors_name_file_sheet_and_cell(batch_run):
     assert "missing-rate.xlsx › Pricing!E6" in locs
     tampered = file_report(doc, "tampered.xlsx")["problems"]
     assert {p["location"] for p in tampered} >= {"tampered.xlsx › Quality!C4", "tampered.xlsx › Social Value!D5"}
-    assert any("protected cell changed: was 14.0, now 99.0" == p["message"] for p in tampered)
+    assert any(p["message"] == "protected cell changed: was 14.0, now 99.0" for p in tampered)
 
 
 def test_macro_file_is_flagged_and_still_scored(batch_run):
@@ -203,8 +201,9 @@ def test_libreoffice_saved_return_reads_the_same(tmp_path, libreoffice_batch):
 
 def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path):
     import zipfile
-    from svscore.batch.pool import inspect_all
+
     from svscore.batch.demo import fill_bid_return
+    from svscore.batch.pool import inspect_all
     big = tmp_path / "huge.xlsx"
     rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r * 7 + i}</v></c>' for i, c in enumerate("ABCDEFGHIJ")) + "</row>"
                    for r in range(1, 150_001))

@@ -8,7 +8,6 @@ The same is done for tenders and bids generated at random by hypothesis.
 
 from __future__ import annotations
 
-import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,7 +139,7 @@ def random_case(draw):
         criteria.insert(0, {"id": "P", "name": "Price", "kind": "price"})
     if draw(st.booleans()):
         criteria.append({"id": "G", "name": "Gate", "kind": "pass_fail"})
-    ids = ["P", "Q", *[c["id"] for c in criteria[1:] if c["id"] != "G"]]
+    ["P", "Q", *[c["id"] for c in criteria[1:] if c["id"] != "G"]]
     tie_breaks = draw(st.lists(st.sampled_from([{"rule": "lower_price"}, {"rule": "higher_score_on", "criterion": "Q"}]),
                                max_size=2, unique_by=lambda x: x["rule"]))
     data = {
@@ -273,7 +272,7 @@ def test_bundled_examples_and_variants_agree_with_the_engine(recalculated):
 
 
 def test_fixed_cases_cover_disqualification_low_price_and_incomplete(recalculated):
-    name, path, lay, bids = recalculated[0]
+    _name, path, lay, bids = recalculated[0]
     result = score_tender(lay.tender, bids, lay.measures).lots[0]
     statuses = {b.status.value for b in result.bids}
     assert {"ranked", "disqualified", "incomplete"} <= statuses

@@ -132,7 +132,6 @@ def test_bidder_text_never_becomes_a_formula():
 
 def _tmp(wb) -> Path:
     import tempfile
-    f = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
-    f.write(to_bytes(wb))
-    f.close()
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as f:
+        f.write(to_bytes(wb))
     return Path(f.name)

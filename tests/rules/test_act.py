@@ -12,7 +12,8 @@ import pytest
 from svscore.model.tender import AuthorityType as A
 from svscore.model.tender import ContractKind as K
 from svscore.model.tender import Jurisdiction as J
-from svscore.model.thresholds import Regime, ThresholdCategory as C
+from svscore.model.thresholds import Regime
+from svscore.model.thresholds import ThresholdCategory as C
 from svscore.rules.act import Applies, Question, category_for, decide, find_row, shipped_table, table_for
 from tests.conftest import ROOT
 

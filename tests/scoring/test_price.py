@@ -37,7 +37,7 @@ def test_price_per_quality_point():
 
 
 def test_formula_is_explained():
-    [a, b] = price.score_prices(M.RELATIVE_TO_LOWEST, [F(1_000_000), F(1_200_000)], F(50))
+    [_a, b] = price.score_prices(M.RELATIVE_TO_LOWEST, [F(1_000_000), F(1_200_000)], F(50))
     assert b.formula == "50.00 × £1,000,000 (lowest price) ÷ £1,200,000"
 
 

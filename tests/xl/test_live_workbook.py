@@ -16,7 +16,6 @@ from formulas.functions import XlError, is_not_empty, wrap_func  # noqa: E402
 from svscore.excel.evaluation import build_evaluation  # noqa: E402
 from svscore.excel.layout import EvaluationLayout  # noqa: E402
 from svscore.excel.workbook import save  # noqa: E402
-
 from svscore.model.loading import load_bids, load_measures, load_tender  # noqa: E402
 from svscore.scoring.engine import score_tender  # noqa: E402
 from svscore.xl import udfs  # noqa: E402

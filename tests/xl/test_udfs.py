@@ -35,8 +35,8 @@ CRITERIA = [
 
 
 def test_every_function_has_the_prefix_and_a_docstring():
-    assert udfs.FUNCTIONS == sorted(["SV_ABOVETHRESHOLD", "SV_ACTAPPLIES", "SV_ACTREASONS", "SV_EFFECTIVEWEIGHTS",
-                                     "SV_PRICESCORES", "SV_RESULTS", "SV_SOCIALVALUE", "SV_THRESHOLD", "SV_VERSION", "SV_WEIGHTCHECK"])
+    assert sorted(["SV_ABOVETHRESHOLD", "SV_ACTAPPLIES", "SV_ACTREASONS", "SV_EFFECTIVEWEIGHTS",
+                                     "SV_PRICESCORES", "SV_RESULTS", "SV_SOCIALVALUE", "SV_THRESHOLD", "SV_VERSION", "SV_WEIGHTCHECK"]) == udfs.FUNCTIONS
     for name in udfs.FUNCTIONS:
         assert getattr(udfs, name).__doc__.strip()
 
@@ -245,6 +245,7 @@ def test_udf_module_imports_no_compiled_reader_and_reports_its_time():
         assert forbidden not in loaded, forbidden
     # xlwings itself imports xlwings.pro.utils when it loads; svscore's own code uses nothing of PRO or Server:
     from pathlib import Path
+
     import svscore
     for source in Path(svscore.__file__).parent.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
