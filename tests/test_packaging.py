@@ -18,3 +18,23 @@ def test_every_package_folder_is_listed():
 
 def test_examples_are_found():
     assert (examples_dir() / "council-home-care.json").is_file()
+
+
+def test_examples_are_found_in_an_installed_layout(tmp_path, monkeypatch):
+    # Installed, the examples are a folder without __init__.py inside a regular package: the
+    # layout that resources.files() mishandles (it returns a MultiplexedPath).
+    pkg = tmp_path / "svinstalled"
+    (pkg / "examples").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "examples" / "council-home-care.json").write_text("{}")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert examples_dir("svinstalled.examples") == pkg / "examples"
+
+
+def test_demo_runs_as_a_user_runs_it(tmp_path):
+    from tests.conftest import run_cli
+
+    r = run_cli("demo", "--out", str(tmp_path / "demo"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "5 scored, 1 rejected, 1 excluded, 1 skipped" in r.stdout
+    assert (tmp_path / "demo" / "results" / "results.xlsx").is_file()

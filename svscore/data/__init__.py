@@ -6,13 +6,13 @@ from importlib.util import find_spec
 from pathlib import Path
 
 
-def examples_dir() -> Path:
+def examples_dir(package: str = "svscore.examples") -> Path:
     """The bundled example tenders, bids and illustrative measures table.
 
     Installed, they are the package ``svscore.examples`` (a folder without ``__init__.py``); in a
     development checkout (editable install) they are the repository's ``examples/`` folder.
     """
-    spec = find_spec("svscore.examples")
+    spec = find_spec(package)
     if spec is not None and spec.submodule_search_locations:
         for location in spec.submodule_search_locations:
             if (Path(location) / "council-home-care.json").is_file():
