@@ -62,3 +62,14 @@ def write_json(tmp_path: Path):
         path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
         return path
     return write
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """LibreOffice's soffice; the suite needs it (tests/install-test-deps.sh installs it)."""
+    from svscore.excel.libreoffice import soffice
+
+    exe = soffice()
+    if exe is None:
+        pytest.fail("LibreOffice is required: run tests/install-test-deps.sh")
+    return exe

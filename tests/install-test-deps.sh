@@ -10,7 +10,7 @@ if ! command -v soffice >/dev/null 2>&1; then
   if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
   echo "Installing LibreOffice (libreoffice-calc-nogui) from Debian's packages..."
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null
 fi
 
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"

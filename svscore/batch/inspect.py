@@ -26,6 +26,7 @@ from svscore.excel.cells import (
     as_date,
     as_text,
     as_yes_no,
+    canonical,
     is_blank,
     load_values,
     metadata,
@@ -291,20 +292,12 @@ def _cover(spec: LotSpec, key: str) -> str:
     return next(addr for k, addr, _ in spec.cover if k == key)
 
 
-def _canon(v: Any) -> Any:
-    if isinstance(v, bool) or v is None:
-        return v
-    if isinstance(v, int | float):
-        return float(v)
-    return str(v)
-
-
 def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
     changed = []
     for key, expected in spec.protected.items():
         sheet, addr = key.split("!")
         got = values.get(sheet, addr)
-        got = None if got == "" else _canon(got)
+        got = None if got == "" else canonical(got)
         if got != expected:
             changed.append((sheet, addr, expected, got))
     for sheet, addr, expected, got in changed[:20]:

@@ -53,6 +53,7 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
     """The read specification of each lot's bid return workbook, at the current format version."""
     from svscore.excel import workbook as xw
     from svscore.excel.bid_return import COVER, BidReturnLayout, build_bid_return
+    from svscore.excel.cells import canonical
     from svscore.excel.evaluation import protected_cells
 
     out = {}
@@ -73,6 +74,6 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
             responses=tuple((cid, lay.response_cell(n)) for n, (cid, *_) in enumerate(lay.quality)),
             declarations=tuple(lay.declaration_cell(n) for n in range(4)),
             signature=lay.signed_by_cells,
-            protected={k: xw._canon(v) for k, v in protected_cells(wb).items()},
+            protected={k: canonical(v) for k, v in protected_cells(wb).items()},
         )
     return out

@@ -69,6 +69,16 @@ def load_values(path: Path, name: str | None = None) -> Values:
     return out
 
 
+def canonical(v: Any) -> Any:
+    """A cell value as compared and fingerprinted: every number as a float (calamine reads 100 as
+    100.0), text as text, blank as None."""
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int | float):
+        return float(v)
+    return str(v)
+
+
 def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svscore import __version__
 from svscore.atomic import write_atomic
+from svscore.excel.cells import canonical
 
 META_SHEET = "_svscore"
 FIXED_TIME = "2000-01-01T00:00:00Z"
@@ -71,18 +72,9 @@ class Metadata:
 
 def fingerprint(cells: Mapping[str, Any]) -> str:
     """SHA-256 of the protected constant cells (address -> value), in a canonical form."""
-    canonical = json.dumps({k: _canon(v) for k, v in sorted(cells.items())}, sort_keys=True,
-                           separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _canon(v: Any) -> Any:
-    # 100 and 100.0 must fingerprint alike: calamine reads every number as a float.
-    if isinstance(v, bool) or v is None:
-        return v
-    if isinstance(v, int | float):
-        return float(v)
-    return str(v)
+    text = json.dumps({k: canonical(v) for k, v in sorted(cells.items())}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def new_workbook() -> Workbook:

@@ -116,12 +116,3 @@ def batch_run(folder):
     r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]), "--out", str(out))
     doc = json.loads((out / "results.json").read_text())
     return r, out, doc
-
-
-@pytest.fixture(scope="session")
-def libreoffice_batch() -> str:
-    from svscore.excel.libreoffice import soffice
-    exe = soffice()
-    if exe is None:
-        pytest.fail("LibreOffice is required: run tests/install-test-deps.sh")
-    return exe

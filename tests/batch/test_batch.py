@@ -186,7 +186,7 @@ def test_results_workbook_has_sheets_chart_and_print_setup(batch_run):
     assert any("password-protected" in (p or "") for p in problems)
 
 
-def test_libreoffice_saved_return_reads_the_same(tmp_path, libreoffice_batch):
+def test_libreoffice_saved_return_reads_the_same(tmp_path, libreoffice):
     original = tmp_path / "bid.xlsx"
     from svscore.batch.demo import fill_bid_return
     original.write_bytes(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]))
