@@ -36,7 +36,23 @@ def _memory_budget(mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _quiet() -> None:
+    """Workers report through their results only: a hostile file that makes the reader abort
+    must not spill allocator messages or crash dumps onto the officer's terminal."""
+    import faulthandler
+
+    if faulthandler.is_enabled():
+        faulthandler.disable()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:  # pragma: no cover - no stderr to silence
+        pass
+
+
 def _worker(tasks: mp.Queue, results: mp.Queue, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> None:
+    _quiet()
     _memory_budget(limits.memory_mb)
     while True:
         task = tasks.get()

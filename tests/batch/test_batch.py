@@ -199,31 +199,90 @@ def test_libreoffice_saved_return_reads_the_same(tmp_path, libreoffice):
     assert [p for p in b.problems if p[0] == "error"] == []
 
 
-def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path):
+def huge_workbook(path: Path, rows: int = 150_000) -> Path:
+    """A valid workbook with one very large sheet (hostile by size, not by structure)."""
     import zipfile
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r * 7 + i}</v></c>' for i, c in enumerate("ABCDEFGHIJ")) + "</row>"
+                   for r in range(1, rows + 1))
+    ns = "http://schemas.openxmlformats.org"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types">'
+                   f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   f'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                   f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+                   f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+                   f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+                   f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>'
+                   + body + "</sheetData></worksheet>")
+    return path
 
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory) -> Path:
+    return huge_workbook(tmp_path_factory.mktemp("huge") / "huge.xlsx")
+
+
+def _good(tmp_path: Path) -> Path:
     from svscore.batch.demo import fill_bid_return
-    from svscore.batch.pool import inspect_all
-    big = tmp_path / "huge.xlsx"
-    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r * 7 + i}</v></c>' for i, c in enumerate("ABCDEFGHIJ")) + "</row>"
-                   for r in range(1, 150_001))
-    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                   '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                   + rows + "</sheetData></worksheet>")
     good = tmp_path / "good.xlsx"
     good.write_bytes(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]))
-    specs = {1: lot_specs(TENDER, MEASURES)}
-    limits = Limits(seconds=0.3, max_ratio=10_000)
-    results = inspect_all([(big, "huge.xlsx"), (good, "good.xlsx")], specs, limits, jobs=2)
+    return good
+
+
+def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path, huge):
+    from svscore.batch.pool import inspect_all
+    results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},
+                          Limits(seconds=0.3, max_ratio=10_000), jobs=2)
     assert "took longer than 0.3 seconds" in results[0].problems[0][2]
     assert results[1].ok
+
+
+def test_a_file_over_the_memory_budget_is_stopped_and_the_batch_goes_on(tmp_path, huge):
+    from svscore.batch.pool import inspect_all
+    results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},
+                          Limits(seconds=60, memory_mb=64, max_ratio=10_000), jobs=1)
+    message = results[0].problems[0][2]
+    assert "needed more than the 64 MB allowed" in message or "needed more than 64 MB" in message, message
+    assert results[1].ok
+
+
+def test_recursive_finds_workbooks_in_sub_folders(folder, tmp_path):
+    returns = tmp_path / "returns"
+    (returns / "lot-folder").mkdir(parents=True)
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "lot-folder" / "a.xlsx")
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "b.xlsx")
+    flat = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o1"))
+    doc = json.loads((tmp_path / "o1" / "results.json").read_text())
+    assert [f["name"] for f in doc["files"]] == ["b.xlsx"]
+    assert {"name": "lot-folder/", "reason": "a folder (use --recursive to look inside folders)"} in doc["skipped"]
+    deep = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o2"), "--recursive")
+    assert deep.returncode == 0 and flat.returncode == 0
+    doc = json.loads((tmp_path / "o2" / "results.json").read_text())
+    assert [f["name"] for f in doc["files"]] == ["b.xlsx", "lot-folder/a.xlsx"]
+
+
+def test_evaluation_workbook_as_tender_gives_the_scores(folder, tmp_path):
+    from svscore.excel.evaluation import build_evaluation
+    from svscore.excel.layout import EvaluationLayout
+    from svscore.excel.workbook import save
+    from svscore.model.bids import Bid, Score
+    from tests.excel.fill import fill_evaluation
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "a.xlsx")
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "b.xlsx")
+    consensus = [Bid(bidder_id=b.bidder_id, bidder=b.bidder, scores=tuple(Score(criterion=c, value=v[0]) for c, v in b.scores.items()))
+                 for b in GOOD[:2]]
+    lay = EvaluationLayout(TENDER, 0, 4, MEASURES)
+    wb = build_evaluation(TENDER, 0, MEASURES, 4)
+    fill_evaluation(wb, lay, consensus)
+    save(wb, tmp_path / "evaluation.xlsx")
+    r = run_cli("batch", str(tmp_path / "evaluation.xlsx"), str(returns), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr + r.stdout
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    statuses = {b["bidder"]: b["status"] for b in doc["lots"][0]["bids"]}
+    assert statuses == {"Northfield Care Ltd": "ranked", "Brightwater Homecare CIC": "ranked"}

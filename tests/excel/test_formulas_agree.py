@@ -29,6 +29,7 @@ from tests.conftest import EXAMPLES
 from tests.excel.fill import fill_evaluation
 
 TOL = 1e-9
+RANDOM_CASES = 300
 
 
 def consensus(bids: list[Bid], drop: tuple[str, str] | None = None) -> list[Bid]:
@@ -251,7 +252,7 @@ def compare(path: Path, lay: EvaluationLayout, bids: list[Bid], label: str) -> N
 def recalculated(tmp_path_factory, libreoffice):
     src = tmp_path_factory.mktemp("filled")
     cases = [(name, t, m, b) for name, t, m, b in fixed_cases()]
-    cases += [(f"random-{k}", t, m, b) for k, (t, m, b) in enumerate(collect_random(150))]
+    cases += [(f"random-{k}", t, m, b) for k, (t, m, b) in enumerate(collect_random(RANDOM_CASES))]
     jobs = []
     for name, tender, measures, bids in cases:
         lay = EvaluationLayout(tender, 0, max(len(bids), 2), measures)
@@ -285,7 +286,7 @@ def test_fixed_cases_cover_disqualification_low_price_and_incomplete(recalculate
 
 def test_random_tenders_agree_with_the_engine(recalculated):
     randoms = [c for c in recalculated if c[0].startswith("random-")]
-    assert len(randoms) == 150
+    assert len(randoms) == RANDOM_CASES
     statuses = set()
     for name, path, lay, bids in randoms:
         compare(path, lay, bids, f"{name} {lay.tender.model_dump_json(exclude_defaults=True)}")
