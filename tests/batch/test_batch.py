@@ -6,8 +6,8 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
