@@ -96,6 +96,7 @@ class InspectionPool:
         self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         self.results: mp.Queue = self.ctx.Queue()
         self.done: dict[int, Inspection] = {}
+        self.on_result: Callable[[int, Inspection], None] | None = None
         n = max(1, min(jobs, len(self.files))) if self.files else 0
         self.slots = []
         for k in range(n):
@@ -113,9 +114,16 @@ class InspectionPool:
         self.done[index] = result
         if self.progress:
             self.progress(result.name)
+        if self.on_result:
+            self.on_result(index, result)
 
-    def collect(self) -> list[Inspection]:
-        """Wait for every file; the results come back in the order the files were given."""
+    def collect(self, on_result: Callable[[int, Inspection], None] | None = None) -> list[Inspection]:
+        """Wait for every file; the results come back in the order the files were given.
+
+        ``on_result`` is called with each result as it arrives, so the caller can work on it
+        while the workers read the rest.
+        """
+        self.on_result = on_result
         try:
             while len(self.done) < len(self.files):
                 try:

@@ -23,7 +23,7 @@ from svscore.model.bids import Bid, Commitment
 from svscore.model.loading import load_measures, load_tender
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import Tender
-from svscore.scoring.engine import score_tender
+from svscore.scoring.engine import TenderScorer
 from svscore.scoring.result import TenderResult
 
 RECEIVED_FILE = "received.csv"
@@ -164,60 +164,61 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
     files, skipped = discover(returns, options.recursive, out_dir)
     problems: list[tuple[str, str, str]] = []
+    scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
     specs = {1: lot_specs(tender, measures)}
     counter = iter(range(1, len(files) + 1))
     pool = InspectionPool(files, specs, options.limits, options.jobs,
                           (lambda name: progress(next(counter), name)) if progress else None)
-    try:
-        # While the workers read the returned files, read the scores and the receipt times here.
-        received, received_source = _received(returns, problems)
-        if book is None and scores_dir is not None:
-            book = ScoreBook()
-            for lot_index, _ in enumerate(tender.all_lots()):
-                read_score_folder(scores_dir, tender, lot_index, measures, book)
-            book.problems = list(dict.fromkeys(book.problems))
-    finally:
-        inspections = pool.collect()
-    deadline = tender.contract.submission_deadline
-    reports: list[FileReport] = []
-    usable: list[tuple[Inspection, FileReport]] = []
-    for ins in inspections:
-        rep = FileReport(ins.name, ins.size, ins.sha256, "scored" if ins.ok else "rejected",
-                         (ins.bid or {}).get("bidder", ""), list(ins.problems))
-        reports.append(rep)
-        if not ins.ok:
-            continue
-        when = received.get(ins.name)
-        if deadline is not None and received and when is None:
-            rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
-        if deadline is not None and when is not None and when > deadline:
-            late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
-            if options.accept_late:
-                rep.problems.append((WARNING, ins.name, late + " (accepted with --accept-late)"))
-            else:
-                rep.status = "excluded"
-                rep.problems.append((ERROR, ins.name, late + "; not scored (use --accept-late to include it)"))
-                continue
-        usable.append((ins, rep))
-    _duplicates(usable)
-    usable = [(i, r) for i, r in usable if r.status == "scored"]
+    # While the workers read the returned files, read the scores and the receipt times here...
+    received, received_source = _received(returns, problems)
+    if book is None and scores_dir is not None:
+        book = ScoreBook()
+        for lot_index, _ in enumerate(tender.all_lots()):
+            read_score_folder(scores_dir, tender, lot_index, measures, book)
+        book.problems = list(dict.fromkeys(book.problems))
     if book is None:
         problems.append((WARNING, "scores", "no evaluators' scores were given (--scores, or an evaluation workbook as TENDER): "
                                             "bids with quality criteria will be incomplete"))
         book = ScoreBook()
     problems += book.problems
-    bids = []
-    for ins, _ in usable:
-        b = ins.bid or {}
-        commitments = tuple(Commitment(measure=c["measure"], quantity=c["quantity"], year=c["year"]) for c in b["commitments"])
-        bids.append(Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
-                        lot=b["lot"] if tender.lots else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
-                        commitments=commitments, scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"]))))
-    problems += unused_warning(book, book.matched_keys([(b.bidder_id, b.bidder, b.lot or tender.all_lots()[0].id) for b in bids]))
-    if options.strict and (any(r.status != "scored" for r in reports) or any(s == ERROR for s, _, _ in problems)):
-        raise BatchError(_strict_message(reports, problems))
-    result = score_tender(tender, bids, measures, base_dir=tender_path.parent)
-    inputs = [{"name": f"returns/{n}", "size": r.size, "sha256": r.sha256} for n, r in ((r.name, r) for r in reports)]
+    deadline = tender.contract.submission_deadline
+    reports: dict[int, FileReport] = {}
+    usable: dict[int, tuple[Inspection, FileReport]] = {}
+    prepared: dict[int, Any] = {}
+    default_lot = tender.all_lots()[0].id
+
+    def arrived(index: int, ins: Inspection) -> None:
+        # ...and prepare each bid as soon as its file has been read.
+        rep = FileReport(ins.name, ins.size, ins.sha256, "scored" if ins.ok else "rejected",
+                         (ins.bid or {}).get("bidder", ""), list(ins.problems))
+        reports[index] = rep
+        if not ins.ok:
+            return
+        when = received.get(ins.name)
+        if deadline is not None and received and when is None:
+            rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
+        if deadline is not None and when is not None and when > deadline:
+            late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
+            if not options.accept_late:
+                rep.status = "excluded"
+                rep.problems.append((ERROR, ins.name, late + "; not scored (use --accept-late to include it)"))
+                return
+            rep.problems.append((WARNING, ins.name, late + " (accepted with --accept-late)"))
+        usable[index] = (ins, rep)
+        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot))
+
+    pool.collect(arrived)
+    _duplicates([usable[i] for i in sorted(usable)])
+    chosen = [i for i in sorted(usable) if usable[i][1].status == "scored"]
+    ordered = [reports[i] for i in sorted(reports)]
+    bids_seen = [((usable[i][0].bid or {}).get("bidder_id", ""), (usable[i][0].bid or {}).get("bidder", ""),
+                  (usable[i][0].bid or {}).get("lot") or default_lot) for i in chosen]
+    problems += unused_warning(book, book.matched_keys(bids_seen))
+    if options.strict and (any(r.status != "scored" for r in ordered) or any(s == ERROR for s, _, _ in problems)):
+        raise BatchError(_strict_message(ordered, problems))
+    result = scorer.finish([prepared[i] for i in chosen])
+    reports_list = ordered
+    inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in reports_list]
     if (returns / RECEIVED_FILE).is_file():
         inputs.append({"name": f"returns/{RECEIVED_FILE}", "size": (returns / RECEIVED_FILE).stat().st_size, "sha256": sha256(returns / RECEIVED_FILE)})
     for p in book.files:
@@ -225,7 +226,16 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
             inputs.append({"name": f"scores/{p.name}", "size": p.stat().st_size, "sha256": sha256(p)})
     for p in used:
         inputs.append({"name": p.name, "size": p.stat().st_size, "sha256": sha256(p)})
-    return BatchRun(tender, result, reports, skipped, problems, inputs, received_source)
+    return BatchRun(tender, result, reports_list, skipped, problems, inputs, received_source)
+
+
+def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:
+    """The bid a returned workbook makes, with its evaluators' scores."""
+    b = ins.bid or {}
+    commitments = tuple(Commitment(measure=c["measure"], quantity=c["quantity"], year=c["year"]) for c in b["commitments"])
+    return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
+               lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
+               commitments=commitments, scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)))
 
 
 def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:

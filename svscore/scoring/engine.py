@@ -29,7 +29,7 @@ from svscore.errors import ScoringError
 from svscore.fmt import money, number, percent, points
 from svscore.model.bids import Bid, BidsFile, Score
 from svscore.model.measures import MeasuresTable
-from svscore.model.tender import CriterionKind, PriceMethod, ScoredBy, Tender
+from svscore.model.tender import CriterionKind, Lot, PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport, check_tender
 from svscore.rules.weights import WeightedCriterion, total_points, weighted_tree
 from svscore.scoring import aggregate, ranking, sensitivity
@@ -84,36 +84,82 @@ class _Work:
 def score_tender(tender: Tender, bids: BidsFile | Sequence[Bid], measures: MeasuresTable | None = None,
                  *, base_dir: Path | None = None, report: CheckReport | None = None) -> TenderResult:
     """Score every lot of a tender. Raises :class:`ScoringError` when the tender itself has errors."""
+    scorer = TenderScorer(tender, measures, base_dir=base_dir, report=report)
     bid_list = tuple(bids.bids if isinstance(bids, BidsFile) else bids)
-    report = report or check_tender(tender, base_dir, measures_supplied=measures is not None)
-    if not report.ok:
-        errors = [f"  {f.path}: {f.message}" for f in report.findings if f.severity.value == "error"]
-        raise ScoringError("The tender has errors, so its bids cannot be scored (run 'svscore check'):\n" + "\n".join(errors))
-    needs_measures = any(c.scored_by is ScoredBy.MEASURES for w in report.lots for c in (x.criterion for x in w.criteria))
-    if needs_measures and measures is None:
-        raise ScoringError("A social value criterion is scored by measures: give the council's measures table.")
-    lots = tender.all_lots()
-    by_lot: dict[str, list[Bid]] = defaultdict(list)
-    stray: list[str] = []
-    for b in bid_list:
-        lot_id = b.lot if b.lot is not None else (lots[0].id if len(lots) == 1 else None)
-        if lot_id not in {lot.id for lot in lots}:
-            known = ", ".join(lot.id for lot in lots)
-            stray.append(f"{b.bidder} ({b.bidder_id}) bid for lot {b.lot!r}, which this tender does not have (lots: {known}).")
-            continue
-        by_lot[lot_id].append(b)
-    results = tuple(score_lot(tender, i, by_lot.get(lot.id, []), measures) for i, lot in enumerate(lots))
-    return TenderResult(tender.reference, tender.title, results, report.findings, report.decision, tuple(stray))
+    return scorer.finish([scorer.prepare(b) for b in bid_list])
+
+
+class TenderScorer:
+    """Scoring in two steps, so that each bid can be prepared as soon as it is read.
+
+    :meth:`prepare` does everything that depends on one bid alone (its data, scale points,
+    evaluators' scores); :meth:`finish` does what depends on all of them (panels, duplicates,
+    gates, relative scoring over the competition, flags, ranking, sensitivity). Bids may be
+    prepared in any order: :meth:`finish` sorts them, so results never depend on input order.
+    Each prepared bid is finished once.
+    """
+
+    def __init__(self, tender: Tender, measures: MeasuresTable | None = None, *, base_dir: Path | None = None,
+                 report: CheckReport | None = None):
+        report = report or check_tender(tender, base_dir, measures_supplied=measures is not None)
+        if not report.ok:
+            errors = [f"  {f.path}: {f.message}" for f in report.findings if f.severity.value == "error"]
+            raise ScoringError("The tender has errors, so its bids cannot be scored (run 'svscore check'):\n" + "\n".join(errors))
+        needs_measures = any(c.scored_by is ScoredBy.MEASURES for w in report.lots for c in (x.criterion for x in w.criteria))
+        if needs_measures and measures is None:
+            raise ScoringError("A social value criterion is scored by measures: give the council's measures table.")
+        self.tender, self.measures, self.report = tender, measures, report
+        self.lots = tender.all_lots()
+        self.scorers = {lot.id: LotScorer(tender, i, measures) for i, lot in enumerate(self.lots)}
+
+    def prepare(self, bid: Bid) -> tuple[str, _Work] | str:
+        """One bid prepared for its lot, or a message when it names a lot the tender does not have."""
+        lot_id = bid.lot if bid.lot is not None else (self.lots[0].id if len(self.lots) == 1 else None)
+        if lot_id is None or lot_id not in self.scorers:
+            known = ", ".join(lot.id for lot in self.lots)
+            return f"{bid.bidder} ({bid.bidder_id}) bid for lot {bid.lot!r}, which this tender does not have (lots: {known})."
+        return lot_id, self.scorers[lot_id].prepare(bid)
+
+    def finish(self, prepared: Sequence[tuple[str, _Work] | str]) -> TenderResult:
+        by_lot: dict[str, list[_Work]] = defaultdict(list)
+        stray = []
+        for item in prepared:
+            if isinstance(item, str):
+                stray.append(item)
+            else:
+                by_lot[item[0]].append(item[1])
+        results = tuple(self.scorers[lot.id].finish(by_lot.get(lot.id, [])) for lot in self.lots)
+        t = self.tender
+        return TenderResult(t.reference, t.title, results, self.report.findings, self.report.decision, tuple(stray))
+
+
+class LotScorer:
+    """The two steps of :class:`TenderScorer` for one lot (the tender has passed its checks)."""
+
+    def __init__(self, tender: Tender, lot_index: int, measures: MeasuresTable | None):
+        self.tender, self.measures = tender, measures
+        self.lot = tender.all_lots()[lot_index]
+        self.tree = weighted_tree(tender, lot_index)
+        self.leaves = [w for w in self.tree if w.is_leaf]
+
+    def prepare(self, bid: Bid) -> _Work:
+        return _prepare(self.tender, bid, self.leaves, self.measures)
+
+    def finish(self, works: Sequence[_Work]) -> LotResult:
+        return _finish_lot(self.tender, self.lot, self.tree, self.leaves, works)
 
 
 def score_lot(tender: Tender, lot_index: int, bids: Sequence[Bid], measures: MeasuresTable | None) -> LotResult:
     """Score one lot's bids (the tender is assumed to have passed its checks)."""
-    lot = tender.all_lots()[lot_index]
-    tree = weighted_tree(tender, lot_index)
-    leaves = [w for w in tree if w.is_leaf]
+    scorer = LotScorer(tender, lot_index, measures)
+    return scorer.finish([scorer.prepare(b) for b in bids])
+
+
+def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves: list[WeightedCriterion],
+                prepared: Sequence[_Work]) -> LotResult:
     ppqp = tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT
     price_leaf = next((w for w in leaves if w.kind is CriterionKind.PRICE), None)
-    works = [_prepare(tender, b, leaves, measures) for b in sorted(bids, key=lambda b: (b.bidder_id, b.bidder))]
+    works = sorted(prepared, key=lambda w: (w.bid.bidder_id, w.bid.bidder))
     _panel_check(tender, works, leaves)
     _duplicates(works)
     for w in works:
