@@ -88,6 +88,9 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
         rel = path.relative_to(returns).as_posix()
         if out_resolved and (path.resolve() == out_resolved or out_resolved in path.resolve().parents):
             continue
+        if path.is_symlink():
+            skipped.append((rel, "a link to another file or folder: not followed"))
+            continue
         if any(part.startswith(".") for part in path.relative_to(returns).parts):
             if path.is_file():
                 skipped.append((rel, "hidden file"))

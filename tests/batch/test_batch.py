@@ -287,3 +287,14 @@ def test_evaluation_workbook_as_tender_gives_the_scores(folder, tmp_path):
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     statuses = {b["bidder"]: b["status"] for b in doc["lots"][0]["bids"]}
     assert statuses == {"Northfield Care Ltd": "ranked", "Brightwater Homecare CIC": "ranked"}
+
+
+def test_links_are_not_followed(folder, tmp_path):
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "a.xlsx")
+    (returns / "elsewhere.xlsx").symlink_to(folder["returns"] / "good-CE012345.xlsx")
+    run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "out"))
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert [f["name"] for f in doc["files"]] == ["a.xlsx"]
+    assert {"name": "elsewhere.xlsx", "reason": "a link to another file or folder: not followed"} in doc["skipped"]
