@@ -444,8 +444,8 @@ def _score_relative(tender: Tender, competition: list[_Work], leaves: list[Weigh
         fallback = Fraction(lot_value if lot_value is not None else tender.contract.estimated_value)
         contract_values = [w.price if w.price is not None else fallback for w in competition]
         target = Fraction(sv.target_pence_per_pound) if sv.target_pence_per_pound is not None else None
-        scored = score_values(sv.quantitative_method, values, x.points_available, contract_values, target)
-        for w, v, (pts, formula) in zip(competition, values, scored, strict=True):
+        sv_scores = score_values(sv.quantitative_method, values, x.points_available, contract_values, target)  # type: ignore[arg-type]
+        for w, v, (pts, formula) in zip(competition, values, sv_scores, strict=True):
             leaf = w.leaves[cid]
             leaf.value, leaf.points = v, pts
             parts = "; ".join(vc.explanation for vc in leaf.commitments) or "no commitments"

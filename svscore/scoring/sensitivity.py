@@ -64,7 +64,7 @@ def analyse(shares: Sequence[tuple[str, Fraction]], winner: str,
             bids: Mapping[str, Mapping[str, Fraction]], totals: Mapping[str, Fraction]
             ) -> list[tuple[str, Fraction, tuple[Fraction, str] | None]]:
     """For each top-level criterion (id, share in percent): (id, share, tipping point or None)."""
-    out = []
+    out: list[tuple[str, Fraction, tuple[Fraction, str] | None]] = []
     for cid, w in shares:
         if w <= 0 or w >= 100:
             out.append((cid, w, None))

@@ -147,7 +147,7 @@ def _criteria(criteria: Any, scales_block: Any = None) -> tuple[list[dict[str, A
             parents[cid] = parent
         nodes[cid] = node
         order.append(cid)
-    roots = []
+    roots: list[dict[str, Any]] = []
     for cid in order:
         parent = parents.get(cid)
         if parent is None:
@@ -333,17 +333,17 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
     lot = score_tender(tender, bids, measures).lots[0]
     by_id = {r.bidder_id: r for r in lot.bids}
     header = ["Bidder", "Status", *order, "Total", "Rank"]
-    table: Table = [header]
+    matrix: Table = [header]
     for bid in bids:
-        r = by_id[bid.bidder_id]
-        pts = {c.criterion_id: c for c in r.criteria}
-        row = [bid.bidder, r.status.value]
+        result = by_id[bid.bidder_id]
+        pts = {c.criterion_id: c for c in result.criteria}
+        row: list[Any] = [bid.bidder, result.status.value]
         for cid in order:
             c = pts[cid]
             row.append(c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else adapt.out(c.points))
-        row += [adapt.out(r.total), r.rank if r.rank is not None else ""]
-        table.append([adapt.out(v) for v in row])
-    return table
+        row += [adapt.out(result.total), result.rank if result.rank is not None else ""]
+        matrix.append([adapt.out(v) for v in row])
+    return matrix
 
 
 def _kinds(tender: Any):
