@@ -35,6 +35,11 @@ SCOTLAND_COMMUNITY_BENEFITS = Decimal(4_000_000)
 DEFAULT_MARGIN_PERCENT = Decimal(10)
 
 
+VALUATION_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 1", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
+FRAMEWORK_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 2", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
+SPLITTING_RULE = {Regime.PA_2023: "Procurement Act 2023 s.4 and Sch. 3", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
+
+
 class Applies(StrEnum):
     YES = "yes"
     NO = "no"
@@ -193,10 +198,11 @@ def decide(q: Question, table: ThresholdsTable | None = None,
         + (" (the Procurement Act 2023 applies to procurements starting on or after 24 Feb 2025)." if regime is Regime.PA_2023
            else " (procurements started before 24 Feb 2025 stay under it).")
     )
+    rule = VALUATION_RULE[regime]
     base = schedule3_value(q.estimated_value, q.options_and_extensions_value)
     if q.options_and_extensions_value:
         reasons.append(f"Estimated value {money(q.estimated_value)} plus options, extensions and renewals of "
-                       f"{money(q.options_and_extensions_value)} gives {money(base)} (Procurement Act 2023 Sch. 3 para 1).")
+                       f"{money(q.options_and_extensions_value)} gives {money(base)} ({rule}).")
     category = category_for(q)
     row = find_row(table, regime, category, q.procurement_start)
     compared = base
@@ -222,14 +228,14 @@ def decide(q: Question, table: ThresholdsTable | None = None,
         if not above and compared >= low:
             warnings.append(
                 f"The value {money(compared)} is within {margin_percent.normalize():f}% below the threshold {money(row.value)}. "
-                "Check the estimate (Procurement Act 2023 Sch. 3: the maximum the authority could expect to pay, including "
-                "options, extensions and renewals), and remember that a contract must not be split to keep it below the threshold (s.4, Sch. 3)."
+                f"Check the estimate ({rule}: the maximum the authority could expect to pay, including "
+                f"options, extensions and renewals), and remember that a contract must not be split to keep it below the threshold ({SPLITTING_RULE[regime]})."
             )
     if q.framework:
         warnings.append("For a framework, the value must be the total of all contracts that could be awarded under it "
-                        "(Procurement Act 2023 Sch. 3 para 2), not one call-off.")
+                        f"({FRAMEWORK_RULE[regime]}), not one call-off.")
     if q.has_options_or_extensions and q.options_and_extensions_value is None:
-        warnings.append("The contract has options, extensions or renewals, but their value was not given: Schedule 3 "
+        warnings.append(f"The contract has options, extensions or renewals, but their value was not given: {rule} "
                         "requires them in the estimated value. Give options_and_extensions_value.")
     earliest = table.earliest()
     if q.procurement_start < earliest:

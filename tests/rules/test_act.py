@@ -227,3 +227,12 @@ def test_category_for_light_touch_act_uses_services():
 def test_shipped_table_file_is_valid():
     from svscore.model.loading import load_thresholds
     assert load_thresholds(ROOT / "svscore" / "data" / "thresholds.json") == TABLE
+
+
+def test_valuation_rules_cite_the_regime_in_force():
+    pa = decide(q(150000, "2026-03-02", options_and_extensions_value=D(60000), framework=True))
+    assert any("Procurement Act 2023 Sch. 3 para 1" in r for r in pa.reasons)
+    assert any("Procurement Act 2023 Sch. 3 para 2" in w for w in pa.warnings)
+    pcr = decide(q(150000, "2024-06-03", options_and_extensions_value=D(60000), framework=True))
+    assert any("Public Contracts Regulations 2015 reg 6" in r for r in pcr.reasons)
+    assert not any("Procurement Act 2023 Sch. 3" in x for x in pcr.reasons + pcr.warnings)
