@@ -68,7 +68,10 @@ class EvaluationLayout:
     """Lists sheet column of each scale's values."""
 
     def __post_init__(self) -> None:
+        from svscore.rules.checks import check_tender, require_no_errors
+
         t = self.tender
+        require_no_errors(check_tender(t, measures_supplied=True), "its workbooks cannot be built")
         self.tree = weighted_tree(t, self.lot_index)
         measured = [w for w in self.tree if w.is_leaf and w.criterion.scored_by is ScoredBy.MEASURES]
         if len(measured) > 1:

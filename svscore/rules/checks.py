@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from svscore.errors import SvscoreError, json_path
+from svscore.errors import ScoringError, SvscoreError, json_path
 from svscore.model.tender import (
     AuthorityType,
     ContractKind,
@@ -92,6 +92,13 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
     findings += _check_rules(tender, None if measures_supplied else base_dir)
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return CheckReport(tender, tuple(findings), tuple(lots), decision)
+
+
+def require_no_errors(report: CheckReport, consequence: str) -> None:
+    """Raise when the tender has errors: nothing is scored or built from a broken methodology."""
+    if not report.ok:
+        errors = [f"  {f.path}: {f.message}" for f in report.findings if f.severity is Severity.ERROR]
+        raise ScoringError(f"The tender has errors, so {consequence} (run 'svscore check'):\n" + "\n".join(errors))
 
 
 def _resolve(base_dir: Path | None, path: str) -> Path:

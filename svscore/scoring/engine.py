@@ -30,7 +30,7 @@ from svscore.fmt import money, number, percent, points
 from svscore.model.bids import Bid, BidsFile, Score
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Lot, PriceMethod, ScoredBy, Tender
-from svscore.rules.checks import CheckReport, check_tender
+from svscore.rules.checks import CheckReport, check_tender, require_no_errors
 from svscore.rules.weights import WeightedCriterion, total_points, weighted_tree
 from svscore.scoring import aggregate, ranking, sensitivity
 from svscore.scoring.price import price_per_quality_point, score_prices
@@ -102,9 +102,7 @@ class TenderScorer:
     def __init__(self, tender: Tender, measures: MeasuresTable | None = None, *, base_dir: Path | None = None,
                  report: CheckReport | None = None):
         report = report or check_tender(tender, base_dir, measures_supplied=measures is not None)
-        if not report.ok:
-            errors = [f"  {f.path}: {f.message}" for f in report.findings if f.severity.value == "error"]
-            raise ScoringError("The tender has errors, so its bids cannot be scored (run 'svscore check'):\n" + "\n".join(errors))
+        require_no_errors(report, "its bids cannot be scored")
         needs_measures = any(c.scored_by is ScoredBy.MEASURES for w in report.lots for c in (x.criterion for x in w.criteria))
         if needs_measures and measures is None:
             raise ScoringError("A social value criterion is scored by measures: give the council's measures table.")

@@ -135,3 +135,12 @@ def _tmp(wb) -> Path:
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as f:
         f.write(to_bytes(wb))
     return Path(f.name)
+
+
+def test_a_tender_with_errors_gets_no_workbooks(tmp_path):
+    from tests.conftest import run_cli
+    r = run_cli("template", "build", str(EXAMPLES / "broken-tender.json"), "--out", str(tmp_path / "t"))
+    assert r.returncode == 1
+    assert "The tender has errors, so its workbooks cannot be built (run 'svscore check')" in r.stderr
+    assert "$.criteria[1].children: The weights of the sub-criteria of Q (Quality) add up to 99.9" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "t").exists()
