@@ -402,6 +402,12 @@ ACT_ARGS = (
 )
 
 
+def _decide(*args: Any) -> Any:
+    from svscore.rules.act import decide
+
+    return decide(_question(*args))
+
+
 def _act_function(f: Callable) -> Callable:
     for decorator in reversed(ACT_ARGS):
         f = decorator(f)
@@ -413,9 +419,7 @@ def _act_function(f: Callable) -> Callable:
 def SV_THRESHOLD(value: Any, authority: Any, contract: Any, start_date: Any, jurisdiction: Any = None,
                  includes_vat: Any = True, services_share: Any = None, welsh_devolved: Any = False) -> Any:
     """The procurement threshold (£) that applies, from svscore's thresholds table."""
-    from svscore.rules.act import decide
-
-    d = decide(_question(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved))
+    d = _decide(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved)
     return float(d.threshold.value) if d.threshold else ERROR_PREFIX + "no threshold in the table for this contract"
 
 
@@ -424,9 +428,7 @@ def SV_THRESHOLD(value: Any, authority: Any, contract: Any, start_date: Any, jur
 def SV_ABOVETHRESHOLD(value: Any, authority: Any, contract: Any, start_date: Any, jurisdiction: Any = None,
                       includes_vat: Any = True, services_share: Any = None, welsh_devolved: Any = False) -> Any:
     """Whether the value is at or above the threshold: Yes, No or Cannot tell."""
-    from svscore.rules.act import decide
-
-    d = decide(_question(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved))
+    d = _decide(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved)
     return {True: "Yes", False: "No", None: "Cannot tell"}[d.above_threshold]
 
 
@@ -435,9 +437,7 @@ def SV_ABOVETHRESHOLD(value: Any, authority: Any, contract: Any, start_date: Any
 def SV_ACTAPPLIES(value: Any, authority: Any, contract: Any, start_date: Any, jurisdiction: Any = None,
                   includes_vat: Any = True, services_share: Any = None, welsh_devolved: Any = False) -> Any:
     """Whether the Public Services (Social Value) Act 2012 applies: Yes, No or Uncertain."""
-    from svscore.rules.act import decide
-
-    d = decide(_question(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved))
+    d = _decide(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved)
     return d.applies.value.capitalize()
 
 
@@ -446,9 +446,7 @@ def SV_ACTAPPLIES(value: Any, authority: Any, contract: Any, start_date: Any, ju
 def SV_ACTREASONS(value: Any, authority: Any, contract: Any, start_date: Any, jurisdiction: Any = None,
                   includes_vat: Any = True, services_share: Any = None, welsh_devolved: Any = False) -> Any:
     """The reasons for the threshold and Act decision, one per row, then any warnings (spills)."""
-    from svscore.rules.act import decide
-
-    d = decide(_question(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved))
+    d = _decide(value, authority, contract, start_date, jurisdiction, includes_vat, services_share, welsh_devolved)
     return [[r] for r in d.reasons] + [[f"Warning: {w}"] for w in d.warnings]
 
 
