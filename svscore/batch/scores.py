@@ -119,14 +119,20 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
                     if value not in ("pass", "fail"):
                         book.problems.append((ERROR, values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
                         continue
-                    book.add(ids, Score(criterion=cid, evaluator=evaluator, value=value, justification=justification), lot)
+                    book.add(ids, _score(cid, evaluator, value, justification), lot)
                     continue
                 problems: list[Problem] = []
                 n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)
                 for p in problems:
                     book.problems.append((ERROR, p.location, p.message))
                 if n is not None:
-                    book.add(ids, Score(criterion=cid, evaluator=evaluator, value=n, justification=justification), lot)
+                    book.add(ids, _score(cid, evaluator, n, justification), lot)
+
+
+def _score(criterion: str, evaluator: str, value: object, justification: str) -> Score:
+    # Every field was parsed and checked above (value is a Decimal, or 'pass'/'fail'), so the model
+    # is built without a second validation pass: a batch reads tens of thousands of scores.
+    return Score.model_construct(criterion=criterion, evaluator=evaluator, value=value, justification=justification)
 
 
 def _walk(criteria, kind=None):
