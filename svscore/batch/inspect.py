@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from svscore.batch.spec import Limits, LotSpec
-from svscore.errors import Problem, cell_location
+from svscore.errors import Problem
 from svscore.excel.cells import (
     Values,
     as_date,
@@ -355,7 +355,3 @@ def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
         return None
     target = t.group(1).lstrip("/")
     return target if target.startswith("xl/") else f"xl/{target}"
-
-
-def location(name: str, sheet: str | None = None, cell: str | None = None) -> str:
-    return cell_location(name, sheet, cell)

@@ -160,6 +160,7 @@ def as_yes_no(v: Any, where: str, what: str, problems: list[Problem]) -> bool | 
 
 
 META = "_svscore"
+"""The very hidden sheet that identifies a workbook svscore generated."""
 
 
 def metadata(values: Values) -> dict[str, str] | None:

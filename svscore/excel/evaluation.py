@@ -23,7 +23,6 @@ from svscore.model import tender as tm
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, SocialValueMethod, Tender, WeightingMode
 from svscore.rules.act import Decision
-from svscore.rules.checks import check_tender
 
 ENUMS: dict[str, type[StrEnum]] = {
     "AuthorityType": tm.AuthorityType, "Jurisdiction": tm.Jurisdiction, "ContractKind": tm.ContractKind,
@@ -59,10 +58,9 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     native-formula results, so officers can see both agree. It needs the xlwings add-in or Lite.
     """
     lay = EvaluationLayout(tender, lot_index, slots, measures)
-    report = check_tender(tender)
     wb = xw.new_workbook()
     lists = _lists(wb, lay)
-    _setup(wb, lay, report.decision, lists)
+    _setup(wb, lay, lay.report.decision, lists)
     _bidders(wb, lay)
     _scores(wb, lay)
     _prices(wb, lay)

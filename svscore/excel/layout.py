@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from svscore.errors import ScoringError
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, ScoredBy, Tender
+from svscore.rules.checks import CheckReport
 from svscore.rules.weights import WeightedCriterion, weighted_tree
 
 # Setup sheet: (json path in the tender, label, type, editable). Structural settings that the
@@ -66,12 +67,15 @@ class EvaluationLayout:
     """Scores sheet row of each criterion evaluators score (scale leaves, then pass/fail)."""
     scale_column: dict[str, int] = field(init=False)
     """Lists sheet column of each scale's values."""
+    report: CheckReport = field(init=False)
+    """The tender's check report (a tender with errors gets no layout, and so no workbooks)."""
 
     def __post_init__(self) -> None:
         from svscore.rules.checks import check_tender, require_no_errors
 
         t = self.tender
-        require_no_errors(check_tender(t, measures_supplied=True), "its workbooks cannot be built")
+        self.report = check_tender(t, measures_supplied=True)
+        require_no_errors(self.report, "its workbooks cannot be built")
         self.tree = weighted_tree(t, self.lot_index)
         measured = [w for w in self.tree if w.is_leaf and w.criterion.scored_by is ScoredBy.MEASURES]
         if len(measured) > 1:

@@ -35,8 +35,11 @@ class ScoreSheetLayout:
 
 def score_sheet_layout(tender: Tender, lot_index: int, measures: MeasuresTable | None, slots: int,
                        evaluators: tuple[str, ...]) -> ScoreSheetLayout:
-    ev = EvaluationLayout(tender, lot_index, slots, measures)
-    return ScoreSheetLayout({cid: FIRST_ROW + i for i, cid in enumerate(ev.score_rows)}, slots, evaluators)
+    return _from_evaluation(EvaluationLayout(tender, lot_index, slots, measures), evaluators)
+
+
+def _from_evaluation(ev: EvaluationLayout, evaluators: tuple[str, ...]) -> ScoreSheetLayout:
+    return ScoreSheetLayout({cid: FIRST_ROW + i for i, cid in enumerate(ev.score_rows)}, ev.slots, evaluators)
 
 
 def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None, slots: int = 10,
@@ -44,7 +47,7 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
     if len(set(evaluators)) != len(evaluators) or not evaluators:
         raise ValueError("give one or more evaluators, each with a different name")
     ev = EvaluationLayout(tender, lot_index, slots, measures)
-    lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
+    lay = _from_evaluation(ev, evaluators)
     wb = xw.new_workbook()
     bidders = wb.create_sheet("Bidders")
     bidders["A1"] = "Bidders (the same on every evaluator's sheet)"

@@ -24,9 +24,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svscore import __version__
 from svscore.atomic import write_atomic
+from svscore.excel.cells import META as META_SHEET
 from svscore.excel.cells import canonical
 
-META_SHEET = "_svscore"
 FIXED_TIME = "2000-01-01T00:00:00Z"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 

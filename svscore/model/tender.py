@@ -337,15 +337,6 @@ class Tender(Frozen):
             return self.lots
         return (Lot(id="1", title=self.title, criteria=self.criteria),)
 
-    def lot(self, lot_id: str | None) -> Lot:
-        lots = self.all_lots()
-        if lot_id is None and len(lots) == 1:
-            return lots[0]
-        for lot in lots:
-            if lot.id == lot_id:
-                return lot
-        raise KeyError(lot_id)
-
     def lot_path(self, index: int) -> list[str | int]:
         """JSON path parts of a lot's criteria list."""
         return ["lots", index, "criteria"] if self.lots else ["criteria"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -191,7 +191,7 @@ def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves:
         if r.unresolved:
             ties[r.rank].append(w.bid.bidder_id)
             flags.append(Flag("tie_unresolved", "Exactly level with another bid, and the published tie-break rules do not separate them: the authority must decide."))
-        final.append(_replace(res, rank=r.rank, flags=tuple(flags)))
+        final.append(replace(res, rank=r.rank, flags=tuple(flags)))
     final.sort(key=lambda b: (b.rank, b.bidder, b.bidder_id))
     others = sorted((results[id(w)] for w in works if id(w) not in competing),
                     key=lambda b: (list(Status).index(b.status), b.bidder, b.bidder_id))
@@ -199,12 +199,6 @@ def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves:
     top = tuple((w.criterion.id, w.criterion.name) for w in tree if w.depth == 0)
     sens = _sensitivity(tender, tree, final, ppqp)
     return LotResult(lot.id, lot.title or tender.title, total_points(tender), tuple(final + others), tie_groups, sens, top)
-
-
-def _replace(r: BidResult, **kw: Any) -> BidResult:
-    from dataclasses import replace
-
-    return replace(r, **kw)
 
 
 def _prepare(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> _Work:

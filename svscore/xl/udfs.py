@@ -203,10 +203,20 @@ def SV_VERSION() -> str:
     return __version__
 
 
-@func
-@arg("criteria", ndim=2, err_to_str=True, doc=CRITERIA_DOC)
-@arg("weighting", doc='"percent" (siblings sum to 100) or "marks" (siblings sum to their parent\'s marks).')
-@arg("total_marks", doc="In marks mode: the marks available in total.")
+CRITERIA_ARGS = (
+    arg("criteria", ndim=2, err_to_str=True, doc=CRITERIA_DOC),
+    arg("weighting", doc='"percent" (siblings sum to 100) or "marks" (siblings sum to their parent\'s marks).'),
+    arg("total_marks", doc="In marks mode: the marks available in total."),
+)
+
+
+def _criteria_function(f: Callable) -> Callable:
+    for decorator in reversed(CRITERIA_ARGS):
+        f = decorator(f)
+    return func(f)
+
+
+@_criteria_function
 @_safe
 def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Check the weights of a criteria table: "OK", or one problem per row (spills)."""
@@ -217,10 +227,7 @@ def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None
     return [["OK"]] if not problems else [[p] for p in problems]
 
 
-@func
-@arg("criteria", ndim=2, err_to_str=True, doc=CRITERIA_DOC)
-@arg("weighting", doc='"percent" or "marks".')
-@arg("total_marks", doc="In marks mode: the marks available in total.")
+@_criteria_function
 @_safe
 def SV_EFFECTIVEWEIGHTS(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Each criterion's share of the whole score, in percent: two columns, ID and effective weight (spills)."""
