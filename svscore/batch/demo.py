@@ -114,7 +114,7 @@ def fill_score_sheets(tender: Tender, lot_index: int, measures: MeasuresTable | 
         wb["Bidders"].cell(3 + i, 1, b.bidder_id)
         xw.set_text(wb["Bidders"].cell(3 + i, 2), b.bidder)
         for e, name in enumerate(evaluators):
-            ws = wb[name[:31]]
+            ws = wb[name]
             for cid, row in lay.rows.items():
                 scores = b.scores.get(cid)
                 if not scores:

@@ -95,7 +95,7 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
     kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
     for evaluator in evaluators:
-        sheet = evaluator[:31]
+        sheet = evaluator
         if sheet not in values.sheets:
             book.problems.append((ERROR, name, f"the sheet for {evaluator} is missing"))
             continue

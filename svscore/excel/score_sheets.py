@@ -10,7 +10,9 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment
 
 from svscore import __version__
+from svscore.errors import SvscoreError
 from svscore.excel import workbook as xw
+from svscore.excel.cells import META
 from svscore.excel.evaluation import excel_value, protected_cells
 from svscore.excel.layout import EvaluationLayout
 from svscore.model.measures import MeasuresTable
@@ -33,6 +35,30 @@ class ScoreSheetLayout:
         return 5 + 2 * slot
 
 
+RESERVED_SHEETS = {"bidders", "lists", "history", META.lower()}
+BAD_SHEET_CHARS = set("[]:*?/\\'")
+
+
+def check_evaluators(evaluators: tuple[str, ...]) -> None:
+    """Each evaluator gets a sheet named after them, so names must make distinct, legal sheet titles."""
+    if not evaluators:
+        raise SvscoreError("Give at least one evaluator's name (--evaluators \"Ann,Bob\").")
+    seen: set[str] = set()
+    for name in evaluators:
+        if not name.strip():
+            raise SvscoreError("An evaluator's name is empty.")
+        if len(name) > 31:
+            raise SvscoreError(f"Evaluator name {name!r} is longer than 31 characters, the most an Excel sheet name can hold.")
+        bad = sorted(BAD_SHEET_CHARS & set(name))
+        if bad:
+            raise SvscoreError(f"Evaluator name {name!r} contains {' '.join(bad)}, which Excel sheet names cannot hold.")
+        if name.lower() in RESERVED_SHEETS:
+            raise SvscoreError(f"Evaluator name {name!r} is taken by a sheet of the workbook; choose another.")
+        if name.lower() in seen:
+            raise SvscoreError(f"Evaluator name {name!r} is given twice (names are compared without case).")
+        seen.add(name.lower())
+
+
 def score_sheet_layout(tender: Tender, lot_index: int, measures: MeasuresTable | None, slots: int,
                        evaluators: tuple[str, ...]) -> ScoreSheetLayout:
     return _from_evaluation(EvaluationLayout(tender, lot_index, slots, measures), evaluators)
@@ -44,8 +70,7 @@ def _from_evaluation(ev: EvaluationLayout, evaluators: tuple[str, ...]) -> Score
 
 def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None, slots: int = 10,
                        evaluators: tuple[str, ...] = ("Evaluator 1", "Evaluator 2", "Evaluator 3")) -> xw.Workbook:
-    if len(set(evaluators)) != len(evaluators) or not evaluators:
-        raise ValueError("give one or more evaluators, each with a different name")
+    check_evaluators(evaluators)
     ev = EvaluationLayout(tender, lot_index, slots, measures)
     lay = _from_evaluation(ev, evaluators)
     wb = xw.new_workbook()
@@ -66,7 +91,7 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
     lists.sheet_state = "hidden"
     xw.protect(lists)
     for name in evaluators:
-        ws = wb.create_sheet(name[:31])
+        ws = wb.create_sheet(name)
         ws["A1"] = f"Score sheet: {name}"
         ws["A1"].font = xw.TITLE
         xw.set_text(ws["A2"], f"{tender.reference}: {tender.title}. Score each bid independently and justify every score by reference to the bid.")

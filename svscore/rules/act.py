@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from svscore.errors import SvscoreError
 from svscore.fmt import money
 from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction, Tender
 from svscore.model.thresholds import (
@@ -62,6 +63,15 @@ class Question:
     options_and_extensions_value: Decimal | None = None
     has_options_or_extensions: bool = False
     vat_rate_percent: Decimal = Decimal(20)
+
+    def __post_init__(self) -> None:
+        for what, value in (("The estimated value", self.estimated_value),
+                            ("The value of options, extensions and renewals", self.options_and_extensions_value)):
+            if value is not None and value < 0:
+                raise SvscoreError(f"{what} cannot be negative ({money(value)}).")
+        for what, value in (("The services' share", self.services_share_percent), ("The VAT rate", self.vat_rate_percent)):
+            if value is not None and not (0 <= value <= 100):
+                raise SvscoreError(f"{what} must be between 0 and 100%, not {value}.")
 
     @classmethod
     def from_tender(cls, tender: Tender) -> Question:

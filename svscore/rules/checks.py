@@ -75,10 +75,14 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
     findings += _check_contract(tender)
     decision = None
     table_path = thresholds or (_resolve(base_dir, tender.thresholds_table) if tender.thresholds_table else None)
+    contract_ok = not any(f.severity is Severity.ERROR for f in findings if f.code.startswith("contract."))
     try:
-        decision = decide(Question.from_tender(tender), table_for(table_path))
+        table = table_for(table_path)
     except SvscoreError as exc:
         findings.append(error("thresholds.unreadable", "$.thresholds_table", str(exc)))
+    else:
+        if contract_ok:  # an impossible contract (negative value, share over 100%) is reported above
+            decision = decide(Question.from_tender(tender), table)
     if decision is not None:
         findings += [warning("act.warning", "$.contract", w) for w in decision.warnings]
     lots = []

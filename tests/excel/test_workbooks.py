@@ -114,8 +114,20 @@ def test_score_sheets_one_per_evaluator_with_justifications():
     assert ann["E4"].protection.locked is False  # a justification
     rules = [r for rng in ann.conditional_formatting for r in rng.rules]
     assert any('AND(D4<>"",E4="")' in r.formula[0] for r in rules)
-    with pytest.raises(ValueError):
-        build_score_sheets(HOME, 0, MEASURES, 4, ("Ann", "Ann"))
+
+
+
+@pytest.mark.parametrize(("names", "message"), [
+    ("", "Give at least one evaluator's name"),
+    ("Ann/Bob", "Evaluator name 'Ann/Bob' contains /, which Excel sheet names cannot hold."),
+    ("Ann,ann", "Evaluator name 'ann' is given twice (names are compared without case)."),
+    ("Bidders", "Evaluator name 'Bidders' is taken by a sheet of the workbook; choose another."),
+    ("An evaluator with a very long name one", "is longer than 31 characters"),
+])
+def test_evaluator_names_that_cannot_be_sheets_are_refused(tmp_path, names, message):
+    from tests.conftest import run_cli
+    r = run_cli("template", "build", str(EXAMPLES / "council-home-care.json"), "--out", str(tmp_path), "--evaluators", names)
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
 
 
 def test_fingerprint_is_stable_across_int_and_float():

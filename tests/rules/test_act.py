@@ -236,3 +236,34 @@ def test_valuation_rules_cite_the_regime_in_force():
     pcr = decide(q(150000, "2024-06-03", options_and_extensions_value=D(60000), framework=True))
     assert any("Public Contracts Regulations 2015 reg 6" in r for r in pcr.reasons)
     assert not any("Procurement Act 2023 Sch. 3" in x for x in pcr.reasons + pcr.warnings)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"estimated_value": D(-5)}, "The estimated value cannot be negative (£-5)."),
+    ({"options_and_extensions_value": D(-1)}, "The value of options, extensions and renewals cannot be negative (£-1)."),
+    ({"services_share_percent": D(120)}, "The services' share must be between 0 and 100%, not 120."),
+    ({"vat_rate_percent": D(-20)}, "The VAT rate must be between 0 and 100%, not -20."),
+])
+def test_impossible_questions_are_refused(changes, message):
+    from svscore.errors import SvscoreError
+    with pytest.raises(SvscoreError) as info:
+        replace(q(100000), **changes)
+    assert str(info.value) == message
+
+
+def test_impossible_values_are_refused_everywhere():
+    from svscore.xl.udfs import SV_THRESHOLD
+    from tests.conftest import run_cli
+    r = run_cli("act", "--value", "-5", "--authority", "sub_central", "--contract", "services", "--start-date", "2026-03-02")
+    assert r.returncode == 2 and "The estimated value cannot be negative (£-5)." in r.stderr
+    assert SV_THRESHOLD(-5.0, "sub_central", "services", "2026-03-02") == "svscore: The estimated value cannot be negative (£-5)."
+
+
+def test_check_reports_a_negative_value_once():
+    from svscore.rules.checks import check_tender
+    from tests.conftest import make_tender, tender_dict
+    data = tender_dict()
+    data["contract"]["estimated_value"] = -5
+    report = check_tender(make_tender(**{k: v for k, v in data.items() if k != "contract"}, contract=data["contract"]))
+    codes = [f.code for f in report.findings]
+    assert "contract.negative_value" in codes and "thresholds.unreadable" not in codes and report.decision is None
