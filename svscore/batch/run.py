@@ -174,6 +174,7 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
                           (lambda name: progress(next(counter), name)) if progress else None)
     # While the workers read the returned files, read the scores and the receipt times here...
     received, received_source = _received(returns, problems)
+    receipts_given = (returns / RECEIVED_FILE).is_file()
     if book is None and scores_dir is not None:
         book = ScoreBook()
         for lot_index, _ in enumerate(tender.all_lots()):
@@ -198,7 +199,7 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
         if not ins.ok:
             return
         when = received.get(ins.name)
-        if deadline is not None and received and when is None:
+        if deadline is not None and receipts_given and when is None:
             rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
         if deadline is not None and when is not None and when > deadline:
             late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"

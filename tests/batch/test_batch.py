@@ -298,3 +298,50 @@ def test_links_are_not_followed(folder, tmp_path):
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     assert [f["name"] for f in doc["files"]] == ["a.xlsx"]
     assert {"name": "elsewhere.xlsx", "reason": "a link to another file or folder: not followed"} in doc["skipped"]
+
+
+def _two_bids(folder, tmp_path) -> Path:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "a.xlsx")
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "b.xlsx")
+    return returns
+
+
+def test_late_bids_from_received_csv_and_accept_late(folder, tmp_path):
+    returns = _two_bids(folder, tmp_path)
+    (returns / "received.csv").write_text("file,received_at\na.xlsx,2026-04-17T11:59:00+01:00\nb.xlsx,2026-04-17 12:01\n")
+    run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o1"))
+    doc = json.loads((tmp_path / "o1" / "results.json").read_text())
+    assert {f["name"]: f["status"] for f in doc["files"]} == {"a.xlsx": "scored", "b.xlsx": "excluded"}
+    assert "late: received 2026-04-17T12:01:00+01:00" in messages(doc, "b.xlsx")  # no offset given: UK time (BST)
+    run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o2"), "--accept-late")
+    doc = json.loads((tmp_path / "o2" / "results.json").read_text())
+    assert file_report(doc, "b.xlsx")["status"] == "scored" and "accepted with --accept-late" in messages(doc, "b.xlsx")
+
+
+def test_a_malformed_received_csv_is_reported(folder, tmp_path):
+    returns = _two_bids(folder, tmp_path)
+    (returns / "received.csv").write_text("file,received_at\na.xlsx,yesterday\n")
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o"))
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert {"severity": "error", "location": "received.csv line 2",
+            "message": "needs the columns file,received_at with an ISO date and time"} in doc["problems"]
+    assert "whether it was late was not checked" in messages(doc, "b.xlsx")
+    assert r.returncode == 0  # the returned files themselves were all scored
+
+
+def test_a_score_without_justification_is_not_used(folder, tmp_path):
+    returns = _two_bids(folder, tmp_path)
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    wb = load_workbook(folder["scores"] / "score-sheets.xlsx")
+    wb["Evaluator B"]["E4"].value = None  # Evaluator B's justification for bidder 1 on Q1
+    wb.save(scores / "score-sheets.xlsx")
+    run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(scores), "--out", str(tmp_path / "o"))
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    problem = next(p for p in doc["problems"] if p["location"] == "score-sheets.xlsx › Evaluator B!E4")
+    assert problem["message"] == "Evaluator B's score for Northfield Care Ltd on Q1 has no justification: the score is not used"
+    northfield = next(b for b in doc["lots"][0]["bids"] if b["bidder"] == "Northfield Care Ltd")
+    assert northfield["status"] == "incomplete"
+    assert northfield["reasons"] == ["Missing: Q1 (Service delivery and mobilisation) scores from Evaluator B."]
