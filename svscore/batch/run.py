@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, NOTE, WARNING, Inspection
+from svscore.batch.inspect import ERROR, WARNING, Inspection
 from svscore.batch.pool import InspectionPool
 from svscore.batch.scores import ScoreBook, bidder_key, read_score_folder, unused_warning
 from svscore.batch.spec import Limits, lot_specs
-from svscore.errors import Problem, SvscoreError
+from svscore.errors import SvscoreError
 from svscore.model.bids import Bid, Commitment
 from svscore.model.loading import load_measures, load_tender
 from svscore.model.measures import MeasuresTable
@@ -270,56 +270,3 @@ def _strict_message(reports: list[FileReport], problems: list[tuple[str, str, st
             lines += [f"  {loc}: {msg}" for sev, loc, msg in r.problems if sev == ERROR] or [f"  {r.name}: {r.status}"]
     lines += [f"  {loc}: {msg}" for sev, loc, msg in problems if sev == ERROR]
     return "\n".join(lines)
-
-
-def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:
-    """The bid a returned workbook makes, with its evaluators' scores."""
-    b = ins.bid or {}
-    commitments = tuple(Commitment(measure=c["measure"], quantity=c["quantity"], year=c["year"]) for c in b["commitments"])
-    return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
-               lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
-               commitments=commitments, scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)))
-
-
-def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
-    groups: dict[tuple[str, str], list[tuple[Inspection, FileReport]]] = defaultdict(list)
-    for ins, rep in usable:
-        b = ins.bid or {}
-        groups[(b.get("lot") or "", bidder_key(b.get("bidder_id") or "") or bidder_key(b.get("bidder") or ""))].append((ins, rep))
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        names = ", ".join(rep.name for _, rep in group)
-        first_sha = group[0][0].sha256
-        if all(ins.sha256 == first_sha for ins, _ in group):
-            for _, rep in group[1:]:
-                rep.status = "excluded"
-                rep.problems.append((WARNING, rep.name, f"an identical copy of {group[0][1].name}: counted once"))
-            continue
-        for _, rep in group:
-            rep.status = "excluded"
-            rep.problems.append((ERROR, rep.name, f"the same bidder returned more than one different workbook ({names}): none is "
-                                                  "scored until the one that stands is chosen; remove the others and re-run"))
-
-
-def _strict_message(reports: list[FileReport], problems: list[tuple[str, str, str]]) -> str:
-    lines = ["--strict: stopping, because some inputs failed:"]
-    for r in reports:
-        if r.status != "scored":
-            lines += [f"  {loc}: {msg}" for sev, loc, msg in r.problems if sev == ERROR] or [f"  {r.name}: {r.status}"]
-    lines += [f"  {loc}: {msg}" for sev, loc, msg in problems if sev == ERROR]
-    return "\n".join(lines)
-
-
-def summary_problems(run: BatchRun) -> list[Problem]:
-    out = []
-    for r in run.files:
-        for sev, loc, msg in r.problems:
-            if sev in (ERROR, WARNING):
-                out.append(Problem(loc, f"{sev}: {msg}"))
-    for sev, loc, msg in run.problems:
-        if sev != NOTE:
-            out.append(Problem(loc, f"{sev}: {msg}"))
-    return out
-
-

@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from svscore.model.bids import BidsFile
-from svscore.model.measures import MeasuresTable
-from svscore.model.tender import Tender
-from svscore.model.thresholds import ThresholdsTable
+from svscore.model.bids import BIDS_FORMAT_VERSION, BidsFile
+from svscore.model.measures import MEASURES_FORMAT_VERSION, MeasuresTable
+from svscore.model.tender import TENDER_FORMAT_VERSION, Tender
+from svscore.model.thresholds import THRESHOLDS_FORMAT_VERSION, ThresholdsTable
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -45,13 +44,13 @@ class Document:
 DOCUMENTS: dict[tuple[str, int], Document] = {
     (d.kind, d.version): d
     for d in (
-        Document("tender", 1, Tender, "svscore tender evaluation",
+        Document("tender", TENDER_FORMAT_VERSION, Tender, "svscore tender evaluation",
                  "How a tender will be evaluated: authority, contract, criteria tree, weights, scales and scoring rules."),
-        Document("bids", 1, BidsFile, "svscore bids",
+        Document("bids", BIDS_FORMAT_VERSION, BidsFile, "svscore bids",
                  "The bids received for a tender: prices, social value commitments and evaluators' scores."),
-        Document("measures", 1, MeasuresTable, "svscore social value measures table",
+        Document("measures", MEASURES_FORMAT_VERSION, MeasuresTable, "svscore social value measures table",
                  "A council's social value measures with their units and proxy values in pounds."),
-        Document("thresholds", 1, ThresholdsTable, "svscore procurement thresholds table",
+        Document("thresholds", THRESHOLDS_FORMAT_VERSION, ThresholdsTable, "svscore procurement thresholds table",
                  "Procurement thresholds by regime, category and date, each with its legal source."),
     )
 }
@@ -78,17 +77,6 @@ def schema_for(kind: str, version: int) -> dict[str, Any]:
     generated.pop("description", None)
     schema.update(generated)
     return schema
-
-
-def write_schemas(out_dir: Path) -> list[Path]:
-    """Write every schema as pretty JSON into ``out_dir``; return the paths written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind, version in sorted(DOCUMENTS):
-        path = out_dir / DOCUMENTS[(kind, version)].filename
-        path.write_text(render(schema_for(kind, version)), encoding="utf-8")
-        written.append(path)
-    return written
 
 
 def render(schema: dict[str, Any]) -> str:

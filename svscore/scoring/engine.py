@@ -147,12 +147,6 @@ class LotScorer:
         return _finish_lot(self.tender, self.lot, self.tree, self.leaves, works)
 
 
-def score_lot(tender: Tender, lot_index: int, bids: Sequence[Bid], measures: MeasuresTable | None) -> LotResult:
-    """Score one lot's bids (the tender is assumed to have passed its checks)."""
-    scorer = LotScorer(tender, lot_index, measures)
-    return scorer.finish([scorer.prepare(b) for b in bids])
-
-
 def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves: list[WeightedCriterion],
                 prepared: Sequence[_Work]) -> LotResult:
     ppqp = tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT

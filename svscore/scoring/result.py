@@ -195,9 +195,6 @@ class TenderResult:
     decision: Decision | None = None
     bid_errors: tuple[str, ...] = ()
 
-    def all_bids(self) -> tuple[BidResult, ...]:
-        return tuple(b for lot in self.lots for b in lot.bids)
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "tender": {"reference": self.reference, "title": self.title},
