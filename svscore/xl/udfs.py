@@ -210,10 +210,16 @@ CRITERIA_ARGS = (
 )
 
 
-def _criteria_function(f: Callable) -> Callable:
-    for decorator in reversed(CRITERIA_ARGS):
-        f = decorator(f)
-    return func(f)
+def _excel_function(args: tuple[Callable, ...]) -> Callable[[Callable], Callable]:
+    """Mark a function for Excel with a shared list of argument descriptions."""
+    def apply(f: Callable) -> Callable:
+        for decorator in reversed(args):
+            f = decorator(f)
+        return func(f)
+    return apply
+
+
+_criteria_function = _excel_function(CRITERIA_ARGS)
 
 
 @_criteria_function
@@ -415,10 +421,7 @@ def _decide(*args: Any) -> Any:
     return decide(_question(*args))
 
 
-def _act_function(f: Callable) -> Callable:
-    for decorator in reversed(ACT_ARGS):
-        f = decorator(f)
-    return func(f)
+_act_function = _excel_function(ACT_ARGS)
 
 
 @_act_function
