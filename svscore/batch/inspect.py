@@ -12,6 +12,7 @@ files never opened. The result is small and plain: the worker never sends cell r
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ def inspect_file(path: Path, name: str, specs: dict[int, dict[str, LotSpec]], li
     result = Inspection(name, len(data), hashlib.sha256(data).hexdigest())
     try:
         _check_container(path, data, result, limits)
-        values = load_values(path, name)
+        values = load_values(path, name, data)
     except Refused as exc:
         result.add(ERROR, name, str(exc))
         return result
@@ -90,7 +91,7 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
             raise Refused("the workbook is password-protected (encrypted): ask the bidder for a copy without a password")
         raise Refused("this is an old-style .xls file or another non-xlsx document: ask for the bid return workbook as .xlsx")
     try:
-        z = zipfile.ZipFile(path)
+        z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
         raise Refused("the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)") from None
     with z:
@@ -137,19 +138,22 @@ def _declares_entities_fast(data: bytes, info: zipfile.ZipInfo, z: zipfile.ZipFi
         return _declares_entities(z, info)
     name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
     start = off + 30 + name_len + extra_len
-    raw = data[start:start + min(info.compress_size, 512)]
-    if info.compress_type == zipfile.ZIP_STORED:
-        head = raw
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
-        try:
-            head = zlib.decompressobj(-15).decompress(raw, 4096)
-        except zlib.error:
-            return _declares_entities(z, info)
-    else:
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return _declares_entities(z, info)
-    root = _ROOT.search(head)
-    if root and b"<!" not in head[:root.start()]:
-        return False  # the root element starts with nothing declared before it: the usual case
+    for raw_bytes, out_bytes in ((128, 512), (512, 4096)):  # the first is nearly always enough
+        raw = data[start:start + min(info.compress_size, raw_bytes)]
+        if info.compress_type == zipfile.ZIP_STORED:
+            head = raw[:out_bytes]
+        else:
+            try:
+                head = zlib.decompressobj(-15).decompress(raw, out_bytes)
+            except zlib.error:
+                break
+        root = _ROOT.search(head)
+        if root and b"<!" not in head[:root.start()]:
+            return False  # the root element starts with nothing declared before it: the usual case
+        if b"<!" in head:
+            break
     return _declares_entities(z, info)
 
 
@@ -294,12 +298,15 @@ def _cover(spec: LotSpec, key: str) -> str:
 
 def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
     changed = []
-    for key, expected in spec.protected.items():
-        sheet, addr = key.split("!")
-        got = values.get(sheet, addr)
-        got = None if got == "" else canonical(got)
-        if got != expected:
-            changed.append((sheet, addr, expected, got))
+    for sheet, cells in spec.protected_at:
+        rows = values.sheets.get(sheet) or []
+        for r, c, addr, expected in cells:
+            got = rows[r][c] if r < len(rows) and c < len(rows[r]) else ""
+            if got == expected:  # the usual case; equal raw values are equal canonical ones
+                continue
+            got = None if got == "" else canonical(got)
+            if got != expected:
+                changed.append((sheet, addr, expected, got))
     for sheet, addr, expected, got in changed[:20]:
         result.add(ERROR, values.where(sheet, addr), f"protected cell changed: was {expected!r}, now {got!r}")
     if len(changed) > 20:

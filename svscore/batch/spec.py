@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from svscore.excel.cells import a1
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import Tender
 
@@ -47,6 +48,22 @@ class LotSpec:
     signature: tuple[str, str, str]
     protected: dict[str, Any]
     """'Sheet!A1' -> the value svscore wrote there (locked constants only)."""
+
+    @property
+    def protected_at(self) -> tuple[tuple[str, tuple[tuple[int, int, str, Any], ...]], ...]:
+        """The protected cells by sheet, as (zero-based row, column, address, value): the form the
+        tamper check walks for every returned file. Worked out once per worker process."""
+        found = _PROTECTED_AT.get(id(self))
+        if found is None or found[0] is not self:
+            by_sheet: dict[str, list[tuple[int, int, str, Any]]] = {}
+            for key, expected in self.protected.items():
+                sheet, addr = key.split("!")
+                by_sheet.setdefault(sheet, []).append((*a1(addr), addr, expected))
+            found = _PROTECTED_AT[id(self)] = (self, tuple((s, tuple(cells)) for s, cells in by_sheet.items()))
+        return found[1]
+
+
+_PROTECTED_AT: dict[int, tuple[LotSpec, Any]] = {}
 
 
 def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSpec]:

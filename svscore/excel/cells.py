@@ -58,11 +58,14 @@ class Values:
         return cell_location(self.name, sheet, addr)
 
 
-def load_values(path: Path, name: str | None = None) -> Values:
-    """Read every sheet (hidden ones too) with positions kept."""
+def load_values(path: Path, name: str | None = None, data: bytes | None = None) -> Values:
+    """Read every sheet (hidden ones too) with positions kept; from ``data`` when the file's bytes
+    are already in memory (the batch has read them to hash them), so the file is read once."""
+    import io
+
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(str(path))
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else CalamineWorkbook.from_path(str(path))
     out = Values(name or path.name)
     for sheet in wb.sheet_names:
         out.sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

@@ -139,9 +139,11 @@ class LotScorer:
         self.lot = tender.all_lots()[lot_index]
         self.tree = weighted_tree(tender, lot_index)
         self.leaves = [w for w in self.tree if w.is_leaf]
+        self.memo: dict[Any, tuple[Any, ...]] = {}
+        """Scaled-criterion outcomes by (criterion, evaluators' scores): see :func:`_scaled_outcome`."""
 
     def prepare(self, bid: Bid) -> _Work:
-        return _prepare(self.tender, bid, self.leaves, self.measures)
+        return _prepare(self.tender, bid, self.leaves, self.measures, self.memo)
 
     def finish(self, works: Sequence[_Work]) -> LotResult:
         return _finish_lot(self.tender, self.lot, self.tree, self.leaves, works)
@@ -195,7 +197,8 @@ def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves:
     return LotResult(lot.id, lot.title or tender.title, total_points(tender), tuple(final + others), tie_groups, sens, top)
 
 
-def _prepare(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> _Work:
+def _prepare(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measures: MeasuresTable | None,
+             memo: dict[Any, tuple[Any, ...]] | None = None) -> _Work:
     w = _Work(bid)
     ids = {x.criterion.id: x for x in leaves}
     scores: dict[str, list[Score]] = defaultdict(list)
@@ -225,7 +228,7 @@ def _prepare(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measures
         if x.kind is CriterionKind.PASS_FAIL:
             _pass_fail(tender, w, x, given, leaf)
         else:
-            _scaled(tender, w, x, given, leaf)
+            _scaled(tender, w, x, given, leaf, memo)
     _commitments(w, measure_leaves, measures)
     return w
 
@@ -292,7 +295,8 @@ def _show(v: Any) -> str:
     return repr(v) if isinstance(v, str) else number(v, 6)
 
 
-def _scaled(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score], leaf: _Leaf) -> None:
+def _scaled(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score], leaf: _Leaf,
+            memo: dict[Any, tuple[Any, ...]] | None = None) -> None:
     c = x.criterion
     scale = tender.scale(c.scale)
     assert scale is not None  # guaranteed by check_tender
@@ -309,27 +313,47 @@ def _scaled(tender: Tender, w: _Work, x: WeightedCriterion, given: list[Score], 
             ok = False
     if not ok:
         return
+    key = (c.id, tuple((s.evaluator, s.value) for s in use))
+    outcome = memo.get(key) if memo is not None else None
+    if outcome is None:
+        outcome = _scaled_outcome(tender, x, scale, use)
+        if memo is not None:
+            memo[key] = outcome
+    value, pts, evaluators, flag, explanation, disqualified = outcome
+    leaf.value, leaf.points, leaf.evaluators, leaf.explanation = value, pts, list(evaluators), explanation
+    if flag is not None:
+        w.flags.append(flag)
+    if disqualified is not None:
+        w.disqualified.append(disqualified)
+
+
+def _scaled_outcome(tender: Tender, x: WeightedCriterion, scale: Any, use: list[Score]) -> tuple[Any, ...]:
+    """What a set of valid scores on a scaled criterion gives: the same for every bid given them,
+    so a lot's scorer works each distinct set out once (a batch of 1,000 bids has a few hundred)."""
+    c = x.criterion
     values = [_fraction(s.value) for s in use]  # type: ignore[arg-type]
-    leaf.evaluators = [(s.evaluator, v) for s, v in zip(use, values, strict=True) if s.evaluator]
+    evaluators = tuple((s.evaluator, v) for s, v in zip(use, values, strict=True) if s.evaluator)
+    flag = disqualified = None
     spread_limit = tender.evaluation.moderation_spread
-    if leaf.evaluators and spread_limit is not None and aggregate.spread(values) >= spread_limit:
-        listed = ", ".join(f"{e} {number(v)}" for e, v in leaf.evaluators)
-        w.flags.append(Flag("moderation", f"{c.id} ({c.name}): evaluators' scores spread by {number(aggregate.spread(values))} "
-                                          f"(at least {number(spread_limit)}): {listed}. Discuss at moderation."))
+    if evaluators and spread_limit is not None and aggregate.spread(values) >= spread_limit:
+        listed = ", ".join(f"{e} {number(v)}" for e, v in evaluators)
+        flag = Flag("moderation", f"{c.id} ({c.name}): evaluators' scores spread by {number(aggregate.spread(values))} "
+                                  f"(at least {number(spread_limit)}): {listed}. Discuss at moderation.")
     method = tender.evaluation.aggregation if len(use) > 1 or use[0].evaluator else None
-    leaf.value = aggregate.combine(method, values) if method else values[0]
+    value = aggregate.combine(method, values) if method else values[0]
     top = _fraction(scale.top())
-    leaf.points = leaf.value / top * x.points_available
-    desc = scale.descriptor(leaf.value)
+    pts = value / top * x.points_available
+    desc = scale.descriptor(value)
     how = ""
-    if leaf.evaluators and len(leaf.evaluators) > 1:
-        how = f" ({tender.evaluation.aggregation.value} of {', '.join(f'{e} {number(v)}' for e, v in leaf.evaluators)})"
-    elif leaf.evaluators:
-        how = f" (by {leaf.evaluators[0][0]})"
-    leaf.explanation = (f"Scored {number(leaf.value)}{f' ({desc})' if desc else ''}{how} on scale {scale.label()!r}: "
-                        f"{number(leaf.value)} ÷ {number(top)} × {points(x.points_available)} = {points(leaf.points)} points.")
-    if c.minimum_score is not None and leaf.value < c.minimum_score:
-        w.disqualified.append(f"Scored {number(leaf.value)} on {c.id} ({c.name}), below the minimum score of {number(c.minimum_score)}.")
+    if evaluators and len(evaluators) > 1:
+        how = f" ({tender.evaluation.aggregation.value} of {', '.join(f'{e} {number(v)}' for e, v in evaluators)})"
+    elif evaluators:
+        how = f" (by {evaluators[0][0]})"
+    explanation = (f"Scored {number(value)}{f' ({desc})' if desc else ''}{how} on scale {scale.label()!r}: "
+                   f"{number(value)} ÷ {number(top)} × {points(x.points_available)} = {points(pts)} points.")
+    if c.minimum_score is not None and value < c.minimum_score:
+        disqualified = f"Scored {number(value)} on {c.id} ({c.name}), below the minimum score of {number(c.minimum_score)}."
+    return value, pts, evaluators, flag, explanation, disqualified
 
 
 def _commitments(w: _Work, measure_leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> None:

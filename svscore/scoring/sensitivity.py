@@ -44,20 +44,53 @@ def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fractio
     where the winner first changes; who leads just beyond it is found once, over all bids.
     """
     best: Fraction | None = None
-    for rival, pr in points.items():
-        if rival == winner:
-            continue
-        x = tipping_point(w, points[winner], pr)
+    for estimate, rival in _estimates(w, winner, points):
+        if best is not None and estimate > float(abs(best - w)) + _MARGIN:
+            break  # every later rival crosses further away, even allowing for float error
+        x = tipping_point(w, points[winner], points[rival])
         if x is not None and (best is None or abs(x - w) < abs(best - w)):
             best = x
     return None if best is None else (best, _leader(best, w, points))
+
+
+_MARGIN = 1e-6
+"""Far more than the float error of an estimated crossing: estimates are only made where the two
+lines' slopes differ by at least 1e-3, and points and shares are at most a few hundred."""
+
+
+def _estimates(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fraction]]) -> list[tuple[float, str]]:
+    """Rivals that may cross between 0 and 100%, nearest first by a float estimate of the distance
+    from ``w`` to the crossing. Nearly parallel lines, whose estimate is unreliable, come first
+    (distance -1), so the exact test always sees them; a rival whose estimated crossing is outside
+    0..100% by more than the margin cannot cross there and is left out. The estimates only order
+    the exact work: the answer is exact."""
+    wf = float(w)
+    sw, tw = (float(v) for v in points[winner])
+    out: list[tuple[float, str]] = []
+    for rival, (sr_, tr_) in points.items():
+        if rival == winner:
+            continue
+        sr, tr = float(sr_), float(tr_)
+        a = (sr - sw) / wf - ((tr - sr) - (tw - sw)) / (100 - wf)
+        if abs(a) < 1e-3:
+            out.append((-1.0, rival))
+            continue
+        x = -(((tr - sr) - (tw - sw)) * 100 / (100 - wf)) / a
+        if -_MARGIN <= x <= 100 + _MARGIN:
+            out.append((abs(x - wf), rival))
+    out.sort()
+    return out
 
 
 def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fraction]]) -> str:
     """The bid with the highest total just beyond ``x`` (moving away from ``w``); ties by id."""
     step = Fraction(1, 10**9) * (1 if x > w else -1)
     beyond = min(Fraction(100), max(Fraction(0), x + step))
-    return max(sorted(points), key=lambda b: total_at(beyond, w, *points[b]))
+    bf, wf = float(beyond), float(w)
+    rough = {b: bf / wf * float(s) + (100 - bf) / (100 - wf) * (float(t) - float(s)) for b, (s, t) in points.items()}
+    top = max(rough.values())
+    near = sorted(b for b, v in rough.items() if v >= top - _MARGIN)  # the exact leader is among these
+    return max(near, key=lambda b: total_at(beyond, w, *points[b]))
 
 
 def analyse(shares: Sequence[tuple[str, Fraction]], winner: str,

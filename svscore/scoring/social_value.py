@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from svscore.fmt import money, number, percent, points
 from svscore.model.bids import Commitment
@@ -22,17 +24,26 @@ class ValuedCommitment:
 
 def value_commitment(c: Commitment, m: Measure) -> ValuedCommitment:
     """£ value of one commitment: quantity × proxy value × deliverability."""
-    if m.first_year_only and c.year is not None and c.year > 1:
-        return ValuedCommitment(c, m, Fraction(0),
-                                f"{m.id} counts only in the first contract year, so year {c.year}'s {number(c.quantity)} {m.unit} count for £0.")
-    factor = Fraction(c.deliverability_percent) / 100
-    value = Fraction(c.quantity) * Fraction(m.proxy_value) * factor
-    year = f" in year {c.year}" if c.year else ""
-    text = f"{number(c.quantity)} {m.unit} of {m.id}{year} × {money(m.proxy_value)} = {money(Fraction(c.quantity) * Fraction(m.proxy_value))}"
-    if factor != 1:
-        why = f" ({c.note})" if c.note else ""
-        text += f", × {percent(c.deliverability_percent)} deliverability judged by evaluators{why} = {money(value)}"
+    value, text = _valued(m.id, m.unit, m.proxy_value, m.first_year_only, c.quantity, c.year, c.deliverability_percent, c.note)
     return ValuedCommitment(c, m, value, text)
+
+
+@lru_cache(maxsize=65536)
+def _valued(measure: str, unit: str, proxy_value: Decimal, first_year_only: bool, quantity: Decimal, year: int | None,
+            deliverability_percent: Decimal, note: str) -> tuple[Fraction, str]:
+    """The value and explanation of a commitment, from plain fields: the same quantities of the
+    same measures recur across a batch's bids, so each distinct one is worked out once."""
+    if first_year_only and year is not None and year > 1:
+        return Fraction(0), f"{measure} counts only in the first contract year, so year {year}'s {number(quantity)} {unit} count for £0."
+    factor = Fraction(deliverability_percent) / 100
+    gross = Fraction(quantity) * Fraction(proxy_value)
+    value = gross * factor
+    where = f" in year {year}" if year else ""
+    text = f"{number(quantity)} {unit} of {measure}{where} × {money(proxy_value)} = {money(gross)}"
+    if factor != 1:
+        why = f" ({note})" if note else ""
+        text += f", × {percent(deliverability_percent)} deliverability judged by evaluators{why} = {money(value)}"
+    return value, text
 
 
 def score_values(method: SocialValueMethod, values: Sequence[Fraction], max_points: Fraction,
