@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,16 @@ MANIFEST = "manifest.json"
 
 def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any], protect: tuple[Path, ...]) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    out_resolved = out_dir.resolve()
+    protect = tuple(p for p in protect if p.resolve().parent == out_resolved)  # the only inputs an output could land on
+    workbook = _in_background(results_workbook_bytes, run)
     data = {
         # Compact: with indent, json falls back to its pure-Python encoder (several times slower on
         # a 1,000-bid document). results.xlsx is the human-readable output.
         "results.json": (json.dumps(results_document(run), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"),
         "results.csv": to_csv(run.result).encode("utf-8"),
-        "results.xlsx": results_workbook_bytes(run),
     }
+    data["results.xlsx"] = workbook()
     written = {}
     for name in OUTPUTS:
         written[name] = write_atomic(out_dir / name, data[name], protect=protect)
@@ -48,6 +52,43 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any], protect
     }
     written[MANIFEST] = write_atomic(out_dir / MANIFEST, to_json(manifest), protect=protect)
     return written
+
+
+def _in_background(make: Callable[[BatchRun], bytes], run: BatchRun) -> Callable[[], bytes]:
+    """Start ``make(run)`` in a forked process (it has the run in memory; nothing is pickled but
+    the bytes that come back) and return a function that waits for its bytes. The workbook is
+    the slowest output, so the other outputs are made meanwhile on the second core. Where fork
+    is not available, or the process fails to give its bytes, the work is done here instead:
+    the outputs are the same either way."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        return lambda: make(run)
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            send.send_bytes(make(run))
+        except BaseException:
+            send.send_bytes(b"")
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    send.close()
+
+    def wait() -> bytes:
+        try:
+            data = receive.recv_bytes()
+        except (EOFError, OSError):
+            data = b""
+        finally:
+            receive.close()
+            proc.join()
+        return data or make(run)  # an empty answer means the child failed: do it here, and see why
+    return wait
 
 
 def _thresholds(run: BatchRun) -> dict[str, Any]:
@@ -211,17 +252,19 @@ def _explanations(wb, fmt, run: BatchRun) -> None:
     used = {"results", "chart", "problems", "explanations"} | {f"chart lot {lot.lot_id}".lower()[:31] for lot in run.result.lots}
     if len(bids) > BIDDER_SHEETS_LIMIT:
         ws = _Sheet(wb.add_worksheet("Explanations"), fmt)
-        ws.header(0, ["Lot", "Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"])
+        lots = len(run.result.lots) > 1  # a Lot column only when there is more than one lot
+        header = ["Lot"] * lots + ["Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"]
+        ws.header(0, header)
         r = 1
         for b in bids:
+            first = [b.lot_id] * lots + [b.bidder]
             for c in b.criteria:
-                for col, v in enumerate([b.lot_id, b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points),
-                                         float(c.available), c.explanation]):
+                for col, v in enumerate([*first, c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation]):
                     ws.put(r, col, v)
                 r += 1
-        ws.ws.freeze_panes(1, 2)
-        ws.ws.autofilter(0, 0, max(r - 1, 1), 7)
-        for col, w in enumerate([6, 30, 10, 30, 14, 9, 9, 100]):
+        ws.ws.freeze_panes(1, 1 + lots)
+        ws.ws.autofilter(0, 0, max(r - 1, 1), len(header) - 1)
+        for col, w in enumerate([6] * lots + [30, 10, 30, 14, 9, 9, 100]):
             ws.ws.set_column(col, col, w)
         ws.a4(0)
         return

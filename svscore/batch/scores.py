@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
 
 
+@lru_cache(maxsize=65536)
 def bidder_key(text: str) -> str:
     """Company numbers and names compared without case, spaces or punctuation."""
     return re.sub(r"[^A-Z0-9]", "", text.upper())
@@ -94,24 +96,26 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     slots = int(extra.get("slots") or 0)
     lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
     kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
+    bidders = values.sheets.get("Bidders") or []
+    slot_ids = [(as_text(_at(bidders, 3 + slot, 1)), as_text(_at(bidders, 3 + slot, 2))) for slot in range(slots)]
     for evaluator in evaluators:
         sheet = evaluator
-        if sheet not in values.sheets:
+        rows = values.sheets.get(sheet)
+        if rows is None:
             book.problems.append((ERROR, name, f"the sheet for {evaluator} is missing"))
             continue
-        for slot in range(slots):
-            ids = (as_text(values.get("Bidders", f"A{3 + slot}")), as_text(values.get("Bidders", f"B{3 + slot}")))
+        for slot, ids in enumerate(slot_ids):
             if not ids[0] and not ids[1]:
                 continue
+            s_col, j_col = lay.score_col(slot), lay.justification_col(slot)
             for cid, row in lay.rows.items():
-                s_addr = f"{xw.col(lay.score_col(slot))}{row}"
-                j_addr = f"{xw.col(lay.justification_col(slot))}{row}"
-                raw = values.get(sheet, s_addr)
+                raw = _at(rows, row, s_col)
                 if is_blank(raw):
                     continue
-                justification = as_text(values.get(sheet, j_addr))
+                s_addr = f"{xw.col(s_col)}{row}"
+                justification = as_text(_at(rows, row, j_col))
                 if not justification:
-                    book.problems.append((ERROR, values.where(sheet, j_addr),
+                    book.problems.append((ERROR, values.where(sheet, f"{xw.col(j_col)}{row}"),
                                           f"{evaluator}'s score for {ids[1] or ids[0]} on {cid} has no justification: the score is not used"))
                     continue
                 if kinds.get(cid) is CriterionKind.PASS_FAIL:
@@ -127,6 +131,15 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
                     book.problems.append((ERROR, p.location, p.message))
                 if n is not None:
                     book.add(ids, _score(cid, evaluator, n, justification), lot)
+
+
+def _at(rows: list[list[object]], row: int, col: int) -> object:
+    """The value at a 1-based row and column of a sheet's rows ('' beyond its used area)."""
+    if row - 1 < len(rows):
+        cells = rows[row - 1]
+        if col - 1 < len(cells):
+            return cells[col - 1]
+    return ""
 
 
 def _score(criterion: str, evaluator: str, value: object, justification: str) -> Score:
