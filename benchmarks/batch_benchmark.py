@@ -1,12 +1,15 @@
 """Benchmark: svscore batch end to end against bare readers of the same files, in one run.
 
 Generates N returned bid workbooks (different bidders and prices, with their formulas' values as
-Excel saves them) plus evaluators' score sheets, in two profiles:
+Excel saves them) plus evaluators' score sheets, in three profiles:
 
-- example: the bundled example tender as it is (a 4-line pricing schedule, one-line responses);
+- example: the bundled example tender as it is (a 4-line pricing schedule, one-line responses,
+  three of the six measures committed);
 - realistic: the same tender with a 40-line pricing schedule and quality responses of about 450
-  words, the size of the workbooks the reader speeds in shared/reference were measured on
-  (30-60 KB, about 1,000 non-empty cells).
+  words;
+- full: a 150-line pricing schedule (zones × time bands × services), all six measures committed
+  in every year and responses of about 2,500 words of varied text: the size of the "realistic bid
+  workbooks" the project's reference measured reader speeds on (about 1,000 non-empty cells).
 
 For each profile it times, on the same files:
 
@@ -16,7 +19,7 @@ For each profile it times, on the same files:
    parallel workers, scoring, and writing results.xlsx/csv/json and the manifest).
 
 Prints files per second and each figure as a ratio of the baseline.
-Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N]
+Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N [PROFILE ...]]
 """
 
 from __future__ import annotations
@@ -49,13 +52,26 @@ def realistic_tender():
     return EXAMPLE.revised(price=EXAMPLE.price.revised(pricing_lines=lines))
 
 
-def make_bid(i: int, lines: int, words: int) -> DemoBid:
+SYLLABLES = ["ca", "re", "vis", "it", "plan", "ned", "per", "son", "out", "com", "es", "con", "tin", "u", "i", "ty",
+             "dis", "trict", "nur", "se", "team", "with", "in", "hour", "risk", "iden", "ti", "fied", "lo", "cal", "staff"]
+
+
+def text(rnd: random.Random, words: int, varied: bool) -> str | None:
+    """Response text: from a small word list, or (varied) made-up words that compress like prose."""
+    if not words:
+        return None
+    if not varied:
+        return " ".join(rnd.choice(WORDS) for _ in range(words))
+    return " ".join("".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(1, 4))) for _ in range(words))
+
+
+def make_bid(i: int, lines: int, words: int, measures: int = 3, varied: bool = False) -> DemoBid:
     rnd = random.Random(i)
     rates = [round(rnd.uniform(18, 31), 2) for _ in range(lines)]
-    response = " ".join(rnd.choice(WORDS) for _ in range(words)) if words else None
+    response = text(rnd, words, varied)
     return DemoBid(
         f"Bidder {i:04d} Ltd", f"{10_000_000 + i}", rates,
-        {m.id: [rnd.randint(0, 20) for _ in range(3)] for m in MEASURES.measures[:3]},
+        {m.id: [rnd.randint(0, 20) for _ in range(3)] for m in MEASURES.measures[:measures]},
         scores={"Q1": [rnd.randint(2, 5) for _ in EVALUATORS], "Q2": [rnd.randint(2, 5) for _ in EVALUATORS],
                 "Q3": [rnd.randint(1, 5) for _ in EVALUATORS], "SV2": [rnd.randint(1, 5) for _ in EVALUATORS],
                 "PF1": ["pass"] * len(EVALUATORS)},
@@ -63,13 +79,27 @@ def make_bid(i: int, lines: int, words: int) -> DemoBid:
     )
 
 
-PROFILES = {"example": (EXAMPLE, 0), "realistic": (realistic_tender(), 450)}
+def full_tender():
+    bands = ["weekday day", "weekday evening", "weekend day", "weekend evening", "night"]
+    zones = [f"zone {z}" for z in range(1, 11)]
+    services = ["personal care", "reablement", "double-handed care"]
+    combos = [(s, b, z) for s in services for z in zones for b in bands]
+    lines = [{"id": f"L{i + 1}", "description": f"{s.capitalize()} hour, {b}, {z}", "unit": "hour", "quantity": 500 + 37 * i}
+             for i, (s, b, z) in enumerate(combos)]
+    return EXAMPLE.revised(price=EXAMPLE.price.revised(pricing_lines=lines))
+
+
+PROFILES = {  # profile -> (tender, words per response, measures committed, varied text)
+    "example": (EXAMPLE, 0, 3, False),
+    "realistic": (realistic_tender(), 450, 3, False),
+    "full": (full_tender(), 2500, len(MEASURES.measures), True),
+}
 
 
 def _write(args: tuple[int, str, str]) -> None:
     i, folder, profile = args
-    tender, words = PROFILES[profile]
-    bid = make_bid(i, len(tender.price.pricing_lines), words)
+    tender, words, measures, varied = PROFILES[profile]
+    bid = make_bid(i, len(tender.price.pricing_lines), words, measures, varied)
     Path(folder, f"bid-{i:04d}.xlsx").write_bytes(fill_bid_return(tender, 0, MEASURES, bid))
 
 
@@ -98,7 +128,7 @@ def timed(fn, *args) -> float:
 def run_profile(profile: str, n: int, root: Path) -> None:
     import json
 
-    tender, _words = PROFILES[profile]
+    tender = PROFILES[profile][0]
     returns, scores = root / profile / "returns", root / profile / "scores"
     returns.mkdir(parents=True)
     scores.mkdir()
@@ -164,13 +194,14 @@ MEASURES_FILE = "measures-illustrative.json"
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    chosen = sys.argv[2:] or list(PROFILES)
     cpu = platform.processor()
     if Path("/proc/cpuinfo").exists():
         cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                     if line.startswith("model name")), cpu)
     print(f"{os.cpu_count()} cores ({cpu}); Python {platform.python_version()}; svscore batch includes process start-up")
     with tempfile.TemporaryDirectory(prefix="svscore-bench-") as tmp:
-        for profile in PROFILES:
+        for profile in chosen:
             run_profile(profile, n, Path(tmp))
 
 

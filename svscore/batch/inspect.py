@@ -28,12 +28,14 @@ from svscore.excel.cells import (
     as_text,
     as_yes_no,
     canonical,
+    exact_number,
     is_blank,
     load_values,
     metadata,
     parse_number,
 )
 
+_INF = float("inf")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
@@ -235,6 +237,9 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
     priced = True
     for line_id, qty, rate_addr, _ in spec.lines:
         v = values.get("Pricing", rate_addr)
+        if type(v) is float and 0 <= v < _INF:  # the usual case, checked without building messages
+            price += qty * exact_number(v)
+            continue
         if is_blank(v):
             required_blank.append(("Pricing", rate_addr, f"the rate for line {line_id}"))
             priced = False
@@ -252,6 +257,11 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
     commitments = []
     for measure, _first_year_only, addrs in spec.measures:
         for year, addr in enumerate(addrs, start=1):
+            v = values.get("Social Value", addr)
+            if v == "" or (type(v) is float and 0 <= v < _INF):  # blank or an ordinary quantity
+                if v != "" and v != 0:
+                    commitments.append({"measure": measure, "quantity": exact_number(v), "year": year})
+                continue
             q = parse_number(values.get("Social Value", addr), values.where("Social Value", addr), f"The quantity of {measure} in year {year}", problems, notes)
             if q is None or q == 0:
                 continue
@@ -298,10 +308,11 @@ def _cover(spec: LotSpec, key: str) -> str:
 
 def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
     changed = []
-    for sheet, cells in spec.protected_at:
+    for sheet, cells, last_row, last_col in spec.protected_at:
         rows = values.sheets.get(sheet) or []
+        covered = len(rows) > last_row and all(len(row) > last_col for row in rows)  # calamine's rows are a rectangle
         for r, c, addr, expected in cells:
-            got = rows[r][c] if r < len(rows) and c < len(rows[r]) else ""
+            got = rows[r][c] if covered or (r < len(rows) and c < len(rows[r])) else ""
             if got == expected:  # the usual case; equal raw values are equal canonical ones
                 continue
             got = None if got == "" else canonical(got)

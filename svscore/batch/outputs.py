@@ -227,12 +227,13 @@ def _chart(wb, fmt, run: BatchRun) -> None:
             continue
         name = f"Chart lot {lot.lot_id}"[:31] if len(run.result.lots) > 1 else "Chart"
         ws = _Sheet(wb.add_worksheet(name), fmt)
-        tops = [(cid, n) for cid, n in lot.top_level if any(b.subtotals().get(cid) is not None for b in ranked)]
+        subtotals = [b.subtotals() for b in ranked]
+        tops = [(cid, n) for cid, n in lot.top_level if any(s.get(cid) is not None for s in subtotals)]
         ws.header(0, ["Bidder", *[n for _, n in tops]])
-        for r, b in enumerate(ranked, start=1):
+        for r, (b, subs) in enumerate(zip(ranked, subtotals, strict=True), start=1):
             ws.put(r, 0, b.bidder)
             for c, (cid, _) in enumerate(tops, start=1):
-                v = b.subtotals().get(cid)
+                v = subs.get(cid)
                 ws.put(r, c, float(v) if v is not None else 0.0, "points")
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
         for c, (_, _n) in enumerate(tops, start=1):

@@ -236,7 +236,10 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
 def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:
     """The bid a returned workbook makes, with its evaluators' scores."""
     b = ins.bid or {}
-    commitments = tuple(Commitment(measure=c["measure"], quantity=c["quantity"], year=c["year"]) for c in b["commitments"])
+    # The worker checked each commitment (a measure of the tender's table, a Decimal quantity above
+    # zero, a contract year), so they are built without a second validation pass.
+    commitments = tuple(Commitment.model_construct(measure=c["measure"], quantity=c["quantity"], year=c["year"])
+                        for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
                commitments=commitments, scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from svscore.batch.inspect import ERROR, WARNING
 from svscore.errors import Problem
 from svscore.excel import workbook as xw
-from svscore.excel.cells import as_text, is_blank, load_values, metadata, parse_number
+from svscore.excel.cells import as_text, exact_number, is_blank, load_values, metadata, parse_number
 from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
@@ -124,6 +124,9 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
                         book.problems.append((ERROR, values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
                         continue
                     book.add(ids, _score(cid, evaluator, value, justification), lot)
+                    continue
+                if type(raw) is float and raw - raw == 0:  # a finite number: the usual case
+                    book.add(ids, _score(cid, evaluator, exact_number(raw), justification), lot)
                     continue
                 problems: list[Problem] = []
                 n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)

@@ -50,16 +50,18 @@ class LotSpec:
     """'Sheet!A1' -> the value svscore wrote there (locked constants only)."""
 
     @property
-    def protected_at(self) -> tuple[tuple[str, tuple[tuple[int, int, str, Any], ...]], ...]:
-        """The protected cells by sheet, as (zero-based row, column, address, value): the form the
-        tamper check walks for every returned file. Worked out once per worker process."""
+    def protected_at(self) -> tuple[tuple[str, tuple[tuple[int, int, str, Any], ...], int, int], ...]:
+        """The protected cells by sheet, as (sheet, cells, last row, last column), each cell as
+        (zero-based row, column, address, value): the form the tamper check walks for every
+        returned file. Worked out once per worker process."""
         found = _PROTECTED_AT.get(id(self))
         if found is None or found[0] is not self:
             by_sheet: dict[str, list[tuple[int, int, str, Any]]] = {}
             for key, expected in self.protected.items():
                 sheet, addr = key.split("!")
                 by_sheet.setdefault(sheet, []).append((*a1(addr), addr, expected))
-            found = _PROTECTED_AT[id(self)] = (self, tuple((s, tuple(cells)) for s, cells in by_sheet.items()))
+            found = _PROTECTED_AT[id(self)] = (self, tuple(
+                (s, tuple(cells), max(r for r, _, _, _ in cells), max(c for _, c, _, _ in cells)) for s, cells in by_sheet.items()))
         return found[1]
 
 

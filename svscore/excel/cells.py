@@ -88,6 +88,8 @@ def is_blank(v: Any) -> bool:
 
 def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: list[Problem] | None = None) -> Decimal | None:
     """A cell as an exact number, or None with a problem recorded. Blank gives None, no problem."""
+    if type(v) is float and v - v == 0:  # a finite number: what nearly every number cell holds
+        return exact_number(v)
     if is_blank(v):
         return None
     if isinstance(v, bool):
@@ -97,8 +99,7 @@ def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: 
         if v != v or v in (float("inf"), float("-inf")):
             problems.append(Problem(where, f"{what} must be a number"))
             return None
-        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-        return Decimal(int(d)) if d == d.to_integral_value() else d
+        return exact_number(float(v)) if isinstance(v, float) else Decimal(v)
     if isinstance(v, str):
         text = v.strip().replace("\u00a0", " ")
         if _UK_AMOUNT.match(text) and text.count("-") <= 1:
@@ -116,6 +117,11 @@ def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: 
         return None
     problems.append(Problem(where, f"{what} must be a number, but is {v!r}"))
     return None
+
+
+def exact_number(v: float) -> Decimal:
+    """A finite float as the decimal number it was typed as: 12.5 -> Decimal('12.5'), 3.0 -> 3."""
+    return Decimal(int(v)) if v.is_integer() else Decimal(repr(v))
 
 
 def as_text(v: Any) -> str:
