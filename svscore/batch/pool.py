@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import queue
 import sys
 import time
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from svscore.batch.inspect import ERROR, Inspection, inspect_file
@@ -51,14 +51,10 @@ def _quiet() -> None:
         pass
 
 
-def _worker(tasks: mp.Queue, results: mp.Queue, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> None:
+def _worker(tasks: list[tuple[int, str, str]], conn: Connection, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> None:
     _quiet()
     _memory_budget(limits.memory_mb)
-    while True:
-        task = tasks.get()
-        if task is None:
-            return
-        index, path, name = task
+    for index, path, name in tasks:
         try:
             result = inspect_file(Path(path), name, specs, limits)
         except MemoryError:
@@ -67,17 +63,22 @@ def _worker(tasks: mp.Queue, results: mp.Queue, specs: dict[int, dict[str, LotSp
         except Exception as exc:  # a reader bug must not take the batch down; say what happened
             result = Inspection(name, 0, "")
             result.add(ERROR, name, f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
-        results.put((index, result))
+        conn.send((index, result))  # written here, in this thread: no queue feeder thread to wait for
+    conn.close()
 
 
 class _Slot:
-    """One worker process and the files queued for it (it reads them in order)."""
+    """One worker process, the files given to it (it reads them in order) and the pipe its results
+    come back on."""
 
-    def __init__(self, ctx, results, specs, limits):
-        self.tasks = ctx.Queue()
-        self.proc = ctx.Process(target=_worker, args=(self.tasks, results, specs, limits), daemon=True)
+    def __init__(self, ctx, tasks: list[tuple[int, str, str]], specs, limits):
+        self.reader, writer = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_worker, args=(tasks, writer, specs, limits), daemon=True)
         self.proc.start()
-        self.queued: list[int] = []
+        writer.close()  # the worker holds the only writing end: when it stops, the parent reads EOF
+        self.queued: list[int] = [index for index, _, _ in tasks]
+        self.dead = False
+        """The pipe reached its end while files were still queued: the worker stopped."""
         self.started = time.monotonic()
         """When the worker began the first queued file."""
 
@@ -85,30 +86,23 @@ class _Slot:
 class InspectionPool:
     """Workers reading files in the background while the parent does other work.
 
-    Every file is queued to a worker at the start (round robin), so workers never wait for the
-    parent. When a worker overruns the time limit on a file or dies, it is killed, that file is
-    reported, and the files queued behind it go to a fresh worker.
+    Every file is given to a worker at the start (round robin), so workers never wait for the
+    parent; each result comes back on its worker's own pipe. When a worker overruns the time
+    limit on a file or dies, it is killed, that file is reported, and the files queued behind it
+    go to a fresh worker.
     """
 
     def __init__(self, files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, LotSpec]], limits: Limits,
                  jobs: int, progress: Callable[[str], None] | None = None):
         self.files, self.specs, self.limits, self.progress = list(files), specs, limits, progress
         self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-        self.results: mp.Queue = self.ctx.Queue()
         self.done: dict[int, Inspection] = {}
         self.on_result: Callable[[int, Inspection], None] | None = None
         n = max(1, min(jobs, len(self.files))) if self.files else 0
-        self.slots = []
-        for k in range(n):
-            self.slots.append(self._slot(list(range(k, len(self.files), n))))
+        self.slots = [self._slot(list(range(k, len(self.files), n))) for k in range(n)]
 
     def _slot(self, indexes: list[int]) -> _Slot:
-        slot = _Slot(self.ctx, self.results, self.specs, self.limits)
-        for index in indexes:
-            slot.tasks.put((index, str(self.files[index][0]), self.files[index][1]))
-        slot.queued = list(indexes)
-        slot.started = time.monotonic()
-        return slot
+        return _Slot(self.ctx, [(i, str(self.files[i][0]), self.files[i][1]) for i in indexes], self.specs, self.limits)
 
     def _finish(self, index: int, result: Inspection) -> None:
         self.done[index] = result
@@ -126,18 +120,18 @@ class InspectionPool:
         self.on_result = on_result
         try:
             while len(self.done) < len(self.files):
-                try:
-                    index, result = self.results.get(timeout=0.05)
-                except queue.Empty:
-                    index = None
-                if index is not None:
-                    for slot in self.slots:
-                        if slot.queued and slot.queued[0] == index:
-                            slot.queued.pop(0)
-                            slot.started = time.monotonic()
-                            break
+                waiting = {slot.reader: slot for slot in self.slots if slot.queued and not slot.dead}
+                for reader in wait(list(waiting), timeout=0.05):
+                    slot = waiting[reader]  # type: ignore[index]
+                    try:
+                        index, result = slot.reader.recv()
+                    except Exception:  # the end of the pipe, or half a message from a worker that died
+                        slot.dead = True
+                        continue
+                    if slot.queued and slot.queued[0] == index:
+                        slot.queued.pop(0)
+                        slot.started = time.monotonic()
                     self._finish(index, result)
-                    continue
                 self._police()
         finally:
             self.close()
@@ -148,8 +142,10 @@ class InspectionPool:
         for k, slot in enumerate(self.slots):
             if not slot.queued:
                 continue
+            # A worker that stopped is known by the end of its pipe, never by its process alone:
+            # one that has finished its files may have exited with results still in the pipe.
             timed_out = now - slot.started > self.limits.seconds
-            if not (timed_out or not slot.proc.is_alive()):
+            if not (timed_out or slot.dead):
                 continue
             index = slot.queued.pop(0)
             name = self.files[index][1]
@@ -160,16 +156,18 @@ class InspectionPool:
             self._finish(index, failed)
             slot.proc.kill()
             slot.proc.join()
+            slot.reader.close()
             self.slots[k] = self._slot(slot.queued)
 
     def close(self) -> None:
         for slot in self.slots:
-            if slot.proc.is_alive():
-                slot.tasks.put(None)
-        for slot in self.slots:
+            if slot.queued and slot.proc.is_alive():
+                slot.proc.kill()  # stopped early (an error in the parent): unread files are not waited for
             slot.proc.join(timeout=2)
             if slot.proc.is_alive():
                 slot.proc.kill()
+                slot.proc.join()
+            slot.reader.close()
 
 
 def inspect_all(files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, LotSpec]], limits: Limits,

@@ -242,6 +242,28 @@ def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path, huge):
     assert results[1].ok
 
 
+def test_results_still_in_the_pipe_of_a_finished_worker_are_kept(tmp_path):
+    # The parent is slower than the workers: they finish and exit while their results wait to be read.
+    import time
+
+    from svscore.batch.pool import InspectionPool
+    good = _good(tmp_path)
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(24)], {1: lot_specs(TENDER, MEASURES)}, Limits(), 2)
+    results = pool.collect(lambda index, result: time.sleep(0.05))
+    assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(24)]
+    assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
+
+
+def test_files_queued_behind_a_slow_file_go_to_a_fresh_worker(tmp_path, huge):
+    from svscore.batch.pool import inspect_all
+    good = _good(tmp_path)
+    results = inspect_all([(huge, "huge.xlsx"), (good, "second.xlsx"), (good, "third.xlsx")],
+                          {1: lot_specs(TENDER, MEASURES)}, Limits(seconds=0.3, max_ratio=10_000), jobs=1)
+    assert [r.name for r in results] == ["huge.xlsx", "second.xlsx", "third.xlsx"]
+    assert "took longer than 0.3 seconds" in results[0].problems[0][2]
+    assert results[1].ok and results[2].ok
+
+
 def test_a_file_over_the_memory_budget_is_stopped_and_the_batch_goes_on(tmp_path, huge):
     from svscore.batch.pool import inspect_all
     results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},
