@@ -66,22 +66,40 @@ class Refused(Exception):
 
 def inspect_file(path: Path, name: str, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> Inspection:
     """Check and read one returned workbook. Never raises for a bad file: problems are recorded."""
+    return finish_reading(start_reading(path, name, limits), specs)
+
+
+@dataclass
+class Opened:
+    """A returned file checked as a package and parsed, not yet read against the tender."""
+
+    result: Inspection
+    data: bytes = b""
+    values: Values | None = None
+    """None when the file was refused or could not be parsed (the result says why)."""
+
+
+def start_reading(path: Path, name: str, limits: Limits) -> Opened:
+    """The part of reading a file that needs nothing from the tender: hash, package checks, parse."""
     data = path.read_bytes()
     result = Inspection(name, len(data), hashlib.sha256(data).hexdigest())
     try:
         _check_container(path, data, result, limits)
-        values = load_values(path, name, data)
+        return Opened(result, data, load_values(path, name, data))
     except Refused as exc:
         result.add(ERROR, name, str(exc))
-        return result
     except MemoryError:
         result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
-        return result
     except Exception as exc:  # calamine raises several types for malformed files
         result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
-        return result
-    _read(values, data, result, specs)
-    return result
+    return Opened(result)
+
+
+def finish_reading(opened: Opened, specs: dict[int, dict[str, LotSpec]]) -> Inspection:
+    """Read a parsed file against the tender's templates: identity, tampering, the bid's values."""
+    if opened.values is not None:
+        _read(opened.values, opened.data, opened.result, specs)
+    return opened.result
 
 
 def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits) -> None:

@@ -3,10 +3,16 @@
 A worker that exceeds the time limit for one file is killed and replaced; one that dies (a crash,
 or the memory budget hit outside Python's reach) is replaced too. Either way the file is reported
 and the batch goes on: one hostile file cannot stall or stop the run.
+
+The workers can start before the tender is loaded: until they are given what to check (the lot
+specifications), they do what needs nothing from the tender (hash, package checks, parse) and
+keep up to ``WAITING_LIMIT`` parsed files each. Each worker says which file it starts, so a file
+that stalls or crashes its worker is the one reported, whatever the worker held.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import sys
@@ -14,8 +20,9 @@ import time
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
-from svscore.batch.inspect import ERROR, Inspection, inspect_file
+from svscore.batch.inspect import ERROR, Inspection, Opened, finish_reading, start_reading
 from svscore.batch.spec import Limits, LotSpec
 
 
@@ -51,58 +58,113 @@ def _quiet() -> None:
         pass
 
 
-def _worker(tasks: list[tuple[int, str, str]], conn: Connection, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> None:
+WAITING_LIMIT = 64
+"""Files a worker may hold parsed while it waits for the tender's specifications."""
+
+Specs = dict[int, dict[str, LotSpec]]
+
+
+def _guarded(name: str, limits: Limits, step: Callable[..., Any], *args: Any) -> Any:
+    """``step(*args)``, or a failed result saying why it could not be done."""
+    try:
+        return step(*args)
+    except MemoryError:
+        result = Inspection(name, 0, "")
+        result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
+    except Exception as exc:  # a reader bug must not take the batch down; say what happened
+        result = Inspection(name, 0, "")
+        result.add(ERROR, name, f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+    return result
+
+
+def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Connection, specs: Specs | None,
+            limits: Limits) -> None:
     _quiet()
     _memory_budget(limits.memory_mb)
-    for index, path, name in tasks:
-        try:
-            result = inspect_file(Path(path), name, specs, limits)
-        except MemoryError:
-            result = Inspection(name, 0, "")
-            result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
-        except Exception as exc:  # a reader bug must not take the batch down; say what happened
-            result = Inspection(name, 0, "")
-            result.add(ERROR, name, f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
-        conn.send((index, result))  # written here, in this thread: no queue feeder thread to wait for
+    waiting: list[tuple[int, str, Opened | Inspection]] = []
+
+    def finish(index: int, name: str, opened: Opened | Inspection) -> None:
+        conn.send(("start", index))
+        result = opened if isinstance(opened, Inspection) else _guarded(name, limits, finish_reading, opened, specs)
+        conn.send(("done", index, result))  # written here, in this thread: no queue feeder thread to wait for
+
+    try:
+        for index, path, name in tasks:
+            if specs is None and (len(waiting) >= WAITING_LIMIT or spec_conn.poll()):
+                specs = spec_conn.recv()  # waits only when WAITING_LIMIT files are held
+            if specs is not None and waiting:
+                for item in waiting:
+                    finish(*item)
+                waiting = []
+            conn.send(("start", index))
+            opened: Opened | Inspection = _guarded(name, limits, start_reading, Path(path), name, limits)
+            if specs is None:
+                waiting.append((index, name, opened))
+            else:
+                finish(index, name, opened)
+        if waiting:
+            specs = specs if specs is not None else spec_conn.recv()
+            for item in waiting:
+                finish(*item)
+    except (EOFError, BrokenPipeError):  # the parent stopped (the tender could not be loaded): nothing to report
+        pass
     conn.close()
 
 
 class _Slot:
-    """One worker process, the files given to it (it reads them in order) and the pipe its results
-    come back on."""
+    """One worker process, the files given to it (it reads them in order), the pipe its results
+    come back on and the pipe that gives it the tender's specifications."""
 
-    def __init__(self, ctx, tasks: list[tuple[int, str, str]], specs, limits):
+    def __init__(self, ctx, tasks: list[tuple[int, str, str]], specs: Specs | None, limits: Limits):
         self.reader, writer = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker, args=(tasks, writer, specs, limits), daemon=True)
+        spec_reader, self.spec_writer = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_worker, args=(tasks, writer, spec_reader, specs, limits), daemon=True)
         self.proc.start()
         writer.close()  # the worker holds the only writing end: when it stops, the parent reads EOF
+        spec_reader.close()
         self.queued: list[int] = [index for index, _, _ in tasks]
+        self.current: int | None = None
+        """The file the worker said it started last."""
         self.dead = False
         """The pipe reached its end while files were still queued: the worker stopped."""
         self.started = time.monotonic()
-        """When the worker began the first queued file."""
+        """When the worker started its current file."""
+
+    def blamed(self) -> int:
+        """The file to report when the worker stalls or dies: the one it was working on."""
+        return self.current if self.current in self.queued else self.queued[0]  # type: ignore[return-value]
 
 
 class InspectionPool:
     """Workers reading files in the background while the parent does other work.
 
     Every file is given to a worker at the start (round robin), so workers never wait for the
-    parent; each result comes back on its worker's own pipe. When a worker overruns the time
-    limit on a file or dies, it is killed, that file is reported, and the files queued behind it
-    go to a fresh worker.
+    parent; each result comes back on its worker's own pipe. ``specs`` may be given later with
+    :meth:`give_specs`. When a worker overruns the time limit on a file or dies, it is killed,
+    that file is reported, and the files it had not finished go to a fresh worker.
     """
 
-    def __init__(self, files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, LotSpec]], limits: Limits,
+    def __init__(self, files: Sequence[tuple[Path, str]], specs: Specs | None, limits: Limits,
                  jobs: int, progress: Callable[[str], None] | None = None):
         self.files, self.specs, self.limits, self.progress = list(files), specs, limits, progress
         self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         self.done: dict[int, Inspection] = {}
         self.on_result: Callable[[int, Inspection], None] | None = None
+        self.specs_at = time.monotonic()
         n = max(1, min(jobs, len(self.files))) if self.files else 0
         self.slots = [self._slot(list(range(k, len(self.files), n))) for k in range(n)]
 
     def _slot(self, indexes: list[int]) -> _Slot:
         return _Slot(self.ctx, [(i, str(self.files[i][0]), self.files[i][1]) for i in indexes], self.specs, self.limits)
+
+    def give_specs(self, specs: Specs) -> None:
+        """What to check each file against, for workers started before the tender was loaded."""
+        import threading
+
+        self.specs, self.specs_at = specs, time.monotonic()
+        for slot in self.slots:
+            # From a thread: a worker busy on a large file must not hold the parent up.
+            threading.Thread(target=_send_quietly, args=(slot.spec_writer, specs), daemon=True).start()
 
     def _finish(self, index: int, result: Inspection) -> None:
         self.done[index] = result
@@ -117,6 +179,8 @@ class InspectionPool:
         ``on_result`` is called with each result as it arrives, so the caller can work on it
         while the workers read the rest.
         """
+        if self.specs is None:
+            raise RuntimeError("give_specs() must be called before collect()")
         self.on_result = on_result
         try:
             while len(self.done) < len(self.files):
@@ -124,14 +188,17 @@ class InspectionPool:
                 for reader in wait(list(waiting), timeout=0.05):
                     slot = waiting[reader]  # type: ignore[index]
                     try:
-                        index, result = slot.reader.recv()
+                        message = slot.reader.recv()
                     except Exception:  # the end of the pipe, or half a message from a worker that died
                         slot.dead = True
                         continue
-                    if slot.queued and slot.queued[0] == index:
-                        slot.queued.pop(0)
-                        slot.started = time.monotonic()
-                    self._finish(index, result)
+                    if message[0] == "start":
+                        slot.current, slot.started = message[1], time.monotonic()
+                        continue
+                    _, index, result = message
+                    if index in slot.queued and index not in self.done:
+                        slot.queued.remove(index)
+                        self._finish(index, result)
                 self._police()
         finally:
             self.close()
@@ -144,10 +211,12 @@ class InspectionPool:
                 continue
             # A worker that stopped is known by the end of its pipe, never by its process alone:
             # one that has finished its files may have exited with results still in the pipe.
-            timed_out = now - slot.started > self.limits.seconds
+            # Time counts from when the file was started, or from when the specifications were given.
+            timed_out = now - max(slot.started, self.specs_at) > self.limits.seconds
             if not (timed_out or slot.dead):
                 continue
-            index = slot.queued.pop(0)
+            index = slot.blamed()
+            slot.queued.remove(index)
             name = self.files[index][1]
             failed = Inspection(name, _size(self.files[index][0]), "")
             why = (f"reading it took longer than {self.limits.seconds:g} seconds: stopped (possible hostile file)" if timed_out
@@ -157,6 +226,7 @@ class InspectionPool:
             slot.proc.kill()
             slot.proc.join()
             slot.reader.close()
+            slot.spec_writer.close()
             self.slots[k] = self._slot(slot.queued)
 
     def close(self) -> None:
@@ -168,6 +238,12 @@ class InspectionPool:
                 slot.proc.kill()
                 slot.proc.join()
             slot.reader.close()
+            slot.spec_writer.close()
+
+
+def _send_quietly(conn: Connection, specs: Specs) -> None:
+    with contextlib.suppress(OSError):  # the worker was stopped meanwhile; its replacement is given the specs at its start
+        conn.send(specs)
 
 
 def inspect_all(files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, LotSpec]], limits: Limits,

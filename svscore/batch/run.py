@@ -12,19 +12,21 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svscore.batch.inspect import ERROR, WARNING, Inspection
 from svscore.batch.pool import InspectionPool
-from svscore.batch.scores import ScoreBook, bidder_key, read_score_folder, unused_warning
-from svscore.batch.spec import Limits, lot_specs
+from svscore.batch.spec import Limits
 from svscore.errors import SvscoreError
-from svscore.model.bids import Bid, Commitment
-from svscore.model.loading import load_measures, load_tender
-from svscore.model.measures import MeasuresTable
-from svscore.model.tender import Tender
-from svscore.scoring.engine import TenderScorer
-from svscore.scoring.result import TenderResult
+
+# The models, the engine and the template code are imported by run_batch once its worker processes
+# are reading: their start-up (a few tenths of a second) then overlaps with the reading.
+if TYPE_CHECKING:
+    from svscore.batch.scores import ScoreBook
+    from svscore.model.bids import Bid
+    from svscore.model.measures import MeasuresTable
+    from svscore.model.tender import Tender
+    from svscore.scoring.result import TenderResult
 
 RECEIVED_FILE = "received.csv"
 
@@ -140,6 +142,9 @@ def sha256(path: Path) -> str:
 
 def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Tender, MeasuresTable | None, ScoreBook | None, list[Path]]:
     """A tender file, or an evaluation workbook (whose consensus scores then count)."""
+    from svscore.batch.scores import ScoreBook
+    from svscore.model.loading import load_measures, load_tender
+
     used = [tender_path]
     if tender_path.suffix.lower() in (".xlsx", ".xlsm"):
         from svscore.excel.read import read_evaluation
@@ -164,14 +169,27 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
     out_r, ret_r = out_dir.resolve(), returns.resolve()
     if out_r == ret_r or (options.recursive and ret_r in out_r.parents):
         raise BatchError("choose an output folder outside the returns folder, so results are never read back as bids")
-    tender, measures, book, used = load_batch_tender(tender_path, measures_path)
     files, skipped = discover(returns, options.recursive, out_dir)
-    problems: list[tuple[str, str, str]] = []
-    scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
-    specs = {1: lot_specs(tender, measures)}
     counter = iter(range(1, len(files) + 1))
-    pool = InspectionPool(files, specs, options.limits, options.jobs,
+    # The workers start reading now; they are given what to check once the tender is loaded.
+    pool = InspectionPool(files, None, options.limits, options.jobs,
                           (lambda name: progress(next(counter), name)) if progress else None)
+    try:
+        return _run(pool, skipped, tender_path, returns, scores_dir, measures_path, options)
+    finally:
+        pool.close()
+
+
+def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path, returns: Path, scores_dir: Path | None,
+         measures_path: Path | None, options: BatchOptions) -> BatchRun:
+    from svscore.batch.scores import ScoreBook, read_score_folder, unused_warning
+    from svscore.batch.spec import lot_specs
+    from svscore.scoring.engine import TenderScorer
+
+    tender, measures, book, used = load_batch_tender(tender_path, measures_path)
+    pool.give_specs({1: lot_specs(tender, measures)})
+    scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
+    problems: list[tuple[str, str, str]] = []
     # While the workers read the returned files, read the scores and the receipt times here...
     received, received_source = _received(returns, problems)
     receipts_given = (returns / RECEIVED_FILE).is_file()
@@ -235,6 +253,8 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
 
 def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:
     """The bid a returned workbook makes, with its evaluators' scores."""
+    from svscore.model.bids import Bid, Commitment
+
     b = ins.bid or {}
     # The worker checked each commitment (a measure of the tender's table, a Decimal quantity above
     # zero, a contract year), so they are built without a second validation pass.
@@ -246,6 +266,8 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) ->
 
 
 def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
+    from svscore.batch.scores import bidder_key
+
     groups: dict[tuple[str, str], list[tuple[Inspection, FileReport]]] = defaultdict(list)
     for ins, rep in usable:
         b = ins.bid or {}

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svscore.excel.cells import a1
-from svscore.model.measures import MeasuresTable
-from svscore.model.tender import Tender
+
+if TYPE_CHECKING:  # the worker processes import this module: keep it free of the models
+    from svscore.model.measures import MeasuresTable
+    from svscore.model.tender import Tender
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ def _progress(total: int):
 
 def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: Path | None, recursive: bool,
          jobs: int, strict: bool, accept_late: bool, seconds: float, memory_mb: int) -> int:
-    from svscore.batch.outputs import write_outputs
     from svscore.batch.run import BatchOptions, discover, run_batch
 
     options = BatchOptions(recursive=recursive, jobs=jobs, strict=strict, accept_late=accept_late,
@@ -41,6 +40,8 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    from svscore.batch.outputs import write_outputs
+
     protect = (*tuple(p for p, _ in found), tender)
     written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)}, protect)
     _summary(run, written)

@@ -18,13 +18,10 @@ import click
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.errors import SvscoreError
-from svscore.model.loading import load_bids, load_measures, load_tender
-from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction
-from svscore.render.tables import to_csv, to_json
-from svscore.render.text import check_text, decision_text, results_text
-from svscore.rules.act import DEFAULT_MARGIN_PERCENT, Question, decide, table_for
-from svscore.rules.checks import check_tender
-from svscore.scoring.engine import score_tender
+from svscore.model.enums import AuthorityType, ContractKind, Jurisdiction
+
+# Each command imports the models and engine it needs when it runs: `svscore batch` starts its
+# worker processes before loading them, so that reading returned files overlaps with start-up.
 
 
 def format_option(*choices: str) -> Callable:
@@ -76,6 +73,11 @@ def check(tender: Path, fmt: str, thresholds: Path | None, output: Path | None) 
 
     Exit code 0: no errors (warnings allowed); 1: errors found; 2: the file could not be read.
     """
+    from svscore.model.loading import load_tender
+    from svscore.render.tables import to_json
+    from svscore.render.text import check_text
+    from svscore.rules.checks import check_tender
+
     model = load_tender(tender)
     report = check_tender(model, tender.parent, thresholds)
     if fmt == "json":
@@ -106,6 +108,11 @@ def check(tender: Path, fmt: str, thresholds: Path | None, output: Path | None) 
 @output_option
 def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Path | None) -> None:
     """Score BIDS (a bids JSON file) against TENDER and rank them."""
+    from svscore.model.loading import load_bids, load_measures, load_tender
+    from svscore.render.tables import to_csv, to_json
+    from svscore.render.text import results_text
+    from svscore.scoring.engine import score_tender
+
     model = load_tender(tender)
     bids_file = load_bids(bids)
     measures_path = measures or (tender.parent / model.social_value.measures_file if model.social_value.measures_file else None)
@@ -156,6 +163,11 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
 
     Give a TENDER file, or the options (--value, --authority, --contract, --start-date are then required).
     """
+    from svscore.model.loading import load_tender
+    from svscore.render.tables import to_json
+    from svscore.render.text import decision_text
+    from svscore.rules.act import DEFAULT_MARGIN_PERCENT, Question, decide, table_for
+
     table_path = thresholds
     if tender is not None:
         model = load_tender(tender)

@@ -5,19 +5,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from svscore.atomic import write_atomic
-from svscore.model.loading import load_measures, load_tender
-from svscore.model.measures import MeasuresTable
-from svscore.model.tender import Tender
+
+if TYPE_CHECKING:
+    from svscore.model.measures import MeasuresTable
+    from svscore.model.tender import Tender
 
 measures_option = click.option("--measures", type=click.Path(dir_okay=False, path_type=Path), default=None,
                                help="The council's measures table (default: the tender's social_value.measures_file).")
 
 
 def _measures(tender: Tender, tender_path: Path, measures: Path | None) -> tuple[MeasuresTable | None, Path | None]:
+    from svscore.model.loading import load_measures
+
     path = measures or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)
     return (load_measures(path), path) if path else (None, None)
 
@@ -38,6 +42,7 @@ def template() -> None:
 def build(tender_file: Path, out: Path, measures: Path | None, bidders: int, evaluators: str, live: bool) -> None:
     """Generate the workbooks for TENDER (one set per lot) into --out."""
     from svscore.excel.pack import template_files
+    from svscore.model.loading import load_tender
 
     tender = load_tender(tender_file)
     table, _ = _measures(tender, tender_file, measures)
@@ -78,6 +83,7 @@ def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None
 def pack(tender_file: Path, out: Path, measures: Path | None) -> None:
     """Bundle templates, tender, schemas, measures, guide and checksums for a partner council."""
     from svscore.excel.pack import build_pack
+    from svscore.model.loading import load_tender
 
     tender = load_tender(tender_file)
     table, table_path = _measures(tender, tender_file, measures)

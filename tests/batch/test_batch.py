@@ -254,6 +254,48 @@ def test_results_still_in_the_pipe_of_a_finished_worker_are_kept(tmp_path):
     assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
 
 
+def test_workers_started_before_the_tender_is_loaded_hold_files_until_told_what_to_check(tmp_path):
+    # More files than a worker may hold: it parses WAITING_LIMIT of them, then waits for the specs.
+    import time
+
+    from svscore.batch.pool import WAITING_LIMIT, InspectionPool
+    good = _good(tmp_path)
+    n = WAITING_LIMIT + 10
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], None, Limits(), 1)
+    time.sleep(0.5)
+    pool.give_specs({1: lot_specs(TENDER, MEASURES)})
+    results = pool.collect()
+    assert len(results) == n and all(r.ok for r in results), [r.problems for r in results if not r.ok][:1]
+    assert results[0].bid == inspect_file(good, "bid-0.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits()).bid
+
+
+def test_a_stalled_file_is_blamed_even_when_its_worker_held_files_read_before_it(tmp_path, huge):
+    import time
+
+    from svscore.batch.pool import InspectionPool
+    good = _good(tmp_path)
+    files = [(good, "a.xlsx"), (good, "b.xlsx"), (huge, "huge.xlsx"), (good, "c.xlsx")]
+    pool = InspectionPool(files, None, Limits(seconds=0.3, max_ratio=10_000), 1)
+    time.sleep(0.2)  # a.xlsx and b.xlsx are parsed and held; the worker is inside huge.xlsx
+    pool.give_specs({1: lot_specs(TENDER, MEASURES)})
+    results = pool.collect()
+    assert [r.name for r in results] == ["a.xlsx", "b.xlsx", "huge.xlsx", "c.xlsx"]
+    assert "took longer than 0.3 seconds" in results[2].problems[0][2]
+    assert results[0].ok and results[1].ok and results[3].ok
+
+
+def test_a_tender_that_cannot_be_loaded_stops_the_workers(folder, tmp_path):
+    import multiprocessing
+
+    from svscore.batch.run import run_batch
+    from svscore.errors import TenderFileError
+    bad = tmp_path / "tender.json"
+    bad.write_text("{not json")
+    with pytest.raises(TenderFileError):
+        run_batch(bad, folder["returns"], tmp_path / "out")
+    assert multiprocessing.active_children() == []
+
+
 def test_files_queued_behind_a_slow_file_go_to_a_fresh_worker(tmp_path, huge):
     from svscore.batch.pool import inspect_all
     good = _good(tmp_path)
