@@ -56,6 +56,14 @@ class _Leaf:
     justifications: list[tuple[str, str]] = field(default_factory=list)
     commitments: list[ValuedCommitment] = field(default_factory=list)
 
+    def committed(self) -> Fraction:
+        """The £ value of the commitments (added up once; they do not change after preparation)."""
+        if self._committed is None or self._committed[0] != len(self.commitments):
+            self._committed = (len(self.commitments), sum((vc.value for vc in self.commitments), Fraction(0)))
+        return self._committed[1]
+
+    _committed: tuple[int, Fraction] | None = None
+
 
 @dataclass
 class _Work:
@@ -165,7 +173,9 @@ def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves:
     for w in works:
         if id(w) not in competing:
             _explain_not_competing(w, leaves)
-    results = {id(w): _bid_result(tender, w, tree, lot.id, ppqp) for w in works}
+    children = {x.criterion.id: [k for k in tree if k.parent_id == x.criterion.id and k.kind is not CriterionKind.PASS_FAIL]
+                for x in tree if not x.is_leaf}  # a group's scored children (pass/fail gates carry no points)
+    results = {id(w): _bid_result(tender, w, tree, children, lot.id, ppqp) for w in works}
 
     def key(w: _Work) -> Fraction:
         r = results[id(w)]
@@ -450,7 +460,7 @@ def _score_relative(tender: Tender, competition: list[_Work], leaves: list[Weigh
         if not (x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES) or not competition:
             continue
         cid = x.criterion.id
-        values = [sum((vc.value for vc in w.leaves[cid].commitments), Fraction(0)) for w in competition]
+        values = [w.leaves[cid].committed() for w in competition]
         fallback = Fraction(lot_value if lot_value is not None else tender.contract.estimated_value)
         contract_values = [w.price if w.price is not None else fallback for w in competition]
         target = Fraction(sv.target_pence_per_pound) if sv.target_pence_per_pound is not None else None
@@ -494,7 +504,8 @@ def _explain_not_competing(w: _Work, leaves: list[WeightedCriterion]) -> None:
             leaf.explanation = f"Not scored ({shown}): {why}, so it takes no part in relative scoring."
 
 
-def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], lot_id: str, ppqp: bool) -> BidResult:
+def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], children: dict[str, list[WeightedCriterion]],
+                lot_id: str, ppqp: bool) -> BidResult:
     status = w.status()
     pts: dict[str, Fraction | None] = {}
     rows: list[CriterionResult] = []
@@ -508,7 +519,7 @@ def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], lot_id:
             pts[c.id] = p
             raw = leaf.value
         else:
-            kids = [k for k in tree if k.parent_id == c.id and k.kind is not CriterionKind.PASS_FAIL]
+            kids = children[c.id]
             got = [pts[k.criterion.id] for k in kids]
             p = sum(got, Fraction(0)) if got and all(g is not None for g in got) else None  # type: ignore[arg-type]
             pts[c.id] = p
@@ -531,7 +542,7 @@ def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], lot_id:
     sv_pounds = None
     measure_leaves = [w.leaves[x.criterion.id] for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES]
     if measure_leaves:
-        sv_pounds = sum((vc.value for leaf in measure_leaves for vc in leaf.commitments), Fraction(0))
+        sv_pounds = sum((leaf.committed() for leaf in measure_leaves), Fraction(0))
     reasons = tuple(w.errors or w.disqualified or [f"Missing: {m}." for m in w.missing])
     if status is Status.DISQUALIFIED and w.missing:
         reasons += tuple(f"Also missing: {m}." for m in w.missing)
