@@ -6,7 +6,7 @@ and the batch goes on: one hostile file cannot stall or stop the run.
 
 The workers can start before the tender is loaded: until they are given what to check (the lot
 specifications), they do what needs nothing from the tender (hash, package checks, parse) and
-keep up to ``WAITING_LIMIT`` parsed files each. Each worker says which file it starts, so a file
+hold parsed files up to ``WAITING_BYTES`` of file each (parsed, a file takes about six times its size in memory). Each worker says which file it starts, so a file
 that stalls or crashes its worker is the one reported, whatever the worker held.
 """
 
@@ -58,8 +58,8 @@ def _quiet() -> None:
         pass
 
 
-WAITING_LIMIT = 64
-"""Files a worker may hold parsed while it waits for the tender's specifications."""
+WAITING_BYTES = 16 * 1024 * 1024
+"""How much file a worker may hold parsed while it waits for the tender's specifications."""
 
 Specs = dict[int, dict[str, LotSpec]]
 
@@ -78,10 +78,11 @@ def _guarded(name: str, limits: Limits, step: Callable[..., Any], *args: Any) ->
 
 
 def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Connection, specs: Specs | None,
-            limits: Limits) -> None:
+            limits: Limits, waiting_bytes: int) -> None:
     _quiet()
     _memory_budget(limits.memory_mb)
     waiting: list[tuple[int, str, Opened | Inspection]] = []
+    held = 0
 
     def finish(index: int, name: str, opened: Opened | Inspection) -> None:
         conn.send(("start", index))
@@ -90,8 +91,8 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
 
     try:
         for index, path, name in tasks:
-            if specs is None and (len(waiting) >= WAITING_LIMIT or spec_conn.poll()):
-                specs = spec_conn.recv()  # waits only when WAITING_LIMIT files are held
+            if specs is None and (held >= waiting_bytes or spec_conn.poll()):
+                specs = spec_conn.recv()  # waits only when waiting_bytes of files are held
             if specs is not None and waiting:
                 for item in waiting:
                     finish(*item)
@@ -100,6 +101,7 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
             opened: Opened | Inspection = _guarded(name, limits, start_reading, Path(path), name, limits)
             if specs is None:
                 waiting.append((index, name, opened))
+                held += opened.result.size if isinstance(opened, Opened) else 0
             else:
                 finish(index, name, opened)
         if waiting:
@@ -115,10 +117,10 @@ class _Slot:
     """One worker process, the files given to it (it reads them in order), the pipe its results
     come back on and the pipe that gives it the tender's specifications."""
 
-    def __init__(self, ctx, tasks: list[tuple[int, str, str]], specs: Specs | None, limits: Limits):
+    def __init__(self, ctx, tasks: list[tuple[int, str, str]], specs: Specs | None, limits: Limits, waiting_bytes: int):
         self.reader, writer = ctx.Pipe(duplex=False)
         spec_reader, self.spec_writer = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker, args=(tasks, writer, spec_reader, specs, limits), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(tasks, writer, spec_reader, specs, limits, waiting_bytes), daemon=True)
         self.proc.start()
         writer.close()  # the worker holds the only writing end: when it stops, the parent reads EOF
         spec_reader.close()
@@ -145,8 +147,9 @@ class InspectionPool:
     """
 
     def __init__(self, files: Sequence[tuple[Path, str]], specs: Specs | None, limits: Limits,
-                 jobs: int, progress: Callable[[str], None] | None = None):
+                 jobs: int, progress: Callable[[str], None] | None = None, waiting_bytes: int = WAITING_BYTES):
         self.files, self.specs, self.limits, self.progress = list(files), specs, limits, progress
+        self.waiting_bytes = waiting_bytes
         self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         self.done: dict[int, Inspection] = {}
         self.on_result: Callable[[int, Inspection], None] | None = None
@@ -155,7 +158,8 @@ class InspectionPool:
         self.slots = [self._slot(list(range(k, len(self.files), n))) for k in range(n)]
 
     def _slot(self, indexes: list[int]) -> _Slot:
-        return _Slot(self.ctx, [(i, str(self.files[i][0]), self.files[i][1]) for i in indexes], self.specs, self.limits)
+        return _Slot(self.ctx, [(i, str(self.files[i][0]), self.files[i][1]) for i in indexes], self.specs, self.limits,
+                     self.waiting_bytes)
 
     def give_specs(self, specs: Specs) -> None:
         """What to check each file against, for workers started before the tender was loaded."""

@@ -255,13 +255,13 @@ def test_results_still_in_the_pipe_of_a_finished_worker_are_kept(tmp_path):
 
 
 def test_workers_started_before_the_tender_is_loaded_hold_files_until_told_what_to_check(tmp_path):
-    # More files than a worker may hold: it parses WAITING_LIMIT of them, then waits for the specs.
+    # More files than a worker may hold: it parses a few, then waits for the specs.
     import time
 
-    from svscore.batch.pool import WAITING_LIMIT, InspectionPool
+    from svscore.batch.pool import InspectionPool
     good = _good(tmp_path)
-    n = WAITING_LIMIT + 10
-    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], None, Limits(), 1)
+    n = 20
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], None, Limits(), 1, waiting_bytes=3 * good.stat().st_size)
     time.sleep(0.5)
     pool.give_specs({1: lot_specs(TENDER, MEASURES)})
     results = pool.collect()
