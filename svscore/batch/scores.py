@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from svscore.batch.inspect import ERROR, WARNING
 from svscore.errors import Problem
@@ -145,7 +146,7 @@ def _at(rows: list[list[object]], row: int, col: int) -> object:
     return ""
 
 
-def _score(criterion: str, evaluator: str, value: object, justification: str) -> Score:
+def _score(criterion: str, evaluator: str, value: Any, justification: str) -> Score:
     # Every field was parsed and checked above (value is a Decimal, or 'pass'/'fail'), so the model
     # is built without a second validation pass: a batch reads tens of thousands of scores.
     return Score.model_construct(criterion=criterion, evaluator=evaluator, value=value, justification=justification)

@@ -32,7 +32,7 @@ ENUMS: dict[str, type[StrEnum]] = {
 R9 = 9  # decimal places compared when ranking: totals equal to 1e-9 tie, as in the engine
 
 
-def get_path(data: dict, path: str) -> Any:
+def get_path(data: Any, path: str) -> Any:
     for part in path.split("."):
         data = data.get(part) if isinstance(data, dict) else None
     return data
@@ -424,7 +424,7 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             if w.kind is CriterionKind.PASS_FAIL:
                 invalid.append(f'IF({score(cid)}="",0,IF(OR({score(cid)}="pass",{score(cid)}="fail"),0,1))')
             else:
-                invalid.append(f'IF({score(cid)}="",0,IF(ISNUMBER(MATCH({score(cid)},{scale_rng[w.criterion.scale]},0)),0,1))')
+                invalid.append(f'IF({score(cid)}="",0,IF(ISNUMBER(MATCH({score(cid)},{scale_rng[w.criterion.scale_id()]},0)),0,1))')
         if lay.measures_leaf is not None:
             L = xw.col(lay.sv_col(i))
             q = f"'Social Value'!{L}{lay.sv_qty_row(0)}:{L}{lay.sv_qty_row(lay.measure_count - 1)}"
@@ -475,8 +475,8 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
                 cell.value = f'=IF({score(w.criterion.id)}="","",{score(w.criterion.id)})'
             elif lay.scored_on_scale(w):
                 s = score(w.criterion.id)
-                cell.value = (f'=IF({s}="","",IF(ISNUMBER(MATCH({s},{scale_rng[w.criterion.scale]},0)),'
-                              f'{s}/{scale_max[w.criterion.scale]}*{avail},""))')
+                cell.value = (f'=IF({s}="","",IF(ISNUMBER(MATCH({s},{scale_rng[w.criterion.scale_id()]},0)),'
+                              f'{s}/{scale_max[w.criterion.scale_id()]}*{avail},""))')
             elif w.kind is CriterionKind.PRICE:
                 cell.value = _price_formula(lay, B, C("Price (£)", r), rng("_price_in"), avail)
             else:  # social value by measures

@@ -117,7 +117,7 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
             if gate:
                 xw.list_validation(ws, '"pass,fail"', dv_cells, "pass or fail")
             else:
-                s_i = [s.id for s in tender.scales].index(w.criterion.scale)
+                s_i = [s.id for s in tender.scales].index(w.criterion.scale_id())
                 scale = tender.scales[s_i]
                 letter = xw.col(1 + s_i)
                 xw.list_validation(ws, f"=Lists!${letter}$2:${letter}${len(scale.allowed()) + 1}", dv_cells, f"a score on scale {scale.id}")

@@ -37,7 +37,7 @@ class Commitment(Frozen):
     criterion: str | None = Field(
         default=None, description="The social value criterion it counts towards, when a lot has more than one."
     )
-    deliverability_percent: Number = Field(
+    deliverability_percent: Number = Field(  # type: ignore[assignment]  # an int default, shown as a number in the schema
         default=100,
         description="Evaluators' judgement of how deliverable this commitment is, 0-100%; the value is scaled by it.",
     )

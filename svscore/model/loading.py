@@ -103,7 +103,7 @@ _TYPE_WORDS = {
 
 def _expected_type(t: Any) -> str:
     if isinstance(t, list):
-        return " or ".join(_TYPE_WORDS.get(x, x) for x in t)
+        return " or ".join(_TYPE_WORDS.get(x) or str(x) for x in t)
     return _TYPE_WORDS.get(t, str(t))
 
 

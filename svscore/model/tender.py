@@ -63,7 +63,8 @@ class Contract(Frozen):
         default=False,
         description="True when the contract has options, extensions or renewals (they must be valued).",
     )
-    vat_rate_percent: Number = Field(default=20, description="VAT rate used to convert between bases (standard rate 20%).")
+    # Number defaults are ints so that the JSON Schema shows them as numbers; validate_default makes them Decimals.
+    vat_rate_percent: Number = Field(default=20, description="VAT rate used to convert between bases (standard rate 20%).")  # type: ignore[assignment]
     procurement_start: dt.date = Field(description="Date the procurement starts (ISO date, e.g. 2026-03-01).")
     submission_deadline: dt.datetime | None = Field(
         default=None,
@@ -169,6 +170,12 @@ class Criterion(Frozen):
     description: str = Field(default="", description="What bidders are asked, or how it is assessed.")
     children: tuple[Criterion, ...] = Field(default=(), description="Sub-criteria, to any depth.")
 
+    def scale_id(self) -> str:
+        """The scale of a criterion scored on one (the tender's checks make sure it names one)."""
+        if self.scale is None:
+            raise ValueError(f"criterion {self.id} names no scale")
+        return self.scale
+
 
 class Lot(Frozen):
     id: str = Field(min_length=1, pattern=r"^\S+$", description="Lot number or id, e.g. '1'.")
@@ -224,7 +231,7 @@ class EvaluationRules(Frozen):
 
 
 class AbnormallyLowRule(Frozen):
-    percent_below_mean: Number | None = Field(
+    percent_below_mean: Number | None = Field(  # type: ignore[assignment]  # int default: see vat_rate_percent
         default=20,
         description="Flag a price more than this percent below the mean of the other compliant bids. Null turns the flag off.",
     )
@@ -238,7 +245,7 @@ class TieBreak(Frozen):
 
 
 class SocialValuePolicy(Frozen):
-    minimum_percent: Number = Field(default=10, description="Minimum share of the total score for social value, in percent.")
+    minimum_percent: Number = Field(default=10, description="Minimum share of the total score for social value, in percent.")  # type: ignore[assignment]  # int default: see vat_rate_percent
     mandatory: bool | None = Field(
         default=None,
         description="True: below the minimum is an error. False: a warning. Null: mandatory for central government procurements starting on or after 1 Oct 2025 (PPN 002).",

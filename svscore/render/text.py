@@ -75,7 +75,7 @@ def results_text(result: TenderResult) -> str:
         lines += [header, "-" * len(header)]
         for b in lot.bids:
             subs = b.subtotals()
-            cells = " ".join(f"{(points(subs[c]) if subs.get(c) is not None else '—'):>9}" for c in tops)
+            cells = " ".join(f"{(points(v) if (v := subs.get(c)) is not None else '—'):>9}" for c in tops)
             total = points(b.total) if b.total is not None else "—"
             rank = str(b.rank) if b.rank else "—"
             lines.append(f"{rank:>4}  {b.bidder[:28]:<28} {b.status.value:<12} {cells} {total:>9}")

@@ -18,7 +18,7 @@ bids and returns an immutable :class:`TenderResult`. Order of work for each lot:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -74,6 +74,11 @@ class _Work:
     flags: list[Flag] = field(default_factory=list)
     leaves: dict[str, _Leaf] = field(default_factory=dict)
     price: Fraction | None = None
+
+    def priced(self) -> Fraction:
+        """The price of a bid in the competition (a bid without one is incomplete and never competes)."""
+        assert self.price is not None, f"{self.who} competes without a price"
+        return self.price
 
     @property
     def who(self) -> str:
@@ -177,25 +182,23 @@ def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves:
                 for x in tree if not x.is_leaf}  # a group's scored children (pass/fail gates carry no points)
     results = {id(w): _bid_result(tender, w, tree, children, lot.id, ppqp) for w in works}
 
-    def key(w: _Work) -> Fraction:
+    def key(w: _Work) -> Fraction | None:
         r = results[id(w)]
         if ppqp:
-            return -(r.price_per_quality_point) if r.price_per_quality_point is not None else None  # type: ignore[return-value]
-        return r.total  # type: ignore[return-value]
+            return -r.price_per_quality_point if r.price_per_quality_point is not None else None
+        return r.total
 
     rules = _tie_rules(tender, results)
     ranked = ranking.rank(competition, key, rules)
     ties: dict[int, list[str]] = defaultdict(list)
     final: list[BidResult] = []
     for r in ranked:
-        w = r.item
-        assert isinstance(w, _Work)
-        res = results[id(w)]
+        res = results[id(r.item)]
         flags = list(res.flags)
         if r.broken_by:
             flags.append(Flag("tie_break", f"Level on total with another bid; separated by the tie-break rule: {r.broken_by}."))
         if r.unresolved:
-            ties[r.rank].append(w.bid.bidder_id)
+            ties[r.rank].append(r.item.bid.bidder_id)
             flags.append(Flag("tie_unresolved", "Exactly level with another bid, and the published tie-break rules do not separate them: the authority must decide."))
         final.append(replace(res, rank=r.rank, flags=tuple(flags)))
     final.sort(key=lambda b: (b.rank, b.bidder, b.bidder_id))
@@ -427,11 +430,11 @@ def _gates(tender: Tender, w: _Work, leaves: list[WeightedCriterion]) -> None:
     if minimum is None or w.errors:
         return
     quality = [x for x in leaves if x.kind is CriterionKind.QUALITY and x.points_available > 0]
-    got = [w.leaves[x.criterion.id].points for x in quality]
-    if not quality or any(p is None for p in got):
+    got = [p for x in quality if (p := w.leaves[x.criterion.id].points) is not None]
+    if not quality or len(got) < len(quality):
         return
     available = sum((x.points_available for x in quality), Fraction(0))
-    pct = sum(got, Fraction(0)) * 100 / available  # type: ignore[arg-type]
+    pct = sum(got, Fraction(0)) * 100 / available
     if pct < Fraction(minimum):
         w.disqualified.append(f"Scored {percent(pct)} of the available quality points, below the minimum of {number(minimum)}%.")
 
@@ -442,19 +445,19 @@ def _score_relative(tender: Tender, competition: list[_Work], leaves: list[Weigh
         cid = price_leaf.criterion.id
         if ppqp:
             for w in competition:
-                w.leaves[cid].value = w.price
-                w.leaves[cid].explanation = f"Price {money(w.price)}: divided by the quality points to give the price per quality point (lowest wins)."
+                w.leaves[cid].value = w.priced()
+                w.leaves[cid].explanation = f"Price {money(w.priced())}: divided by the quality points to give the price per quality point (lowest wins)."
         else:
             q = tender.price.qualification_price
-            scored = score_prices(tender.price.method, [w.price for w in competition], price_leaf.points_available,
-                                  Fraction(q) if q is not None else None)  # type: ignore[misc]
+            scored = score_prices(tender.price.method, [w.priced() for w in competition], price_leaf.points_available,
+                                  Fraction(q) if q is not None else None)
             for w, s in zip(competition, scored, strict=True):
                 leaf = w.leaves[cid]
-                leaf.value, leaf.points = w.price, s.points
-                leaf.explanation = (f"Price {money(w.price)} scored {points(s.points)} of {points(price_leaf.points_available)} "
+                leaf.value, leaf.points = w.priced(), s.points
+                leaf.explanation = (f"Price {money(w.priced())} scored {points(s.points)} of {points(price_leaf.points_available)} "
                                     f"points ({tender.price.method.value.replace('_', ' ')}): {s.formula} = {points(s.points)}.")
-                if q is not None and w.price is not None and w.price >= q:
-                    w.flags.append(Flag("above_qualification_price", f"Price {money(w.price)} is at or above the qualification price {money(q)}, so it scores 0."))
+                if q is not None and w.priced() >= q:
+                    w.flags.append(Flag("above_qualification_price", f"Price {money(w.priced())} is at or above the qualification price {money(q)}, so it scores 0."))
     sv = tender.social_value
     for x in leaves:
         if not (x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES) or not competition:
@@ -475,19 +478,19 @@ def _score_relative(tender: Tender, competition: list[_Work], leaves: list[Weigh
 
 def _abnormally_low(tender: Tender, competition: list[_Work]) -> None:
     pct = tender.abnormally_low.percent_below_mean
-    priced = [w for w in competition if w.price is not None]
+    priced = [(w, w.price) for w in competition if w.price is not None]
     if pct is None or len(priced) < 2:
         return
-    total = sum((w.price for w in priced), Fraction(0))  # type: ignore[misc]
-    for w in priced:
-        mean = (total - w.price) / (len(priced) - 1)  # type: ignore[operator]
+    total = sum((price for _, price in priced), Fraction(0))
+    for w, price in priced:
+        mean = (total - price) / (len(priced) - 1)
         limit = mean * (1 - Fraction(pct) / 100)
-        if w.price < limit:  # type: ignore[operator]
-            below = (mean - w.price) / mean * 100  # type: ignore[operator]
+        if price < limit:
+            below = (mean - price) / mean * 100
             w.flags.append(Flag("abnormally_low", (
-                f"Price {money(w.price)} is {percent(below)} below the mean of the other compliant bids ({money(mean)}), "
+                f"Price {money(price)} is {percent(below)} below the mean of the other compliant bids ({money(mean)}), "
                 f"more than the {number(pct)}% limit. Procurement Act 2023 s.19(4): ask the supplier to show it can perform "
-                "for this price before deciding; the bid is not excluded.")))  # type: ignore[arg-type]
+                "for this price before deciding; the bid is not excluded.")))
 
 
 def _explain_not_competing(w: _Work, leaves: list[WeightedCriterion]) -> None:
@@ -520,11 +523,11 @@ def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], childre
             raw = leaf.value
         else:
             kids = children[c.id]
-            got = [pts[k.criterion.id] for k in kids]
-            p = sum(got, Fraction(0)) if got and all(g is not None for g in got) else None  # type: ignore[arg-type]
+            got = [g for k in kids if (g := pts[k.criterion.id]) is not None]
+            p = sum(got, Fraction(0)) if kids and len(got) == len(kids) else None
             pts[c.id] = p
             raw = None
-            leaf = _Leaf(explanation=(f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(x.points_available)} points."  # type: ignore[arg-type]
+            leaf = _Leaf(explanation=(f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(x.points_available)} points."
                                       if p is not None else "Not totalled: some sub-criteria have no points."))
         rows.append(CriterionResult(c.id, c.name, x.kind, x.parent_id, x.is_leaf, x.points_available, p, raw,
                                     leaf.explanation, tuple(leaf.evaluators), tuple(leaf.justifications)))
@@ -550,17 +553,21 @@ def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], childre
                      tuple(w.flags), reasons, w.bid.sme, w.bid.vcse, ppqp_value, sv_pounds)
 
 
-def _tie_rules(tender: Tender, results: dict[int, BidResult]) -> list[ranking.TieRule]:
-    by_work: dict[int, BidResult] = results
+def _tie_rules(tender: Tender, results: dict[int, BidResult]) -> list[ranking.TieRule[_Work]]:
+    def higher_score_on(cid: str) -> Callable[[_Work], Fraction | None]:
+        return lambda w: results[id(w)].points_on(cid)
+
+    def lower_price(w: _Work) -> Fraction | None:
+        price = results[id(w)].price
+        return -price if price is not None else None
+
     rules = []
     for i, tb in enumerate(tender.tie_breaks):
         if tb.rule == "higher_score_on":
             cid = tb.criterion or ""
-            rules.append(ranking.TieRule(f"tie-break {i + 1}, higher score on {cid}",
-                                         lambda w, cid=cid: by_work[id(w)].points_on(cid)))
+            rules.append(ranking.TieRule(f"tie-break {i + 1}, higher score on {cid}", higher_score_on(cid)))
         else:
-            rules.append(ranking.TieRule(f"tie-break {i + 1}, lower price",
-                                         lambda w: -by_work[id(w)].price if by_work[id(w)].price is not None else None))  # type: ignore[operator]
+            rules.append(ranking.TieRule(f"tie-break {i + 1}, lower price", lower_price))
     return rules
 
 

@@ -6,34 +6,34 @@ equal tie even where floating point would differ in the 15th digit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class TieRule:
+class TieRule(Generic[T]):
     """One tie-break: a key per item where *higher is better*, and a sentence naming it."""
 
     description: str
-    key: Callable[[object], Fraction | None]
+    key: Callable[[T], Fraction | None]
 
 
 @dataclass(frozen=True)
-class Ranked:
-    item: object
+class Ranked(Generic[T]):
+    item: T
     rank: int
     broken_by: str | None
     """The tie-break rule that separated this item from a bid with the same total, if any."""
     unresolved: bool
 
 
-def rank(items: Sequence[T], score: Callable[[T], Fraction], rules: Sequence[TieRule]) -> list[Ranked]:
-    """Competition ranking (1, 1, 3) by ``score`` (higher is better), then tie-break rules in order."""
-    out: list[Ranked] = []
+def rank(items: Sequence[T], score: Callable[[T], Fraction | None], rules: Sequence[TieRule[T]]) -> list[Ranked[T]]:
+    """Competition ranking (1, 1, 3) by ``score`` (higher is better; none sorts last), then tie-break rules in order."""
+    out: list[Ranked[T]] = []
     position = 1
     for group in _groups(list(items), score):
         for sub, broken, unresolved in _break(group, rules, 0, None):
@@ -52,7 +52,8 @@ def _groups(items: list[T], key: Callable[[T], Fraction | None]) -> list[list[T]
     return [buckets[k] for k in order]
 
 
-def _break(group: list, rules: Sequence[TieRule], i: int, broken: str | None):
+def _break(group: list[T], rules: Sequence[TieRule[T]], i: int, broken: str | None
+           ) -> Iterator[tuple[list[T], str | None, bool]]:
     if len(group) == 1:
         yield group, broken, False
         return

@@ -142,9 +142,10 @@ class SensitivityLine:
 
         if self.tipping_percent is None:
             return f"{self.name}: no change of its weight within 0-100% changes the winner."
-        direction = "rises" if self.change and self.change > 0 else "falls"
+        shift = self.tipping_percent - self.current_percent
+        direction = "rises" if shift > 0 else "falls"
         return (f"{self.name}: if its weight {direction} from {number(self.current_percent)}% to "
-                f"{number(self.tipping_percent)}% (a change of {number(abs(self.change or 0))} percentage points), "
+                f"{number(self.tipping_percent)}% (a change of {number(abs(shift))} percentage points), "
                 f"{self.new_winner_name} draws level, and wins beyond it.")
 
 

@@ -149,13 +149,14 @@ def _criteria(criteria: Any, scales_block: Any = None) -> tuple[list[dict[str, A
         order.append(cid)
     roots: list[dict[str, Any]] = []
     for cid in order:
-        parent = parents.get(cid)
-        if parent is None:
+        if cid not in parents:
             roots.append(nodes[cid])
             continue
+        parent = parents[cid]
         if parent not in nodes:
             raise BadInput(f"criterion {cid}: its parent {parent!r} is not an id in the criteria range")
-        seen, p = {cid}, parent
+        seen: set[str] = {cid}
+        p: str | None = parent
         while p is not None:
             if p in seen:
                 raise BadInput(f"criterion {cid}: its parents go round in a circle")
