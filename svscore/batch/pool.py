@@ -6,8 +6,9 @@ and the batch goes on: one hostile file cannot stall or stop the run.
 
 The workers can start before the tender is loaded: until they are given what to check (the lot
 specifications), they do what needs nothing from the tender (hash, package checks, parse) and
-hold parsed files up to ``WAITING_BYTES`` of file each (parsed, a file takes about six times its size in memory). Each worker says which file it starts, so a file
-that stalls or crashes its worker is the one reported, whatever the worker held.
+hold the parsed files, up to ``WAITING_BYTES`` of files each (parsed, a file takes about six
+times its size in memory). Each worker says which file it starts, so a file that stalls or
+crashes its worker is the one reported, whatever else the worker held.
 """
 
 from __future__ import annotations

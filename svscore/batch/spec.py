@@ -48,26 +48,19 @@ class LotSpec:
     """(criterion id, address on Quality)."""
     declarations: tuple[str, ...]
     signature: tuple[str, str, str]
-    protected: dict[str, Any]
-    """'Sheet!A1' -> the value svscore wrote there (locked constants only)."""
-
-    @property
-    def protected_at(self) -> tuple[tuple[str, tuple[tuple[int, int, str, Any], ...], int, int], ...]:
-        """The protected cells by sheet, as (sheet, cells, last row, last column), each cell as
-        (zero-based row, column, address, value): the form the tamper check walks for every
-        returned file. Worked out once per worker process."""
-        found = _PROTECTED_AT.get(id(self))
-        if found is None or found[0] is not self:
-            by_sheet: dict[str, list[tuple[int, int, str, Any]]] = {}
-            for key, expected in self.protected.items():
-                sheet, addr = key.split("!")
-                by_sheet.setdefault(sheet, []).append((*a1(addr), addr, expected))
-            found = _PROTECTED_AT[id(self)] = (self, tuple(
-                (s, tuple(cells), max(r for r, _, _, _ in cells), max(c for _, c, _, _ in cells)) for s, cells in by_sheet.items()))
-        return found[1]
+    protected_at: tuple[tuple[str, tuple[tuple[int, int, str, Any], ...], int, int], ...]
+    """The locked constants svscore wrote, by sheet: (sheet, cells, last row, last column) with each
+    cell as (zero-based row, column, address, value), the form the tamper check walks for every file."""
 
 
-_PROTECTED_AT: dict[int, tuple[LotSpec, Any]] = {}
+def by_position(protected: dict[str, Any]) -> tuple[tuple[str, tuple[tuple[int, int, str, Any], ...], int, int], ...]:
+    """Protected cells ('Sheet!A1' -> value) grouped by sheet with zero-based positions."""
+    by_sheet: dict[str, list[tuple[int, int, str, Any]]] = {}
+    for key, expected in protected.items():
+        sheet, addr = key.split("!")
+        by_sheet.setdefault(sheet, []).append((*a1(addr), addr, expected))
+    return tuple((sheet, tuple(cells), max(r for r, _, _, _ in cells), max(c for _, c, _, _ in cells))
+                 for sheet, cells in by_sheet.items())
 
 
 def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSpec]:
@@ -95,6 +88,6 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
             responses=tuple((cid, lay.response_cell(n)) for n, (cid, *_) in enumerate(lay.quality)),
             declarations=tuple(lay.declaration_cell(n) for n in range(4)),
             signature=lay.signed_by_cells,
-            protected={k: canonical(v) for k, v in protected_cells(wb).items()},
+            protected_at=by_position({k: canonical(v) for k, v in protected_cells(wb).items()}),
         )
     return out

@@ -55,14 +55,8 @@ class _Leaf:
     evaluators: list[tuple[str, Any]] = field(default_factory=list)
     justifications: list[tuple[str, str]] = field(default_factory=list)
     commitments: list[ValuedCommitment] = field(default_factory=list)
-
-    def committed(self) -> Fraction:
-        """The £ value of the commitments (added up once; they do not change after preparation)."""
-        if self._committed is None or self._committed[0] != len(self.commitments):
-            self._committed = (len(self.commitments), sum((vc.value for vc in self.commitments), Fraction(0)))
-        return self._committed[1]
-
-    _committed: tuple[int, Fraction] | None = None
+    committed: Fraction = Fraction(0)
+    """The £ value of the commitments, added up as they are valued."""
 
 
 @dataclass
@@ -396,7 +390,9 @@ def _commitments(w: _Work, measure_leaves: list[WeightedCriterion], measures: Me
         if not (0 <= c.deliverability_percent <= 100):
             w.errors.append(f"{w.who}: {where} ({c.measure}) has deliverability {number(c.deliverability_percent)}%; it must be 0-100%.")
             continue
-        w.leaves[target].commitments.append(value_commitment(c, m))
+        valued = value_commitment(c, m)
+        w.leaves[target].commitments.append(valued)
+        w.leaves[target].committed += valued.value
 
 
 def _panel_check(tender: Tender, works: list[_Work], leaves: list[WeightedCriterion]) -> None:
@@ -463,7 +459,7 @@ def _score_relative(tender: Tender, competition: list[_Work], leaves: list[Weigh
         if not (x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES) or not competition:
             continue
         cid = x.criterion.id
-        values = [w.leaves[cid].committed() for w in competition]
+        values = [w.leaves[cid].committed for w in competition]
         fallback = Fraction(lot_value if lot_value is not None else tender.contract.estimated_value)
         contract_values = [w.price if w.price is not None else fallback for w in competition]
         target = Fraction(sv.target_pence_per_pound) if sv.target_pence_per_pound is not None else None
@@ -545,7 +541,7 @@ def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], childre
     sv_pounds = None
     measure_leaves = [w.leaves[x.criterion.id] for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES]
     if measure_leaves:
-        sv_pounds = sum((leaf.committed() for leaf in measure_leaves), Fraction(0))
+        sv_pounds = sum((leaf.committed for leaf in measure_leaves), Fraction(0))
     reasons = tuple(w.errors or w.disqualified or [f"Missing: {m}." for m in w.missing])
     if status is Status.DISQUALIFIED and w.missing:
         reasons += tuple(f"Also missing: {m}." for m in w.missing)
