@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
+
+LARGEST = 10**15
+"""Every number svscore reads is smaller than this in size (a thousand million million): no price,
+value, weight, quantity or score comes near it, and beyond it a typing slip or a hostile file
+would make sums and rounding lose their exactness."""
 
 
 def to_decimal(x: Fraction | Decimal | int, places: int = 2) -> Decimal:
-    """Round an exact number half-up to ``places`` decimal places (display only)."""
+    """Round an exact number half-up (away from zero) to ``places`` decimal places, for display.
+
+    Worked in whole numbers from the exact ratio, so no intermediate rounding can move a value
+    across a half, and any size is shown in full.
+    """
     if isinstance(x, Fraction):
-        d = Decimal(x.numerator) if x.denominator == 1 else Decimal(x.numerator) / Decimal(x.denominator)
+        p, q = x.numerator, x.denominator
+    elif isinstance(x, Decimal):
+        p, q = x.as_integer_ratio()
     else:
-        d = Decimal(x)
-    return d.quantize(_QUANTUM[places] if places in _QUANTUM else Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-_QUANTUM = {p: Decimal(1).scaleb(-p) for p in range(0, 10)}
+        p, q = int(x), 1
+    n = (2 * abs(p) * 10**places + q) // (2 * q)
+    return Decimal(f"{'-' if p < 0 and n else ''}{n}E-{places}")
 
 
 def number(x: Fraction | Decimal | int, places: int = 2) -> str:

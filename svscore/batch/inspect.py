@@ -34,8 +34,8 @@ from svscore.excel.cells import (
     metadata,
     parse_number,
 )
+from svscore.fmt import LARGEST
 
-_INF = float("inf")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
@@ -255,7 +255,7 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
     priced = True
     for line_id, qty, rate_addr, _ in spec.lines:
         v = values.get("Pricing", rate_addr)
-        if type(v) is float and 0 <= v < _INF:  # the usual case, checked without building messages
+        if type(v) is float and 0 <= v < LARGEST:  # the usual case, checked without building messages
             price += qty * exact_number(v)
             continue
         if is_blank(v):
@@ -270,13 +270,17 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
             priced = False
         else:
             price += qty * rate
+    if priced and price >= LARGEST:
+        problems.append(Problem(values.where("Pricing", spec.total_cell), f"The lines add up to {price:.3E}, far too large to be a real "
+                                                                        f"price (svscore reads numbers smaller than {LARGEST:,}): check the rates"))
+        priced = False
     if priced:
         _check_total(values, spec, price, result)
     commitments = []
     for measure, _first_year_only, addrs in spec.measures:
         for year, addr in enumerate(addrs, start=1):
             v = values.get("Social Value", addr)
-            if v == "" or (type(v) is float and 0 <= v < _INF):  # blank or an ordinary quantity
+            if v == "" or (type(v) is float and 0 <= v < LARGEST):  # blank or an ordinary quantity
                 if v != "" and v != 0:
                     commitments.append({"measure": measure, "quantity": exact_number(v), "year": year})
                 continue

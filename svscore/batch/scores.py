@@ -18,6 +18,7 @@ from svscore.batch.inspect import ERROR, WARNING
 from svscore.errors import Problem
 from svscore.excel import workbook as xw
 from svscore.excel.cells import as_text, exact_number, is_blank, load_values, metadata, parse_number
+from svscore.fmt import LARGEST
 from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
@@ -126,7 +127,7 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
                         continue
                     book.add(ids, _score(cid, evaluator, value, justification), lot)
                     continue
-                if type(raw) is float and raw - raw == 0:  # a finite number: the usual case
+                if type(raw) is float and -LARGEST < raw < LARGEST:  # a number of a sensible size: the usual case
                     book.add(ids, _score(cid, evaluator, exact_number(raw), justification), lot)
                     continue
                 problems: list[Problem] = []

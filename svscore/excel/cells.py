@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from svscore.errors import Problem, cell_location
+from svscore.fmt import LARGEST
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _UK_AMOUNT = re.compile(r"^-?£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -88,7 +89,7 @@ def is_blank(v: Any) -> bool:
 
 def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: list[Problem] | None = None) -> Decimal | None:
     """A cell as an exact number, or None with a problem recorded. Blank gives None, no problem."""
-    if type(v) is float and v - v == 0:  # a finite number: what nearly every number cell holds
+    if type(v) is float and -LARGEST < v < LARGEST:  # a number of a sensible size: what nearly every number cell holds
         return exact_number(v)
     if is_blank(v):
         return None
@@ -99,7 +100,7 @@ def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: 
         if v != v or v in (float("inf"), float("-inf")):
             problems.append(Problem(where, f"{what} must be a number"))
             return None
-        return exact_number(float(v)) if isinstance(v, float) else Decimal(v)
+        return _sized(exact_number(float(v)) if isinstance(v, float) else Decimal(v), where, what, problems)
     if isinstance(v, str):
         text = v.strip().replace("\u00a0", " ")
         if _UK_AMOUNT.match(text) and text.count("-") <= 1:
@@ -109,14 +110,21 @@ def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: 
             except InvalidOperation:
                 pass
             else:
-                if notes is not None:
+                if notes is not None and abs(d) < LARGEST:
                     notes.append(Problem(where, f"{what} was typed as text {v!r}; read as {d}"))
-                return d
+                return _sized(d, where, what, problems)
         hint = " (a decimal comma? use a full stop, e.g. 12.50)" if re.search(r"\d,\d{1,2}$|\d\.\d{3},", text) else ""
         problems.append(Problem(where, f"{what} must be a number, but is the text {v!r}{hint}"))
         return None
     problems.append(Problem(where, f"{what} must be a number, but is {v!r}"))
     return None
+
+
+def _sized(d: Decimal, where: str, what: str, problems: list[Problem]) -> Decimal | None:
+    if abs(d) >= LARGEST:
+        problems.append(Problem(where, f"{what} is {d:.3E}, far too large to be a real amount (svscore reads numbers smaller than {LARGEST:,})"))
+        return None
+    return d
 
 
 def exact_number(v: float) -> Decimal:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
+from svscore.fmt import LARGEST
+
 
 def _to_decimal(value: Any) -> Any:
     # Numbers are kept exactly as written: files are parsed with Decimal, and a float from
@@ -20,11 +22,13 @@ def _to_decimal(value: Any) -> Any:
         except InvalidOperation as exc:  # pragma: no cover - repr of a float always parses
             raise ValueError("expected a number") from exc
     if isinstance(value, int):
-        return Decimal(value)
+        value = Decimal(value)
     if isinstance(value, str):
         raise ValueError(f"expected a number, not the text {value!r}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError("expected a finite number")
+    if isinstance(value, Decimal) and abs(value) >= LARGEST:
+        raise ValueError(f"{value:.3E} is far too large; svscore reads numbers smaller than {LARGEST:,}")
     return value
 
 
@@ -36,9 +40,9 @@ Number = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
     PlainSerializer(decimal_to_json, return_type=Any, when_used="json"),
-    WithJsonSchema({"type": "number"}),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": -LARGEST, "exclusiveMaximum": LARGEST}),
 ]
-"""An exact decimal number; JSON schema type ``number``. Never text."""
+"""An exact decimal number; JSON schema type ``number``, smaller in size than ``LARGEST``. Never text."""
 
 
 class Frozen(BaseModel):

@@ -77,6 +77,8 @@ def build_folder(root: Path) -> dict[str, Path]:
     files["tampered.xlsx"] = edit(base, lambda wb: (wb["Quality"].cell(4, 3, 99), wb["Social Value"].cell(5, 4, 250000)))
     files["missing-rate.xlsx"] = edit(base, lambda wb: setattr(wb["Pricing"]["E6"], "value", None))
     files["text-rate.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, "twenty pounds"))
+    files["huge-rate.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, 1e308))  # sums and rounding would break
+    files["huge-total.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, 9e14))  # each rate allowed, the total not
     files["pound-text-rate.xlsx"] = edit(fill_bid_return(TENDER, 0, MEASURES, POUND), lambda wb: wb["Pricing"].cell(8, 5, "£10,000.00"))
     files["uncalculated-formula.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, "=20*1.25"))
     files["duplicate-1.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, DemoBid("Twice Ltd", "77777777", [20.0, 25.0, 1000.0, 10000.0]))

@@ -50,6 +50,8 @@ def test_good_bids_are_scored(batch_run):
     ("other-tender.xlsx", "made for tender 'DRS-2026-0457', not this tender ('BCC-2026-014')"),
     ("missing-rate.xlsx", "required: the rate for line L2 is empty"),
     ("text-rate.xlsx", "The rate for line L2 must be a number, but is the text 'twenty pounds'"),
+    ("huge-rate.xlsx", "The rate for line L2 is 1.000E+308, far too large to be a real amount"),
+    ("huge-total.xlsx", "far too large to be a real price (svscore reads numbers smaller than 1,000,000,000,000,000): check the rates"),
     ("uncalculated-formula.xlsx", "holds a formula (=20*1.25) with no calculated value: open the file in Excel"),
     ("duplicate-1.xlsx", "the same bidder returned more than one different workbook (duplicate-1.xlsx, duplicate-2.xlsx)"),
     ("duplicate-2.xlsx", "the same bidder returned more than one different workbook"),

@@ -175,3 +175,19 @@ def test_duplicate_measure_ids(write_json):
     with pytest.raises(TenderFileError) as info:
         load_measures(write_json(data))
     assert "measure id 'A' appears more than once" in info.value.problems[0].message
+
+
+def test_an_absurdly_large_number_is_refused_at_its_path(write_json):
+    data = tender_dict()
+    data["contract"]["estimated_value"] = 10**16
+    found = problems(write_json(data))
+    assert [p.location for p in found] == ["$.contract.estimated_value"]
+    assert "less than 1000000000000000" in found[0].message
+
+
+def test_the_model_refuses_it_too_when_built_in_code():
+    from pydantic import ValidationError
+
+    from svscore.model.bids import Bid
+    with pytest.raises(ValidationError, match="far too large"):
+        Bid(bidder_id="1", bidder="A", price=10**16)
