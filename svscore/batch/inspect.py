@@ -306,13 +306,9 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
         required_blank.append(("Declarations", date, "the date signed"))
     else:
         as_date(values.get("Declarations", date), values.where("Declarations", date), "The date signed", problems)
+    cells = _CellXml(data)  # only for required cells that read as blank: a rare path
     for sheet, addr, what in required_blank:
-        formula = _uncalculated_formula(data, values, sheet, addr)
-        if formula:
-            result.add(ERROR, values.where(sheet, addr), f"holds a formula (={formula}) with no calculated value: open the file in Excel, "
-                                                        "let it calculate, save it and send it again")
-        else:
-            result.add(ERROR, values.where(sheet, addr), f"required: {what} is empty")
+        result.add(ERROR, values.where(sheet, addr), cells.why_blank(sheet, addr) or f"required: {what} is empty")
     for p in problems:
         result.add(ERROR, p.location, p.message)
     for p in notes:
@@ -361,26 +357,41 @@ def _check_total(values: Values, spec: LotSpec, price: Decimal, result: Inspecti
 _CELL_XML = r'<c r="{addr}"(?:\s[^>]*?)?(/>|>(.*?)</c>)'
 
 
-def _uncalculated_formula(data: bytes, values: Values, sheet: str, addr: str) -> str | None:
-    """The formula in a cell that has no cached value, or None (looked up only for blank cells)."""
-    import io
+class _CellXml:
+    """The cells' own XML, for what calamine's values cannot say about a cell that reads as blank:
+    whether it holds an error value (#DIV/0!, #REF!...) or a formula never calculated. Each sheet
+    is inflated at most once, and only when such a cell is met."""
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            part = _sheet_part(z, sheet)
-            if part is None:
-                return None
-            xml = z.read(part).decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError):
+    def __init__(self, data: bytes):
+        self.data = data
+        self.sheets: dict[str, str | None] = {}
+
+    def _xml(self, sheet: str) -> str | None:
+        if sheet not in self.sheets:
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+                    part = _sheet_part(z, sheet)
+                    self.sheets[sheet] = z.read(part).decode("utf-8", "replace") if part else None
+            except (zipfile.BadZipFile, KeyError):
+                self.sheets[sheet] = None
+        return self.sheets[sheet]
+
+    def why_blank(self, sheet: str, addr: str) -> str | None:
+        """Why a cell that reads as blank is not simply empty, or None when it is."""
+        xml = self._xml(sheet)
+        if not xml or f'r="{addr}"' not in xml:
+            return None
+        m = re.search(_CELL_XML.format(addr=re.escape(addr)), xml, re.S)
+        if not m or m.group(1) == "/>":
+            return None
+        f = re.search(r"<f[^>]*>(.*?)</f>", m.group(2), re.S)
+        v = re.search(r"<v>(.*?)</v>", m.group(2), re.S)
+        if re.search(r'\st="e"', m.group(0)[:m.group(0).find(">") + 1]) and v:
+            return f"holds the error value {v.group(1)}: correct the cell, save the workbook and send it again"
+        if f and not (v and v.group(1)):
+            return (f"holds a formula (={f.group(1)}) with no calculated value: open the file in Excel, "
+                    "let it calculate, save it and send it again")
         return None
-    m = re.search(_CELL_XML.format(addr=re.escape(addr)), xml, re.S)
-    if not m or m.group(1) == "/>":
-        return None
-    f = re.search(r"<f[^>]*>(.*?)</f>", m.group(2), re.S)
-    v = re.search(r"<v>(.*?)</v>", m.group(2), re.S)
-    if f and not (v and v.group(1)):
-        return f.group(1)
-    return None
 
 
 def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:

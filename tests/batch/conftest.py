@@ -81,6 +81,7 @@ def build_folder(root: Path) -> dict[str, Path]:
     files["huge-total.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, 9e14))  # each rate allowed, the total not
     files["pound-text-rate.xlsx"] = edit(fill_bid_return(TENDER, 0, MEASURES, POUND), lambda wb: wb["Pricing"].cell(8, 5, "£10,000.00"))
     files["uncalculated-formula.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, "=20*1.25"))
+    files["error-value.xlsx"] = edit(base, lambda wb: wb["Pricing"].cell(6, 5, "#DIV/0!"))  # openpyxl writes it as an error cell
     files["duplicate-1.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, DemoBid("Twice Ltd", "77777777", [20.0, 25.0, 1000.0, 10000.0]))
     files["duplicate-2.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, DemoBid("Twice Ltd", "77777777", [19.0, 25.0, 1000.0, 10000.0]))
     files["injection.xlsx"] = fill_bid_return(TENDER, 0, MEASURES, INJECTION)

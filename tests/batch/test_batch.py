@@ -53,6 +53,7 @@ def test_good_bids_are_scored(batch_run):
     ("huge-rate.xlsx", "The rate for line L2 is 1.000E+308, far too large to be a real amount"),
     ("huge-total.xlsx", "far too large to be a real price (svscore reads numbers smaller than 1,000,000,000,000,000): check the rates"),
     ("uncalculated-formula.xlsx", "holds a formula (=20*1.25) with no calculated value: open the file in Excel"),
+    ("error-value.xlsx", "holds the error value #DIV/0!: correct the cell"),
     ("duplicate-1.xlsx", "the same bidder returned more than one different workbook (duplicate-1.xlsx, duplicate-2.xlsx)"),
     ("duplicate-2.xlsx", "the same bidder returned more than one different workbook"),
 ])
