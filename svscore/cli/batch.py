@@ -48,6 +48,11 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
     return 1 if run.failed else 0
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """Bidder-supplied text shortened for the terminal (the outputs keep it whole)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _summary(run, written) -> None:
     from svscore.fmt import points
 
@@ -61,16 +66,16 @@ def _summary(run, written) -> None:
         prefix = f"Lot {lot.lot_id}: " if len(run.result.lots) > 1 else ""
         ranked = [b for b in lot.bids if b.rank is not None]
         for b in ranked[:5]:
-            click.echo(f"  {prefix}{b.rank}. {b.bidder}  {points(b.total)}")
+            click.echo(f"  {prefix}{b.rank}. {_short(b.bidder)}  {points(b.total)}")
         for b in lot.bids:
             if b.rank is None:
-                click.echo(f"  {prefix}—  {b.bidder}: {b.status.value}: {'; '.join(b.reasons)[:150]}")
+                click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short('; '.join(b.reasons), 150)}")
         if lot.ties:
             click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(t) for t in lot.ties)}")
     for f in run.files:
         for sev, loc, msg in f.problems:
             if sev == "error":
-                click.echo(f"  ! {loc}: {msg}")
+                click.echo(f"  ! {_short(loc)}: {_short(msg, 300)}")
     for name, reason in run.skipped:
         click.echo(f"  skipped {name}: {reason}")
     click.echo("Results: " + ", ".join(str(p) for p in written.values()))

@@ -412,3 +412,19 @@ def test_a_score_without_justification_is_not_used(folder, tmp_path):
     northfield = next(b for b in doc["lots"][0]["bids"] if b["bidder"] == "Northfield Care Ltd")
     assert northfield["status"] == "incomplete"
     assert northfield["reasons"] == ["Missing: Q1 (Service delivery and mobilisation) scores from Evaluator B."]
+
+
+def test_a_very_long_bidder_name_is_shortened_on_the_terminal_only(folder, tmp_path):
+    from dataclasses import replace
+
+    from svscore.batch.demo import fill_bid_return
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    name = "Long Name " * 3000  # 30,000 characters: under Excel's 32,767 per cell
+    (returns / "long.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, replace(GOOD[0], bidder=name)))
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert max(len(line) for line in r.stdout.splitlines()) < 400
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert doc["lots"][0]["bids"][0]["bidder"] == name.strip()
+    assert load_workbook(tmp_path / "out" / "results.xlsx")["Results"]["D3"].value == name.strip()
