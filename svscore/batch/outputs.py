@@ -16,7 +16,7 @@ from typing import Any
 
 from svscore import __version__
 from svscore.atomic import write_atomic
-from svscore.batch.run import BatchRun
+from svscore.batch.run import BatchError, BatchRun
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
 
@@ -26,10 +26,15 @@ OUTPUTS = ("results.xlsx", "results.csv", "results.json")
 MANIFEST = "manifest.json"
 
 
-def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any], protect: tuple[Path, ...]) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict[str, Path]:
+    """Write the four outputs into ``out_dir``; never over a file the run read."""
     out_resolved = out_dir.resolve()
-    protect = tuple(p for p in protect if p.resolve().parent == out_resolved)  # the only inputs an output could land on
+    protect = tuple(p for p in run.input_paths if p.resolve().parent == out_resolved)  # the only inputs an output could land on
+    clash = sorted({p.resolve().name for p in protect} & {*OUTPUTS, MANIFEST})
+    if clash:  # refused before anything is written, so no half set of results is left behind
+        raise BatchError(f"the output folder {out_dir} holds input files named like the results ({', '.join(clash)}): "
+                         "choose another output folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
     workbook = _in_background(results_workbook_bytes, run)
     data = {
         # Compact: with indent, json falls back to its pure-Python encoder (several times slower on

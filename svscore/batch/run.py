@@ -69,6 +69,8 @@ class BatchRun:
     """Problems not tied to one returned file (scores, received times)."""
     inputs: list[dict[str, Any]]
     received_source: str
+    input_paths: list[Path] = field(default_factory=list)
+    """Every file the run read: no output may be written over one of them."""
 
     @property
     def failed(self) -> list[FileReport]:
@@ -165,11 +167,16 @@ def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Te
 
 def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Path | None = None,
               measures_path: Path | None = None, options: BatchOptions = BatchOptions(),
-              progress: Callable[[int, str], None] | None = None) -> BatchRun:
+              progress: Callable[[int, str], None] | None = None,
+              discovered: tuple[list[tuple[Path, str]], list[tuple[str, str]]] | None = None) -> BatchRun:
+    """Score a folder of returned workbooks. ``discovered`` is :func:`discover`'s answer when the
+    caller already has it (the command line needs the count for its progress bar)."""
     out_r, ret_r = out_dir.resolve(), returns.resolve()
     if out_r == ret_r or (options.recursive and ret_r in out_r.parents):
         raise BatchError("choose an output folder outside the returns folder, so results are never read back as bids")
-    files, skipped = discover(returns, options.recursive, out_dir)
+    if scores_dir is not None and out_r == scores_dir.resolve():
+        raise BatchError("choose an output folder other than the scores folder, so results are never read back as score sheets")
+    files, skipped = discovered if discovered is not None else discover(returns, options.recursive, out_dir)
     counter = iter(range(1, len(files) + 1))
     # The workers start reading now; they are given what to check once the tender is loaded.
     pool = InspectionPool(files, None, options.limits, options.jobs,
@@ -191,8 +198,9 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
     problems: list[tuple[str, str, str]] = []
     # While the workers read the returned files, read the scores and the receipt times here...
+    received_path = returns / RECEIVED_FILE
     received, received_source = _received(returns, problems)
-    receipts_given = (returns / RECEIVED_FILE).is_file()
+    receipts_given = received_path.is_file()
     if book is None and scores_dir is not None:
         book = ScoreBook()
         for lot_index, _ in enumerate(tender.all_lots()):
@@ -233,22 +241,18 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     _duplicates([usable[i] for i in sorted(usable)])
     chosen = [i for i in sorted(usable) if usable[i][1].status == "scored"]
     ordered = [reports[i] for i in sorted(reports)]
-    bids_seen = [((usable[i][0].bid or {}).get("bidder_id", ""), (usable[i][0].bid or {}).get("bidder", ""),
-                  (usable[i][0].bid or {}).get("lot") or default_lot) for i in chosen]
+    seen = [usable[i][0].bid or {} for i in chosen]
+    bids_seen = [(b.get("bidder_id", ""), b.get("bidder", ""), b.get("lot") or default_lot) for b in seen]
     problems += unused_warning(book, book.matched_keys(bids_seen))
     if options.strict and (any(r.status != "scored" for r in ordered) or any(s == ERROR for s, _, _ in problems)):
         raise BatchError(_strict_message(ordered, problems))
     result = scorer.finish([prepared[i] for i in chosen])
-    reports_list = ordered
-    inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in reports_list]
-    if (returns / RECEIVED_FILE).is_file():
-        inputs.append({"name": f"returns/{RECEIVED_FILE}", "size": (returns / RECEIVED_FILE).stat().st_size, "sha256": sha256(returns / RECEIVED_FILE)})
-    for p in book.files:
-        if p != tender_path:
-            inputs.append({"name": f"scores/{p.name}", "size": p.stat().st_size, "sha256": sha256(p)})
-    for p in used:
-        inputs.append({"name": p.name, "size": p.stat().st_size, "sha256": sha256(p)})
-    return BatchRun(tender, result, reports_list, skipped, problems, inputs, received_source)
+    inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
+    others = [(f"returns/{RECEIVED_FILE}", received_path)] if receipts_given else []
+    others += [(f"scores/{p.name}", p) for p in book.files if p != tender_path] + [(p.name, p) for p in used]
+    inputs += [{"name": name, "size": p.stat().st_size, "sha256": sha256(p)} for name, p in others]
+    paths = [p for p, _ in pool.files] + [p for _, p in others]
+    return BatchRun(tender, result, ordered, skipped, problems, inputs, received_source, paths)
 
 
 def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:

@@ -33,17 +33,17 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
 
     options = BatchOptions(recursive=recursive, jobs=jobs, strict=strict, accept_late=accept_late,
                            limits=Limits(seconds=seconds, memory_mb=memory_mb))
-    found, _ = discover(returns, recursive, out)
-    callback, bar = _progress(len(found))
+    discovered = discover(returns, recursive, out)
+    callback, bar = _progress(len(discovered[0]))
     try:
-        run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options, progress=callback)
+        run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options, progress=callback,
+                        discovered=discovered)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     from svscore.batch.outputs import write_outputs
 
-    protect = (*tuple(p for p, _ in found), tender)
-    written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)}, protect)
+    written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)})
     _summary(run, written)
     return 1 if run.failed else 0
 

@@ -169,6 +169,27 @@ def test_output_inside_returns_is_refused(folder):
     assert r.returncode == 2 and "outside the returns folder" in r.stderr
 
 
+def test_output_in_the_scores_folder_is_refused(folder):
+    r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]),
+                "--out", str(folder["scores"]))
+    assert r.returncode == 2 and "other than the scores folder" in r.stderr
+
+
+def test_an_input_named_like_a_result_is_never_overwritten_and_nothing_is_written(folder, tmp_path):
+    tender = tmp_path / "results.json"  # the tender file, in the folder chosen for the results
+    tender.write_bytes(folder["tender"].read_bytes())
+    shutil.copy(folder["root"] / "measures-illustrative.json", tmp_path)
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns)
+    before = tender.read_bytes()
+    r = run_cli("batch", str(tender), str(returns), "--out", str(tmp_path))
+    assert r.returncode == 2 and "holds input files named like the results (results.json)" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert tender.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["measures-illustrative.json", "results.json", "returns"]
+
+
 def test_strict_makes_any_failure_fatal(folder, tmp_path):
     r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]),
                 "--out", str(tmp_path / "strict"), "--strict")

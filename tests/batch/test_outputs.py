@@ -44,10 +44,18 @@ def test_many_bidders_share_one_explanations_sheet():
 
 def test_workbook_made_in_the_background_is_the_same(tmp_path: Path):
     run = many_bidders(BIDDER_SHEETS_LIMIT + 1)
-    written = write_outputs(run, tmp_path, {}, ())
+    written = write_outputs(run, tmp_path, {})
     assert written["results.xlsx"].read_bytes() == results_workbook_bytes(run)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert {o["name"] for o in manifest["outputs"]} == {"results.xlsx", "results.csv", "results.json"}
+
+
+def test_the_background_work_is_done_in_another_process():
+    import os
+
+    from svscore.batch.outputs import _in_background
+
+    assert _in_background(lambda run: str(os.getpid()).encode(), None)() != str(os.getpid()).encode()
 
 
 def test_a_failing_background_process_falls_back_to_working_here():
