@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import platform
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -150,25 +151,32 @@ def run_profile(profile: str, n: int, root: Path) -> None:
     except ImportError:
         pandas = None
     reading = timed(_pool_only, tender, files)
-    batch = {}
+    batch, cpu = {}, {}
     for jobs in sorted({1, os.cpu_count() or 1}):
         cmd = [sys.executable, "-m", "svscore", "batch", str(tender_file), str(returns),
                "--scores", str(scores), "--out", str(root / profile / f"out-{jobs}"), "--jobs", str(jobs)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True)
         batch[jobs] = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it started
+        cpu[jobs] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if done.returncode not in (0, 1):
             raise SystemExit(done.stderr)
     print(f"\nProfile '{profile}': {n} returned workbooks, {size:.0f} KB and {cells} non-empty cells each")
     print(f"{'reader':<48} {'seconds':>8} {'files/s':>8} {'× calamine':>11}")
     rows = [("python-calamine, bare read (baseline)", base)]
+    notes: list[str] = []
     if pandas is not None:
         rows.append(("pandas.read_excel (openpyxl)", pandas))
     rows.append((f"svscore reading and checks only (pool, {os.cpu_count()} workers)", reading))
     for jobs, secs in batch.items():
         rows.append((f"svscore batch end to end, --jobs {jobs}", secs))
+        notes.append(f"--jobs {jobs} used {cpu[jobs]:.2f} s of processor time (user + system, all its processes)")
     for label, secs in rows:
         print(f"{label:<48} {secs:>8.2f} {n / secs:>8.0f} {secs / base:>10.2f}×")
+    for note in notes:
+        print(note)
     best = min(batch.values())
     if pandas is not None:
         print(f"svscore batch: {pandas / best:.1f}× faster than the pandas/openpyxl read; {best / base:.2f}× the bare calamine read.")
