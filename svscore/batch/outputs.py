@@ -17,6 +17,7 @@ from typing import Any
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.batch.run import BatchError, BatchRun
+from svscore.render.sheet_rows import column_letters
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
 
@@ -65,6 +66,7 @@ def _in_background(make: Callable[[BatchRun], bytes], run: BatchRun) -> Callable
     the slowest output, so the other outputs are made meanwhile on the second core. Where fork
     is not available, or the process fails to give its bytes, the work is done here instead:
     the outputs are the same either way."""
+    import gc
     import multiprocessing as mp
 
     if "fork" not in mp.get_all_start_methods():
@@ -81,7 +83,13 @@ def _in_background(make: Callable[[BatchRun], bytes], run: BatchRun) -> Callable
             send.close()
 
     proc = ctx.Process(target=child, daemon=True)
-    proc.start()
+    # The child's garbage collector must not walk the run it inherited: walking it costs time and
+    # writes to every object's header, which copies the parent's memory page by page.
+    gc.freeze()
+    try:
+        proc.start()
+    finally:
+        gc.unfreeze()
     send.close()
 
     def wait() -> bytes:
@@ -150,26 +158,88 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+class _Book:
+    """An xlsxwriter workbook, plus what is written into its parts once it is closed: rows too
+    many to write cell by cell, and text XlsxWriter would not escape (see ``rich_looking``)."""
+
+    def __init__(self, run: BatchRun):
+        import datetime as dt
+        import io
+
+        import xlsxwriter
+
+        self.buf = io.BytesIO()
+        self.wb = wb = xlsxwriter.Workbook(self.buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                                     "strings_to_numbers": False})
+        wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": f"svscore {__version__}",
+                           "title": f"Results: {run.result.reference}"})
+        self.fmt = {
+            "title": wb.add_format({"bold": True, "font_size": 14}),
+            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True,
+                                     "valign": "vcenter", "border": 1}),
+            "points": wb.add_format({"num_format": "0.00"}),
+            "money": wb.add_format({"num_format": "£#,##0.00"}),
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "bold": wb.add_format({"bold": True}),
+        }
+        self.changes: dict[str, list[Callable[[str], str]]] = {}
+
+    def sheet(self, name: str) -> _Sheet:
+        return _Sheet(self, self.wb.add_worksheet(name))
+
+    def close(self) -> bytes:
+        from svscore.render.sheet_rows import rewrite
+
+        self.wb.close()
+        data = self.buf.getvalue()
+        if not self.changes:
+            return data
+
+        def apply(steps: list[Callable[[str], str]]) -> Callable[[str], str]:
+            def run_steps(xml: str) -> str:
+                for step in steps:
+                    xml = step(xml)
+                return xml
+            return run_steps
+        return rewrite(data, {part: apply(steps) for part, steps in self.changes.items()})
+
+
 class _Sheet:
     """A thin writer over an xlsxwriter worksheet: text always as text, numbers as numbers."""
 
-    def __init__(self, ws, fmt):
-        self.ws, self.fmt = ws, fmt
+    def __init__(self, book: _Book, ws):
+        self.book, self.ws, self.fmt = book, ws, book.fmt
+        self.part = f"xl/worksheets/sheet{ws.index + 1}.xml"  # XlsxWriter names worksheet parts by their order
+        self.literal: dict[str, str] = {}
 
     def put(self, row: int, col: int, value: Any, style: str | None = None) -> None:
+        from svscore.render.sheet_rows import inline_cells, rich_looking
+
         f = self.fmt.get(style) if style else None
         if value is None or value == "":
             self.ws.write_blank(row, col, None, f)
         elif isinstance(value, str):
+            if rich_looking(value):  # written as escaped text once the workbook is closed
+                if not self.literal:
+                    self.book.changes.setdefault(self.part, []).append(lambda xml: inline_cells(xml, self.literal))
+                self.literal[f"{column_letters(col + 1)[-1]}{row + 1}"] = value
+                value = " " + value  # a stand-in that XlsxWriter escapes (and charts cache)
             self.ws.write_string(row, col, value, f)  # never a formula, whatever it starts with
         elif isinstance(value, bool):
             self.ws.write_boolean(row, col, value, f)
         else:
             self.ws.write_number(row, col, float(value), f)
 
+    def append_rows(self, rows: list[list[Any]], first_row: int, columns: int) -> None:
+        """Plain rows (no styles) from 0-based ``first_row``, added to the part once it is closed."""
+        from svscore.render.sheet_rows import append_rows, rows_xml
+
+        xml, last = rows_xml(rows, first_row + 1, columns)
+        self.book.changes.setdefault(self.part, []).append(lambda sheet: append_rows(sheet, xml, last, columns))
+
     def header(self, row: int, labels: list[str]) -> None:
         for c, label in enumerate(labels):
-            self.ws.write_string(row, c, label, self.fmt["header"])
+            self.put(row, c, label, "header")
 
     def a4(self, repeat_row: int | None = None, landscape: bool = True) -> None:
         self.ws.set_paper(9)
@@ -182,36 +252,18 @@ class _Sheet:
 
 def results_workbook_bytes(run: BatchRun) -> bytes:
     """results.xlsx: ranked table, chart, explanations per bidder, problems. Deterministic bytes."""
-    import datetime as dt
-    import io
-
-    import xlsxwriter
-
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                   "strings_to_numbers": False})
-    wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": f"svscore {__version__}",
-                       "title": f"Results: {run.result.reference}"})
-    fmt = {
-        "title": wb.add_format({"bold": True, "font_size": 14}),
-        "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True, "valign": "vcenter", "border": 1}),
-        "points": wb.add_format({"num_format": "0.00"}),
-        "money": wb.add_format({"num_format": "£#,##0.00"}),
-        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "bold": wb.add_format({"bold": True}),
-    }
-    _results_sheet(wb, fmt, run)
-    _chart(wb, fmt, run)
-    _explanations(wb, fmt, run)
-    _problems(wb, fmt, run)
-    wb.close()
-    return buf.getvalue()
+    book = _Book(run)
+    _results_sheet(book, run)
+    _chart(book, run)
+    _explanations(book, run)
+    _problems(book, run)
+    return book.close()
 
 
-def _results_sheet(wb, fmt, run: BatchRun) -> None:
+def _results_sheet(book: _Book, run: BatchRun) -> None:
     res = run.result
-    ws = _Sheet(wb.add_worksheet("Results"), fmt)
-    ws.ws.write_string(0, 0, f"Results: {res.reference} — {res.title}", fmt["title"])
+    ws = book.sheet("Results")
+    ws.put(0, 0, f"Results: {res.reference} — {res.title}", "title")
     header, rows = result_rows(res)
     ws.header(1, header)
     for r, row in enumerate(rows, start=2):
@@ -225,13 +277,13 @@ def _results_sheet(wb, fmt, run: BatchRun) -> None:
     ws.a4(1)
 
 
-def _chart(wb, fmt, run: BatchRun) -> None:
+def _chart(book: _Book, run: BatchRun) -> None:
     for lot in run.result.lots:
         ranked = [b for b in lot.bids if b.status is Status.RANKED]
         if not ranked:
             continue
         name = f"Chart lot {lot.lot_id}"[:31] if len(run.result.lots) > 1 else "Chart"
-        ws = _Sheet(wb.add_worksheet(name), fmt)
+        ws = book.sheet(name)
         subtotals = [b.subtotals() for b in ranked]
         tops = [(cid, n) for cid, n in lot.top_level if any(s.get(cid) is not None for s in subtotals)]
         ws.header(0, ["Bidder", *[n for _, n in tops]])
@@ -240,7 +292,7 @@ def _chart(wb, fmt, run: BatchRun) -> None:
             for c, (cid, _) in enumerate(tops, start=1):
                 v = subs.get(cid)
                 ws.put(r, c, float(v) if v is not None else 0.0, "points")
-        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        chart = book.wb.add_chart({"type": "bar", "subtype": "stacked"})
         for c, (_, _n) in enumerate(tops, start=1):
             chart.add_series({"name": [name, 0, c], "categories": [name, 1, 0, len(ranked), 0],
                               "values": [name, 1, c, len(ranked), c]})
@@ -253,30 +305,16 @@ def _chart(wb, fmt, run: BatchRun) -> None:
         ws.a4()
 
 
-def _explanations(wb, fmt, run: BatchRun) -> None:
+def _explanations(book: _Book, run: BatchRun) -> None:
+    """A sheet per bidder, or above ``BIDDER_SHEETS_LIMIT`` bidders one Explanations table."""
     bids = [b for lot in run.result.lots for b in lot.bids]
     used = {"results", "chart", "problems", "explanations"} | {f"chart lot {lot.lot_id}".lower()[:31] for lot in run.result.lots}
     if len(bids) > BIDDER_SHEETS_LIMIT:
-        ws = _Sheet(wb.add_worksheet("Explanations"), fmt)
-        lots = len(run.result.lots) > 1  # a Lot column only when there is more than one lot
-        header = ["Lot"] * lots + ["Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"]
-        ws.header(0, header)
-        r = 1
-        for b in bids:
-            first = [b.lot_id] * lots + [b.bidder]
-            for c in b.criteria:
-                for col, v in enumerate([*first, c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation]):
-                    ws.put(r, col, v)
-                r += 1
-        ws.ws.freeze_panes(1, 1 + lots)
-        ws.ws.autofilter(0, 0, max(r - 1, 1), len(header) - 1)
-        for col, w in enumerate([6] * lots + [30, 10, 30, 14, 9, 9, 100]):
-            ws.ws.set_column(col, col, w)
-        ws.a4(0)
+        _explanations_table(book, run, bids)
         return
     for b in bids:
-        ws = _Sheet(wb.add_worksheet(_sheet_name(b.bidder, used)), fmt)
-        ws.ws.write_string(0, 0, b.bidder, fmt["title"])
+        ws = book.sheet(_sheet_name(b.bidder, used))
+        ws.put(0, 0, b.bidder, "title")
         facts = [("Bidder id", b.bidder_id), ("Lot", b.lot_id), ("Status", b.status.value),
                  ("Rank", b.rank if b.rank is not None else "—"), ("Total", _f(b.total) if b.total is not None else "—"),
                  ("Price (£)", _f(b.price) if b.price is not None else "—")]
@@ -286,7 +324,8 @@ def _explanations(wb, fmt, run: BatchRun) -> None:
         r = 1 + len(facts)
         for note in [f.message for f in b.flags] + list(b.reasons):
             ws.put(r, 0, "Note")
-            ws.ws.merge_range(r, 1, r, 5, note, fmt["wrap"])
+            ws.ws.merge_range(r, 1, r, 5, "", ws.fmt["wrap"])
+            ws.put(r, 1, note, "wrap")  # the merged range shows its first cell
             ws.ws.set_row(r, 30)
             r += 1
         r += 1
@@ -302,9 +341,26 @@ def _explanations(wb, fmt, run: BatchRun) -> None:
         ws.a4(head)
 
 
-def _problems(wb, fmt, run: BatchRun) -> None:
-    ws = _Sheet(wb.add_worksheet("Problems"), fmt)
-    ws.ws.write_string(0, 0, "Files that could not be scored, and everything else worth checking", fmt["title"])
+def _explanations_table(book: _Book, run: BatchRun, bids: list[Any]) -> None:
+    """One row per bidder and criterion, with a filter: the form that stays usable for many bidders.
+    The rows (about 90,000 cells for 1,000 bids) are written straight as worksheet XML."""
+    ws = book.sheet("Explanations")
+    lots = len(run.result.lots) > 1  # a Lot column only when there is more than one lot
+    header = ["Lot"] * lots + ["Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"]
+    ws.header(0, header)
+    rows = [[*([b.lot_id] * lots), b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation]
+            for b in bids for c in b.criteria]
+    ws.append_rows(rows, 1, len(header))
+    ws.ws.freeze_panes(1, 1 + lots)
+    ws.ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
+    for col, w in enumerate([6] * lots + [30, 10, 30, 14, 9, 9, 100]):
+        ws.ws.set_column(col, col, w)
+    ws.a4(0)
+
+
+def _problems(book: _Book, run: BatchRun) -> None:
+    ws = book.sheet("Problems")
+    ws.put(0, 0, "Files that could not be scored, and everything else worth checking", "title")
     ws.header(1, ["Severity", "File", "Sheet", "Cell", "What is wrong"])
     r = 2
     entries = [(s, loc, m) for f in run.files for s, loc, m in f.problems] + run.problems + \

@@ -320,6 +320,35 @@ def test_a_tender_that_cannot_be_loaded_stops_the_workers(folder, tmp_path):
     assert multiprocessing.active_children() == []
 
 
+def test_the_garbage_collector_is_paused_only_while_the_batch_runs(folder, tmp_path):
+    import gc
+
+    from svscore.batch import run as batch_run_module
+    from svscore.errors import TenderFileError
+    seen = []
+    original = batch_run_module._run
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return original(*args)
+    batch_run_module._run = spy
+    try:
+        assert gc.isenabled()
+        batch_run_module.run_batch(folder["tender"], folder["returns"], tmp_path / "out")
+        assert seen == [False] and gc.isenabled()
+        bad = tmp_path / "tender.json"
+        bad.write_text("{not json")
+        with pytest.raises(TenderFileError):
+            batch_run_module.run_batch(bad, folder["returns"], tmp_path / "out")
+        assert seen == [False, False] and gc.isenabled()  # resumed when the run fails too
+        gc.disable()
+        batch_run_module.run_batch(folder["tender"], folder["returns"], tmp_path / "out")
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
+        batch_run_module._run = original
+
+
 def test_files_queued_behind_a_slow_file_go_to_a_fresh_worker(tmp_path, huge):
     from svscore.batch.pool import inspect_all
     good = _good(tmp_path)

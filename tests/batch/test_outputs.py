@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from svscore.batch.outputs import BIDDER_SHEETS_LIMIT, results_workbook_bytes, write_outputs
@@ -17,11 +18,12 @@ from tests.batch.conftest import MEASURES, TENDER
 from tests.conftest import EXAMPLES
 
 
-def many_bidders(n: int) -> BatchRun:
+def many_bidders(n: int, names: dict[int, str] | None = None) -> BatchRun:
     template = load_bids(EXAMPLES / "council-home-care-bids.json").bids[0]
     bids = [template.revised(bidder_id=f"{10_000_000 + i}", bidder=f"Bidder {i:03d} Ltd", price=template.price + i)
             for i in range(n)]
-    bids[5] = bids[5].revised(bidder='=HYPERLINK("http://evil.example","win")')
+    for i, name in (names or {5: '=HYPERLINK("http://evil.example","win")'}).items():
+        bids[i] = bids[i].revised(bidder=name)
     result = score_tender(TENDER, bids, MEASURES)
     return BatchRun(TENDER, result, [], [], [], [], "not checked")
 
@@ -71,3 +73,51 @@ def test_a_failing_background_process_falls_back_to_working_here():
         return b"made here"
 
     assert _in_background(make, None)() == b"made here"
+
+
+RICH = "<r><t>Evil {0} \\\\1</t></r></si><si><r><t>Shift</t></r>"
+"""XlsxWriter writes text shaped like <r>...</r> unescaped: as a bidder name this one added a
+shared string and moved every later bidder's name and id into the wrong row of results.xlsx."""
+
+
+@pytest.mark.parametrize("n", [4, BIDDER_SHEETS_LIMIT + 2])  # a sheet per bidder; one Explanations sheet
+def test_bidder_text_shaped_like_rich_text_stays_text_and_in_its_row(n: int):
+    run = many_bidders(n, {1: RICH, 2: " " + RICH})
+    data = results_workbook_bytes(run)
+    for values in (_calamine(data), _openpyxl(data)):
+        results = values["Results"]
+        header = results[1]
+        by_id = {row[header.index("bidder_id")]: row[header.index("bidder")] for row in results[2:]}
+        assert by_id == {b.bidder_id: b.bidder for lot in run.result.lots for b in lot.bids}
+        assert by_id["10000001"] == RICH and by_id["10000002"] == " " + RICH
+        chart = values["Chart"]
+        assert {row[0] for row in chart[1:]} == set(by_id.values())
+        if n > BIDDER_SHEETS_LIMIT:
+            assert sum(row[0] == RICH for row in values["Explanations"]) == len(run.result.lots[0].bids[0].criteria)
+        else:
+            assert any(row[0] == RICH for name in values for row in values[name][:1])  # the bidder's own sheet title
+
+
+def test_libreoffice_reads_results_with_rich_looking_text_the_same(tmp_path: Path, libreoffice: str):
+    from svscore.excel.libreoffice import convert
+
+    source = tmp_path / "results.xlsx"
+    source.write_bytes(results_workbook_bytes(many_bidders(4, {1: RICH})))
+    (saved,) = convert([source], tmp_path / "lo")
+    before, after = _openpyxl(source.read_bytes())["Results"], _openpyxl(saved.read_bytes())["Results"]
+    assert [[v for v in row if isinstance(v, str)] for row in after] == [[v for v in row if isinstance(v, str)] for row in before]
+    assert after[3][3] == RICH
+    numbers = [[v for v in row if isinstance(v, (int, float))] for row in before]
+    assert [[v for v in row if isinstance(v, (int, float))] for row in after] == [pytest.approx(r, rel=1e-14) for r in numbers]
+
+
+def _calamine(data: bytes) -> dict[str, list[list]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {n: [[None if v == "" else v for v in row] for row in wb.get_sheet_by_name(n).to_python()] for n in wb.sheet_names}
+
+
+def _openpyxl(data: bytes) -> dict[str, list[list]]:
+    wb = load_workbook(io.BytesIO(data))
+    return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
