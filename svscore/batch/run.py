@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -184,21 +185,22 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
     pool = InspectionPool(files, None, options.limits, options.jobs,
                           (lambda name: progress(next(counter), name)) if progress else None)
     try:
-        with _collector_paused():
+        with collector_paused():
             return _run(pool, skipped, tender_path, returns, scores_dir, measures_path, options)
     finally:
         pool.close()
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector is paused while the bids are read and scored.
 
     The run keeps every bid until its results are written, so the collector's full passes walk an
     ever larger heap and find almost nothing: measured on 1,000 full-size bids, they took about
     0.15 s of the parent's time, and the cyclic garbage left at the end was the same 141 objects
     for 200 bids as for 1,000 (none of it grows with the number of files). Memory is freed by
-    reference counting as usual; the collector is resumed afterwards whatever happens.
+    reference counting as usual; the collector is resumed afterwards whatever happens. The command
+    line keeps it paused until the outputs are written too (resuming it starts a full pass at once).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -277,6 +279,18 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     return BatchRun(tender, result, ordered, skipped, problems, inputs, received_source, paths)
 
 
+_COMMITMENT_SET = frozenset({"measure", "quantity", "year"})
+"""The fields a returned workbook sets."""
+
+
+@functools.cache
+def _commitment_defaults() -> dict[str, Any]:
+    """The other fields' defaults, looked up once (pydantic would look them up for every commitment)."""
+    from svscore.model.bids import Commitment
+
+    return {name: f.get_default(call_default_factory=True) for name, f in Commitment.model_fields.items() if name not in _COMMITMENT_SET}
+
+
 def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:
     """The bid a returned workbook makes, with its evaluators' scores."""
     from svscore.model.bids import Bid, Commitment
@@ -284,7 +298,9 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) ->
     b = ins.bid or {}
     # The worker checked each commitment (a measure of the tender's table, a Decimal quantity above
     # zero, a contract year), so they are built without a second validation pass.
-    commitments = tuple(Commitment.model_construct(measure=c["measure"], quantity=c["quantity"], year=c["year"])
+    defaults = _commitment_defaults()
+    commitments = tuple(Commitment.model_construct(set(_COMMITMENT_SET), measure=c["measure"], quantity=c["quantity"], year=c["year"],
+                                                   **defaults)
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],

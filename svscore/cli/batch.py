@@ -29,21 +29,22 @@ def _progress(total: int):
 
 def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: Path | None, recursive: bool,
          jobs: int, strict: bool, accept_late: bool, seconds: float, memory_mb: int) -> int:
-    from svscore.batch.run import BatchOptions, discover, run_batch
+    from svscore.batch.run import BatchOptions, collector_paused, discover, run_batch
 
     options = BatchOptions(recursive=recursive, jobs=jobs, strict=strict, accept_late=accept_late,
                            limits=Limits(seconds=seconds, memory_mb=memory_mb))
     discovered = discover(returns, recursive, out)
     callback, bar = _progress(len(discovered[0]))
-    try:
-        run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options, progress=callback,
-                        discovered=discovered)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    from svscore.batch.outputs import write_outputs
+    with collector_paused():
+        try:
+            run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options, progress=callback,
+                            discovered=discovered)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        from svscore.batch.outputs import write_outputs
 
-    written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)})
+        written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)})
     _summary(run, written)
     return 1 if run.failed else 0
 

@@ -114,9 +114,12 @@ def inline_cells(xml: str, texts: dict[str, str]) -> str:
         found = pattern.findall(xml)
         if len(found) != 1:
             raise SpliceError(f"the worksheet does not have one cell {ref} to write its text into")
-        value = _text(text)
-        xml = pattern.sub(lambda m, ref=ref, value=value: f'<c r="{ref}"{m.group(1) or ""} t="inlineStr">{value}</c>', xml)
+        xml = pattern.sub(_inline_cell(ref, _text(text)), xml)
     return xml
+
+
+def _inline_cell(ref: str, value: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: f'<c r="{ref}"{m.group(1) or ""} t="inlineStr">{value}</c>'
 
 
 def rewrite(xlsx: bytes, changes: dict[str, Callable[[str], str]]) -> bytes:
