@@ -149,13 +149,21 @@ def verify_manifest(out_dir: Path, returns: Path | None = None) -> list[str]:
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", " ", name).strip()[:28] or "Bidder"
+    """A worksheet name for a bidder: Excel allows 31 characters (counted in UTF-16 units, so an
+    emoji counts two), none of []:*?/\\, no apostrophe at either end, no control characters, and
+    reserves "History". Bidder names may break every one of these rules."""
+    base = _utf16_cut(re.sub(r"[\[\]:*?/\\'\x00-\x1f\x7f]", " ", name).strip(), 28).strip() or "Bidder"
     candidate, n = base, 2
     while candidate.lower() in used:
-        candidate = f"{base[:25]} ({n})"
+        candidate = f"{_utf16_cut(base, 25).strip()} ({n})"
         n += 1
     used.add(candidate.lower())
     return candidate
+
+
+def _utf16_cut(text: str, units: int) -> str:
+    """The longest start of ``text`` of at most ``units`` UTF-16 units, never half a character."""
+    return text.encode("utf-16-le")[:units * 2].decode("utf-16-le", errors="ignore")
 
 
 class _Book:
@@ -308,7 +316,7 @@ def _chart(book: _Book, run: BatchRun) -> None:
 def _explanations(book: _Book, run: BatchRun) -> None:
     """A sheet per bidder, or above ``BIDDER_SHEETS_LIMIT`` bidders one Explanations table."""
     bids = [b for lot in run.result.lots for b in lot.bids]
-    used = {"results", "chart", "problems", "explanations"} | {f"chart lot {lot.lot_id}".lower()[:31] for lot in run.result.lots}
+    used = {"results", "chart", "problems", "explanations", "history"} | {f"chart lot {lot.lot_id}".lower()[:31] for lot in run.result.lots}
     if len(bids) > BIDDER_SHEETS_LIMIT:
         _explanations_table(book, run, bids)
         return

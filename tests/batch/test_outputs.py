@@ -121,3 +121,23 @@ def _calamine(data: bytes) -> dict[str, list[list]]:
 def _openpyxl(data: bytes) -> dict[str, list[list]]:
     wb = load_workbook(io.BytesIO(data))
     return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+AWKWARD_NAMES = {0: "Evil\x07Ltd", 1: "History", 2: "Line\nbreak", 3: "😀" * 30, 4: "'Quoted' [Ltd]: a/b?*"}
+
+
+def test_bidder_names_that_break_excel_sheet_name_rules_still_give_a_workbook(tmp_path: Path, libreoffice: str):
+    from svscore.excel.libreoffice import convert
+
+    run = many_bidders(6, AWKWARD_NAMES)  # a sheet per bidder, named after the bidder
+    source = tmp_path / "results.xlsx"
+    source.write_bytes(results_workbook_bytes(run))
+    wb = load_workbook(source)
+    bidder_sheets = wb.sheetnames[2:-1]
+    assert bidder_sheets == ["Evil Ltd", "History (2)", "Line break", "😀" * 14, "Quoted   Ltd   a b", "Bidder 005 Ltd"]
+    assert all(len(name.encode("utf-16-le")) // 2 <= 31 for name in wb.sheetnames)
+    bidders = sorted((b for lot in run.result.lots for b in lot.bids), key=lambda b: b.bidder_id)
+    titles = _calamine(source.read_bytes())  # calamine decodes Excel's escape of the control character; openpyxl does not
+    assert [titles[name][0][0] for name in bidder_sheets] == [b.bidder for b in bidders]  # each sheet's title: the whole name
+    (saved,) = convert([source], tmp_path / "lo")
+    assert load_workbook(saved).sheetnames == wb.sheetnames
