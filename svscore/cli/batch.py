@@ -50,8 +50,11 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
 
 
 def _short(text: str, limit: int = 80) -> str:
-    """Bidder-supplied text shortened for the terminal (the outputs keep it whole)."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    """Bidder-supplied text (names, file names) made safe and short for the terminal; the outputs
+    keep it whole. Characters that would act on the terminal are shown as escapes (\\x1b)."""
+    from svscore.render.text import terminal_safe
+
+    return terminal_safe(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 def _summary(run, written) -> None:
@@ -60,7 +63,7 @@ def _summary(run, written) -> None:
     counts: dict[str, int] = {}
     for f in run.files:
         counts[f.status] = counts.get(f.status, 0) + 1
-    click.echo(f"{run.tender.reference} — {run.tender.title}")
+    click.echo(f"{_short(run.tender.reference)} — {_short(run.tender.title, 200)}")
     click.echo(f"Files: {counts.get('scored', 0)} scored, {counts.get('rejected', 0)} rejected, "
                f"{counts.get('excluded', 0)} excluded, {len(run.skipped)} skipped.")
     for lot in run.result.lots:
@@ -72,13 +75,13 @@ def _summary(run, written) -> None:
             if b.rank is None:
                 click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short('; '.join(b.reasons), 150)}")
         if lot.ties:
-            click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(t) for t in lot.ties)}")
+            click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(_short(n) for n in t) for t in lot.ties)}")
     for f in run.files:
         for sev, loc, msg in f.problems:
             if sev == "error":
                 click.echo(f"  ! {_short(loc)}: {_short(msg, 300)}")
     for name, reason in run.skipped:
-        click.echo(f"  skipped {name}: {reason}")
+        click.echo(f"  skipped {_short(name, 200)}: {reason}")
     click.echo("Results: " + ", ".join(str(p) for p in written.values()))
 
 
@@ -150,7 +153,7 @@ def verify(results: Path, returns: Path | None) -> None:
 
     problems = verify_manifest(results, returns)
     for p in problems:
-        click.echo(p, err=True)
+        click.echo(_short(p, 1000), err=True)  # file names came from the returns folder
     if problems:
         click.echo(f"{results}: does NOT match its manifest ({len(problems)} problem(s)).")
         sys.exit(1)

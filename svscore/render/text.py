@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from svscore.fmt import money, number, points
@@ -12,6 +13,15 @@ from svscore.rules.findings import Severity
 from svscore.scoring.result import Status, TenderResult
 
 HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
+
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters other than the line break (a bidder's ESC sequence would drive the officer's
+terminal) and the marks that reorder text on screen (a name could show as someone else's)."""
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal with every character in ``_UNPRINTABLE`` shown as an escape (\\x1b, \\u202e)."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -91,4 +101,4 @@ def results_text(result: TenderResult) -> str:
         lines.append("Sensitivity: " + s.note)
         lines += [_wrap(x.message(), "  - ") for x in s.lines]
         lines.append("")
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))  # bidders' names and ids are bidder-supplied text

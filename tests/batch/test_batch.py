@@ -478,3 +478,22 @@ def test_a_very_long_bidder_name_is_shortened_on_the_terminal_only(folder, tmp_p
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     assert doc["lots"][0]["bids"][0]["bidder"] == name.strip()
     assert load_workbook(tmp_path / "out" / "results.xlsx")["Results"]["D3"].value == name.strip()
+
+
+def test_text_that_would_drive_the_terminal_is_shown_escaped(folder, tmp_path):
+    from dataclasses import replace
+
+    from svscore.batch.demo import fill_bid_return
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    # Excel keeps a control character in a cell as _x001B_; readers (calamine too) turn it back into ESC.
+    name = "_x001B_[2J_x001B_]0;pwned_x0007_Acme \u202eLtd"
+    (returns / "acme.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, replace(GOOD[0], bidder=name)))
+    (returns / "evil\x1b[31m.txt").write_text("not a bid")
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout and "\u202e" not in r.stdout
+    assert "\\x1b[2J\\x1b]0;pwned\\x07Acme \\u202eLtd" in r.stdout
+    assert "skipped evil\\x1b[31m.txt" in r.stdout
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert doc["lots"][0]["bids"][0]["bidder"] == "\x1b[2J\x1b]0;pwned\x07Acme \u202eLtd"  # the outputs keep it whole

@@ -65,6 +65,14 @@ def test_score_csv_neutralises_formulas(write_json, tmp_path):
     assert "'=HYPERLINK" in out
 
 
+def test_score_text_shows_terminal_control_characters_escaped(write_json):
+    tender = write_json(tender_dict(), "tender.json")
+    evil = bid("Acme\x1b[2J\u202eLtd", 100, Q=3, SV=3).model_dump(mode="json")
+    out = run_cli("score", str(tender), str(write_json({"bids": [evil]}, "bids.json"))).stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "Acme\\x1b[2J\\u202eLtd" in out
+
+
 def test_score_writes_output_atomically_and_never_over_an_input(write_json, tmp_path):
     tender = write_json(tender_dict(), "tender.json")
     bids = write_json({"bids": [bid("A", 100, Q=3, SV=3).model_dump(mode="json")]}, "bids.json")
