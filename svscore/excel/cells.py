@@ -153,12 +153,28 @@ def as_date(v: Any, where: str, what: str, problems: list[Problem]) -> dt.date |
         return v
     if isinstance(v, int | float) and 1 <= v < 2958466:
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(v))
-    if isinstance(v, str):
+    if isinstance(v, str) and (d := text_date(v)) is not None:
+        return d
+    problems.append(Problem(where, f"{what} must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is {v!r}"))
+    return None
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y")
+"""Dates typed as text, as UK users type them: day first (02/03/2026 is 2 March), or ISO 2026-03-02."""
+
+
+def text_date(text: str) -> dt.date | None:
+    """A date typed as text (a cell formatted as text keeps 02/03/2026 as text), or None."""
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
         try:
-            return dt.date.fromisoformat(v.strip())
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
-            pass
-    problems.append(Problem(where, f"{what} must be a date, but is {v!r}"))
+            continue
     return None
 
 

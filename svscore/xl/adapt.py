@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from svscore.errors import Problem
-from svscore.excel.cells import parse_number
+from svscore.excel.cells import parse_number, text_date
 
 EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -92,7 +92,7 @@ def text(v: Any, where: str, what: str, *, required: bool = True) -> str:
 
 
 def date(v: Any, where: str, what: str = "the date") -> dt.date:
-    """A date from a datetime (classic add-in), a serial number (xlwings Lite) or ISO text."""
+    """A date from a datetime (classic add-in), a serial number (xlwings Lite) or text (day first, or ISO)."""
     if is_error(v):
         raise BadInput(f"{where}: the cell holds the Excel error {v.strip()}")
     if is_blank(v):
@@ -105,16 +105,8 @@ def date(v: Any, where: str, what: str = "the date") -> dt.date:
         if not 1 <= v < 2958466:
             raise BadInput(f"{where}: {v} is not a date serial number")
         return EXCEL_EPOCH + dt.timedelta(days=int(v))
-    if isinstance(v, str):
-        try:
-            return dt.date.fromisoformat(v.strip())
-        except ValueError:
-            pass
-        for fmt in ("%d/%m/%Y", "%d %b %Y", "%d %B %Y"):
-            try:
-                return dt.datetime.strptime(v.strip(), fmt).date()
-            except ValueError:
-                continue
+    if isinstance(v, str) and (d := text_date(v)) is not None:
+        return d
     raise BadInput(f"{where}: {what} must be a date (e.g. 2026-03-02 or 02/03/2026), not {v!r}")
 
 

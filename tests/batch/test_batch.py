@@ -497,3 +497,25 @@ def test_text_that_would_drive_the_terminal_is_shown_escaped(folder, tmp_path):
     assert "skipped evil\\x1b[31m.txt" in r.stdout
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     assert doc["lots"][0]["bids"][0]["bidder"] == "\x1b[2J\x1b]0;pwned\x07Acme \u202eLtd"  # the outputs keep it whole
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("31/12/2026", None),  # a date cell formatted as text keeps what was typed: day first, as in the UK
+    ("2026-12-31", None),
+    ("31 Dec 2026", None),
+    ("12/31/2026", "The date signed must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is '12/31/2026'"),
+    ("next tuesday", "The date signed must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is 'next tuesday'"),
+])
+def test_a_signature_date_typed_as_text(tmp_path, typed, problem):
+    from svscore.batch.demo import fill_bid_return
+    from tests.batch.conftest import LAYOUT, edit
+
+    cell = LAYOUT.signed_by_cells[2]
+
+    def change(wb):
+        wb["Declarations"][cell].value = typed
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    errors = [(loc, msg) for sev, loc, msg in result.problems if sev == "error"]
+    assert errors == ([] if problem is None else [(f"bid.xlsx › Declarations!{cell}", problem)])
