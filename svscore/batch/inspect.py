@@ -15,6 +15,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -77,6 +78,8 @@ class Opened:
     data: bytes = b""
     values: Values | None = None
     """None when the file was refused or could not be parsed (the result says why)."""
+    members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    """The package's parts by name, as its checks found them."""
 
 
 def start_reading(path: Path, name: str, limits: Limits) -> Opened:
@@ -84,8 +87,8 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     data = path.read_bytes()
     result = Inspection(name, len(data), hashlib.sha256(data).hexdigest())
     try:
-        _check_container(path, data, result, limits)
-        return Opened(result, data, load_values(path, name, data))
+        members = _check_container(path, data, result, limits)
+        return Opened(result, data, load_values(path, name, data), members)
     except Refused as exc:
         result.add(ERROR, name, str(exc))
     except MemoryError:
@@ -98,11 +101,11 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
 def finish_reading(opened: Opened, specs: dict[int, dict[str, LotSpec]]) -> Inspection:
     """Read a parsed file against the tender's templates: identity, tampering, the bid's values."""
     if opened.values is not None:
-        _read(opened.values, opened.data, opened.result, specs)
+        _read(opened.values, _CellXml(opened.data, opened.members), opened.result, specs)
     return opened.result
 
 
-def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits) -> None:
+def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits) -> dict[str, zipfile.ZipInfo]:
     name = result.name
     if len(data) > limits.max_file_bytes:
         raise Refused(f"the file is {len(data) // 1024 // 1024} MB, more than the {limits.max_file_bytes // 1024 // 1024} MB allowed")
@@ -138,6 +141,7 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
             result.add(WARNING, name, "macro-enabled workbook: its macros were not run (svscore never runs macros)")
         if any(n.startswith("xl/externalLinks/") for n in names):
             result.add(WARNING, name, "the workbook links to other files: the links were not followed")
+        return {i.filename: i for i in infos}
 
 
 _ROOT = re.compile(rb"<[A-Za-z_]")
@@ -151,7 +155,6 @@ def _declares_entities_fast(data: bytes, info: zipfile.ZipInfo, z: zipfile.ZipFi
     falls back to a full prolog scan when the start alone cannot tell.
     """
     import struct
-    import zlib
 
     off = info.header_offset
     if data[off:off + 4] != b"PK\x03\x04":
@@ -175,6 +178,26 @@ def _declares_entities_fast(data: bytes, info: zipfile.ZipInfo, z: zipfile.ZipFi
         if b"<!" in head:
             break
     return _declares_entities(z, info)
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A part's bytes, inflated from the file's data at its local header; None when the header is
+    not where the central directory says, or the part is not stored or deflated."""
+    import struct
+
+    off = info.header_offset
+    if data[off:off + 4] != b"PK\x03\x04" or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
+    start = off + 30 + name_len + extra_len
+    raw = data[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return raw
+    try:
+        out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)  # never more than the part declares
+    except zlib.error:
+        return None
+    return out if len(out) == info.file_size else None
 
 
 def _declares_entities(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -207,7 +230,7 @@ def _encrypted(path: Path) -> bool:
         return False
 
 
-def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict[str, LotSpec]]) -> None:
+def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, dict[str, LotSpec]]) -> None:
     name = result.name
     meta = metadata(values)
     if meta is None:
@@ -291,6 +314,13 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
                 problems.append(Problem(values.where("Social Value", addr), f"The quantity of {measure} in year {year} is negative ({q})"))
                 continue
             commitments.append({"measure": measure, "quantity": q, "year": year})
+    if spec.measures:  # a quantity whose formula gives an error reads as blank: it must not vanish unnoticed
+        errors = cells.error_cells("Social Value")
+        for measure, _first_year_only, addrs in spec.measures if errors else ():
+            for year, addr in enumerate(addrs, start=1):
+                if addr in errors:
+                    problems.append(Problem(values.where("Social Value", addr), f"The quantity of {measure} in year {year} holds the error "
+                                                                              f"value {errors[addr]}: correct the cell, save the workbook and send it again"))
     for cid, addr in spec.responses:
         text("Quality", addr, True, f"the response to {cid}")
     for n, addr in enumerate(spec.declarations, start=1):
@@ -306,7 +336,6 @@ def _read(values: Values, data: bytes, result: Inspection, specs: dict[int, dict
         required_blank.append(("Declarations", date, "the date signed"))
     else:
         as_date(values.get("Declarations", date), values.where("Declarations", date), "The date signed", problems)
-    cells = _CellXml(data)  # only for required cells that read as blank: a rare path
     for sheet, addr, what in required_blank:
         result.add(ERROR, values.where(sheet, addr), cells.why_blank(sheet, addr) or f"required: {what} is empty")
     for p in problems:
@@ -360,21 +389,42 @@ _CELL_XML = r'<c r="{addr}"(?:\s[^>]*?)?(/>|>(.*?)</c>)'
 class _CellXml:
     """The cells' own XML, for what calamine's values cannot say about a cell that reads as blank:
     whether it holds an error value (#DIV/0!, #REF!...) or a formula never calculated. Each sheet
-    is inflated at most once, and only when such a cell is met."""
+    is inflated at most once, and only when it is asked about; parts are inflated straight from the
+    file's bytes at the offsets its package checks found."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, members: dict[str, zipfile.ZipInfo] | None = None):
         self.data = data
+        self.members = members or {}
         self.sheets: dict[str, str | None] = {}
+
+    def _part(self, name: str) -> str | None:
+        info = self.members.get(name)
+        raw = _inflate(self.data, info) if info is not None else None
+        if raw is None:  # not found by its offset: read it the ordinary way
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+                    raw = z.read(name)
+            except (zipfile.BadZipFile, KeyError, OSError, zlib.error):
+                return None
+        return raw.decode("utf-8", "replace")
 
     def _xml(self, sheet: str) -> str | None:
         if sheet not in self.sheets:
-            try:
-                with zipfile.ZipFile(io.BytesIO(self.data)) as z:
-                    part = _sheet_part(z, sheet)
-                    self.sheets[sheet] = z.read(part).decode("utf-8", "replace") if part else None
-            except (zipfile.BadZipFile, KeyError):
-                self.sheets[sheet] = None
+            workbook, rels = self._part("xl/workbook.xml"), self._part("xl/_rels/workbook.xml.rels")
+            part = _sheet_part(workbook, rels, sheet) if workbook and rels else None
+            self.sheets[sheet] = self._part(part) if part else None
         return self.sheets[sheet]
+
+    def error_cells(self, sheet: str) -> dict[str, str]:
+        """Every cell of ``sheet`` holding an error value, by address (usually none: a quick search)."""
+        xml = self._xml(sheet)
+        if not xml or 't="e"' not in xml:
+            return {}
+        out = {}
+        for m in re.finditer(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(.*?)</c>', xml, re.S):
+            if re.search(r'\st="e"', " " + m.group(2)) and (v := re.search(r"<v>(.*?)</v>", m.group(3), re.S)):
+                out[m.group(1)] = v.group(1)
+        return out
 
     def why_blank(self, sheet: str, addr: str) -> str | None:
         """Why a cell that reads as blank is not simply empty, or None when it is."""
@@ -394,9 +444,8 @@ class _CellXml:
         return None
 
 
-def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
-    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+def _sheet_part(wb: str, rels: str, sheet: str) -> str | None:
+    """The part holding the worksheet named ``sheet``, from workbook.xml and its relationships."""
     m = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', wb)
     if not m:
         return None

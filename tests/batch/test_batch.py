@@ -519,3 +519,33 @@ def test_a_signature_date_typed_as_text(tmp_path, typed, problem):
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
     errors = [(loc, msg) for sev, loc, msg in result.problems if sev == "error"]
     assert errors == ([] if problem is None else [(f"bid.xlsx › Declarations!{cell}", problem)])
+
+
+def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_path):
+    """calamine reads a cell holding an error value (#VALUE!) as blank: an optional quantity whose
+    formula failed would silently lose the bidder's commitment."""
+    import re
+    import zipfile
+
+    from svscore.batch.demo import fill_bid_return
+    from svscore.batch.inspect import _CellXml, _sheet_part
+    from tests.batch.conftest import LAYOUT, rezip
+
+    addr = LAYOUT.qty_cell(0, 0)
+    data = fill_bid_return(TENDER, 0, MEASURES, GOOD[0])
+    package = zipfile.ZipFile(io.BytesIO(data))
+    part = _sheet_part(package.read("xl/workbook.xml").decode(), package.read("xl/_rels/workbook.xml.rels").decode(), "Social Value")
+
+    def change(name, body):
+        if name != part:
+            return body
+        return re.sub(rf'<c r="{addr}"([^>]*?) t="n"><v>[^<]*</v></c>', rf'<c r="{addr}"\1 t="e"><v>#VALUE!</v></c>', body.decode()).encode()
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(rezip(data, change))
+    assert _CellXml(path.read_bytes()).error_cells("Social Value") == {addr: "#VALUE!"}  # found without the offsets too
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    measure = MEASURES.measures[0].id
+    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [
+        (f"bid.xlsx › Social Value!{addr}", f"The quantity of {measure} in year 1 holds the error value #VALUE!: correct the cell, "
+                                            "save the workbook and send it again")]
+
