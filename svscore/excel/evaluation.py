@@ -459,8 +459,15 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         if gates:
             reason = f'IF({reasons[0]},"Failed a pass/fail criterion",{reason})'
         ws.cell(r, lay.rcol("Reason"), f"={reason}")
+        ranked = '"ranked"'
+        if lay.ppqp:  # no quality points to divide the price by: incomplete, as the engine says
+            zero = [f'SUM({",".join(C(f"crit:{w.criterion.id}", r) for w in mins)})=0' if mins else "TRUE"]
+            if lay.measures_leaf is not None:  # its points depend on Status: judged by the bid's own £ value instead
+                avail_sv = f"Setup!$J${lay.criteria_row[lay.measures_leaf.criterion.id]}"
+                zero.append(f'NOT(AND(N({C("Social value (£)", r)})>0,{avail_sv}>0))')
+            ranked = f'IF(AND({",".join(zero)}),"incomplete","ranked")'
         status = (f'=IF({C("Bidder", r)}="","",IF({C("_invalid", r)}>0,"invalid",IF({C("Reason", r)}<>"","disqualified",'
-                  f'IF({C("_missing", r)}>0,"incomplete","ranked"))))')
+                  f'IF({C("_missing", r)}>0,"incomplete",{ranked}))))')
         ws.cell(r, lay.rcol("Status"), status)
         # Criteria points
         for w in lay.tree:

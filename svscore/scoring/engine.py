@@ -165,6 +165,8 @@ def _finish_lot(tender: Tender, lot: Lot, tree: list[WeightedCriterion], leaves:
     _duplicates(works)
     for w in works:
         _gates(tender, w, leaves)
+        if ppqp and w.status() is Status.RANKED and _no_quality_points(w, leaves):
+            w.missing.append(NO_QUALITY_POINTS)  # nothing to divide its price by: out of the competition, as the workbook has it
     competition = [w for w in works if w.status() is Status.RANKED]
     competing = {id(w) for w in competition}
     _score_relative(tender, competition, leaves, price_leaf, ppqp, lot.estimated_value)
@@ -503,6 +505,26 @@ def _explain_not_competing(w: _Work, leaves: list[WeightedCriterion]) -> None:
             leaf.explanation = f"Not scored ({shown}): {why}, so it takes no part in relative scoring."
 
 
+NO_QUALITY_POINTS = "quality points to divide the price by (the bid scored 0)"
+
+
+def _no_quality_points(w: _Work, leaves: list[WeightedCriterion]) -> bool:
+    """Price per quality point: whether a complete bid has no points to divide its price by.
+
+    Decided before any score relative to other bids: a criterion scored by measures gives points
+    exactly when the bid's own commitments are worth something and the criterion has points."""
+    for x in leaves:
+        if x.kind in (CriterionKind.PRICE, CriterionKind.PASS_FAIL):
+            continue
+        leaf = w.leaves[x.criterion.id]
+        if x.criterion.scored_by is ScoredBy.MEASURES:
+            if leaf.committed > 0 and x.points_available > 0:
+                return False
+        elif leaf.points:
+            return False
+    return True
+
+
 def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], children: dict[str, list[WeightedCriterion]],
                 lot_id: str, ppqp: bool) -> BidResult:
     status = w.status()
@@ -535,9 +557,8 @@ def _bid_result(tender: Tender, w: _Work, tree: list[WeightedCriterion], childre
     ppqp_value = None
     if ppqp and total is not None and w.price is not None:
         ppqp_value = price_per_quality_point(w.price, total)
-        if ppqp_value is None:
-            w.missing.append("quality points to divide the price by (the bid scored 0)")
-            status, total = Status.INCOMPLETE, None
+        if ppqp_value is None:  # ruled out before the competition by _no_quality_points
+            raise ScoringError(f"{w.who}: no quality points to divide the price by, yet in the competition")
     sv_pounds = None
     measure_leaves = [w.leaves[x.criterion.id] for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES]
     if measure_leaves:

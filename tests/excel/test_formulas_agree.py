@@ -64,7 +64,27 @@ def fixed_cases() -> list[tuple[str, Tender, MeasuresTable | None, list[Bid]]]:
         cases.append((method, home.revised(price=price), measures, home_bids))
     sv = home.social_value.revised(quantitative_method="target_ratio", target_pence_per_pound=Decimal(25))
     cases.append(("target_ratio", home.revised(social_value=sv), measures, home_bids))
+    cases.append(("ppqp-zero", *zero_quality_points_case()))
     return cases
+
+
+def zero_quality_points_case() -> tuple[Tender, MeasuresTable, list[Bid]]:
+    """Price per quality point where a bid scores 0 on quality: with no social value either it has
+    nothing to divide its price by (incomplete); with social value it is ranked."""
+    tender = Tender.model_validate({
+        "reference": "PPQP0", "title": "Zero quality points", "authority": {"name": "X", "type": "sub_central", "jurisdiction": "england"},
+        "contract": {"kind": "services", "estimated_value": 500000, "value_includes_vat": True, "procurement_start": "2026-03-02"},
+        "weighting": "percent", "scales": SCALES, "price": {"method": "price_per_quality_point"},
+        "social_value_policy": {"minimum_percent": 0, "mandatory": False},
+        "criteria": [{"id": "P", "name": "Price", "kind": "price"},
+                     {"id": "Q", "name": "Quality", "kind": "quality", "weight": 60, "scale": "0-5"},
+                     {"id": "SV", "name": "Commitments", "kind": "social_value", "weight": 40, "scored_by": "measures"}]})
+    sv = (Commitment(measure="M1", quantity=2),)
+    bids = [Bid(bidder_id="A", bidder="Nothing Ltd", price=100_000, scores=(Score(criterion="Q", value=0),)),
+            Bid(bidder_id="B", bidder="Commitments Only Ltd", price=120_000, scores=(Score(criterion="Q", value=0),), commitments=sv),
+            Bid(bidder_id="C", bidder="Both Ltd", price=150_000, scores=(Score(criterion="Q", value=3),), commitments=sv),
+            Bid(bidder_id="D", bidder="Quality Only Ltd", price=90_000, scores=(Score(criterion="Q", value=4),))]
+    return tender, RANDOM_MEASURES, bids
 
 
 # --- random tenders -----------------------------------------------------------------------
@@ -166,6 +186,7 @@ def random_case(draw):
     bids = []
     for b in range(n_bids):
         scores = []
+        lowest = ppqp and draw(st.integers(0, 3)) == 0  # every score the lowest: no quality points to divide the price by
         for c, kind in leaves:
             if c.get("scored_by") == "measures" or kind == "price":
                 continue
@@ -175,7 +196,7 @@ def random_case(draw):
                 scores.append(Score(criterion=c["id"], value=draw(st.sampled_from(["pass", "pass", "pass", "fail"]))))
             else:
                 allowed = tender.scale(c["scale"]).allowed()
-                scores.append(Score(criterion=c["id"], value=draw(st.sampled_from(allowed[1:] if ppqp else allowed))))
+                scores.append(Score(criterion=c["id"], value=allowed[0] if lowest else draw(st.sampled_from(allowed))))
         commitments = []
         if sv_kind in ("measures", "both"):
             for m in RANDOM_MEASURES.measures:
@@ -267,7 +288,7 @@ def recalculated(tmp_path_factory, libreoffice):
 
 def test_bundled_examples_and_variants_agree_with_the_engine(recalculated):
     fixed = [c for c in recalculated if not c[0].startswith("random-")]
-    assert len(fixed) == 6
+    assert len(fixed) == 7
     for name, path, lay, bids in fixed:
         compare(path, lay, bids, name)
 
@@ -282,6 +303,18 @@ def test_fixed_cases_cover_disqualification_low_price_and_incomplete(recalculate
     assert sum(1 for f in flags if f and "Abnormally low" in f) == 1
     castle = next(i for i, b in enumerate(bids) if b.bidder.startswith("Castle"))
     assert "Abnormally low" in flags[castle]
+
+
+def test_price_per_quality_point_with_no_quality_points_is_incomplete_in_both(recalculated):
+    _name, path, lay, bids = next(c for c in recalculated if c[0] == "ppqp-zero")
+    result = {b.bidder: b for b in score_tender(lay.tender, bids, lay.measures).lots[0].bids}
+    assert result["Nothing Ltd"].status.value == "incomplete"
+    assert result["Nothing Ltd"].reasons == ("Missing: quality points to divide the price by (the bid scored 0).",)
+    assert {result[n].status.value for n in ("Commitments Only Ltd", "Both Ltd", "Quality Only Ltd")} == {"ranked"}
+    ws = load_workbook(path, data_only=True)["Results"]
+    shown = {ws.cell(lay.bidder_row(i), lay.rcol("Bidder")).value: ws.cell(lay.bidder_row(i), lay.rcol("Status")).value
+             for i in range(len(bids))}
+    assert shown == {"Nothing Ltd": "incomplete", "Commitments Only Ltd": "ranked", "Both Ltd": "ranked", "Quality Only Ltd": "ranked"}
 
 
 def test_random_tenders_agree_with_the_engine(recalculated):

@@ -269,3 +269,16 @@ def test_bundled_example_scores_as_documented():
     castle = next(b for b in r.lots[0].bids if b.bidder.startswith("Castle"))
     assert castle.points_on("PRICE") == 50  # Dale's lower price does not count: it is disqualified
     assert any(f.code == "abnormally_low" for f in castle.flags)
+
+
+def test_price_per_quality_point_bid_with_no_quality_points_is_incomplete_and_unranked():
+    t = make_tender(price={"method": "price_per_quality_point"}, abnormally_low={"percent_below_mean": 20}, criteria=[
+        {"id": "P", "name": "Price", "kind": "price"},
+        {"id": "Q", "name": "Quality", "kind": "quality", "weight": 90, "scale": "0-5"},
+        {"id": "SV", "name": "Social value", "kind": "social_value", "weight": 10, "scale": "0-5"}])
+    # Z's price would pull the mean of the other prices down so far that A was no longer abnormally low, if Z competed
+    r = by_name(score_tender(t, [bid("Z", 1, Q=0, SV=0), bid("A", 70, Q=3, SV=3), bid("B", 100, Q=3, SV=3), bid("C", 100, Q=4, SV=0)]))
+    assert r["Z"].status is Status.INCOMPLETE and r["Z"].rank is None and r["Z"].total is None
+    assert r["Z"].reasons == ("Missing: quality points to divide the price by (the bid scored 0).",)
+    assert [r[n].rank for n in "ABC"] == [1, 3, 2]
+    assert any(f.code == "abnormally_low" for f in r["A"].flags)
