@@ -11,6 +11,7 @@ import functools
 import gc
 import hashlib
 import os
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -74,6 +75,8 @@ class BatchRun:
     received_source: str
     input_paths: list[Path] = field(default_factory=list)
     """Every file the run read: no output may be written over one of them."""
+    missing: list[str] = field(default_factory=list)
+    """Files the portal received (received.csv) that are not in the returns folder."""
 
     @property
     def failed(self) -> list[FileReport]:
@@ -117,13 +120,20 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
     return found, skipped
 
 
-def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str, dt.datetime], str]:
-    """Receipt times from the portal's received.csv. File modification times are never used:
-    copying a folder changes them, and a bid must not be called late on that evidence."""
+def _file_key(name: str) -> str:
+    """A file name as matched between received.csv and the folder: the same in any case (Windows
+    does not tell them apart), Unicode form (a Mac writes é as two characters) or slash direction."""
+    return unicodedata.normalize("NFC", name.strip().replace("\\", "/")).casefold()
+
+
+def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str, tuple[dt.datetime, int, str]], str]:
+    """Receipt times from the portal's received.csv, by :func:`_file_key`: (time, line, the name as
+    listed). File modification times are never used: copying a folder changes them, and a bid
+    must not be called late on that evidence."""
     path = returns / RECEIVED_FILE
     if not path.is_file():
         return {}, f"not checked: no {RECEIVED_FILE} (file,received_at) in the returns folder"
-    out = {}
+    out: dict[str, tuple[dt.datetime, int, str]] = {}
     with path.open(newline="", encoding="utf-8-sig") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             try:
@@ -131,10 +141,25 @@ def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict
                 if when.tzinfo is None:
                     from zoneinfo import ZoneInfo
                     when = when.replace(tzinfo=ZoneInfo("Europe/London"))
-                out[row["file"].strip()] = when
+                name = row["file"].strip()
             except (KeyError, ValueError, AttributeError, TypeError):
                 problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with an ISO date and time"))
+                continue
+            key = _file_key(name)
+            if key in out:
+                earlier = out[key]
+                problems.append((WARNING, f"{RECEIVED_FILE} line {n}", f"{name} is listed again (first on line {earlier[1]}): "
+                                                                       "the later receipt time is used"))
+                if when < earlier[0]:
+                    continue
+            out[key] = (when, n, name)
     return out, f"{RECEIVED_FILE} (receipt times from the tender portal; times without an offset are UK time)"
+
+
+def _not_in_folder(received: dict[str, tuple[dt.datetime, int, str]], names: list[str]) -> list[tuple[int, str, dt.datetime]]:
+    """Files the portal received that are not in the returns folder: (line, name, time)."""
+    present = {_file_key(n.rstrip("/")) for n in names}
+    return sorted((line, name, when) for key, (when, line, name) in received.items() if key not in present)
 
 
 def sha256(path: Path) -> str:
@@ -248,7 +273,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         reports[index] = rep
         if not ins.ok:
             return
-        when = received.get(ins.name)
+        when = received[key][0] if (key := _file_key(ins.name)) in received else None
         if deadline is not None and receipts_given and when is None:
             rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
         if deadline is not None and when is not None and when > deadline:
@@ -262,6 +287,10 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot))
 
     pool.collect(arrived)
+    missing = _not_in_folder(received, [name for _, name in pool.files] + [name for name, _ in skipped])
+    for line, name, when in missing:
+        problems.append((ERROR, f"{RECEIVED_FILE} line {line}", f"the portal received {name} at {when.isoformat()}, but no such file is "
+                                                               "in the returns folder: a bid may be missing"))
     _duplicates([usable[i] for i in sorted(usable)])
     chosen = [i for i in sorted(usable) if usable[i][1].status == "scored"]
     ordered = [reports[i] for i in sorted(reports)]
@@ -276,7 +305,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     others += [(f"scores/{p.name}", p) for p in book.files if p != tender_path] + [(p.name, p) for p in used]
     inputs += [{"name": name, "size": p.stat().st_size, "sha256": sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
-    return BatchRun(tender, result, ordered, skipped, problems, inputs, received_source, paths)
+    return BatchRun(tender, result, ordered, skipped, problems, inputs, received_source, paths, [name for _, name, _ in missing])
 
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})

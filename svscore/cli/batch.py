@@ -46,7 +46,7 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
 
         written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)})
     _summary(run, written)
-    return 1 if run.failed else 0
+    return 1 if run.failed or run.missing else 0
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -55,6 +55,10 @@ def _short(text: str, limit: int = 80) -> str:
     from svscore.render.text import terminal_safe
 
     return terminal_safe(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+SHOWN_ERRORS = 40
+"""Errors listed on the terminal; results.xlsx and results.json list every one."""
 
 
 def _summary(run, written) -> None:
@@ -76,10 +80,12 @@ def _summary(run, written) -> None:
                 click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short('; '.join(b.reasons), 150)}")
         if lot.ties:
             click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(_short(n) for n in t) for t in lot.ties)}")
-    for f in run.files:
-        for sev, loc, msg in f.problems:
-            if sev == "error":
-                click.echo(f"  ! {_short(loc)}: {_short(msg, 300)}")
+    errors = [(loc, msg) for f in run.files for sev, loc, msg in f.problems if sev == "error"]
+    errors += [(loc, msg) for sev, loc, msg in run.problems if sev == "error"]  # scores, receipts
+    for loc, msg in errors[:SHOWN_ERRORS]:
+        click.echo(f"  ! {_short(loc)}: {_short(msg, 300)}")
+    if len(errors) > SHOWN_ERRORS:
+        click.echo(f"  ! … and {len(errors) - SHOWN_ERRORS} more errors: see the Problems sheet of results.xlsx")
     for name, reason in run.skipped:
         click.echo(f"  skipped {_short(name, 200)}: {reason}")
     click.echo("Results: " + ", ".join(str(p) for p in written.values()))

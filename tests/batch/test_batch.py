@@ -549,3 +549,31 @@ def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_p
         (f"bid.xlsx › Social Value!{addr}", f"The quantity of {measure} in year 1 holds the error value #VALUE!: correct the cell, "
                                             "save the workbook and send it again")]
 
+
+
+def test_received_csv_matches_names_as_windows_and_mac_folders_differ_and_finds_missing_bids(folder, tmp_path):
+    import unicodedata
+    returns = _two_bids(folder, tmp_path)
+    mac = unicodedata.normalize("NFD", "café.xlsx")  # é as e + combining accent, as a Mac folder holds it
+    shutil.copyfile(returns / "a.xlsx", returns / mac)
+    (returns / "received.csv").write_text(
+        "file,received_at\n"
+        "A.XLSX,2026-04-17T09:00:00+01:00\n"                  # case differs from a.xlsx
+        "b.xlsx,2026-04-17T09:00:00+01:00\n"
+        "b.xlsx,2026-04-17T12:30:00+01:00\n"                  # a second receipt: the later time counts
+        f"{unicodedata.normalize('NFC', 'café.xlsx')},2026-04-17T09:00:00+01:00\n"
+        "sub\\gone.xlsx,2026-04-17T09:30:00+01:00\n",         # received by the portal, not in the folder
+        encoding="utf-8")
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o"))
+    assert r.returncode == 1
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert {f["name"]: f["status"] for f in doc["files"]} == {"a.xlsx": "scored", "b.xlsx": "excluded", mac: "excluded"}
+    assert "late: received 2026-04-17T12:30:00+01:00" in messages(doc, "b.xlsx")
+    assert "identical copy of a.xlsx" in messages(doc, mac)  # found its receipt time: no "not checked" warning
+    assert not any("not checked" in m for m in (messages(doc, "a.xlsx"), messages(doc, mac)))
+    assert {"severity": "warning", "location": "received.csv line 4",
+            "message": "b.xlsx is listed again (first on line 3): the later receipt time is used"} in doc["problems"]
+    assert {"severity": "error", "location": "received.csv line 6",
+            "message": "the portal received sub\\gone.xlsx at 2026-04-17T09:30:00+01:00, but no such file is in the returns "
+                       "folder: a bid may be missing"} in doc["problems"]
+    assert "a bid may be missing" in r.stdout
