@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,8 +27,11 @@ from svscore.model.tender import CriterionKind, Tender
 
 @lru_cache(maxsize=65536)
 def bidder_key(text: str) -> str:
-    """Company numbers and names compared without case, spaces or punctuation."""
-    return re.sub(r"[^A-Z0-9]", "", text.upper())
+    """Company numbers and names compared without case, spaces or punctuation, in any script
+    ("Acme Ltd." is "ACME LTD"; "Café" stays apart from "Cafe"). Text of nothing but punctuation
+    or symbols is compared whole, so two such names are never taken for the same bidder."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\W_]+", "", folded) or folded.strip()
 
 
 @dataclass

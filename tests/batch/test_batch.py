@@ -577,3 +577,14 @@ def test_received_csv_matches_names_as_windows_and_mac_folders_differ_and_finds_
             "message": "the portal received sub\\gone.xlsx at 2026-04-17T09:30:00+01:00, but no such file is in the returns "
                        "folder: a bid may be missing"} in doc["problems"]
     assert "a bid may be missing" in r.stdout
+
+
+def test_bidders_are_matched_without_case_or_punctuation_in_any_script():
+    from svscore.batch.scores import bidder_key
+    assert bidder_key("Acme Care Ltd.") == bidder_key("ACME  CARE LTD") == bidder_key("acme-care ltd")
+    assert bidder_key("CE 012345") == bidder_key("ce012345")
+    assert bidder_key("Gofal Cymru Cyf") != bidder_key("Gofal Cymru")
+    # Before, every letter outside A-Z was dropped: a name in another script, or of symbols, had an
+    # empty key, so two such bidders were taken for one (both excluded as duplicates).
+    keys = [bidder_key(n) for n in ("Ωmega Ltd", "株式会社テスト", "Café Ltd", "Cafe Ltd", "😀", "🙂")]
+    assert len(set(keys)) == len(keys) and all(keys)
