@@ -17,7 +17,7 @@ from typing import Any
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.batch.run import BatchError, BatchRun
-from svscore.render.sheet_rows import column_letters
+from svscore.render.sheet_rows import column_letter
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
 
@@ -199,17 +199,7 @@ class _Book:
         from svscore.render.sheet_rows import rewrite
 
         self.wb.close()
-        data = self.buf.getvalue()
-        if not self.changes:
-            return data
-
-        def apply(steps: list[Callable[[str], str]]) -> Callable[[str], str]:
-            def run_steps(xml: str) -> str:
-                for step in steps:
-                    xml = step(xml)
-                return xml
-            return run_steps
-        return rewrite(data, {part: apply(steps) for part, steps in self.changes.items()})
+        return rewrite(self.buf.getvalue(), self.changes) if self.changes else self.buf.getvalue()
 
 
 class _Sheet:
@@ -230,7 +220,7 @@ class _Sheet:
             if rich_looking(value):  # written as escaped text once the workbook is closed
                 if not self.literal:
                     self.book.changes.setdefault(self.part, []).append(lambda xml: inline_cells(xml, self.literal))
-                self.literal[f"{column_letters(col + 1)[-1]}{row + 1}"] = value
+                self.literal[f"{column_letter(col + 1)}{row + 1}"] = value
                 value = " " + value  # a stand-in that XlsxWriter escapes (and charts cache)
             self.ws.write_string(row, col, value, f)  # never a formula, whatever it starts with
         elif isinstance(value, bool):

@@ -14,7 +14,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 MAX_TEXT = 32767
@@ -30,15 +30,17 @@ class SpliceError(RuntimeError):
     """The workbook did not have the shape the rows are spliced into."""
 
 
+def column_letter(n: int) -> str:
+    """The letters of 1-based column ``n``: 1 -> A, 28 -> AB."""
+    name = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
 def column_letters(count: int) -> list[str]:
-    out = []
-    for n in range(1, count + 1):
-        name = ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            name = chr(65 + rem) + name
-        out.append(name)
-    return out
+    return [column_letter(n) for n in range(1, count + 1)]
 
 
 def _text(value: str) -> str:
@@ -89,7 +91,7 @@ def append_rows(xml: str, rows: str, last_row: int, columns: int) -> str:
     """Worksheet ``xml`` with ``rows`` added at the end of its data and its dimension set to cover them."""
     if xml.count("</sheetData>") != 1 or len(_DIMENSION.findall(xml)) != 1:
         raise SpliceError("the worksheet does not have one sheetData and one dimension element")
-    last_cell = f"{column_letters(columns)[-1]}{max(last_row, 1)}"
+    last_cell = f"{column_letter(columns)}{max(last_row, 1)}"
     xml = _DIMENSION.sub(f'<dimension ref="A1:{last_cell}"/>', xml)
     return xml.replace("</sheetData>", rows + "</sheetData>")
 
@@ -122,10 +124,10 @@ def _inline_cell(ref: str, value: str) -> Callable[[re.Match[str]], str]:
     return lambda m: f'<c r="{ref}"{m.group(1) or ""} t="inlineStr">{value}</c>'
 
 
-def rewrite(xlsx: bytes, changes: dict[str, Callable[[str], str]]) -> bytes:
-    """``xlsx`` with each part named in ``changes`` passed through its function. Every other part
-    is copied as it was (same order, names and dates), so the bytes are as deterministic as
-    XlsxWriter's own."""
+def rewrite(xlsx: bytes, changes: Mapping[str, Sequence[Callable[[str], str]]]) -> bytes:
+    """``xlsx`` with each part named in ``changes`` passed through its functions, in order. Every
+    other part is copied as it was (same order, names and dates), so the bytes are as
+    deterministic as XlsxWriter's own."""
     src = zipfile.ZipFile(io.BytesIO(xlsx))
     out = io.BytesIO()
     missing = set(changes)
@@ -133,7 +135,10 @@ def rewrite(xlsx: bytes, changes: dict[str, Callable[[str], str]]) -> bytes:
         for info in src.infolist():
             data = src.read(info)
             if info.filename in changes:
-                data = changes[info.filename](data.decode("utf-8")).encode("utf-8")
+                xml = data.decode("utf-8")
+                for change in changes[info.filename]:
+                    xml = change(xml)
+                data = xml.encode("utf-8")
                 missing.discard(info.filename)
             dst.writestr(info, data)
     if missing:
@@ -143,4 +148,4 @@ def rewrite(xlsx: bytes, changes: dict[str, Callable[[str], str]]) -> bytes:
 
 def splice(xlsx: bytes, part: str, rows: str, last_row: int, columns: int) -> bytes:
     """``xlsx`` with ``rows`` added at the end of worksheet ``part``'s data (see :func:`append_rows`)."""
-    return rewrite(xlsx, {part: lambda xml: append_rows(xml, rows, last_row, columns)})
+    return rewrite(xlsx, {part: [lambda xml: append_rows(xml, rows, last_row, columns)]})
