@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -154,14 +155,8 @@ def _declares_entities_fast(data: bytes, info: zipfile.ZipInfo, z: zipfile.ZipFi
     Reads the part's first compressed bytes straight from the file's data (no stream objects);
     falls back to a full prolog scan when the start alone cannot tell.
     """
-    import struct
-
-    off = info.header_offset
-    if data[off:off + 4] != b"PK\x03\x04":
-        return _declares_entities(z, info)
-    name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
-    start = off + 30 + name_len + extra_len
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+    start = _data_start(data, info)
+    if start is None:
         return _declares_entities(z, info)
     for raw_bytes, out_bytes in ((128, 512), (512, 4096)):  # the first is nearly always enough
         raw = data[start:start + min(info.compress_size, raw_bytes)]
@@ -180,16 +175,21 @@ def _declares_entities_fast(data: bytes, info: zipfile.ZipInfo, z: zipfile.ZipFi
     return _declares_entities(z, info)
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A part's bytes, inflated from the file's data at its local header; None when the header is
-    not where the central directory says, or the part is not stored or deflated."""
-    import struct
-
+def _data_start(data: bytes, info: zipfile.ZipInfo) -> int | None:
+    """Where a stored or deflated part's bytes start in the file's data, read from its local
+    header; None when the header is not where the central directory says, or another method."""
     off = info.header_offset
     if data[off:off + 4] != b"PK\x03\x04" or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return None
     name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
-    start = off + 30 + name_len + extra_len
+    return off + 30 + name_len + extra_len
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A part's bytes, inflated straight from the file's data (see :func:`_data_start`), or None."""
+    start = _data_start(data, info)
+    if start is None:
+        return None
     raw = data[start:start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         return raw
