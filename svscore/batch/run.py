@@ -260,6 +260,10 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
                                             "bids with quality criteria will be incomplete"))
         book = ScoreBook()
     problems += book.problems
+    if not pool.files:
+        folders = any(reason.startswith("a folder") for _, reason in skipped)
+        problems.append((WARNING, "returns", "no bid return workbooks (.xlsx, .xlsm) were found in the returns folder"
+                                             + (": they may be in its sub-folders (use --recursive)" if folders else "")))
     deadline = tender.contract.submission_deadline
     reports: dict[int, FileReport] = {}
     usable: dict[int, tuple[Inspection, FileReport]] = {}

@@ -70,6 +70,9 @@ def _summary(run, written) -> None:
     click.echo(f"{_short(run.tender.reference)} — {_short(run.tender.title, 200)}")
     click.echo(f"Files: {counts.get('scored', 0)} scored, {counts.get('rejected', 0)} rejected, "
                f"{counts.get('excluded', 0)} excluded, {len(run.skipped)} skipped.")
+    if not run.files:
+        said = next(msg for _, loc, msg in run.problems if loc == "returns")
+        click.echo(f"  {said[0].upper()}{said[1:]}.")
     for lot in run.result.lots:
         prefix = f"Lot {lot.lot_id}: " if len(run.result.lots) > 1 else ""
         ranked = [b for b in lot.bids if b.rank is not None]

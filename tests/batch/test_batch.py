@@ -588,3 +588,15 @@ def test_bidders_are_matched_without_case_or_punctuation_in_any_script():
     # empty key, so two such bidders were taken for one (both excluded as duplicates).
     keys = [bidder_key(n) for n in ("Ωmega Ltd", "株式会社テスト", "Café Ltd", "Cafe Ltd", "😀", "🙂")]
     assert len(set(keys)) == len(keys) and all(keys)
+
+
+def test_a_returns_folder_with_no_workbooks_says_so(folder, tmp_path):
+    returns = tmp_path / "returns"
+    (returns / "sub").mkdir(parents=True)
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "sub" / "a.xlsx")
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    assert "No bid return workbooks (.xlsx, .xlsm) were found in the returns folder: they may be in its sub-folders " \
+           "(use --recursive)." in r.stdout
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert doc["files"] == [] and any(p["location"] == "returns" and p["severity"] == "warning" for p in doc["problems"])
