@@ -75,8 +75,6 @@ class BatchRun:
     received_source: str
     input_paths: list[Path] = field(default_factory=list)
     """Every file the run read: no output may be written over one of them."""
-    missing: list[str] = field(default_factory=list)
-    """Files the portal received (received.csv) that are not in the returns folder."""
 
     @property
     def failed(self) -> list[FileReport]:
@@ -309,7 +307,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     others += [(f"scores/{p.name}", p) for p in book.files if p != tender_path] + [(p.name, p) for p in used]
     inputs += [{"name": name, "size": p.stat().st_size, "sha256": sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
-    return BatchRun(tender, result, ordered, skipped, problems, inputs, received_source, paths, [name for _, name, _ in missing])
+    return BatchRun(tender, result, ordered, skipped, problems, inputs, received_source, paths)
 
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})

@@ -46,7 +46,7 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
 
         written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)})
     _summary(run, written)
-    return 1 if run.failed or run.missing else 0
+    return 1 if run.failed or any(severity == "error" for severity, _, _ in run.problems) else 0
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -445,7 +445,7 @@ def test_a_malformed_received_csv_is_reported(folder, tmp_path):
     assert {"severity": "error", "location": "received.csv line 2",
             "message": "needs the columns file,received_at with an ISO date and time"} in doc["problems"]
     assert "whether it was late was not checked" in messages(doc, "b.xlsx")
-    assert r.returncode == 0  # the returned files themselves were all scored
+    assert r.returncode == 1  # the files were all scored, but received.csv needs correcting
 
 
 def test_a_score_without_justification_is_not_used(folder, tmp_path):
