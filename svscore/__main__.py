@@ -1,3 +1,4 @@
 from svscore.cli.main import main
 
-main()
+if __name__ == "__main__":  # not when a worker process started by spawn (Windows) imports this module
+    main()

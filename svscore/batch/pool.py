@@ -59,6 +59,9 @@ def _quiet() -> None:
         pass
 
 
+START_METHOD = "fork" if sys.platform != "win32" else "spawn"
+"""How worker processes start: Windows has only spawn (a fresh interpreter that imports svscore)."""
+
 WAITING_BYTES = 16 * 1024 * 1024
 """How much file a worker may hold parsed while it waits for the tender's specifications."""
 
@@ -148,10 +151,11 @@ class InspectionPool:
     """
 
     def __init__(self, files: Sequence[tuple[Path, str]], specs: Specs | None, limits: Limits,
-                 jobs: int, progress: Callable[[str], None] | None = None, waiting_bytes: int = WAITING_BYTES):
+                 jobs: int, progress: Callable[[str], None] | None = None, waiting_bytes: int = WAITING_BYTES,
+                 start_method: str | None = None):
         self.files, self.specs, self.limits, self.progress = list(files), specs, limits, progress
         self.waiting_bytes = waiting_bytes
-        self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.ctx = mp.get_context(start_method or START_METHOD)
         self.done: dict[int, Inspection] = {}
         self.on_result: Callable[[int, Inspection], None] | None = None
         self.specs_at = time.monotonic()

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -600,3 +602,39 @@ def test_a_returns_folder_with_no_workbooks_says_so(folder, tmp_path):
            "(use --recursive)." in r.stdout
     doc = json.loads((tmp_path / "o" / "results.json").read_text())
     assert doc["files"] == [] and any(p["location"] == "returns" and p["severity"] == "warning" for p in doc["problems"])
+
+
+def test_workers_started_by_spawn_as_on_windows_read_the_same(tmp_path):
+    """Windows has no fork: workers are fresh interpreters, given their files, limits and pipes by pickling."""
+    from svscore.batch.pool import InspectionPool
+    good = _good(tmp_path)
+    files = [(good, "a.xlsx"), (folder_file := tmp_path / "broken.xlsx", "broken.xlsx"), (good, "b.xlsx")]
+    folder_file.write_bytes(b"not a zip")
+    specs = {1: lot_specs(TENDER, MEASURES)}
+    pool = InspectionPool(files, None, Limits(), 2, start_method="spawn")
+    pool.give_specs(specs)  # given after the start, through the pipe, as the batch does
+    spawned = pool.collect()
+    forked = InspectionPool(files, specs, Limits(), 2, start_method="fork").collect()
+    assert [(r.name, r.ok, r.bid, r.problems) for r in spawned] == [(r.name, r.ok, r.bid, r.problems) for r in forked]
+    assert spawned[0].ok and not spawned[1].ok
+
+
+def test_python_m_svscore_does_not_run_again_in_a_spawned_worker():
+    """A spawned worker imports the parent's main module as __mp_main__: `python -m svscore batch`
+    would otherwise start the command again in every worker on Windows."""
+    r = subprocess.run([sys.executable, "-c", "import runpy; runpy.run_module('svscore.__main__', run_name='__mp_main__'); print('imported')"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == "imported\n", r.stdout + r.stderr
+
+
+def test_the_whole_batch_with_spawned_workers_gives_the_same_bytes(batch_run, folder):
+    """Every hostile file of the test folder, read by workers started as on Windows."""
+    _, out, _ = batch_run
+    spawned = folder["root"] / "out-spawn"
+    code = ("import sys, svscore.batch.pool as pool; pool.START_METHOD = 'spawn'; from svscore.cli.main import main; "
+            "sys.argv[0] = 'svscore'; main()")
+    r = subprocess.run([sys.executable, "-c", code, "batch", str(folder["tender"]), str(folder["returns"]), "--scores",
+                        str(folder["scores"]), "--out", str(spawned)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stderr  # some files failed, as with fork
+    for name in ("results.xlsx", "results.csv", "results.json", "manifest.json"):
+        assert (out / name).read_bytes() == (spawned / name).read_bytes(), name
