@@ -28,6 +28,9 @@ from svscore.batch.spec import Limits, LotSpec
 
 
 def _memory_budget(mb: int) -> None:
+    """Limit this worker's address space to its size now plus ``mb``. Linux enforces it; where the
+    system has no such limit (Windows) or refuses it (macOS may), the worker reads without one:
+    the time limit and the package limits still apply."""
     try:
         import resource
     except ImportError:  # pragma: no cover - not on Windows
@@ -41,7 +44,8 @@ def _memory_budget(mb: int) -> None:
     except OSError:
         pass
     limit = current + mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    with contextlib.suppress(ValueError, OSError):  # a limit the system will not set must not stop the worker
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _quiet() -> None:

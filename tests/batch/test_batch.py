@@ -638,3 +638,17 @@ def test_the_whole_batch_with_spawned_workers_gives_the_same_bytes(batch_run, fo
     assert r.returncode == 1, r.stderr  # some files failed, as with fork
     for name in ("results.xlsx", "results.csv", "results.json", "manifest.json"):
         assert (out / name).read_bytes() == (spawned / name).read_bytes(), name
+
+
+def test_a_system_that_refuses_the_memory_limit_still_reads(tmp_path, monkeypatch):
+    """macOS may refuse RLIMIT_AS: the workers must read without it, not die on every file."""
+    import resource
+
+    from svscore.batch.pool import inspect_all
+
+    def refuse(*args):
+        raise ValueError("current limit exceeds maximum limit")
+    monkeypatch.setattr(resource, "setrlimit", refuse)  # the forked workers inherit it
+    good = _good(tmp_path)
+    results = inspect_all([(good, "a.xlsx"), (good, "b.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=2)
+    assert [r.ok for r in results] == [True, True], [r.problems for r in results]
