@@ -36,6 +36,7 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
         raise BatchError(f"the output folder {out_dir} holds input files named like the results ({', '.join(clash)}): "
                          "choose another output folder")
     out_dir.mkdir(parents=True, exist_ok=True)
+    _refuse_if_open(out_dir)
     workbook = _in_background(results_workbook_bytes, run)
     data = {
         # Compact: with indent, json falls back to its pure-Python encoder (several times slower on
@@ -44,9 +45,6 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
         "results.csv": to_csv(run.result).encode("utf-8"),
     }
     data["results.xlsx"] = workbook()
-    written = {}
-    for name in OUTPUTS:
-        written[name] = write_atomic(out_dir / name, data[name], protect=protect)
     manifest = {
         "svscore_version": __version__,
         "tender_reference": run.tender.reference,
@@ -56,8 +54,35 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
         "options": options,
         "outputs": [{"name": n, "size": len(data[n]), "sha256": hashlib.sha256(data[n]).hexdigest()} for n in OUTPUTS],
     }
-    written[MANIFEST] = write_atomic(out_dir / MANIFEST, to_json(manifest), protect=protect)
+    data[MANIFEST] = to_json(manifest).encode("utf-8")
+    written = {}
+    for name in (*OUTPUTS, MANIFEST):
+        try:
+            written[name] = write_atomic(out_dir / name, data[name], protect=protect)
+        except PermissionError as exc:  # opened in the moment since the check above
+            raise BatchError(f"could not write {out_dir / name} ({exc.strerror}): it may be open in Excel. Close it and run "
+                             f"again: the files in {out_dir} may now mix this run's results with the last ones "
+                             f"({', '.join(written) or 'none'} written)") from None
     return written
+
+
+def _refuse_if_open(out_dir: Path) -> None:
+    """On Windows a workbook or CSV open in Excel cannot be replaced. Found before anything is
+    written, so the folder never holds some outputs of this run and some of the last."""
+    locked = [name for name in (*OUTPUTS, MANIFEST) if _locked(out_dir / name)]
+    if locked:
+        raise BatchError(f"{', '.join(locked)} in {out_dir} cannot be replaced: open in Excel or another program, or "
+                         "read-only. Close it (or choose another --out) and run again; nothing was written")
+
+
+def _locked(path: Path) -> bool:
+    try:
+        with path.open("r+b"):  # Excel holds the files it has open with writing denied to others
+            return False
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def _in_background(make: Callable[[BatchRun], bytes], run: BatchRun) -> Callable[[], bytes]:

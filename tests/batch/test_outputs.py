@@ -141,3 +141,43 @@ def test_bidder_names_that_break_excel_sheet_name_rules_still_give_a_workbook(tm
     assert [titles[name][0][0] for name in bidder_sheets] == [b.bidder for b in bidders]  # each sheet's title: the whole name
     (saved,) = convert([source], tmp_path / "lo")
     assert load_workbook(saved).sheetnames == wb.sheetnames
+
+
+def test_an_output_open_in_excel_stops_the_writing_before_anything_is_replaced(tmp_path: Path, monkeypatch):
+    """On Windows Excel holds an open workbook or CSV so that it cannot be replaced. Nothing is
+    written then, so the folder never holds some of this run's outputs and some of the last."""
+    from svscore.batch import outputs
+    from svscore.batch.run import BatchError
+
+    for name in ("results.xlsx", "results.csv", "results.json", "manifest.json"):
+        (tmp_path / name).write_bytes(b"last run")
+    monkeypatch.setattr(outputs, "_locked", lambda path: path.name == "results.csv")
+    with pytest.raises(BatchError, match=r"results.csv in .* cannot be replaced: open in Excel"):
+        write_outputs(many_bidders(6), tmp_path, {})
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {n: b"last run" for n in
+                                                                   ("results.xlsx", "results.csv", "results.json", "manifest.json")}
+
+
+def test_a_file_opened_while_writing_is_a_clear_error(tmp_path: Path, monkeypatch):
+    from svscore.batch import outputs
+    from svscore.batch.run import BatchError
+
+    real = outputs.write_atomic
+
+    def write(path, data, **kw):
+        if path.name == "results.json":
+            raise PermissionError(13, "Permission denied")
+        return real(path, data, **kw)
+    monkeypatch.setattr(outputs, "write_atomic", write)
+    with pytest.raises(BatchError, match=r"could not write .*results.json \(Permission denied\): it may be open in Excel.*"
+                                         r"\(results.xlsx, results.csv written\)"):
+        write_outputs(many_bidders(6), tmp_path, {})
+
+
+def test_locked_tells_an_open_file_from_a_free_one(tmp_path: Path):
+    from svscore.batch.outputs import _locked
+
+    free = tmp_path / "free.xlsx"
+    free.write_bytes(b"x")
+    assert not _locked(free) and not _locked(tmp_path / "absent.xlsx")
+    assert _locked(tmp_path)  # cannot be opened for writing as a file
