@@ -55,6 +55,10 @@ class SvscoreGroup(click.Group):
         except SvscoreError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except PermissionError as exc:  # on Windows, most often a workbook still open in Excel
+            click.echo(f"Error: cannot write {exc.filename or 'a file'} ({exc.strerror}): if it is open in Excel, close it "
+                       "and run again.", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=SvscoreGroup, context_settings={"help_option_names": ["-h", "--help"]})

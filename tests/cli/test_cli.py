@@ -113,3 +113,19 @@ def test_schemas_are_current():
 
 def test_version():
     assert run_cli("--version").stdout.startswith("svscore, version")
+
+
+def test_a_file_that_cannot_be_replaced_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    import os
+
+    from click.testing import CliRunner
+
+    from svscore.cli.main import cli
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+    monkeypatch.setattr(os, "replace", refuse)  # what Windows does to a workbook open in Excel
+    r = CliRunner().invoke(cli, ["template", "build", str(EXAMPLES / "council-home-care.json"), "--out", str(tmp_path / "t")])
+    assert r.exit_code == 2, r.output
+    assert "Error: cannot write" in r.output and "(Permission denied): if it is open in Excel, close it and run again." in r.output
+    assert "Traceback" not in r.output
