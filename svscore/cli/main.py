@@ -233,4 +233,9 @@ def xl_setup(lite: bool) -> None:
 
 
 def main() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        # Output redirected to a file on Windows is in the code page (cp1252): a character it lacks,
+        # such as an emoji in a bidder's name, is shown as an escape rather than stopping the command.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     cli(prog_name="svscore")

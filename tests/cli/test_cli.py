@@ -129,3 +129,17 @@ def test_a_file_that_cannot_be_replaced_is_a_message_not_a_traceback(tmp_path, m
     assert r.exit_code == 2, r.output
     assert "Error: cannot write" in r.output and "(Permission denied): if it is open in Excel, close it and run again." in r.output
     assert "Traceback" not in r.output
+
+
+def test_output_in_a_windows_code_page_shows_missing_characters_as_escapes(write_json):
+    """Redirected to a file on Windows, output is in cp1252, which has no emoji."""
+    import os
+    import subprocess
+    import sys
+
+    tender = write_json(tender_dict(), "tender.json")
+    bids = write_json({"bids": [bid("Acme 😀 Ltd", 100, Q=3, SV=3).model_dump(mode="json")]}, "bids.json")
+    r = subprocess.run([sys.executable, "-m", "svscore", "score", str(tender), str(bids)], capture_output=True,
+                       env=dict(os.environ, PYTHONIOENCODING="cp1252"), timeout=120)
+    assert r.returncode == 0, r.stderr.decode("cp1252", "replace")
+    assert "Acme \\U0001f600 Ltd" in r.stdout.decode("cp1252") and "Total" in r.stdout.decode("cp1252")
