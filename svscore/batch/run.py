@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import io
 import os
 import unicodedata
 from collections import defaultdict
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from svscore.batch.inspect import ERROR, WARNING, Inspection
+from svscore.batch.inspect import ERROR, NOTE, WARNING, Inspection
 from svscore.batch.pool import InspectionPool
 from svscore.batch.spec import Limits
 from svscore.errors import SvscoreError
@@ -132,7 +133,13 @@ def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict
     if not path.is_file():
         return {}, f"not checked: no {RECEIVED_FILE} (file,received_at) in the returns folder"
     out: dict[str, tuple[dt.datetime, int, str]] = {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved as "CSV" by Excel on Windows: the Windows code page
+        text = raw.decode("cp1252", errors="replace")
+        problems.append((NOTE, RECEIVED_FILE, "not UTF-8: read as Windows text (cp1252)"))
+    with io.StringIO(text, newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             try:
                 when = dt.datetime.fromisoformat(row["received_at"].strip())

@@ -652,3 +652,16 @@ def test_a_system_that_refuses_the_memory_limit_still_reads(tmp_path, monkeypatc
     good = _good(tmp_path)
     results = inspect_all([(good, "a.xlsx"), (good, "b.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=2)
     assert [r.ok for r in results] == [True, True], [r.problems for r in results]
+
+
+def test_a_received_csv_saved_by_excel_on_windows_is_read(folder, tmp_path):
+    """Excel's "CSV" on Windows is in the Windows code page, not UTF-8."""
+    returns = _two_bids(folder, tmp_path)
+    (returns / "a.xlsx").rename(returns / "café.xlsx")
+    (returns / "received.csv").write_bytes("file,received_at\ncafé.xlsx,2026-04-17T09:00:00+01:00\n"
+                                           "b.xlsx,2026-04-17T09:00:00+01:00\n".encode("cp1252"))
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr + r.stdout
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert {"severity": "note", "location": "received.csv", "message": "not UTF-8: read as Windows text (cp1252)"} in doc["problems"]
+    assert "not checked" not in messages(doc, "café.xlsx")  # its receipt time was found
