@@ -142,13 +142,14 @@ def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict
     with io.StringIO(text, newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             try:
-                when = dt.datetime.fromisoformat(row["received_at"].strip())
+                when = _receipt_time(row["received_at"])
                 if when.tzinfo is None:
                     from zoneinfo import ZoneInfo
                     when = when.replace(tzinfo=ZoneInfo("Europe/London"))
                 name = row["file"].strip()
             except (KeyError, ValueError, AttributeError, TypeError):
-                problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with an ISO date and time"))
+                problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with a date and time "
+                                                                     "(2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 in UK time)"))
                 continue
             key = _file_key(name)
             if key in out:
@@ -159,6 +160,21 @@ def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict
                     continue
             out[key] = (when, n, name)
     return out, f"{RECEIVED_FILE} (receipt times from the tender portal; times without an offset are UK time)"
+
+
+def _receipt_time(text: str) -> dt.datetime:
+    """An ISO date and time, or one as UK portals and Excel write it: day first (17/04/2026 12:01:33)."""
+    text = text.strip()
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"not a date and time: {text!r}")
 
 
 def _not_in_folder(received: dict[str, tuple[dt.datetime, int, str]], names: list[str]) -> list[tuple[int, str, dt.datetime]]:

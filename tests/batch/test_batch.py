@@ -429,11 +429,12 @@ def _two_bids(folder, tmp_path) -> Path:
 
 def test_late_bids_from_received_csv_and_accept_late(folder, tmp_path):
     returns = _two_bids(folder, tmp_path)
-    (returns / "received.csv").write_text("file,received_at\na.xlsx,2026-04-17T11:59:00+01:00\nb.xlsx,2026-04-17 12:01\n")
+    (returns / "received.csv").write_text("file,received_at\na.xlsx,17/04/2026 11:59:59\nb.xlsx,2026-04-17 12:01\n")  # UK and ISO forms
     run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o1"))
     doc = json.loads((tmp_path / "o1" / "results.json").read_text())
     assert {f["name"]: f["status"] for f in doc["files"]} == {"a.xlsx": "scored", "b.xlsx": "excluded"}
     assert "late: received 2026-04-17T12:01:00+01:00" in messages(doc, "b.xlsx")  # no offset given: UK time (BST)
+    assert messages(doc, "a.xlsx") == "" and not [p for p in doc["problems"] if p["location"].startswith("received.csv")]
     run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o2"), "--accept-late")
     doc = json.loads((tmp_path / "o2" / "results.json").read_text())
     assert file_report(doc, "b.xlsx")["status"] == "scored" and "accepted with --accept-late" in messages(doc, "b.xlsx")
@@ -445,7 +446,8 @@ def test_a_malformed_received_csv_is_reported(folder, tmp_path):
     r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o"))
     doc = json.loads((tmp_path / "o" / "results.json").read_text())
     assert {"severity": "error", "location": "received.csv line 2",
-            "message": "needs the columns file,received_at with an ISO date and time"} in doc["problems"]
+            "message": "needs the columns file,received_at with a date and time (2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 "
+                       "in UK time)"} in doc["problems"]
     assert "whether it was late was not checked" in messages(doc, "b.xlsx")
     assert r.returncode == 1  # the files were all scored, but received.csv needs correcting
 
