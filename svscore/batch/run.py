@@ -115,8 +115,18 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
             found.append((path, rel))
         else:
-            skipped.append((rel, f"not an Excel workbook ({path.suffix or 'no extension'})"))
+            skipped.append((rel, OTHER_FILES.get(path.suffix.lower(), f"not an Excel workbook ({path.suffix or 'no extension'})")))
     return found, skipped
+
+
+OTHER_FILES = {
+    ".zip": "a zip archive (as portals download bids): extract it and point svscore at the extracted folder",
+    ".xls": "an old-style Excel workbook (.xls), not the bid return workbook: ask the bidder for the .xlsx issued with the tender",
+    ".xlsb": "a binary Excel workbook (.xlsb), not the bid return workbook: ask the bidder to save it as .xlsx",
+    ".ods": "an OpenDocument spreadsheet (.ods), not the bid return workbook: ask the bidder to save it as .xlsx",
+    ".csv": "a CSV file, not a bid return workbook",
+}
+"""Why files that are not bid return workbooks, but are often found among them, were skipped."""
 
 
 def _file_key(name: str) -> str:

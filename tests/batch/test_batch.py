@@ -667,3 +667,19 @@ def test_a_received_csv_saved_by_excel_on_windows_is_read(folder, tmp_path):
     doc = json.loads((tmp_path / "o" / "results.json").read_text())
     assert {"severity": "note", "location": "received.csv", "message": "not UTF-8: read as Windows text (cp1252)"} in doc["problems"]
     assert "not checked" not in messages(doc, "café.xlsx")  # its receipt time was found
+
+
+def test_files_often_found_among_bids_are_skipped_with_advice(tmp_path):
+    from svscore.batch.run import discover
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for name in ("all-bids.zip", "old.xls", "binary.XLSB", "calc.ods", "prices.csv", "readme"):
+        (returns / name).write_bytes(b"x")
+    found, skipped = discover(returns, False)
+    reasons = dict(skipped)
+    assert found == []
+    assert reasons["all-bids.zip"].startswith("a zip archive") and "extract it" in reasons["all-bids.zip"]
+    assert "ask the bidder for the .xlsx" in reasons["old.xls"]
+    assert "save it as .xlsx" in reasons["binary.XLSB"] and "save it as .xlsx" in reasons["calc.ods"]
+    assert reasons["prices.csv"] == "a CSV file, not a bid return workbook"
+    assert reasons["readme"] == "not an Excel workbook (no extension)"
