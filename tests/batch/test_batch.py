@@ -683,3 +683,14 @@ def test_files_often_found_among_bids_are_skipped_with_advice(tmp_path):
     assert "save it as .xlsx" in reasons["binary.XLSB"] and "save it as .xlsx" in reasons["calc.ods"]
     assert reasons["prices.csv"] == "a CSV file, not a bid return workbook"
     assert reasons["readme"] == "not an Excel workbook (no extension)"
+
+
+def test_the_batch_command_keeps_numpy_out_of_openpyxl_and_importable(folder, tmp_path):
+    pytest.importorskip("numpy")  # installed with pandas
+    code = ("import sys; sys.argv[0] = 'svscore'; from svscore.cli.main import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "import openpyxl.compat.numbers as n; print('numpy probed:', n.NUMPY, 'loaded:', 'numpy' in sys.modules)\n"
+            "import numpy; print('importable:', numpy.__name__)")
+    r = subprocess.run([sys.executable, "-c", code, "batch", str(folder["tender"]), str(folder["returns"]),
+                        "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+    assert "numpy probed: False loaded: False" in r.stdout and "importable: numpy" in r.stdout, r.stdout + r.stderr
