@@ -12,7 +12,15 @@ import xlsxwriter
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from svscore.render.sheet_rows import MAX_TEXT, SpliceError, column_letters, inline_cells, rows_xml, splice
+from svscore.render.sheet_rows import (
+    MAX_TEXT,
+    SpliceError,
+    append_rows,
+    column_letters,
+    inline_cells,
+    rewrite,
+    rows_xml,
+)
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","win")', "+1+1", "-2", "@SUM(A1:A2)", "\t=1",
@@ -45,7 +53,7 @@ def by_xlsxwriter(rows) -> bytes:
 def spliced(rows) -> bytes:
     header_only = by_xlsxwriter([])
     xml, last = rows_xml(rows, 2, COLUMNS)
-    return splice(header_only, "xl/worksheets/sheet1.xml", xml, last, COLUMNS)
+    return rewrite(header_only, {"xl/worksheets/sheet1.xml": [lambda sheet: append_rows(sheet, xml, last, COLUMNS)]})
 
 
 def openpyxl_values(data: bytes) -> list[list]:
@@ -100,7 +108,7 @@ def test_the_writer_refuses_what_it_cannot_write():
     with pytest.raises(ValueError, match="not a number"):
         rows_xml([[float("nan")]], 2, 1)
     with pytest.raises(SpliceError, match="no part"):
-        splice(by_xlsxwriter([]), "xl/worksheets/sheet9.xml", "", 1, COLUMNS)
+        rewrite(by_xlsxwriter([]), {"xl/worksheets/sheet9.xml": []})
     with pytest.raises(SpliceError, match="one cell B2"):
         inline_cells('<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>', {"B2": "x"})
     assert column_letters(28)[-3:] == ["Z", "AA", "AB"]

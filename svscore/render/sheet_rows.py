@@ -145,7 +145,3 @@ def rewrite(xlsx: bytes, changes: Mapping[str, Sequence[Callable[[str], str]]]) 
         raise SpliceError(f"the workbook has no part {', '.join(sorted(missing))}")
     return out.getvalue()
 
-
-def splice(xlsx: bytes, part: str, rows: str, last_row: int, columns: int) -> bytes:
-    """``xlsx`` with ``rows`` added at the end of worksheet ``part``'s data (see :func:`append_rows`)."""
-    return rewrite(xlsx, {part: [lambda xml: append_rows(xml, rows, last_row, columns)]})
