@@ -187,10 +187,36 @@ def _receipt_time(text: str) -> dt.datetime:
     raise ValueError(f"not a date and time: {text!r}")
 
 
-def _not_in_folder(received: dict[str, tuple[dt.datetime, int, str]], names: list[str]) -> list[tuple[int, str, dt.datetime]]:
-    """Files the portal received that are not in the returns folder: (line, name, time)."""
-    present = {_file_key(n.rstrip("/")) for n in names}
-    return sorted((line, name, when) for key, (when, line, name) in received.items() if key not in present)
+class _Receipts:
+    """received.csv's times matched to the files in the returns folder: by their path in the folder,
+    or by the file name alone when the portal lists no folders and only one file has that name."""
+
+    def __init__(self, times: dict[str, tuple[dt.datetime, int, str]], names: list[str]):
+        self.times = times
+        self.in_folder = {_file_key(n.rstrip("/")): n.rstrip("/") for n in names}
+        self.with_base: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(self.in_folder):
+            self.with_base[_base(key)].append(key)
+        self.by_base = {base: keys[0] for base, keys in self.with_base.items() if len(keys) == 1}
+
+    def time_of(self, name: str) -> dt.datetime | None:
+        key = _file_key(name)
+        if key in self.times:
+            return self.times[key][0]
+        base = _base(key)
+        if base in self.times and self.by_base.get(base) == key:
+            return self.times[base][0]
+        return None
+
+    def unmatched(self) -> list[tuple[int, str, dt.datetime, list[str]]]:
+        """received.csv lines that name no file in the folder, or (by name alone) several:
+        (line, name, time, the files of that name)."""
+        return sorted((line, name, when, [self.in_folder[k] for k in self.with_base.get(key, [])])
+                      for key, (when, line, name) in self.times.items() if key not in self.in_folder and key not in self.by_base)
+
+
+def _base(key: str) -> str:
+    return key.rsplit("/", 1)[-1]
 
 
 def sha256(path: Path) -> str:
@@ -301,6 +327,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     prepared: dict[int, Any] = {}
     default_lot = tender.all_lots()[0].id
 
+    receipts = _Receipts(received, [name for _, name in pool.files] + [name for name, _ in skipped])
+
     def arrived(index: int, ins: Inspection) -> None:
         # ...and prepare each bid as soon as its file has been read.
         rep = FileReport(ins.name, ins.size, ins.sha256, "scored" if ins.ok else "rejected",
@@ -308,7 +336,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         reports[index] = rep
         if not ins.ok:
             return
-        when = received[key][0] if (key := _file_key(ins.name)) in received else None
+        when = receipts.time_of(ins.name)
         if deadline is not None and receipts_given and when is None:
             rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
         if deadline is not None and when is not None and when > deadline:
@@ -322,10 +350,13 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot))
 
     pool.collect(arrived)
-    missing = _not_in_folder(received, [name for _, name in pool.files] + [name for name, _ in skipped])
-    for line, name, when in missing:
-        problems.append((ERROR, f"{RECEIVED_FILE} line {line}", f"the portal received {name} at {when.isoformat()}, but no such file is "
-                                                               "in the returns folder: a bid may be missing"))
+    for line, name, when, same_name in receipts.unmatched():
+        if same_name:
+            problems.append((WARNING, f"{RECEIVED_FILE} line {line}", f"{name} could be any of {', '.join(same_name)}: their receipt "
+                                                                     "times were not matched (list the files with their folders)"))
+        else:
+            problems.append((ERROR, f"{RECEIVED_FILE} line {line}", f"the portal received {name} at {when.isoformat()}, but no such file "
+                                                                   "is in the returns folder: a bid may be missing"))
     _duplicates([usable[i] for i in sorted(usable)])
     chosen = [i for i in sorted(usable) if usable[i][1].status == "scored"]
     ordered = [reports[i] for i in sorted(reports)]

@@ -694,3 +694,24 @@ def test_the_batch_command_keeps_numpy_out_of_openpyxl_and_importable(folder, tm
     r = subprocess.run([sys.executable, "-c", code, "batch", str(folder["tender"]), str(folder["returns"]),
                         "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
     assert "numpy probed: False loaded: False" in r.stdout and "importable: numpy" in r.stdout, r.stdout + r.stderr
+
+
+def test_received_csv_listing_file_names_alone_matches_files_in_sub_folders(folder, tmp_path):
+    """With --recursive, a portal that lists only file names still gives each bid its time,
+    unless two files share the name (then neither is guessed)."""
+    returns = tmp_path / "returns"
+    for sub in ("lot-a", "lot-b"):
+        (returns / sub).mkdir(parents=True)
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "lot-a" / "north.xlsx")
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "lot-b" / "same.xlsx")
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "lot-a" / "same.xlsx")
+    (returns / "received.csv").write_text("file,received_at\nnorth.xlsx,2026-04-17T12:30:00+01:00\n"
+                                          "same.xlsx,2026-04-17T09:00:00+01:00\n")
+    run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(tmp_path / "o"), "--recursive")
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert "late: received 2026-04-17T12:30:00+01:00" in messages(doc, "lot-a/north.xlsx")
+    assert "whether it was late was not checked" in messages(doc, "lot-b/same.xlsx")  # two files named same.xlsx
+    assert [p for p in doc["problems"] if p["location"].startswith("received.csv")] == [
+        {"severity": "warning", "location": "received.csv line 3",
+         "message": "same.xlsx could be any of lot-a/same.xlsx, lot-b/same.xlsx: their receipt times were not matched "
+                    "(list the files with their folders)"}]
