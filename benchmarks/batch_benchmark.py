@@ -16,7 +16,8 @@ For each profile it times, on the same files:
 1. a bare python-calamine read (every sheet of every file, one process): the baseline;
 2. pandas.read_excel with openpyxl (every sheet of every file, one process);
 3. `svscore batch` end to end as a user runs it (a subprocess: start-up, checks, reading in
-   parallel workers, scoring, and writing results.xlsx/csv/json and the manifest).
+   parallel workers, scoring, and writing results.xlsx/csv/json and the manifest);
+4. `svscore batch` of a folder holding one of the files: the fixed cost an officer waits for.
 
 Prints files per second and each figure as a ratio of the baseline.
 Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N [PROFILE ...]]
@@ -28,6 +29,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -180,6 +182,13 @@ def run_profile(profile: str, n: int, root: Path) -> None:
     best = min(batch.values())
     if pandas is not None:
         print(f"svscore batch: {pandas / best:.1f}× faster than the pandas/openpyxl read; {best / base:.2f}× the bare calamine read.")
+    one = root / profile / "one-file"
+    one.mkdir()
+    shutil.copy(files[0], one / files[0].name)
+    one_cmd = [sys.executable, "-m", "svscore", "batch", str(tender_file), str(one), "--out"]
+    small = [timed(lambda out: subprocess.run([*one_cmd, out], capture_output=True), str(root / profile / f"out-one-{k}"))
+             for k in range(3)]
+    print(f"svscore batch of one returned workbook (no score sheets), best of 3: {min(small):.2f} s (start-up, checks, all four outputs)")
 
 
 def _pool_only(tender, files: list[Path]) -> None:
