@@ -116,7 +116,7 @@ limits_options = [
     click.option("--strict", is_flag=True, help="Any file that fails makes the whole run fail (no results written)."),
     click.option("--accept-late", is_flag=True, help="Score bids received after the submission deadline (flagged)."),
     click.option("--seconds", type=click.FloatRange(1, 3600), default=30, show_default=True, help="Time limit for reading one file."),
-    click.option("--memory-mb", type=click.IntRange(64, 65536), default=1536, show_default=True, help="Memory budget for reading one file."),
+    click.option("--memory-mb", type=click.IntRange(64, 65536), default=1536, show_default=True, help="Memory budget for reading one file (enforced on Linux)."),
 ]
 
 
@@ -139,8 +139,10 @@ def batch(tender: Path, returns: Path, out: Path, scores: Path | None, measures:
           strict: bool, accept_late: bool, seconds: float, memory_mb: int) -> None:
     """Score a folder of returned bid workbooks (RETURNS) against TENDER (a tender file or an evaluation workbook).
 
-    Writes results.xlsx, results.csv, results.json and manifest.json into --out.
-    Exit code 0: every file was scored; 1: some files failed (see the Problems sheet); 2: the run could not start.
+    Writes results.xlsx, results.csv, results.json and manifest.json into --out. Receipt times
+    come from a received.csv (file,received_at) in RETURNS, when the portal gives one.
+    Exit code 0: every file was scored; 1: some files failed, or another input has an error
+    (see the Problems sheet); 2: the run could not start or its results could not be written.
     """
     sys.exit(_run(tender, returns, out, scores, measures, recursive, jobs, strict, accept_late, seconds, memory_mb))
 
