@@ -17,7 +17,7 @@ from typing import Any
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.batch.run import BatchError, BatchRun
-from svscore.render.sheet_rows import column_letter
+from svscore.render.sheet_rows import column_letter, utf16_cut
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
 
@@ -177,18 +177,13 @@ def _sheet_name(name: str, used: set[str]) -> str:
     """A worksheet name for a bidder: Excel allows 31 characters (counted in UTF-16 units, so an
     emoji counts two), none of []:*?/\\, no apostrophe at either end, no control characters, and
     reserves "History". Bidder names may break every one of these rules."""
-    base = _utf16_cut(re.sub(r"[\[\]:*?/\\'\x00-\x1f\x7f]", " ", name).strip(), 28).strip() or "Bidder"
+    base = utf16_cut(re.sub(r"[\[\]:*?/\\'\x00-\x1f\x7f]", " ", name).strip(), 28).strip() or "Bidder"
     candidate, n = base, 2
     while candidate.lower() in used:
-        candidate = f"{_utf16_cut(base, 25).strip()} ({n})"
+        candidate = f"{utf16_cut(base, 25).strip()} ({n})"
         n += 1
     used.add(candidate.lower())
     return candidate
-
-
-def _utf16_cut(text: str, units: int) -> str:
-    """The longest start of ``text`` of at most ``units`` UTF-16 units, never half a character."""
-    return text.encode("utf-16-le")[:units * 2].decode("utf-16-le", errors="ignore")
 
 
 class _Book:

@@ -43,9 +43,16 @@ def column_letters(count: int) -> list[str]:
     return [column_letter(n) for n in range(1, count + 1)]
 
 
+def utf16_cut(text: str, units: int) -> str:
+    """The longest start of ``text`` of at most ``units`` UTF-16 units (how Excel counts the length
+    of cell text and sheet names), never half a character."""
+    if len(text) <= units // 2:  # cannot be longer: skip the encoding
+        return text
+    return text.encode("utf-16-le")[:units * 2].decode("utf-16-le", errors="ignore")
+
+
 def _text(value: str) -> str:
-    if len(value) > MAX_TEXT // 2 and len(value.encode("utf-16-le")) // 2 > MAX_TEXT:
-        value = value.encode("utf-16-le")[:MAX_TEXT * 2].decode("utf-16-le", errors="ignore")
+    value = utf16_cut(value, MAX_TEXT)
     if _ESCAPE.search(value):
         value = _ESCAPED_LITERAL.sub(r"_x005F\1", value)  # a literal _x0041_ stays literal text
         value = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", value)  # control characters are not XML
