@@ -5,22 +5,19 @@ with the same engine as ``svscore score``, and write the results and the audit m
 from __future__ import annotations
 
 import contextlib
-import csv
-import datetime as dt
 import functools
 import gc
 import hashlib
-import io
 import os
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from svscore.batch.inspect import ERROR, NOTE, WARNING, Inspection
+from svscore.batch.inspect import ERROR, WARNING, Inspection
 from svscore.batch.pool import InspectionPool
+from svscore.batch.receipts import RECEIVED_FILE, Receipts
 from svscore.batch.spec import Limits
 from svscore.errors import SvscoreError
 
@@ -33,7 +30,6 @@ if TYPE_CHECKING:
     from svscore.model.tender import Tender
     from svscore.scoring.result import TenderResult
 
-RECEIVED_FILE = "received.csv"
 
 
 @dataclass(frozen=True)
@@ -129,96 +125,6 @@ OTHER_FILES = {
 """Why files that are not bid return workbooks, but are often found among them, were skipped."""
 
 
-def _file_key(name: str) -> str:
-    """A file name as matched between received.csv and the folder: the same in any case (Windows
-    does not tell them apart), Unicode form (a Mac writes é as two characters) or slash direction."""
-    return unicodedata.normalize("NFC", name.strip().replace("\\", "/")).casefold()
-
-
-def _received(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str, tuple[dt.datetime, int, str]], str]:
-    """Receipt times from the portal's received.csv, by :func:`_file_key`: (time, line, the name as
-    listed). File modification times are never used: copying a folder changes them, and a bid
-    must not be called late on that evidence."""
-    path = returns / RECEIVED_FILE
-    if not path.is_file():
-        return {}, f"not checked: no {RECEIVED_FILE} (file,received_at) in the returns folder"
-    out: dict[str, tuple[dt.datetime, int, str]] = {}
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:  # saved as "CSV" by Excel on Windows: the Windows code page
-        text = raw.decode("cp1252", errors="replace")
-        problems.append((NOTE, RECEIVED_FILE, "not UTF-8: read as Windows text (cp1252)"))
-    with io.StringIO(text, newline="") as fh:
-        for n, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                when = _receipt_time(row["received_at"])
-                if when.tzinfo is None:
-                    from zoneinfo import ZoneInfo
-                    when = when.replace(tzinfo=ZoneInfo("Europe/London"))
-                name = row["file"].strip()
-            except (KeyError, ValueError, AttributeError, TypeError):
-                problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with a date and time "
-                                                                     "(2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 in UK time)"))
-                continue
-            key = _file_key(name)
-            if key in out:
-                earlier = out[key]
-                problems.append((WARNING, f"{RECEIVED_FILE} line {n}", f"{name} is listed again (first on line {earlier[1]}): "
-                                                                       "the later receipt time is used"))
-                if when < earlier[0]:
-                    continue
-            out[key] = (when, n, name)
-    return out, f"{RECEIVED_FILE} (receipt times from the tender portal; times without an offset are UK time)"
-
-
-def _receipt_time(text: str) -> dt.datetime:
-    """An ISO date and time, or one as UK portals and Excel write it: day first (17/04/2026 12:01:33)."""
-    text = text.strip()
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
-        try:
-            return dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    raise ValueError(f"not a date and time: {text!r}")
-
-
-class _Receipts:
-    """received.csv's times matched to the files in the returns folder: by their path in the folder,
-    or by the file name alone when the portal lists no folders and only one file has that name."""
-
-    def __init__(self, times: dict[str, tuple[dt.datetime, int, str]], names: list[str]):
-        self.times = times
-        self.in_folder = {_file_key(n.rstrip("/")): n.rstrip("/") for n in names}
-        self.with_base: dict[str, list[str]] = defaultdict(list)
-        for key in sorted(self.in_folder):
-            self.with_base[_base(key)].append(key)
-        self.by_base = {base: keys[0] for base, keys in self.with_base.items() if len(keys) == 1}
-
-    def time_of(self, name: str) -> dt.datetime | None:
-        key = _file_key(name)
-        if key in self.times:
-            return self.times[key][0]
-        base = _base(key)
-        if base in self.times and self.by_base.get(base) == key:
-            return self.times[base][0]
-        return None
-
-    def unmatched(self) -> list[tuple[int, str, dt.datetime, list[str]]]:
-        """received.csv lines that name no file in the folder, or (by name alone) several:
-        (line, name, time, the files of that name)."""
-        return sorted((line, name, when, [self.in_folder[k] for k in self.with_base.get(key, [])])
-                      for key, (when, line, name) in self.times.items() if key not in self.in_folder and key not in self.by_base)
-
-
-def _base(key: str) -> str:
-    return key.rsplit("/", 1)[-1]
-
-
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -304,9 +210,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
     problems: list[tuple[str, str, str]] = []
     # While the workers read the returned files, read the scores and the receipt times here...
-    received_path = returns / RECEIVED_FILE
-    received, received_source = _received(returns, problems)
-    receipts_given = received_path.is_file()
+    receipts = Receipts(returns, [name for _, name in pool.files] + [name for name, _ in skipped], problems)
     if book is None and scores_dir is not None:
         book = ScoreBook()
         for lot_index, _ in enumerate(tender.all_lots()):
@@ -327,8 +231,6 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     prepared: dict[int, Any] = {}
     default_lot = tender.all_lots()[0].id
 
-    receipts = _Receipts(received, [name for _, name in pool.files] + [name for name, _ in skipped])
-
     def arrived(index: int, ins: Inspection) -> None:
         # ...and prepare each bid as soon as its file has been read.
         rep = FileReport(ins.name, ins.size, ins.sha256, "scored" if ins.ok else "rejected",
@@ -337,7 +239,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         if not ins.ok:
             return
         when = receipts.time_of(ins.name)
-        if deadline is not None and receipts_given and when is None:
+        if deadline is not None and receipts.given and when is None:
             rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
         if deadline is not None and when is not None and when > deadline:
             late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
@@ -350,13 +252,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot))
 
     pool.collect(arrived)
-    for line, name, when, same_name in receipts.unmatched():
-        if same_name:
-            problems.append((WARNING, f"{RECEIVED_FILE} line {line}", f"{name} could be any of {', '.join(same_name)}: their receipt "
-                                                                     "times were not matched (list the files with their folders)"))
-        else:
-            problems.append((ERROR, f"{RECEIVED_FILE} line {line}", f"the portal received {name} at {when.isoformat()}, but no such file "
-                                                                   "is in the returns folder: a bid may be missing"))
+    problems += receipts.unmatched()
     _duplicates([usable[i] for i in sorted(usable)])
     chosen = [i for i in sorted(usable) if usable[i][1].status == "scored"]
     ordered = [reports[i] for i in sorted(reports)]
@@ -367,11 +263,11 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         raise BatchError(_strict_message(ordered, problems))
     result = scorer.finish([prepared[i] for i in chosen])
     inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
-    others = [(f"returns/{RECEIVED_FILE}", received_path)] if receipts_given else []
+    others = [(f"returns/{RECEIVED_FILE}", receipts.path)] if receipts.given else []
     others += [(f"scores/{p.name}", p) for p in book.files if p != tender_path] + [(p.name, p) for p in used]
     inputs += [{"name": name, "size": p.stat().st_size, "sha256": sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
-    return BatchRun(tender, result, ordered, skipped, problems, inputs, received_source, paths)
+    return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths)
 
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})
