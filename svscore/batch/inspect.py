@@ -110,6 +110,8 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
     name = result.name
     if len(data) > limits.max_file_bytes:
         raise Refused(f"the file is {len(data) // 1024 // 1024} MB, more than the {limits.max_file_bytes // 1024 // 1024} MB allowed")
+    if not data:
+        raise Refused("the file is empty (0 bytes): it may not have finished downloading or copying; ask for it again")
     if data[:8] == OLE_MAGIC:
         if _encrypted(path):
             raise Refused("the workbook is password-protected (encrypted): ask the bidder for a copy without a password")
@@ -133,6 +135,7 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         if total > limits.max_total_bytes:
             raise Refused(f"the package would unpack to {total // 1024 // 1024} MB: not opened (possible zip bomb)")
         names = {i.filename for i in infos}
+        _no_two_parts_alike(infos)
         if "xl/workbook.xml" not in names:
             raise Refused("the file is a zip package but not an Excel workbook (no xl/workbook.xml)")
         for info in infos:
@@ -143,6 +146,20 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         if any(n.startswith("xl/externalLinks/") for n in names):
             result.add(WARNING, name, "the workbook links to other files: the links were not followed")
         return {i.filename: i for i in infos}
+
+
+def _no_two_parts_alike(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package holding two parts of the same name (part names ignore case in Office
+    packages). Such a file is damaged or built to mislead: one program may show one copy while
+    another reads the other, so what svscore scored might not be what the officer sees in Excel."""
+    seen: dict[str, str] = {}
+    for info in infos:
+        key = info.filename.replace("\\", "/").lstrip("/").casefold()
+        if key in seen:
+            same = info.filename if seen[key] == info.filename else f"{seen[key]} and {info.filename}"
+            raise Refused(f"the package holds two parts named {same}: a damaged or altered file, which programs may read "
+                          "differently; not opened (ask the bidder to save the workbook again in Excel)")
+        seen[key] = info.filename
 
 
 _ROOT = re.compile(rb"<[A-Za-z_]")

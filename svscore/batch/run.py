@@ -104,6 +104,9 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
             if not recursive:
                 skipped.append((rel + "/", "a folder (use --recursive to look inside folders)"))
             continue
+        if not path.is_file():
+            skipped.append((rel, "not a regular file (a pipe, device or socket): not read"))
+            continue
         if path.name.startswith("~$"):
             skipped.append((rel, "an Excel lock file (left while a workbook is open), not a bid"))
         elif path.name == RECEIVED_FILE and path.parent == returns:

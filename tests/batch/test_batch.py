@@ -715,3 +715,53 @@ def test_received_csv_listing_file_names_alone_matches_files_in_sub_folders(fold
         {"severity": "warning", "location": "received.csv line 3",
          "message": "same.xlsx could be any of lot-a/same.xlsx, lot-b/same.xlsx: their receipt times were not matched "
                     "(list the files with their folders)"}]
+
+
+@pytest.mark.parametrize("second", ["xl/worksheets/sheet2.xml", "XL/Worksheets/Sheet2.xml"])
+def test_a_package_holding_two_parts_of_one_name_is_refused(tmp_path, second):
+    """calamine reads the last copy of a part; another program may show the first. The bidder
+    name in the second copy differs, so reading either one would be a guess."""
+    import warnings
+    import zipfile
+    warnings.simplefilter("ignore", UserWarning)  # zipfile warns when writing the second copy: that is the point
+    good = _good(tmp_path).read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            dst.writestr(info.filename, body)
+            if info.filename == "xl/worksheets/sheet2.xml":  # the Cover sheet
+                assert GOOD[0].bidder.encode() in body
+                dst.writestr(second, body.replace(GOOD[0].bidder.encode(), b"Someone Else Ltd"))
+    path = tmp_path / "two-copies.xlsx"
+    path.write_bytes(out.getvalue())
+    result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert not result.ok and result.bid is None
+    assert result.problems == [("error", "two-copies.xlsx", "the package holds two parts named "
+                                + ("xl/worksheets/sheet2.xml" if second.islower() else f"xl/worksheets/sheet2.xml and {second}")
+                                + ": a damaged or altered file, which programs may read differently; not opened "
+                                  "(ask the bidder to save the workbook again in Excel)")]
+
+
+def test_an_empty_file_is_told_apart_from_a_damaged_one(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert result.problems == [("error", "empty.xlsx", "the file is empty (0 bytes): it may not have finished downloading "
+                                                       "or copying; ask for it again")]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_is_skipped_not_read(folder, tmp_path):
+    """Opening a pipe named like a bid would wait for a writer until the time limit stopped it."""
+    import os
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "a.xlsx")
+    os.mkfifo(returns / "pipe.xlsx")
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert [f["name"] for f in doc["files"]] == ["a.xlsx"]
+    assert {s["name"]: s["reason"] for s in doc["skipped"]} == {"pipe.xlsx": "not a regular file (a pipe, device or socket): not read"}
