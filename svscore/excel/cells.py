@@ -94,7 +94,7 @@ def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: 
     if is_blank(v):
         return None
     if isinstance(v, bool):
-        problems.append(Problem(where, f"{what} must be a number, but is {v}"))
+        problems.append(Problem(where, f"{what} must be a number, but is {described(v)}"))
         return None
     if isinstance(v, int | float):
         if v != v or v in (float("inf"), float("-inf")):
@@ -116,8 +116,31 @@ def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: 
         hint = " (a decimal comma? use a full stop, e.g. 12.50)" if re.search(r"\d,\d{1,2}$|\d\.\d{3},", text) else ""
         problems.append(Problem(where, f"{what} must be a number, but is the text {v!r}{hint}"))
         return None
-    problems.append(Problem(where, f"{what} must be a number, but is {v!r}"))
+    advice = ": format the cell as a number (Format Cells, Number) and check the amount" if isinstance(v, dt.date | dt.time | dt.timedelta) else ""
+    problems.append(Problem(where, f"{what} must be a number, but is {described(v)}{advice}"))
     return None
+
+
+def described(v: Any) -> str:
+    """A cell's value in words, as the officer would see it in Excel (for messages)."""
+    if isinstance(v, bool):
+        return f"the true/false value {str(v).upper()}"
+    if isinstance(v, str):
+        return f"the text {v!r}"
+    if isinstance(v, dt.datetime):
+        shown = v.strftime("%d/%m/%Y") + ("" if v.time() == dt.time() else v.strftime(" %H:%M"))
+        return f"shown as the date {shown} (the cell is formatted as a date)"
+    if isinstance(v, dt.date):
+        return f"shown as the date {v.strftime('%d/%m/%Y')} (the cell is formatted as a date)"
+    if isinstance(v, dt.time):
+        return f"shown as the time {v.strftime('%H:%M')} (the cell is formatted as a time)"
+    if isinstance(v, dt.timedelta):
+        return "shown as a length of time (the cell is formatted as a time)"
+    if isinstance(v, float) and v.is_integer():
+        return f"the number {int(v)}"
+    if isinstance(v, int | float):
+        return f"the number {v}"
+    return f"{v!r}"
 
 
 def _sized(d: Decimal, where: str, what: str, problems: list[Problem]) -> Decimal | None:
@@ -155,7 +178,7 @@ def as_date(v: Any, where: str, what: str, problems: list[Problem]) -> dt.date |
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(v))
     if isinstance(v, str) and (d := text_date(v)) is not None:
         return d
-    problems.append(Problem(where, f"{what} must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is {v!r}"))
+    problems.append(Problem(where, f"{what} must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is {described(v)}"))
     return None
 
 
@@ -188,7 +211,7 @@ def as_yes_no(v: Any, where: str, what: str, problems: list[Problem]) -> bool | 
         return True
     if t in ("no", "n", "false"):
         return False
-    problems.append(Problem(where, f"{what} must be Yes or No, but is {v!r}"))
+    problems.append(Problem(where, f"{what} must be Yes or No, but is {described(v)}"))
     return None
 
 

@@ -507,8 +507,8 @@ def test_text_that_would_drive_the_terminal_is_shown_escaped(folder, tmp_path):
     ("31/12/2026", None),  # a date cell formatted as text keeps what was typed: day first, as in the UK
     ("2026-12-31", None),
     ("31 Dec 2026", None),
-    ("12/31/2026", "The date signed must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is '12/31/2026'"),
-    ("next tuesday", "The date signed must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is 'next tuesday'"),
+    ("12/31/2026", "The date signed must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is the text '12/31/2026'"),
+    ("next tuesday", "The date signed must be a date (e.g. 02/03/2026, day/month/year, or 2026-03-02), but is the text 'next tuesday'"),
 ])
 def test_a_signature_date_typed_as_text(tmp_path, typed, problem):
     from svscore.batch.demo import fill_bid_return
@@ -523,6 +523,30 @@ def test_a_signature_date_typed_as_text(tmp_path, typed, problem):
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
     errors = [(loc, msg) for sev, loc, msg in result.problems if sev == "error"]
     assert errors == ([] if problem is None else [(f"bid.xlsx › Declarations!{cell}", problem)])
+
+
+@pytest.mark.parametrize(("cell", "value", "number_format", "problem"), [
+    ("Pricing!E6", 27.85, "dd/mm/yyyy hh:mm", "The rate for line L2 must be a number, but is shown as the date 27/01/1900 20:24 "
+                                             "(the cell is formatted as a date): format the cell as a number (Format Cells, Number) "
+                                             "and check the amount"),
+    ("Pricing!E6", True, None, "The rate for line L2 must be a number, but is the true/false value TRUE"),
+    ("Cover!B6", 3, None, "SME must be Yes or No, but is the number 3"),
+])
+def test_a_wrong_kind_of_value_is_described_as_excel_shows_it(tmp_path, cell, value, number_format, problem):
+    """Messages are for officers: a value is described as Excel shows it, never as Python writes it."""
+    from svscore.batch.demo import fill_bid_return
+    from tests.batch.conftest import edit
+
+    sheet, addr = cell.split("!")
+
+    def change(wb):
+        wb[sheet][addr].value = value
+        if number_format:
+            wb[sheet][addr].number_format = number_format
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [(f"bid.xlsx › {cell}", problem)]
 
 
 def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_path):
