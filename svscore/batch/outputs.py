@@ -330,8 +330,9 @@ def _explanations(book: _Book, run: BatchRun) -> None:
     if len(bids) > BIDDER_SHEETS_LIMIT:
         _explanations_table(book, run, bids)
         return
-    for b in bids:
-        ws = book.sheet(_sheet_name(b.bidder, used))
+    several_lots = len(run.result.lots) > 1
+    for b in bids:  # with several lots, a bidder may bid for each: the lot leads the sheet's name
+        ws = book.sheet(_sheet_name(f"L{b.lot_id} {b.bidder}" if several_lots else b.bidder, used))
         ws.put(0, 0, b.bidder, "title")
         facts = [("Bidder id", b.bidder_id), ("Lot", b.lot_id), ("Status", b.status.value),
                  ("Rank", b.rank if b.rank is not None else "—"), ("Total", _f(b.total) if b.total is not None else "—"),

@@ -789,3 +789,43 @@ def test_a_named_pipe_is_skipped_not_read(folder, tmp_path):
     doc = json.loads((tmp_path / "o" / "results.json").read_text())
     assert [f["name"] for f in doc["files"]] == ["a.xlsx"]
     assert {s["name"]: s["reason"] for s in doc["skipped"]} == {"pipe.xlsx": "not a regular file (a pipe, device or socket): not read"}
+
+
+def test_a_tender_with_lots_is_scored_lot_by_lot(tmp_path):
+    """Each lot has its own template, score sheet and ranking; one bidder bidding for both lots is
+    not a duplicate, and its two explanation sheets say which lot each is."""
+    import copy
+
+    from svscore.batch.demo import fill_bid_return, fill_score_sheets
+    from svscore.model.loading import load_tender
+    from tests.conftest import EXAMPLES
+
+    doc = json.loads((EXAMPLES / "council-home-care.json").read_text())
+    criteria = doc.pop("criteria")
+    doc["lots"] = [{"id": "1", "title": "North", "criteria": criteria}, {"id": "2", "title": "South", "criteria": copy.deepcopy(criteria)}]
+    (tmp_path / "tender.json").write_text(json.dumps(doc))
+    shutil.copy(EXAMPLES / "measures-illustrative.json", tmp_path / "measures-illustrative.json")
+    tender = load_tender(tmp_path / "tender.json")
+    (tmp_path / "returns").mkdir()
+    (tmp_path / "scores").mkdir()
+    both, only_north = GOOD[:2], GOOD[2:]
+    for lot, bids in ((0, both + only_north), (1, both)):
+        for b in bids:
+            (tmp_path / "returns" / f"lot{lot + 1}-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(tender, lot, MEASURES, b))
+        (tmp_path / "scores" / f"lot{lot + 1}.xlsx").write_bytes(fill_score_sheets(tender, lot, MEASURES, bids, EVALUATORS))
+    r = run_cli("batch", str(tmp_path / "tender.json"), str(tmp_path / "returns"), "--scores", str(tmp_path / "scores"),
+                "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert {f["status"] for f in result["files"]} == {"scored"} and len(result["files"]) == 6
+    lots = {lot["lot"]: lot for lot in result["lots"]}
+    assert {b["bidder"] for b in lots["1"]["bids"]} == {b.bidder for b in GOOD}
+    assert {b["bidder"] for b in lots["2"]["bids"]} == {b.bidder for b in both}
+    assert all(b["status"] == "ranked" for b in lots["2"]["bids"])  # scored from lot 2's own score sheet
+    wb = load_workbook(tmp_path / "out" / "results.xlsx", read_only=True)
+    for b in both:
+        for lot in ("1", "2"):
+            name = f"L{lot} {b.bidder}"[:28].strip()
+            assert name in wb.sheetnames, wb.sheetnames
+            facts = {row[0]: row[1] for row in wb[name].iter_rows(min_row=2, max_row=7, max_col=2, values_only=True)}
+            assert facts["Lot"] == lot
