@@ -25,11 +25,13 @@ from typing import Any
 from svscore.batch.spec import Limits, LotSpec
 from svscore.errors import Problem
 from svscore.excel.cells import (
+    OLE_MAGIC,
     Values,
     as_date,
     as_text,
     as_yes_no,
     canonical,
+    encrypted,
     exact_number,
     is_blank,
     load_values,
@@ -38,7 +40,6 @@ from svscore.excel.cells import (
 )
 from svscore.fmt import LARGEST
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
@@ -113,7 +114,7 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
     if not data:
         raise Refused("the file is empty (0 bytes): it may not have finished downloading or copying; ask for it again")
     if data[:8] == OLE_MAGIC:
-        if _encrypted(path):
+        if encrypted(path):
             raise Refused("the workbook is password-protected (encrypted): ask the bidder for a copy without a password")
         raise Refused("this is an old-style .xls file or another non-xlsx document: ask for the bid return workbook as .xlsx")
     try:
@@ -235,16 +236,6 @@ def _declares_entities(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
                 return False
             if len(seen) > PROLOG_LIMIT:
                 return True
-
-
-def _encrypted(path: Path) -> bool:
-    try:
-        import msoffcrypto
-
-        with path.open("rb") as fh:
-            return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
-    except Exception:  # not an Office compound document at all
-        return False
 
 
 def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, dict[str, LotSpec]]) -> None:

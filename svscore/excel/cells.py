@@ -73,6 +73,37 @@ def load_values(path: Path, name: str | None = None, data: bytes | None = None) 
     return out
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an encrypted workbook, an old .xls or another compound document begins (an .xlsx is a zip)."""
+
+
+def encrypted(path: Path) -> bool:
+    """Whether a file is a password-protected (encrypted) Office document (msoffcrypto-tool tells)."""
+    try:
+        import msoffcrypto
+
+        with path.open("rb") as fh:
+            return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
+    except Exception:  # not an Office compound document at all
+        return False
+
+
+def unreadable(path: Path) -> str:
+    """Why a workbook calamine could not read cannot be read, in words an officer can act on."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        return f"it could not be opened ({exc.strerror})"
+    if not head:
+        return "the file is empty (0 bytes): it may not have finished copying"
+    if head == OLE_MAGIC:
+        if encrypted(path):
+            return "the workbook is password-protected (encrypted): save a copy without a password"
+        return "this is an old-style .xls file or another non-xlsx document: save it as .xlsx"
+    return "the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)"
+
+
 def canonical(v: Any) -> Any:
     """A cell value as compared and fingerprinted: every number as a float (calamine reads 100 as
     100.0), text as text, blank as None."""

@@ -24,6 +24,7 @@ from svscore.excel.cells import (
     load_values,
     metadata,
     parse_number,
+    unreadable,
 )
 from svscore.model.bids import Bid, BidsFile, Commitment, Score
 from svscore.model.loading import validate_document
@@ -44,8 +45,8 @@ def read_evaluation(path: Path) -> EvaluationWorkbook:
     """Read a filled evaluation workbook (any format version svscore has written)."""
     try:
         values = load_values(path)
-    except Exception as exc:  # calamine raises several types for unreadable files
-        raise WorkbookError(path.name, [Problem(path.name, f"not a readable Excel workbook ({type(exc).__name__}: {exc})")]) from None
+    except Exception:  # calamine raises several types for unreadable files
+        raise WorkbookError(path.name, [Problem(path.name, f"not read: {unreadable(path)}")]) from None
     meta = metadata(values)
     if meta is None or meta.get("template_kind") not in ("evaluation", "evaluation_live"):
         what = "no svscore metadata" if meta is None else f"a {meta.get('template_kind')} workbook"

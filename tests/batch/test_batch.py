@@ -829,3 +829,30 @@ def test_a_tender_with_lots_is_scored_lot_by_lot(tmp_path):
             assert name in wb.sheetnames, wb.sheetnames
             facts = {row[0]: row[1] for row in wb[name].iter_rows(min_row=2, max_row=7, max_col=2, values_only=True)}
             assert facts["Lot"] == lot
+
+
+def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
+    """Councils' IT may encrypt files; an evaluator may drop a bid return among the score sheets."""
+    import io
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    sheet = (folder["scores"] / "score-sheets.xlsx").read_bytes()
+    locked = io.BytesIO()
+    OOXMLFile(io.BytesIO(sheet)).encrypt("secret", locked)
+    (scores / "locked.xlsx").write_bytes(locked.getvalue())
+    (scores / "empty.xlsx").write_bytes(b"")
+    (scores / "cut.xlsx").write_bytes(sheet[:2000])
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", scores / "a-bid.xlsx")
+    out = tmp_path / "out"
+    r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(scores), "--out", str(out))
+    assert r.returncode == 1
+    problems = {p["location"]: p["message"] for p in json.loads((out / "results.json").read_text())["problems"] if p["location"] != "scores"}
+    assert problems == {
+        "locked.xlsx": "not read: the workbook is password-protected (encrypted): save a copy without a password",
+        "empty.xlsx": "not read: the file is empty (0 bytes): it may not have finished copying",
+        "cut.xlsx": "not read: the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)",
+        "a-bid.xlsx": "not an svscore score sheets workbook: it is a bid return workbook, which belongs in the returns folder",
+    }

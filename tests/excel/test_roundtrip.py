@@ -91,7 +91,7 @@ def test_not_an_evaluation_workbook(tmp_path):
     with pytest.raises(WorkbookError, match="not an svscore evaluation workbook"):
         read_evaluation(path)
     (tmp_path / "junk.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(WorkbookError, match="not a readable Excel workbook"):
+    with pytest.raises(WorkbookError, match=r"not read: the file is damaged or not an Excel workbook \(it is not a valid \.xlsx zip"):
         read_evaluation(tmp_path / "junk.xlsx")
 
 
