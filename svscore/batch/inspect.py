@@ -12,6 +12,7 @@ files never opened. The result is small and plain: the worker never sends cell r
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import struct
@@ -345,7 +346,8 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
     else:
         as_date(values.get("Declarations", date), values.where("Declarations", date), "The date signed", problems)
     for sheet, addr, what in required_blank:
-        result.add(ERROR, values.where(sheet, addr), cells.why_blank(sheet, addr) or f"required: {what} is empty")
+        why = cells.why_blank(sheet, addr)
+        result.add(ERROR, values.where(sheet, addr), f"{what[:1].upper()}{what[1:]} {why}" if why else f"required: {what} is empty")
     for p in problems:
         result.add(ERROR, p.location, p.message)
     for p in notes:
@@ -391,7 +393,20 @@ def _check_total(values: Values, spec: LotSpec, price: Decimal, result: Inspecti
                                  "the total formula was altered")
 
 
-_CELL_XML = r'<c r="{addr}"(?:\s[^>]*?)?(/>|>(.*?)</c>)'
+_CELL = re.compile(r"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
+"""A cell element, whatever its namespace prefix (some writers put ``x:`` on every element)."""
+_ATTR = re.compile(r"""([\w.:-]+)\s*=\s*(["'])(.*?)\2""", re.S)
+
+
+def _attrs(text: str) -> dict[str, str]:
+    """An element's attributes by local name (``r:id`` is ``id``), in any order or quote style."""
+    return {name.rpartition(":")[2]: value for name, _, value in _ATTR.findall(text)}
+
+
+def _child(tag: str, body: str | None) -> str | None:
+    """The text of a cell's first ``<v>`` or ``<f>``: None when it has none, '' when it is empty."""
+    m = re.search(rf"<(?:[\w.-]+:)?{tag}\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?{tag}>)", body or "", re.S)
+    return None if m is None else (m.group(1) or "")
 
 
 class _CellXml:
@@ -426,40 +441,43 @@ class _CellXml:
     def error_cells(self, sheet: str) -> dict[str, str]:
         """Every cell of ``sheet`` holding an error value, by address (usually none: a quick search)."""
         xml = self._xml(sheet)
-        if not xml or 't="e"' not in xml:
+        if not xml or not re.search(r"""\bt\s*=\s*["']e["']""", xml):
             return {}
         out = {}
-        for m in re.finditer(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(.*?)</c>', xml, re.S):
-            if re.search(r'\st="e"', " " + m.group(2)) and (v := re.search(r"<v>(.*?)</v>", m.group(3), re.S)):
-                out[m.group(1)] = v.group(1)
+        for m in _CELL.finditer(xml):
+            attrs = _attrs(m.group(1))
+            if attrs.get("t") == "e" and "r" in attrs and (v := _child("v", m.group(2))) is not None:
+                out[attrs["r"]] = html.unescape(v)
         return out
 
     def why_blank(self, sheet: str, addr: str) -> str | None:
         """Why a cell that reads as blank is not simply empty, or None when it is."""
         xml = self._xml(sheet)
-        if not xml or f'r="{addr}"' not in xml:
+        if not xml or addr not in xml:
             return None
-        m = re.search(_CELL_XML.format(addr=re.escape(addr)), xml, re.S)
-        if not m or m.group(1) == "/>":
+        for m in _CELL.finditer(xml):
+            attrs = _attrs(m.group(1))
+            if attrs.get("r") != addr:
+                continue
+            f, v = _child("f", m.group(2)), _child("v", m.group(2))
+            if attrs.get("t") == "e" and v:
+                return f"holds the error value {html.unescape(v)}: correct the cell, save the workbook and send it again"
+            if f is not None and not v:
+                return (f"holds a formula (={html.unescape(f)}) with no calculated value: open the file in Excel, "
+                        "let it calculate, save it and send it again")
             return None
-        f = re.search(r"<f[^>]*>(.*?)</f>", m.group(2), re.S)
-        v = re.search(r"<v>(.*?)</v>", m.group(2), re.S)
-        if re.search(r'\st="e"', m.group(0)[:m.group(0).find(">") + 1]) and v:
-            return f"holds the error value {v.group(1)}: correct the cell, save the workbook and send it again"
-        if f and not (v and v.group(1)):
-            return (f"holds a formula (={f.group(1)}) with no calculated value: open the file in Excel, "
-                    "let it calculate, save it and send it again")
         return None
 
 
 def _sheet_part(wb: str, rels: str, sheet: str) -> str | None:
     """The part holding the worksheet named ``sheet``, from workbook.xml and its relationships."""
-    m = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', wb)
-    if not m:
+    rel_id = next((a.get("id") for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb)
+                   if html.unescape((a := _attrs(m.group(1))).get("name", "")) == sheet), None)
+    if not rel_id:
         return None
-    t = re.search(r'<Relationship [^>]*Id="' + re.escape(m.group(1)) + r'"[^>]*Target="([^"]+)"', rels) or \
-        re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + re.escape(m.group(1)) + r'"', rels)
-    if not t:
+    target = next((a.get("Target") for m in re.finditer(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>", rels)
+                   if (a := _attrs(m.group(1))).get("Id") == rel_id), None)
+    if not target:
         return None
-    target = t.group(1).lstrip("/")
+    target = html.unescape(target).lstrip("/")
     return target if target.startswith("xl/") else f"xl/{target}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -577,6 +578,46 @@ def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_p
         (f"bid.xlsx › Social Value!{addr}", f"The quantity of {measure} in year 1 holds the error value #VALUE!: correct the cell, "
                                             "save the workbook and send it again")]
 
+
+
+def _prefixed(xml: str) -> str:
+    """A worksheet written as some other programs write it: every element with an ``x:`` prefix,
+    the cell's attributes in another order, in single quotes."""
+    xml = re.sub(r"<(/?)(?![?!])([A-Za-z]\w*)", r"<\1x:\2", xml)
+    xml = xml.replace('x:worksheet xmlns="', 'x:worksheet xmlns:x="', 1)
+    return re.sub(r'<x:c r="([A-Z]+\d+)"([^>]*?)(/?)>', lambda m: f"<x:c{m.group(2)} r='{m.group(1)}'{m.group(3)}>", xml)
+
+
+def test_cells_written_with_a_prefix_and_attributes_in_any_order_are_still_understood(tmp_path):
+    """Error values and uncalculated formulas are found in the cells' own XML, however it is spelt."""
+    import zipfile
+
+    from svscore.batch.demo import fill_bid_return
+    from svscore.batch.inspect import _CellXml, _sheet_part
+    from tests.batch.conftest import LAYOUT, edit, rezip
+
+    qty, rate = LAYOUT.qty_cell(0, 0), LAYOUT.rate_cell(1)
+
+    def change(wb):
+        wb["Social Value"][qty].value = "#VALUE!"  # openpyxl writes it as an error cell
+        wb["Pricing"][rate].value = "=20*1.25"     # a formula with no calculated value
+    data = edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change)
+    package = zipfile.ZipFile(io.BytesIO(data))
+    workbook, rels = package.read("xl/workbook.xml").decode(), package.read("xl/_rels/workbook.xml.rels").decode()
+    parts = {_sheet_part(workbook, rels, sheet) for sheet in ("Social Value", "Pricing")}
+    assert None not in parts
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(rezip(data, lambda name, body: _prefixed(body.decode()).encode() if name in parts else body))
+    assert "<x:c " in zipfile.ZipFile(path).read(sorted(parts)[0]).decode()
+    assert _CellXml(path.read_bytes()).error_cells("Social Value") == {qty: "#VALUE!"}
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    errors = dict((loc, msg) for sev, loc, msg in result.problems if sev == "error")
+    measure = MEASURES.measures[0].id
+    assert errors == {
+        f"bid.xlsx › Social Value!{qty}": f"The quantity of {measure} in year 1 holds the error value #VALUE!: correct the cell, "
+                                         "save the workbook and send it again",
+        f"bid.xlsx › Pricing!{rate}": "The rate for line L2 holds a formula (=20*1.25) with no calculated value: open the file "
+                                     "in Excel, let it calculate, save it and send it again"}
 
 
 def test_received_csv_matches_names_as_windows_and_mac_folders_differ_and_finds_missing_bids(folder, tmp_path):
