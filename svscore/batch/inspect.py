@@ -35,6 +35,7 @@ from svscore.excel.cells import (
     encrypted,
     exact_number,
     is_blank,
+    kind_name,
     load_values,
     metadata,
     parse_number,
@@ -246,7 +247,7 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
         result.add(ERROR, name, "not made from an svscore bid return template (no svscore identity sheet): use the workbook issued with the tender")
         return
     if meta.get("template_kind") != "bid_return":
-        result.add(ERROR, name, f"this is a {meta.get('template_kind', 'unknown')} workbook, not a bid return workbook")
+        result.add(ERROR, name, f"not a bid return workbook: this is {kind_name(meta.get('template_kind'))}")
         return
     try:
         version = int(meta.get("format_version", "0"))

@@ -18,7 +18,7 @@ from typing import Any
 from svscore.batch.inspect import ERROR, WARNING
 from svscore.errors import Problem
 from svscore.excel import workbook as xw
-from svscore.excel.cells import as_text, exact_number, is_blank, load_values, metadata, parse_number, unreadable
+from svscore.excel.cells import as_text, exact_number, is_blank, kind_name, load_values, metadata, parse_number, unreadable
 from svscore.fmt import LARGEST
 from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
@@ -62,14 +62,6 @@ class ScoreBook:
         return {k for b in bids for k in self._keys(*b) if k in self.scores}
 
 
-KIND_HINTS = {
-    "bid_return": ": it is a bid return workbook, which belongs in the returns folder",
-    "evaluation": ": it is an evaluation workbook (give it as TENDER to use its scores)",
-    "evaluation_live": ": it is an evaluation workbook (give it as TENDER to use its scores)",
-}
-"""What to do with another svscore workbook found among the score sheets."""
-
-
 def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None,
                       book: ScoreBook | None = None) -> ScoreBook:
     """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
@@ -97,8 +89,7 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
         return
     meta = metadata(values)
     if meta is None or meta.get("template_kind") != "score_sheets":
-        kind = (meta or {}).get("template_kind")
-        book.problems.append((ERROR, name, "not an svscore score sheets workbook" + (KIND_HINTS.get(kind or "", f" (it is a {kind} workbook)") if kind else "")))
+        book.problems.append((ERROR, name, f"not a score sheets workbook: this is {kind_name((meta or {}).get('template_kind'))}"))
         return
     if meta.get("tender_reference") != tender.reference:
         book.problems.append((ERROR, name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))

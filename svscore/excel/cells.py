@@ -250,6 +250,22 @@ META = "_svscore"
 """The very hidden sheet that identifies a workbook svscore generated."""
 
 
+KINDS = {
+    "bid_return": "a bid return workbook (bidders fill it in; it belongs in the returns folder)",
+    "score_sheets": "an evaluators' score sheets workbook (give its folder as --scores)",
+    "evaluation": "an evaluation workbook",
+    "evaluation_live": "an evaluation workbook (live, with xlwings functions)",
+}
+"""The kinds of workbook svscore generates, in words for messages."""
+
+
+def kind_name(kind: str | None) -> str:
+    """What a workbook of the given template kind is, for a message."""
+    if not kind:
+        return "not made from an svscore template (it has no svscore identity sheet)"
+    return KINDS.get(kind, f"an svscore workbook of an unknown kind ({kind!r})")
+
+
 def metadata(values: Values) -> dict[str, str] | None:
     """The generated workbook's identity, or None when it has no svscore metadata sheet."""
     rows = values.sheets.get(META)

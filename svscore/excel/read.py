@@ -21,6 +21,7 @@ from svscore.excel.cells import (
     as_text,
     as_yes_no,
     is_blank,
+    kind_name,
     load_values,
     metadata,
     parse_number,
@@ -49,8 +50,8 @@ def read_evaluation(path: Path) -> EvaluationWorkbook:
         raise WorkbookError(path.name, [Problem(path.name, f"not read: {unreadable(path)}")]) from None
     meta = metadata(values)
     if meta is None or meta.get("template_kind") not in ("evaluation", "evaluation_live"):
-        what = "no svscore metadata" if meta is None else f"a {meta.get('template_kind')} workbook"
-        raise WorkbookError(path.name, [Problem(path.name, f"this is not an svscore evaluation workbook ({what})")])
+        what = kind_name(meta.get("template_kind") if meta else None)
+        raise WorkbookError(path.name, [Problem(path.name, f"not an svscore evaluation workbook: this is {what}")])
     version = int(meta.get("format_version") or 0)
     reader = READERS.get(version)
     if reader is None:

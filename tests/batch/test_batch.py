@@ -895,5 +895,14 @@ def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
         "locked.xlsx": "not read: the workbook is password-protected (encrypted): save a copy without a password",
         "empty.xlsx": "not read: the file is empty (0 bytes): it may not have finished copying",
         "cut.xlsx": "not read: the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)",
-        "a-bid.xlsx": "not an svscore score sheets workbook: it is a bid return workbook, which belongs in the returns folder",
+        "a-bid.xlsx": "not a score sheets workbook: this is a bid return workbook (bidders fill it in; it belongs in the "
+                      "returns folder)",
     }
+
+
+def test_another_svscore_workbook_among_the_returns_says_what_it_is(folder, tmp_path):
+    path = tmp_path / "scores.xlsx"
+    shutil.copy(folder["scores"] / "score-sheets.xlsx", path)
+    result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert result.problems == [("error", "scores.xlsx", "not a bid return workbook: this is an evaluators' score sheets workbook "
+                                                        "(give its folder as --scores)")]

@@ -88,7 +88,7 @@ def test_not_an_evaluation_workbook(tmp_path):
     from svscore.excel.bid_return import build_bid_return
     path = tmp_path / "bid.xlsx"
     save(build_bid_return(HOME, 0, MEASURES), path)
-    with pytest.raises(WorkbookError, match="not an svscore evaluation workbook"):
+    with pytest.raises(WorkbookError, match=r"not an svscore evaluation workbook: this is a bid return workbook \(bidders fill"):
         read_evaluation(path)
     (tmp_path / "junk.xlsx").write_bytes(b"not a zip")
     with pytest.raises(WorkbookError, match=r"not read: the file is damaged or not an Excel workbook \(it is not a valid \.xlsx zip"):
