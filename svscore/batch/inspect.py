@@ -28,6 +28,7 @@ from svscore.errors import Problem
 from svscore.excel.cells import (
     OLE_MAGIC,
     Values,
+    a1,
     as_date,
     as_text,
     as_yes_no,
@@ -482,3 +483,48 @@ def _sheet_part(wb: str, rels: str, sheet: str) -> str | None:
         return None
     target = html.unescape(target).lstrip("/")
     return target if target.startswith("xl/") else f"xl/{target}"
+
+
+_DIMENSION = re.compile(r"""<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["']([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?["']""")
+HEAD_BYTES = 8192
+"""How much of a sheet's start is inflated to find its dimension (Excel writes it after the root's namespaces)."""
+FAR_CELLS = 10_000_000
+"""A sheet whose used area spans more cells than this is far beyond any bid return form."""
+
+
+def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
+    """After a file stopped the reader (out of time or memory): (sheet, last cell, message) for the
+    sheet whose used area reaches far beyond the form, if there is one. Runs in the parent, so it reads
+    little: the workbook's sheet list and the first few KB of each sheet, never a whole sheet."""
+    try:
+        data = path.read_bytes()
+        if len(data) > limits.max_file_bytes:
+            return None
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = {i.filename: i for i in z.infolist()}
+            book, rels = infos.get("xl/workbook.xml"), infos.get("xl/_rels/workbook.xml.rels")
+            if book is None or rels is None or max(book.file_size, rels.file_size) > 4 * 1024 * 1024:
+                return None
+            wb, wb_rels = z.read(book).decode("utf-8", "replace"), z.read(rels).decode("utf-8", "replace")
+        far: list[tuple[str, str, str]] = []
+        for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb):
+            sheet = html.unescape(_attrs(m.group(1)).get("name", ""))
+            part = infos.get(_sheet_part(wb, wb_rels, sheet) or "")
+            start = _data_start(data, part) if part is not None else None
+            if start is None:
+                continue
+            raw = data[start:start + part.compress_size]
+            head = raw[:HEAD_BYTES] if part.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, HEAD_BYTES)
+            d = _DIMENSION.search(head.decode("utf-8", "replace"))
+            if d and d.group(3) and d.group(4):
+                rows, cols = int(d.group(4)), a1(f"{d.group(3)}1")[1] + 1
+                if rows * cols > FAR_CELLS:
+                    cell = f"{d.group(3)}{d.group(4)}"
+                    far.append((sheet, cell, f"sheet {sheet!r} is marked as used as far as cell {cell} ({rows:,} rows × {cols:,} columns)"))
+        if not far:
+            return None
+        return far[0][0], far[0][1], ("the likely cause: " + "; ".join(text for _, _, text in far) + ": something typed, pasted "
+                                      "or formatted far outside the form. Ask the bidder to delete the rows and columns beyond the form (Ctrl+End shows the "
+                                      "last used cell), save the workbook and send it again")
+    except Exception:  # a diagnosis only: the file is reported as stopped whatever happens here
+        return None

@@ -23,8 +23,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, Inspection, Opened, finish_reading, start_reading
+from svscore.batch.inspect import ERROR, Inspection, Opened, finish_reading, start_reading, why_stopped
 from svscore.batch.spec import Limits, LotSpec
+from svscore.errors import cell_location
 
 
 def _memory_budget(mb: int) -> None:
@@ -230,14 +231,20 @@ class InspectionPool:
                 continue
             index = slot.blamed()
             slot.queued.remove(index)
-            name = self.files[index][1]
-            failed = Inspection(name, _size(self.files[index][0]), "")
-            why = (f"reading it took longer than {self.limits.seconds:g} seconds: stopped (possible hostile file)" if timed_out
-                   else f"the reader stopped on this file (it crashed or needed more than {self.limits.memory_mb} MB)")
-            failed.add(ERROR, name, why)
-            self._finish(index, failed)
+            path, name = self.files[index]
             slot.proc.kill()
             slot.proc.join()
+            # The manifest needs every input's hash: the worker's is lost with it, so it is taken here.
+            failed = Inspection(name, _size(path), _sha256(path))
+            why = (f"reading it took longer than {self.limits.seconds:g} seconds: stopped (possible hostile file)" if timed_out
+                   else f"the reader stopped on this file (it crashed or needed more than {self.limits.memory_mb} MB)")
+            cause = why_stopped(Path(path), self.limits)
+            if cause is None:
+                failed.add(ERROR, name, why)
+            else:
+                sheet, cell, text = cause
+                failed.add(ERROR, cell_location(name, sheet, cell), f"{why}; {text}")
+            self._finish(index, failed)
             slot.reader.close()
             slot.spec_writer.close()
             self.slots[k] = self._slot(slot.queued)
@@ -263,6 +270,16 @@ def inspect_all(files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, Lo
                 jobs: int, progress: Callable[[str], None] | None = None) -> list[Inspection]:
     """Inspect every file; the results come back in the order of ``files``."""
     return InspectionPool(files, specs, limits, jobs, progress).collect()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return ""
 
 
 def _size(path: Path) -> int:

@@ -906,3 +906,41 @@ def test_another_svscore_workbook_among_the_returns_says_what_it_is(folder, tmp_
     result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
     assert result.problems == [("error", "scores.xlsx", "not a bid return workbook: this is an evaluators' score sheets workbook "
                                                         "(give its folder as --scores)")]
+
+
+def test_a_cell_far_outside_the_form_is_named_and_the_file_still_hashed(folder, tmp_path):
+    """A value in XFD1048576 makes the reader try to hold 17 thousand million cells: the worker stops
+    at its memory budget. The report names the sheet and cell, and the manifest still holds the
+    file's hash, so the run can be verified later."""
+    from tests.batch.conftest import edit
+
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "good.xlsx")
+    (returns / "far.xlsx").write_bytes(edit((folder["returns"] / "good-CE012345.xlsx").read_bytes(),
+                                            lambda wb: setattr(wb["Quality"]["XFD1048576"], "value", "x")))
+    out = tmp_path / "out"
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(out), "--memory-mb", "512")
+    assert r.returncode == 1
+    doc = json.loads((out / "results.json").read_text())
+    assert [p["location"] for p in file_report(doc, "far.xlsx")["problems"]] == ["far.xlsx › Quality!XFD1048576"]
+    assert ("the reader stopped on this file (it crashed or needed more than 512 MB); the likely cause: sheet 'Quality' is marked "
+            "as used as far as cell XFD1048576 (1,048,576 rows × 16,384 columns)") in messages(doc, "far.xlsx")
+    import hashlib
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = next(i for i in manifest["inputs"] if i["name"] == "returns/far.xlsx")
+    assert entry["sha256"] == hashlib.sha256((returns / "far.xlsx").read_bytes()).hexdigest()
+    assert run_cli("verify", str(out), "--returns", str(returns)).returncode == 0
+
+
+def test_the_far_cell_diagnosis_names_the_sheet_and_its_last_cell(folder, tmp_path):
+    from svscore.batch.inspect import why_stopped
+    from tests.batch.conftest import edit
+
+    good = folder["returns"] / "good-09876543.xlsx"
+    assert why_stopped(good, Limits()) is None
+    styled = tmp_path / "styled.xlsx"
+    styled.write_bytes(edit(good.read_bytes(), lambda wb: setattr(wb["Pricing"]["AZ300000"], "value", 1)))
+    sheet, cell, _ = why_stopped(styled, Limits())
+    assert (sheet, cell) == ("Pricing", "AZ300000")
+    assert why_stopped(tmp_path / "missing.xlsx", Limits()) is None
