@@ -510,8 +510,7 @@ def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
         for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb):
             sheet = html.unescape(_attrs(m.group(1)).get("name", ""))
             part = infos.get(_sheet_part(wb, wb_rels, sheet) or "")
-            start = _data_start(data, part) if part is not None else None
-            if start is None:
+            if part is None or (start := _data_start(data, part)) is None:
                 continue
             raw = data[start:start + part.compress_size]
             head = raw[:HEAD_BYTES] if part.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, HEAD_BYTES)

@@ -18,7 +18,16 @@ from typing import Any
 from svscore.batch.inspect import ERROR, WARNING
 from svscore.errors import Problem
 from svscore.excel import workbook as xw
-from svscore.excel.cells import as_text, exact_number, is_blank, kind_name, load_values, metadata, parse_number, unreadable
+from svscore.excel.cells import (
+    as_text,
+    exact_number,
+    is_blank,
+    kind_name,
+    load_values,
+    metadata,
+    parse_number,
+    unreadable,
+)
 from svscore.fmt import LARGEST
 from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
