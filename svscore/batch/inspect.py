@@ -89,7 +89,13 @@ class Opened:
 
 def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     """The part of reading a file that needs nothing from the tender: hash, package checks, parse."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # moved, deleted or locked since the folder was listed
+        failed = Inspection(name, 0, "")
+        failed.add(ERROR, name, f"could not be opened ({exc.strerror or type(exc).__name__}): was it moved, deleted or locked "
+                                "during the run? Nothing was read from it")
+        return Opened(failed)
     result = Inspection(name, len(data), hashlib.sha256(data).hexdigest())
     try:
         members = _check_container(path, data, result, limits)

@@ -74,15 +74,17 @@ Specs = dict[int, dict[str, LotSpec]]
 
 
 def _guarded(name: str, limits: Limits, step: Callable[..., Any], *args: Any) -> Any:
-    """``step(*args)``, or a failed result saying why it could not be done."""
+    """``step(*args)``, or a failed result saying why it could not be done (with the file's size,
+    hash and problems found so far, when the step was given a file already opened)."""
     try:
         return step(*args)
     except MemoryError:
-        result = Inspection(name, 0, "")
-        result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
+        why = f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read"
     except Exception as exc:  # a reader bug must not take the batch down; say what happened
-        result = Inspection(name, 0, "")
-        result.add(ERROR, name, f"could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+        why = f"could not be read ({type(exc).__name__}: {str(exc)[:200]})"
+    known = args[0].result if args and isinstance(args[0], Opened) else None
+    result = Inspection(name, known.size, known.sha256, list(known.problems)) if known else Inspection(name, 0, "")
+    result.add(ERROR, name, why)
     return result
 
 

@@ -944,3 +944,25 @@ def test_the_far_cell_diagnosis_names_the_sheet_and_its_last_cell(folder, tmp_pa
     sheet, cell, _ = why_stopped(styled, Limits())
     assert (sheet, cell) == ("Pricing", "AZ300000")
     assert why_stopped(tmp_path / "missing.xlsx", Limits()) is None
+
+
+def test_a_file_that_runs_out_of_memory_after_opening_keeps_its_hash(tmp_path, monkeypatch):
+    """Every input's SHA-256 goes into the manifest, however its reading ended."""
+    import hashlib
+
+    import svscore.batch.pool as pool
+
+    def out_of_memory(*args):
+        raise MemoryError
+    monkeypatch.setattr(pool, "finish_reading", out_of_memory)  # the forked workers inherit it
+    good = _good(tmp_path)
+    [result] = pool.inspect_all([(good, "a.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=1)
+    assert (result.size, result.sha256) == (good.stat().st_size, hashlib.sha256(good.read_bytes()).hexdigest())
+    assert result.problems[-1] == ("error", "a.xlsx", "reading it needed more than the 1536 MB allowed for one file; not read")
+
+
+def test_a_file_gone_since_the_folder_was_listed_is_reported(tmp_path):
+    from svscore.batch.pool import inspect_all
+    [result] = inspect_all([(tmp_path / "gone.xlsx", "gone.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=1)
+    assert result.problems == [("error", "gone.xlsx", "could not be opened (No such file or directory): was it moved, deleted "
+                                                      "or locked during the run? Nothing was read from it")]
