@@ -148,28 +148,53 @@ def results_document(run: BatchRun) -> dict[str, Any]:
     return doc
 
 
-def verify_manifest(out_dir: Path, returns: Path | None = None) -> list[str]:
-    """What no longer matches the manifest (outputs, and the returned files when their folder is given)."""
+def verify_manifest(out_dir: Path, returns: Path | None = None, scores: Path | None = None, tender: Path | None = None) -> list[str]:
+    """What no longer matches the manifest: the outputs, and each input folder or file given.
+
+    A folder given is also searched as the run searched it: a workbook there now that the run did
+    not read (added since) is reported, so a verified folder is exactly the one that was scored.
+    """
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        inputs = {entry["name"]: entry for entry in manifest.get("inputs", [])}
+        outputs = [(out_dir / entry["name"], entry) for entry in manifest.get("outputs", [])]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
         return [f"{out_dir / MANIFEST}: cannot be read ({exc})"]
-    problems = []
-    for entry in manifest.get("outputs", []):
-        path = out_dir / entry["name"]
-        if not path.is_file():
-            problems.append(f"{path}: missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-            problems.append(f"{path}: changed since the run (SHA-256 differs)")
+    problems = [p for path, entry in outputs if (p := _changed(path, entry))]
     if returns is not None:
-        for entry in manifest.get("inputs", []):
-            if not entry["name"].startswith("returns/"):
-                continue
-            path = returns / entry["name"].removeprefix("returns/")
-            if not path.is_file():
-                problems.append(f"{path}: missing")
-            elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-                problems.append(f"{path}: changed since the run (SHA-256 differs)")
+        from svscore.batch.receipts import RECEIVED_FILE
+        from svscore.batch.run import discover
+
+        recursive = bool((manifest.get("options") or {}).get("recursive"))
+        found = [rel for _, rel in discover(returns, recursive)[0]] if returns.is_dir() else []
+        found += [RECEIVED_FILE] if (returns / RECEIVED_FILE).is_file() else []
+        problems += _check_folder(returns, "returns/", inputs, found)
+    if scores is not None:
+        found = sorted(p.name for p in scores.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+                       and p.suffix.lower() in (".xlsx", ".xlsm")) if scores.is_dir() else []
+        problems += _check_folder(scores, "scores/", inputs, found)
+    if tender is not None:
+        if tender.name not in inputs:
+            problems.append(f"{tender}: not the tender of this run (the manifest lists no input of that name)")
+        for name, entry in inputs.items():
+            if "/" not in name:  # the tender file, and the measures table found beside it
+                problems += [p] if (p := _changed(tender if name == tender.name else tender.parent / name, entry)) else []
+    return problems
+
+
+def _changed(path: Path, entry: dict[str, Any]) -> str | None:
+    if not path.is_file():
+        return f"{path}: missing"
+    if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+        return f"{path}: changed since the run (SHA-256 differs)"
+    return None
+
+
+def _check_folder(folder: Path, prefix: str, inputs: dict[str, dict[str, Any]], found: list[str]) -> list[str]:
+    problems = [p for name, entry in inputs.items() if name.startswith(prefix)
+                and (p := _changed(folder / name.removeprefix(prefix), entry))]
+    problems += [f"{folder / rel}: not in the manifest: added since the run, which did not read it"
+                 for rel in found if prefix + rel not in inputs]
     return problems
 
 

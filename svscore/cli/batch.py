@@ -172,12 +172,21 @@ def demo(out: Path, jobs: int) -> None:
 @click.command()
 @click.argument("results", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--returns", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also check the returned workbooks against the manifest.")
-def verify(results: Path, returns: Path | None) -> None:
-    """Check a batch's results folder against its manifest.json (and the returned files, with --returns)."""
+              help="Also check the returned workbooks (and received.csv), and that no workbook was added since.")
+@click.option("--scores", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also check the evaluators' score sheets, and that none was added since.")
+@click.option("--tender", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also check the tender file (or evaluation workbook) and the measures table beside it.")
+def verify(results: Path, returns: Path | None, scores: Path | None, tender: Path | None) -> None:
+    """Check a batch's results folder against its manifest.json, and the inputs given: that they are
+    the very files the run read, byte for byte.
+
+    \b
+    Exit codes: 0 everything given matches; 1 something does not (each listed).
+    """
     from svscore.batch.outputs import verify_manifest
 
-    problems = verify_manifest(results, returns)
+    problems = verify_manifest(results, returns, scores, tender)
     for p in problems:
         click.echo(_short(p, 1000), err=True)  # file names came from the returns folder
     if problems:

@@ -140,8 +140,8 @@ def test_rerun_gives_identical_bytes_and_manifest_verifies(batch_run, folder):
     run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]), "--out", str(again))
     for name in ("results.xlsx", "results.csv", "results.json", "manifest.json"):
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
-    r = run_cli("verify", str(out), "--returns", str(folder["returns"]))
-    assert r.returncode == 0 and "matches its manifest" in r.stdout
+    r = run_cli("verify", str(out), "--returns", str(folder["returns"]), "--scores", str(folder["scores"]), "--tender", str(folder["tender"]))
+    assert r.returncode == 0 and "matches its manifest" in r.stdout, r.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     names = {i["name"] for i in manifest["inputs"]}
     assert {"returns/corrupt.xlsx", "scores/score-sheets.xlsx", "council-home-care.json", "measures-illustrative.json"} <= names
@@ -155,6 +155,32 @@ def test_verify_detects_a_changed_output(batch_run, tmp_path):
     (copy / "results.csv").write_text("changed")
     r = run_cli("verify", str(copy))
     assert r.returncode == 1 and "results.csv: changed since the run" in r.stderr
+
+
+def test_verify_finds_every_input_changed_or_added_since_the_run(batch_run, folder, tmp_path):
+    """Proving later what was scored means the folders hold exactly what was read: nothing changed,
+    nothing missing, nothing added."""
+    _, out, _ = batch_run
+    returns, scores = tmp_path / "returns", tmp_path / "scores"
+    shutil.copytree(folder["returns"], returns)
+    shutil.copytree(folder["scores"], scores)
+    shutil.copy(folder["tender"], tmp_path / "council-home-care.json")
+    shutil.copy(folder["root"] / "measures-illustrative.json", tmp_path / "measures-illustrative.json")
+    shutil.copy(returns / "good-09876543.xlsx", returns / "late-addition.xlsx")
+    (returns / "~$late-addition.xlsx").write_bytes(b"lock")  # skipped by the run, as it would be again: not reported
+    (returns / "corrupt.xlsx").unlink()
+    shutil.copy(scores / "score-sheets.xlsx", scores / "second-thoughts.xlsx")
+    with (tmp_path / "measures-illustrative.json").open("a") as fh:
+        fh.write(" ")
+    r = run_cli("verify", str(out), "--returns", str(returns), "--scores", str(scores), "--tender", str(tmp_path / "council-home-care.json"))
+    assert r.returncode == 1
+    assert sorted(r.stderr.splitlines()) == sorted([
+        f"{returns / 'corrupt.xlsx'}: missing",
+        f"{returns / 'late-addition.xlsx'}: not in the manifest: added since the run, which did not read it",
+        f"{scores / 'second-thoughts.xlsx'}: not in the manifest: added since the run, which did not read it",
+        f"{tmp_path / 'measures-illustrative.json'}: changed since the run (SHA-256 differs)",
+    ])
+    assert "does NOT match its manifest (4 problem(s))" in r.stdout
 
 
 def test_inputs_are_never_modified(folder, batch_run):
