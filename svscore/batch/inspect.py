@@ -33,6 +33,7 @@ from svscore.excel.cells import (
     as_text,
     as_yes_no,
     canonical,
+    described,
     encrypted,
     exact_number,
     is_blank,
@@ -384,7 +385,7 @@ def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
             if got != expected:
                 changed.append((sheet, addr, expected, got))
     for sheet, addr, expected, got in changed[:20]:
-        result.add(ERROR, values.where(sheet, addr), f"protected cell changed: was {expected!r}, now {got!r}")
+        result.add(ERROR, values.where(sheet, addr), f"protected cell changed: was {_was(expected)}, now {_was(got)}")
     if len(changed) > 20:
         result.add(ERROR, result.name, f"{len(changed) - 20} more protected cells changed")
 
@@ -396,9 +397,17 @@ def _check_total(values: Values, spec: LotSpec, price: Decimal, result: Inspecti
         result.add(NOTE, where, "the total price formula has no calculated value (the file was not saved by Excel); "
                                 "svscore calculated the total from the rates")
         return
-    if not isinstance(shown, int | float) or abs(Decimal(repr(float(shown))) - price) > Decimal("0.005"):
-        result.add(ERROR, where, f"the workbook shows a total of {shown!r}, but its lines add up to {price:,.2f}: "
+    if isinstance(shown, bool) or not isinstance(shown, int | float) or abs(Decimal(repr(float(shown))) - price) > Decimal("0.005"):
+        amount = f"£{shown:,.2f}" if isinstance(shown, int | float) and not isinstance(shown, bool) and abs(shown) < LARGEST else described(shown)
+        result.add(ERROR, where, f"the workbook shows a total of {amount}, but its lines add up to £{price:,.2f}: "
                                  "the total formula was altered")
+
+
+def _was(v: Any) -> str:
+    """A protected cell's value in a message: empty, a number as typed, or quoted text."""
+    if v is None:
+        return "empty"
+    return repr(v) if isinstance(v, str) else described(v).removeprefix("the number ")
 
 
 _CELL = re.compile(r"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)

@@ -73,7 +73,7 @@ def test_errors_name_file_sheet_and_cell(batch_run):
     assert "missing-rate.xlsx › Pricing!E6" in locs
     tampered = file_report(doc, "tampered.xlsx")["problems"]
     assert {p["location"] for p in tampered} >= {"tampered.xlsx › Quality!C4", "tampered.xlsx › Social Value!D5"}
-    assert any(p["message"] == "protected cell changed: was 14.0, now 99.0" for p in tampered)
+    assert any(p["message"] == "protected cell changed: was 14, now 99" for p in tampered)
 
 
 def test_macro_file_is_flagged_and_still_scored(batch_run):
@@ -992,3 +992,18 @@ def test_a_file_gone_since_the_folder_was_listed_is_reported(tmp_path):
     [result] = inspect_all([(tmp_path / "gone.xlsx", "gone.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=1)
     assert result.problems == [("error", "gone.xlsx", "could not be opened (No such file or directory): was it moved, deleted "
                                                       "or locked during the run? Nothing was read from it")]
+
+
+def test_a_total_that_disagrees_with_the_lines_is_reported_in_pounds(tmp_path):
+    """The price is always the sum of quantity × rate; a total cell typed over is an altered formula."""
+    from svscore.batch.demo import fill_bid_return
+    from tests.batch.conftest import LAYOUT, edit
+
+    data = fill_bid_return(TENDER, 0, MEASURES, GOOD[0])
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(edit(data, lambda wb: setattr(wb["Pricing"][LAYOUT.total_price_cell], "value", 1000)))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    price = sum(line.quantity * Decimal(str(rate)) for line, rate in zip(LAYOUT.lines, GOOD[0].rates, strict=True))
+    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [
+        (f"bid.xlsx › Pricing!{LAYOUT.total_price_cell}",
+         f"the workbook shows a total of £1,000.00, but its lines add up to £{price:,.2f}: the total formula was altered")]
