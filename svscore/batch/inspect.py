@@ -110,6 +110,21 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     return Opened(result)
 
 
+def package_refused(path: Path, data: bytes, limits: Limits) -> str | None:
+    """Why a workbook's zip package must not be parsed (the size, ratio, part and entity checks
+    returned bids pass), or None. An empty or non-zip file is left to the reader, whose failure
+    :func:`svscore.excel.cells.unreadable` explains."""
+    if not data or data[:8] == OLE_MAGIC:
+        return None
+    try:
+        _check_container(path, data, Inspection(path.name, len(data), ""), limits)
+    except Refused as exc:
+        return str(exc)
+    except Exception:  # not a zip, or damaged: the reader's own failure will say so
+        return None
+    return None
+
+
 def finish_reading(opened: Opened, specs: dict[int, dict[str, LotSpec]]) -> Inspection:
     """Read a parsed file against the tender's templates: identity, tampering, the bid's values."""
     if opened.values is not None:

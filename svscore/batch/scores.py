@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, WARNING
+from svscore.batch.inspect import ERROR, WARNING, package_refused
+from svscore.batch.spec import Limits
 from svscore.errors import Problem
 from svscore.excel import workbook as xw
 from svscore.excel.cells import (
@@ -92,7 +93,17 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
 
     name = path.name
     try:
-        values = load_values(path)
+        data = path.read_bytes()
+    except OSError as exc:
+        book.problems.append((ERROR, name, f"not read: it could not be opened ({exc.strerror})"))
+        return
+    # Score sheets pass through many hands: the package checks the returned bids pass come first.
+    why = package_refused(path, data, Limits())
+    if why is not None:
+        book.problems.append((ERROR, name, f"not read: {why}"))
+        return
+    try:
+        values = load_values(path, name, data)
     except Exception:  # calamine raises several types for unreadable files
         book.problems.append((ERROR, name, f"not read: {unreadable(path)}"))
         return
