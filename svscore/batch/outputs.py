@@ -230,9 +230,11 @@ class _Book:
             "title": wb.add_format({"bold": True, "font_size": 14}),
             "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True,
                                      "valign": "vcenter", "border": 1}),
-            "points": wb.add_format({"num_format": "0.00"}),
-            "money": wb.add_format({"num_format": "£#,##0.00"}),
+            "points": wb.add_format({"num_format": "0.00", "valign": "top"}),
+            "money": wb.add_format({"num_format": "£#,##0.00", "valign": "top"}),
+            "top": wb.add_format({"valign": "top"}),  # beside wrapped text in the same row
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "wrap_indented": wb.add_format({"text_wrap": True, "valign": "top", "indent": 1}),  # after a right-aligned number
             "bold": wb.add_format({"bold": True}),
         }
         self.changes: dict[str, list[Callable[[str], str]]] = {}
@@ -303,21 +305,57 @@ def results_workbook_bytes(run: BatchRun) -> bytes:
     return book.close()
 
 
+HEADINGS = {"lot": "Lot", "rank": "Rank", "bidder_id": "Bidder id", "bidder": "Bidder", "status": "Status", "total": "Total points",
+            "price": "Price (£)", "sme": "SME", "vcse": "VCSE", "flags": "Flags", "reasons": "Reasons"}
+"""The Results sheet's column headings; the criteria's columns are headed by their names."""
+
+
 def _results_sheet(book: _Book, run: BatchRun) -> None:
     res = run.result
     ws = book.sheet("Results")
     ws.put(0, 0, f"Results: {res.reference} — {res.title}", "title")
     header, rows = result_rows(res)
-    ws.header(1, header)
+    names: dict[str, str] = {}
+    for lot in res.lots:
+        for cid, name in lot.top_level:
+            names.setdefault(cid, name)
+    labels = [HEADINGS.get(h) or names.get(h, h) for h in header]  # the CSV keeps the short names, for pivoting
+    flags, reasons = header.index("flags"), header.index("reasons")
+    widths = {0: 6, 1: 6, 2: 14, 3: 34, 4: 13, 5: 11, 6: 16, flags: 30, reasons: 60}
+    ws.header(1, labels)
+    ws.ws.set_row(1, LINE_HEIGHT * min(6, max(_lines(label, widths.get(c, 13)) for c, label in enumerate(labels))))
     for r, row in enumerate(rows, start=2):
+        lines = max(_lines(row[flags] or "", widths[flags]), _lines(row[reasons] or "", widths[reasons]))
+        if lines > 1:
+            ws.ws.set_row(r, LINE_HEIGHT * lines)
+        text = "top" if lines > 1 else None  # in a tall row, every cell at the top beside the wrapped text
         for c, v in enumerate(row):
-            ws.put(r, c, v, ("money" if header[c] == "price" else "points") if isinstance(v, float) else None)
+            if c == flags and isinstance(v, str):
+                v = v.replace("_", " ")  # abnormally_low: the code, in words
+            ws.put(r, c, v, ("money" if header[c] == "price" else "points") if isinstance(v, float) else ("wrap" if c in (flags, reasons) else text))
     ws.ws.freeze_panes(2, 4)
     ws.ws.autofilter(1, 0, max(1 + len(rows), 2), len(header) - 1)
-    widths = {0: 6, 1: 6, 2: 14, 3: 34, 4: 13, len(header) - 2: 30, len(header) - 1: 60}
     for c in range(len(header)):
-        ws.ws.set_column(c, c, widths.get(c, 11))
+        ws.ws.set_column(c, c, widths.get(c, 13))
     ws.a4(1)
+
+
+LINE_HEIGHT = 15
+"""Points per line of wrapped text at Excel's default font size."""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines that ``text`` wraps to in a column ``width`` characters wide. Row heights are set from
+    it: Excel keeps a row's stored height when it opens a file, so wrapped text would be cut off.
+    Generous (a character per width unit), so text is never hidden; a long word is not split."""
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) + (1 if used else 0)
+        if used and used + need > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += need
+    return lines
 
 
 def _chart(book: _Book, run: BatchRun) -> None:
@@ -345,6 +383,8 @@ def _chart(book: _Book, run: BatchRun) -> None:
         chart.set_size({"width": 760, "height": min(3000, 220 + 22 * len(ranked))})
         ws.ws.insert_chart(1, len(tops) + 2, chart)
         ws.ws.set_column(0, 0, 32)
+        ws.ws.set_column(1, len(tops), 12)
+        ws.ws.set_row(0, LINE_HEIGHT * min(6, max(_lines(n, 12) for _, n in tops)) if tops else LINE_HEIGHT)
         ws.a4()
 
 
@@ -364,13 +404,14 @@ def _explanations(book: _Book, run: BatchRun) -> None:
                  ("Price (£)", _f(b.price) if b.price is not None else "—")]
         for r, (k, v) in enumerate(facts, start=1):
             ws.put(r, 0, k, "bold")
-            ws.put(r, 1, v)
+            ws.put(r, 1, v, {"Total": "points", "Price (£)": "money"}.get(k) if isinstance(v, float) else "top")
         r = 1 + len(facts)
+        widths = [12, 34, 14, 9, 10, 90]
         for note in [f.message for f in b.flags] + list(b.reasons):
-            ws.put(r, 0, "Note")
+            ws.put(r, 0, "Note", "top")
             ws.ws.merge_range(r, 1, r, 5, "", ws.fmt["wrap"])
             ws.put(r, 1, note, "wrap")  # the merged range shows its first cell
-            ws.ws.set_row(r, 30)
+            ws.ws.set_row(r, LINE_HEIGHT * _lines(note, sum(widths[1:5]) + 10))
             r += 1
         r += 1
         ws.header(r, ["Criterion", "Name", "Raw", "Points", "Available", "Explanation"])
@@ -378,9 +419,12 @@ def _explanations(book: _Book, run: BatchRun) -> None:
         for c in b.criteria:
             r += 1
             for col, v in enumerate([c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation]):
-                ws.put(r, col, v, "wrap")
+                ws.put(r, col, v, "points" if col in (3, 4) and isinstance(v, float) else "wrap_indented" if col == 5 else "wrap")
+            lines = max(_lines(c.name, widths[1]), _lines(c.explanation, widths[5]))
+            if lines > 1:
+                ws.ws.set_row(r, LINE_HEIGHT * lines)
         ws.ws.freeze_panes(head + 1, 0)
-        for col, w in enumerate([12, 34, 14, 9, 10, 90]):
+        for col, w in enumerate(widths):
             ws.ws.set_column(col, col, w)
         ws.a4(head)
 
@@ -411,7 +455,10 @@ def _problems(book: _Book, run: BatchRun) -> None:
               [("skipped", name, reason) for name, reason in run.skipped]
     for sev, loc, msg in entries:
         for col, v in enumerate([sev, *_split(loc), msg]):
-            ws.put(r, col, v, "wrap" if col == 4 else None)
+            ws.put(r, col, v, "wrap" if col in (1, 4) else "top")
+        lines = max(_lines(msg, 100), _lines(_split(loc)[0], 36))
+        if lines > 1:
+            ws.ws.set_row(r, LINE_HEIGHT * lines)
         r += 1
     if r == 2:
         ws.put(2, 0, "None: every file was read and scored.")

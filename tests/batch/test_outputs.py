@@ -87,7 +87,7 @@ def test_bidder_text_shaped_like_rich_text_stays_text_and_in_its_row(n: int):
     for values in (_calamine(data), _openpyxl(data)):
         results = values["Results"]
         header = results[1]
-        by_id = {row[header.index("bidder_id")]: row[header.index("bidder")] for row in results[2:]}
+        by_id = {row[header.index("Bidder id")]: row[header.index("Bidder")] for row in results[2:]}
         assert by_id == {b.bidder_id: b.bidder for lot in run.result.lots for b in lot.bids}
         assert by_id["10000001"] == RICH and by_id["10000002"] == " " + RICH
         chart = values["Chart"]
@@ -181,3 +181,39 @@ def test_locked_tells_an_open_file_from_a_free_one(tmp_path: Path):
     free.write_bytes(b"x")
     assert not _locked(free) and not _locked(tmp_path / "absent.xlsx")
     assert _locked(tmp_path)  # cannot be opened for writing as a file
+
+
+def test_results_workbook_reads_and_prints_as_officers_expect(tmp_path):
+    """Headings in words, criteria by name; wrapped text in rows tall enough to show it, since Excel
+    keeps a row's stored height when it opens a file."""
+    from openpyxl import load_workbook
+
+    from svscore.batch.outputs import LINE_HEIGHT, _lines
+
+    bids = load_bids(EXAMPLES / "council-home-care-bids.json").bids  # one disqualified, one incomplete: reasons to wrap
+    run = BatchRun(TENDER, score_tender(TENDER, bids, MEASURES), [], [], [], [], "not checked")
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(results_workbook_bytes(run))
+    ws = load_workbook(path)["Results"]
+    header = [c.value for c in ws[2]]
+    names = [name for _, name in run.result.lots[0].top_level]
+    assert header[:7] == ["Lot", "Rank", "Bidder id", "Bidder", "Status", "Total points", "Price (£)"]
+    assert header[7:7 + len(names)] == names and header[-4:] == ["SME", "VCSE", "Flags", "Reasons"]
+    reasons = header.index("Reasons")
+    tall = 0
+    for row in ws.iter_rows(min_row=3):
+        text = row[reasons].value or ""
+        assert row[reasons].alignment.wrap_text
+        if _lines(text, 60) > 1:
+            tall += 1
+            assert ws.row_dimensions[row[0].row].height >= LINE_HEIGHT * _lines(text, 60)
+    assert tall >= 1
+    assert ws.column_dimensions["G"].width >= 15  # a seven-figure price shows, not ####
+
+
+def test_wrapped_lines_are_counted_generously():
+    from svscore.batch.outputs import _lines
+    assert _lines("", 10) == 1
+    assert _lines("a" * 10, 10) == 1
+    assert _lines("aaaaa bbbbb", 10) == 2
+    assert _lines("word " * 30, 20) == 8  # 4 five-letter words a line
