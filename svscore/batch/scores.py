@@ -38,10 +38,15 @@ from svscore.model.tender import CriterionKind, Tender
 @lru_cache(maxsize=65536)
 def bidder_key(text: str) -> str:
     """Company numbers and names compared without case, spaces or punctuation, in any script
-    ("Acme Ltd." is "ACME LTD"; "Café" stays apart from "Cafe"). Text of nothing but punctuation
+    ("Acme Ltd." is "ACME LTD"; "Café" stays apart from "Cafe"); a number made only of digits
+    without its leading zeros, which a cell formatted as a number drops (Companies House numbers
+    are eight digits, padded with zeros, so no two differ only in them). Text of nothing but punctuation
     or symbols is compared whole, so two such names are never taken for the same bidder."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\W_]+", "", folded) or folded.strip()
+    key = re.sub(r"[\W_]+", "", folded)
+    if key.isascii() and key.isdigit():  # 04567890 typed into a number cell is 4567890: the same company
+        return key.lstrip("0") or "0"
+    return key or folded.strip()
 
 
 @dataclass

@@ -151,7 +151,7 @@ def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     for i, (_key, label, required, kind) in enumerate(COVER):
         r = COVER_ROW + i
         xw.set_text(ws.cell(r, 1), label + (" *" if required else ""))
-        c = xw.unlock(ws.cell(r, 2), required=required)
+        c = xw.unlock(ws.cell(r, 2), required=required, text=kind == "text")
         if kind == "yesno":
             xw.list_validation(ws, '"Yes,No"', c.coordinate, "Yes or No")
     xw.widths(ws, {1: 52, 2: 50})

@@ -264,7 +264,7 @@ def _bidders(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     for i in range(lay.slots):
         r = lay.bidder_row(i)
         for c in range(1, 5):
-            xw.unlock(ws.cell(r, c))
+            xw.unlock(ws.cell(r, c), text=c <= 2)  # ids and names as typed
     last = lay.last_bidder_row
     xw.list_validation(ws, '"Yes,No"', f"C3:D{last}", "Yes or No")
     xw.widths(ws, {1: 24, 2: 40, 3: 8, 4: 8})

@@ -79,8 +79,8 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
     bidders["A1"].font = xw.TITLE
     xw.header(bidders, 2, ["Bidder id", "Bidder name"])
     for i in range(slots):
-        xw.unlock(bidders.cell(3 + i, 1))
-        xw.unlock(bidders.cell(3 + i, 2))
+        xw.unlock(bidders.cell(3 + i, 1), text=True)
+        xw.unlock(bidders.cell(3 + i, 2), text=True)
     xw.widths(bidders, {1: 22, 2: 40})
     xw.protect(bidders)
     lists = wb.create_sheet("Lists")

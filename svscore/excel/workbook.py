@@ -110,10 +110,14 @@ def header(ws: Worksheet, row: int, labels: Iterable[str], start_col: int = 1) -
     ws.row_dimensions[row].height = 32
 
 
-def unlock(cell: Cell, required: bool = False) -> Cell:
+def unlock(cell: Cell, required: bool = False, text: bool = False) -> Cell:
+    """An input cell. ``text``: formatted as Text, so what is typed stays as typed: Excel would turn
+    a company number such as 04567890 into the number 4567890, and a telephone number likewise."""
     cell.protection = UNLOCKED
     cell.fill = REQUIRED_FILL if required else INPUT_FILL
     cell.border = BOX
+    if text:
+        cell.number_format = "@"
     return cell
 
 

@@ -683,6 +683,43 @@ def test_bidders_are_matched_without_case_or_punctuation_in_any_script():
     # empty key, so two such bidders were taken for one (both excluded as duplicates).
     keys = [bidder_key(n) for n in ("Ωmega Ltd", "株式会社テスト", "Café Ltd", "Cafe Ltd", "😀", "🙂")]
     assert len(set(keys)) == len(keys) and all(keys)
+    # A company number typed into a cell formatted as a number loses its leading zero.
+    assert bidder_key("04567890") == bidder_key("4567890") == bidder_key("0456 7890")
+    assert bidder_key("04567890") != bidder_key("45678900") and bidder_key("000") == bidder_key("0")
+
+
+def test_a_company_number_that_lost_its_leading_zero_still_finds_its_scores(folder, tmp_path):
+    """The template's Cover answers are formatted as Text, but a bidder may paste a number over the
+    format. The evaluators wrote 04567890; the returned workbook holds the number 4567890."""
+    from tests.batch.conftest import edit
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    castle = next(b for b in GOOD if b.bidder_id == "04567890")
+    from svscore.batch.demo import fill_bid_return
+    from tests.batch.conftest import LAYOUT
+    cell = LAYOUT.cover_cell("bidder_id")
+    (returns / "castle.xlsx").write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, castle),
+                                               lambda wb: setattr(wb["Cover"][cell], "value", 4567890)))
+    out = tmp_path / "out"
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(out))
+    doc = json.loads((out / "results.json").read_text())
+    [bid] = doc["lots"][0]["bids"]
+    assert bid["bidder_id"] == "4567890" and bid["status"] == "ranked", r.stdout + r.stderr
+
+
+def test_answers_that_are_text_are_formatted_as_text_in_every_template():
+    """Excel keeps what is typed into a Text cell as typed: 04567890 stays 04567890."""
+    from svscore.excel.bid_return import COVER, build_bid_return
+    from svscore.excel.evaluation import build_evaluation
+    from svscore.excel.score_sheets import build_score_sheets
+    from tests.batch.conftest import LAYOUT
+    cover = build_bid_return(TENDER, 0, MEASURES)["Cover"]
+    assert {key: cover[LAYOUT.cover_cell(key)].number_format for key, *_ in COVER} == {
+        key: "@" if kind == "text" else "General" for key, _, _, kind in COVER}
+    bidders = build_score_sheets(TENDER, 0, MEASURES, 5, ["A", "B"])["Bidders"]
+    assert bidders["A3"].number_format == bidders["B7"].number_format == "@"
+    bidders = build_evaluation(TENDER, 0, MEASURES)["Bidders"]
+    assert bidders["A3"].number_format == bidders["B3"].number_format == "@" and bidders["C3"].number_format == "General"
 
 
 def test_a_returns_folder_with_no_workbooks_says_so(folder, tmp_path):
