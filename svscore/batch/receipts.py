@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from svscore.batch.inspect import ERROR, NOTE, WARNING
+from svscore.errors import SvscoreError
 
 RECEIVED_FILE = "received.csv"
 
@@ -84,14 +85,13 @@ def _read(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str
         for n, row in enumerate(csv.DictReader(fh), start=2):
             try:
                 when = _receipt_time(row["received_at"])
-                if when.tzinfo is None:
-                    from zoneinfo import ZoneInfo
-                    when = when.replace(tzinfo=ZoneInfo("Europe/London"))
                 name = row["file"].strip()
             except (KeyError, ValueError, AttributeError, TypeError):
                 problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with a date and time "
                                                                      "(2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 in UK time)"))
                 continue
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=uk_time())
             key = _file_key(name)
             if key in out:
                 earlier = out[key]
@@ -101,6 +101,18 @@ def _read(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str
                     continue
             out[key] = (when, n, name)
     return out, f"{RECEIVED_FILE} (receipt times from the tender portal; times without an offset are UK time)"
+
+
+def uk_time() -> dt.tzinfo:
+    """UK time (GMT or BST, as the date makes it), from the system's time zone database or the
+    tzdata package (Windows has no system one: svscore installs tzdata)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo("Europe/London")
+    except ZoneInfoNotFoundError:
+        raise SvscoreError("UK time cannot be looked up: this computer has no time zone database. "
+                           "Install it with: python -m pip install tzdata") from None
 
 
 def _receipt_time(text: str) -> dt.datetime:

@@ -1047,3 +1047,25 @@ def test_a_total_that_disagrees_with_the_lines_is_reported_in_pounds(tmp_path):
     assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [
         (f"bid.xlsx › Pricing!{LAYOUT.total_price_cell}",
          f"the workbook shows a total of £1,000.00, but its lines add up to £{price:,.2f}: the total formula was altered")]
+
+
+def test_uk_time_without_a_time_zone_database_is_a_clear_error(monkeypatch):
+    """Windows has no time zone database: without the tzdata package UK time cannot be looked up,
+    and every receipt time would have been reported as a malformed line."""
+    import zoneinfo
+
+    from svscore.batch.receipts import uk_time
+    from svscore.errors import SvscoreError
+
+    assert uk_time().utcoffset(__import__("datetime").datetime(2026, 7, 1)).total_seconds() == 3600  # BST in summer
+
+    def missing(key):
+        raise zoneinfo.ZoneInfoNotFoundError(key)
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    with pytest.raises(SvscoreError, match=r"no time zone database\. Install it with: python -m pip install tzdata"):
+        uk_time()
+
+
+def test_tzdata_is_installed_with_svscore():
+    from importlib.metadata import requires
+    assert any(r.startswith("tzdata") for r in requires("svscore") or [])
