@@ -170,8 +170,9 @@ def verify_manifest(out_dir: Path, returns: Path | None = None, scores: Path | N
         found += [RECEIVED_FILE] if (returns / RECEIVED_FILE).is_file() else []
         problems += _check_folder(returns, "returns/", inputs, found)
     if scores is not None:
-        found = sorted(p.name for p in scores.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
-                       and p.suffix.lower() in (".xlsx", ".xlsm")) if scores.is_dir() else []
+        from svscore.batch.scores import score_sheet_files
+
+        found = [p.name for p in score_sheet_files(scores)] if scores.is_dir() else []
         problems += _check_folder(scores, "scores/", inputs, found)
     if tender is not None:
         if tender.name not in inputs:

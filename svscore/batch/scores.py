@@ -77,6 +77,12 @@ class ScoreBook:
         return {k for b in bids for k in self._keys(*b) if k in self.scores}
 
 
+def score_sheet_files(folder: Path) -> list[Path]:
+    """The workbooks in a scores folder that are read as score sheets (not hidden, not lock files)."""
+    return [path for path in sorted(folder.iterdir())
+            if not path.name.startswith((".", "~$")) and path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file()]
+
+
 def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None,
                       book: ScoreBook | None = None) -> ScoreBook:
     """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
@@ -84,9 +90,7 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
     if not folder.is_dir():
         book.problems.append((ERROR, str(folder), "the scores folder does not exist"))
         return book
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")) or path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
-            continue
+    for path in score_sheet_files(folder):
         if path not in book.files:
             book.files.append(path)
         _read_one(path, tender, lot_index, measures, book)
