@@ -167,6 +167,8 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities_fast(data, info, z):
                 raise Refused(f"part {info.filename} declares XML entities (an entity-expansion attack): not parsed")
+            if info.filename.casefold().endswith("sharedstrings.xml"):
+                _strings_fit(data, info)
         if "xl/vbaProject.bin" in names or name.lower().endswith(".xlsm"):
             result.add(WARNING, name, "macro-enabled workbook: its macros were not run (svscore never runs macros)")
         if any(n.startswith("xl/externalLinks/") for n in names):
@@ -186,6 +188,30 @@ def _no_two_parts_alike(infos: list[zipfile.ZipInfo]) -> None:
             raise Refused(f"the package holds two parts named {same}: a damaged or altered file, which programs may read "
                           "differently; not opened (ask the bidder to save the workbook again in Excel)")
         seen[key] = info.filename
+
+
+_UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["'](\d+)["']""")
+SMALLEST_STRING = 5
+"""Bytes of the shortest entry a shared strings part can hold (``<si/>``)."""
+
+
+def _strings_fit(data: bytes, info: zipfile.ZipInfo) -> None:
+    """Refuse a shared strings part that claims more entries than its size could hold. The reader
+    sets aside room for the claimed number before reading any: a count of 2,147,483,647 would ask
+    for about 50 GB and stop the reader, with no better reason to give."""
+    start = _data_start(data, info)
+    if start is None:
+        return
+    raw = data[start:start + min(info.compress_size, 4096)]
+    try:
+        head = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, 2048)
+    except zlib.error:
+        return
+    m = _UNIQUE_COUNT.search(head)
+    if m and int(m.group(1)) > info.file_size // SMALLEST_STRING:
+        raise Refused(f"part {info.filename} says it holds {int(m.group(1)):,} text values but has room for at most "
+                      f"{info.file_size // SMALLEST_STRING:,}: a damaged or altered file, which would exhaust the reader's "
+                      "memory; not opened (ask the bidder to save the workbook again in Excel)")
 
 
 _ROOT = re.compile(rb"<[A-Za-z_]")

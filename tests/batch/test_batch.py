@@ -1069,3 +1069,19 @@ def test_uk_time_without_a_time_zone_database_is_a_clear_error(monkeypatch):
 def test_tzdata_is_installed_with_svscore():
     from importlib.metadata import requires
     assert any(r.startswith("tzdata") for r in requires("svscore") or [])
+
+
+def test_a_shared_strings_count_beyond_its_size_is_refused_before_reading(tmp_path):
+    """The reader sets aside room for the strings a workbook claims before reading them: a claim of
+    2,147,483,647 would ask for about 50 GB. (Workbooks saved by Excel or LibreOffice hold such a
+    part with an honest count: the LibreOffice round-trip test reads one.)"""
+    from tests.batch.conftest import _add_member
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="2147483647">'
+           '<si><t>x</t></si></sst>')
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(_add_member(_good(tmp_path).read_bytes(), "xl/sharedStrings.xml", sst.encode()))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert result.problems == [("error", "bid.xlsx", "part xl/sharedStrings.xml says it holds 2,147,483,647 text values but has "
+                                                     f"room for at most {len(sst) // 5}: a damaged or altered file, which would "
+                                                     "exhaust the reader's memory; not opened (ask the bidder to save the "
+                                                     "workbook again in Excel)")]
