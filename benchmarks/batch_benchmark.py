@@ -128,21 +128,28 @@ def timed(fn, *args) -> float:
     return time.perf_counter() - start
 
 
-def run_profile(profile: str, n: int, root: Path) -> None:
+def make_folder(profile: str, n: int, folder: Path) -> None:
+    """The tender file, its measures table, N returned workbooks (returns/) and the evaluators'
+    score sheets (scores/) of one profile, in ``folder``."""
     import json
 
     tender = PROFILES[profile][0]
-    returns, scores = root / profile / "returns", root / profile / "scores"
+    returns, scores = folder / "returns", folder / "scores"
     returns.mkdir(parents=True)
     scores.mkdir()
-    tender_file = root / profile / "tender.json"
-    tender_file.write_text(json.dumps(tender.model_dump(mode="json", exclude_defaults=True)))
-    (root / profile / MEASURES_FILE).write_bytes((EXAMPLES / MEASURES_FILE).read_bytes())
+    (folder / "tender.json").write_text(json.dumps(tender.model_dump(mode="json", exclude_defaults=True)))
+    (folder / MEASURES_FILE).write_bytes((EXAMPLES / MEASURES_FILE).read_bytes())
     print(f"Generating {n} returned workbooks ({profile})...", file=sys.stderr)
     with ProcessPoolExecutor() as pool:
         list(pool.map(_write, [(i, str(returns), profile) for i in range(n)], chunksize=20))
     bids = [make_bid(i, len(tender.price.pricing_lines), 0) for i in range(n)]
     (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(tender, 0, MEASURES, bids, EVALUATORS))
+
+
+def run_profile(profile: str, n: int, root: Path) -> None:
+    tender = PROFILES[profile][0]
+    make_folder(profile, n, root / profile)
+    returns, scores, tender_file = root / profile / "returns", root / profile / "scores", root / profile / "tender.json"
     files = sorted(returns.glob("*.xlsx"))
     size = sum(f.stat().st_size for f in files) / len(files) / 1024
     cells = _cells(files[0])
