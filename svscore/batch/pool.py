@@ -95,8 +95,9 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
     waiting: list[tuple[int, str, Opened | Inspection]] = []
     held = 0
 
-    def finish(index: int, name: str, opened: Opened | Inspection) -> None:
-        conn.send(("start", index))
+    def finish(index: int, name: str, opened: Opened | Inspection, announced: bool = False) -> None:
+        if not announced:  # a file held since before the specs came: say it is the one being worked on again
+            conn.send(("start", index))
         result = opened if isinstance(opened, Inspection) else _guarded(name, limits, finish_reading, opened, specs)
         conn.send(("done", index, result))  # written here, in this thread: no queue feeder thread to wait for
 
@@ -114,7 +115,7 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
                 waiting.append((index, name, opened))
                 held += opened.result.size if isinstance(opened, Opened) else 0
             else:
-                finish(index, name, opened)
+                finish(index, name, opened, announced=True)  # its "start" was just sent
         if waiting:
             specs = specs if specs is not None else spec_conn.recv()
             for item in waiting:
