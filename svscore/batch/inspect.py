@@ -173,6 +173,9 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
             result.add(WARNING, name, "macro-enabled workbook: its macros were not run (svscore never runs macros)")
         if any(n.startswith("xl/externalLinks/") for n in names):
             result.add(WARNING, name, "the workbook links to other files: the links were not followed")
+        if any(n.startswith(("xl/embeddings/", "xl/activeX/")) for n in names):
+            result.add(WARNING, name, "the workbook holds embedded objects or ActiveX controls: svscore did not open them "
+                                      "(take care before opening this file in Excel)")
         return {i.filename: i for i in infos}
 
 

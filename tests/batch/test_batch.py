@@ -1085,3 +1085,19 @@ def test_a_shared_strings_count_beyond_its_size_is_refused_before_reading(tmp_pa
                                                      f"room for at most {len(sst) // 5}: a damaged or altered file, which would "
                                                      "exhaust the reader's memory; not opened (ask the bidder to save the "
                                                      "workbook again in Excel)")]
+
+
+@pytest.mark.parametrize(("part", "warning"), [
+    ("xl/externalLinks/externalLink1.xml", "the workbook links to other files: the links were not followed"),
+    ("xl/embeddings/oleObject1.bin", "the workbook holds embedded objects or ActiveX controls: svscore did not open them "
+                                     "(take care before opening this file in Excel)"),
+    ("xl/activeX/activeX1.xml", "the workbook holds embedded objects or ActiveX controls: svscore did not open them "
+                                "(take care before opening this file in Excel)"),
+])
+def test_parts_that_reach_outside_the_workbook_are_flagged_and_never_opened(tmp_path, part, warning):
+    """The bid is still read and scored; the officer is told what the file holds."""
+    from tests.batch.conftest import _add_member
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(_add_member(_good(tmp_path).read_bytes(), part, b"<x/>" if part.endswith(".xml") else b"\xd0\xcf\x11\xe0"))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert result.ok and ("warning", "bid.xlsx", warning) in result.problems
