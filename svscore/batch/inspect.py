@@ -88,6 +88,12 @@ class Opened:
     """The package's parts by name, as its checks found them."""
 
 
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256, read in chunks (the manifest's hash of every input)."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     """The part of reading a file that needs nothing from the tender: hash, package checks, parse."""
     try:
@@ -202,13 +208,8 @@ def _strings_fit(data: bytes, info: zipfile.ZipInfo) -> None:
     """Refuse a shared strings part that claims more entries than its size could hold. The reader
     sets aside room for the claimed number before reading any: a count of 2,147,483,647 would ask
     for about 50 GB and stop the reader, with no better reason to give."""
-    start = _data_start(data, info)
-    if start is None:
-        return
-    raw = data[start:start + min(info.compress_size, 4096)]
-    try:
-        head = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, 2048)
-    except zlib.error:
+    head = _head(data, info, 2048, 4096)
+    if head is None:
         return
     m = _UNIQUE_COUNT.search(head)
     if m and int(m.group(1)) > info.file_size // SMALLEST_STRING:
@@ -227,18 +228,10 @@ def _declares_entities_fast(data: bytes, info: zipfile.ZipInfo, z: zipfile.ZipFi
     Reads the part's first compressed bytes straight from the file's data (no stream objects);
     falls back to a full prolog scan when the start alone cannot tell.
     """
-    start = _data_start(data, info)
-    if start is None:
-        return _declares_entities(z, info)
     for raw_bytes, out_bytes in ((128, 512), (512, 4096)):  # the first is nearly always enough
-        raw = data[start:start + min(info.compress_size, raw_bytes)]
-        if info.compress_type == zipfile.ZIP_STORED:
-            head = raw[:out_bytes]
-        else:
-            try:
-                head = zlib.decompressobj(-15).decompress(raw, out_bytes)
-            except zlib.error:
-                break
+        head = _head(data, info, out_bytes, raw_bytes)
+        if head is None:
+            break
         root = _ROOT.search(head)
         if root and b"<!" not in head[:root.start()]:
             return False  # the root element starts with nothing declared before it: the usual case
@@ -257,19 +250,25 @@ def _data_start(data: bytes, info: zipfile.ZipInfo) -> int | None:
     return off + 30 + name_len + extra_len
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A part's bytes, inflated straight from the file's data (see :func:`_data_start`), or None."""
+def _head(data: bytes, info: zipfile.ZipInfo, out_bytes: int, raw_bytes: int | None = None) -> bytes | None:
+    """The first ``out_bytes`` of a part, inflated from at most ``raw_bytes`` of its compressed bytes
+    straight from the file's data (see :func:`_data_start`); None when it cannot be found that way."""
     start = _data_start(data, info)
     if start is None:
         return None
-    raw = data[start:start + info.compress_size]
+    raw = data[start:start + min(info.compress_size, raw_bytes or info.compress_size)]
     if info.compress_type == zipfile.ZIP_STORED:
-        return raw
+        return raw[:out_bytes]
     try:
-        out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)  # never more than the part declares
+        return zlib.decompressobj(-15).decompress(raw, out_bytes)
     except zlib.error:
         return None
-    return out if len(out) == info.file_size else None
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A whole part, inflated straight from the file's data, or None (never more than it declares)."""
+    out = _head(data, info, info.file_size + 1)
+    return out if out is not None and len(out) == info.file_size else None
 
 
 def _declares_entities(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -569,11 +568,8 @@ def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
         for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb):
             sheet = html.unescape(_attrs(m.group(1)).get("name", ""))
             part = infos.get(_sheet_part(wb, wb_rels, sheet) or "")
-            if part is None or (start := _data_start(data, part)) is None:
-                continue
-            raw = data[start:start + part.compress_size]
-            head = raw[:HEAD_BYTES] if part.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(raw, HEAD_BYTES)
-            d = _DIMENSION.search(head.decode("utf-8", "replace"))
+            head = _head(data, part, HEAD_BYTES) if part is not None else None
+            d = _DIMENSION.search(head.decode("utf-8", "replace")) if head else None
             if d and d.group(3) and d.group(4):
                 rows, cols = int(d.group(4)), a1(f"{d.group(3)}1")[1] + 1
                 if rows * cols > FAR_CELLS:

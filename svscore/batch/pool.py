@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, Inspection, Opened, finish_reading, start_reading, why_stopped
+from svscore.batch.inspect import ERROR, Inspection, Opened, file_sha256, finish_reading, start_reading, why_stopped
 from svscore.batch.spec import Limits, LotSpec
 from svscore.errors import cell_location
 
@@ -73,16 +73,15 @@ WAITING_BYTES = 16 * 1024 * 1024
 Specs = dict[int, dict[str, LotSpec]]
 
 
-def _guarded(name: str, limits: Limits, step: Callable[..., Any], *args: Any) -> Any:
-    """``step(*args)``, or a failed result saying why it could not be done (with the file's size,
-    hash and problems found so far, when the step was given a file already opened)."""
+def _guarded(name: str, limits: Limits, step: Callable[..., Any], *args: Any, known: Inspection | None = None) -> Any:
+    """``step(*args)``, or a failed result saying why it could not be done; ``known``: what was
+    already found of the file (its size, hash and problems), kept in that result."""
     try:
         return step(*args)
     except MemoryError:
         why = f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read"
     except Exception as exc:  # a reader bug must not take the batch down; say what happened
         why = f"could not be read ({type(exc).__name__}: {str(exc)[:200]})"
-    known = args[0].result if args and isinstance(args[0], Opened) else None
     result = Inspection(name, known.size, known.sha256, list(known.problems)) if known else Inspection(name, 0, "")
     result.add(ERROR, name, why)
     return result
@@ -98,7 +97,7 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
     def finish(index: int, name: str, opened: Opened | Inspection, announced: bool = False) -> None:
         if not announced:  # a file held since before the specs came: say it is the one being worked on again
             conn.send(("start", index))
-        result = opened if isinstance(opened, Inspection) else _guarded(name, limits, finish_reading, opened, specs)
+        result = opened if isinstance(opened, Inspection) else _guarded(name, limits, finish_reading, opened, specs, known=opened.result)
         conn.send(("done", index, result))  # written here, in this thread: no queue feeder thread to wait for
 
     try:
@@ -238,7 +237,11 @@ class InspectionPool:
             slot.proc.kill()
             slot.proc.join()
             # The manifest needs every input's hash: the worker's is lost with it, so it is taken here.
-            failed = Inspection(name, _size(path), _sha256(path))
+            try:
+                digest = file_sha256(Path(path))
+            except OSError:  # gone since: the manifest will say it is missing
+                digest = ""
+            failed = Inspection(name, _size(path), digest)
             why = (f"reading it took longer than {self.limits.seconds:g} seconds: stopped (possible hostile file)" if timed_out
                    else f"the reader stopped on this file (it crashed or needed more than {self.limits.memory_mb} MB)")
             cause = why_stopped(Path(path), self.limits)
@@ -273,16 +276,6 @@ def inspect_all(files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, Lo
                 jobs: int, progress: Callable[[str], None] | None = None) -> list[Inspection]:
     """Inspect every file; the results come back in the order of ``files``."""
     return InspectionPool(files, specs, limits, jobs, progress).collect()
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return ""
 
 
 def _size(path: Path) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from svscore.batch.inspect import ERROR, WARNING, Inspection
+from svscore.batch.inspect import ERROR, WARNING, Inspection, file_sha256
 from svscore.batch.pool import InspectionPool
 from svscore.batch.receipts import RECEIVED_FILE, Receipts
 from svscore.batch.spec import Limits
@@ -126,14 +125,6 @@ OTHER_FILES = {
     ".csv": "a CSV file, not a bid return workbook",
 }
 """Why files that are not bid return workbooks, but are often found among them, were skipped."""
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Tender, MeasuresTable | None, ScoreBook | None, list[Path]]:
@@ -268,7 +259,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
     others = [(f"returns/{RECEIVED_FILE}", receipts.path)] if receipts.given else []
     others += [(f"scores/{p.name}", p) for p in book.files if p != tender_path] + [(p.name, p) for p in used]
-    inputs += [{"name": name, "size": p.stat().st_size, "sha256": sha256(p)} for name, p in others]
+    inputs += [{"name": name, "size": p.stat().st_size, "sha256": file_sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
     return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths)
 
