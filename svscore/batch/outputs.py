@@ -16,6 +16,7 @@ from typing import Any
 
 from svscore import __version__
 from svscore.atomic import write_atomic
+from svscore.batch.inspect import file_sha256
 from svscore.batch.run import BatchError, BatchRun
 from svscore.render.sheet_rows import column_letter, utf16_cut
 from svscore.render.tables import result_rows, to_csv, to_json
@@ -156,11 +157,11 @@ def verify_manifest(out_dir: Path, returns: Path | None = None, scores: Path | N
     """
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        inputs = {entry["name"]: entry for entry in manifest.get("inputs", [])}
-        outputs = [(out_dir / entry["name"], entry) for entry in manifest.get("outputs", [])]
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+        inputs = _hashes(manifest, "inputs")
+        outputs = _hashes(manifest, "outputs")
+    except (OSError, ValueError) as exc:
         return [f"{out_dir / MANIFEST}: cannot be read ({exc})"]
-    problems = [p for path, entry in outputs if (p := _changed(path, entry))]
+    problems = [p for name, digest in outputs.items() if (p := _changed(out_dir / name, digest))]
     if returns is not None:
         from svscore.batch.receipts import RECEIVED_FILE
         from svscore.batch.run import discover
@@ -177,23 +178,32 @@ def verify_manifest(out_dir: Path, returns: Path | None = None, scores: Path | N
     if tender is not None:
         if tender.name not in inputs:
             problems.append(f"{tender}: not the tender of this run (the manifest lists no input of that name)")
-        for name, entry in inputs.items():
+        for name, digest in inputs.items():
             if "/" not in name:  # the tender file, and the measures table found beside it
-                problems += [p] if (p := _changed(tender if name == tender.name else tender.parent / name, entry)) else []
+                problems += [p] if (p := _changed(tender if name == tender.name else tender.parent / name, digest)) else []
     return problems
 
 
-def _changed(path: Path, entry: dict[str, Any]) -> str | None:
+def _hashes(manifest: Any, key: str) -> dict[str, str]:
+    """A manifest's list of files as {name: SHA-256}; ValueError when it is not one svscore wrote."""
+    entries = manifest.get(key, []) if isinstance(manifest, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                                                and isinstance(e.get("sha256"), str) for e in entries):
+        raise ValueError(f"its {key} are not a list of files with a name and a SHA-256")
+    return {e["name"]: e["sha256"] for e in entries}
+
+
+def _changed(path: Path, digest: str) -> str | None:
     if not path.is_file():
         return f"{path}: missing"
-    if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+    if file_sha256(path) != digest:
         return f"{path}: changed since the run (SHA-256 differs)"
     return None
 
 
-def _check_folder(folder: Path, prefix: str, inputs: dict[str, dict[str, Any]], found: list[str]) -> list[str]:
-    problems = [p for name, entry in inputs.items() if name.startswith(prefix)
-                and (p := _changed(folder / name.removeprefix(prefix), entry))]
+def _check_folder(folder: Path, prefix: str, inputs: dict[str, str], found: list[str]) -> list[str]:
+    problems = [p for name, digest in inputs.items() if name.startswith(prefix)
+                and (p := _changed(folder / name.removeprefix(prefix), digest))]
     problems += [f"{folder / rel}: not in the manifest: added since the run, which did not read it"
                  for rel in found if prefix + rel not in inputs]
     return problems

@@ -183,6 +183,19 @@ def test_verify_finds_every_input_changed_or_added_since_the_run(batch_run, fold
     assert "does NOT match its manifest (4 problem(s))" in r.stdout
 
 
+def test_verify_says_a_manifest_it_cannot_use_is_unreadable(batch_run, tmp_path):
+    """A hand-edited manifest (an entry without its hash) is a clear message, not a traceback."""
+    _, out, _ = batch_run
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    del manifest["inputs"][0]["sha256"]
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    r = run_cli("verify", str(copy))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "manifest.json: cannot be read (its inputs are not a list of files with a name and a SHA-256)" in r.stderr
+
+
 def test_inputs_are_never_modified(folder, batch_run):
     import hashlib
     _, out, _ = batch_run
