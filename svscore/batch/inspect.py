@@ -26,6 +26,7 @@ from typing import Any
 from svscore.batch.spec import Limits, LotSpec
 from svscore.errors import Problem
 from svscore.excel.cells import (
+    DAMAGED,
     OLE_MAGIC,
     Values,
     a1,
@@ -34,12 +35,12 @@ from svscore.excel.cells import (
     as_yes_no,
     canonical,
     described,
-    encrypted,
     exact_number,
     is_blank,
     kind_name,
     load_values,
     metadata,
+    not_a_package,
     parse_number,
 )
 from svscore.fmt import LARGEST
@@ -120,7 +121,7 @@ def package_refused(path: Path, data: bytes, limits: Limits) -> str | None:
     """Why a workbook's zip package must not be parsed (the size, ratio, part and entity checks
     returned bids pass), or None. An empty or non-zip file is left to the reader, whose failure
     :func:`svscore.excel.cells.unreadable` explains."""
-    if not data or data[:8] == OLE_MAGIC:
+    if not data or data[:8] == OLE_MAGIC:  # not a zip at all: left to the reader and unreadable()
         return None
     try:
         _check_container(path, data, Inspection(path.name, len(data), ""), limits)
@@ -142,16 +143,12 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
     name = result.name
     if len(data) > limits.max_file_bytes:
         raise Refused(f"the file is {len(data) // 1024 // 1024} MB, more than the {limits.max_file_bytes // 1024 // 1024} MB allowed")
-    if not data:
-        raise Refused("the file is empty (0 bytes): it may not have finished downloading or copying; ask for it again")
-    if data[:8] == OLE_MAGIC:
-        if encrypted(path):
-            raise Refused("the workbook is password-protected (encrypted): ask the bidder for a copy without a password")
-        raise Refused("this is an old-style .xls file or another non-xlsx document: ask for the bid return workbook as .xlsx")
+    if (why := not_a_package(path, data[:8], returned=True)) is not None:
+        raise Refused(why)
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
-        raise Refused("the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)") from None
+        raise Refused(DAMAGED) from None
     with z:
         infos = z.infolist()
         if len(infos) > limits.max_members:

@@ -88,6 +88,24 @@ def encrypted(path: Path) -> bool:
         return False
 
 
+DAMAGED = "the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)"
+
+
+def not_a_package(path: Path, head: bytes, returned: bool = False) -> str | None:
+    """Why a file that begins with ``head`` cannot be an .xlsx package (empty, encrypted, an old
+    .xls), or None. ``returned``: a bidder's file, so the remedy is to ask the bidder."""
+    if not head:
+        return ("the file is empty (0 bytes): it may not have finished downloading or copying; "
+                + ("ask for it again" if returned else "copy it again"))
+    if head[:8] == OLE_MAGIC:
+        if encrypted(path):
+            return ("the workbook is password-protected (encrypted): "
+                    + ("ask the bidder for a copy without a password" if returned else "save a copy without a password"))
+        return ("this is an old-style .xls file or another non-xlsx document: "
+                + ("ask for the bid return workbook as .xlsx" if returned else "save it as .xlsx"))
+    return None
+
+
 def unreadable(path: Path) -> str:
     """Why a workbook calamine could not read cannot be read, in words an officer can act on."""
     try:
@@ -95,13 +113,7 @@ def unreadable(path: Path) -> str:
             head = fh.read(8)
     except OSError as exc:
         return f"it could not be opened ({exc.strerror})"
-    if not head:
-        return "the file is empty (0 bytes): it may not have finished copying"
-    if head == OLE_MAGIC:
-        if encrypted(path):
-            return "the workbook is password-protected (encrypted): save a copy without a password"
-        return "this is an old-style .xls file or another non-xlsx document: save it as .xlsx"
-    return "the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)"
+    return not_a_package(path, head) or DAMAGED
 
 
 def canonical(v: Any) -> Any:

@@ -972,7 +972,7 @@ def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
     assert bomb.startswith("not read: part xl/worksheets/sheet1.xml is compressed ") and bomb.endswith(":1: not opened (possible zip bomb)")
     assert problems == {
         "locked.xlsx": "not read: the workbook is password-protected (encrypted): save a copy without a password",
-        "empty.xlsx": "not read: the file is empty (0 bytes): it may not have finished copying",
+        "empty.xlsx": "not read: the file is empty (0 bytes): it may not have finished downloading or copying; copy it again",
         "cut.xlsx": "not read: the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)",
         "a-bid.xlsx": "not a score sheets workbook: this is a bid return workbook (bidders fill it in; it belongs in the "
                       "returns folder)",
