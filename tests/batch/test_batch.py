@@ -183,6 +183,15 @@ def test_verify_finds_every_input_changed_or_added_since_the_run(batch_run, fold
     assert "does NOT match its manifest (4 problem(s))" in r.stdout
 
 
+def test_verify_with_another_tender_file_says_so(batch_run, folder, tmp_path):
+    _, out, _ = batch_run
+    other = tmp_path / "another-tender.json"
+    shutil.copy(folder["tender"], other)
+    r = run_cli("verify", str(out), "--tender", str(other))
+    assert r.returncode == 1
+    assert f"{other}: not the tender of this run (the manifest lists no input of that name)" in r.stderr
+
+
 def test_verify_says_a_manifest_it_cannot_use_is_unreadable(batch_run, tmp_path):
     """A hand-edited manifest (an entry without its hash) is a clear message, not a traceback."""
     _, out, _ = batch_run
