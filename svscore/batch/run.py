@@ -82,39 +82,76 @@ class BatchError(SvscoreError):
 
 
 def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """Workbooks to read (path, name relative to the folder) and everything skipped, with why."""
+    """Workbooks to read (path, name relative to the folder) and everything skipped, with why.
+
+    Files are listed with the kind of each entry the folder listing gives (one system call a
+    folder, not several a file): a run over thousands of bids starts reading sooner."""
     if not returns.is_dir():
         raise BatchError(f"{returns} is not a folder")
-    found, skipped = [], []
-    walker = sorted(returns.rglob("*") if recursive else returns.iterdir())
+    found: list[tuple[Path, str]] = []
+    skipped: list[tuple[str, str]] = []
     out_resolved = out_dir.resolve() if out_dir else None
-    for path in walker:
-        rel = path.relative_to(returns).as_posix()
-        if out_resolved and (path.resolve() == out_resolved or out_resolved in path.resolve().parents):
-            continue
-        if path.is_symlink():
+    base = returns.resolve()
+    # Where the output folder lies inside the returns folder (parts of its relative path), if it does:
+    # an entry that is not a link is inside it exactly when its own relative path starts the same way.
+    out_parts = out_resolved.relative_to(base).parts if out_resolved and (out_resolved == base or base in out_resolved.parents) else None
+    try:
+        listed = sorted(_entries(returns, recursive, skipped), key=lambda item: item[0])
+    except OSError as exc:
+        raise BatchError(f"the folder {returns} could not be opened ({exc.strerror})") from None
+    for path, entry in listed:
+        parts = path.relative_to(returns).parts
+        rel = "/".join(parts)
+        link = entry.is_symlink()
+        if out_resolved is not None:
+            if link:
+                real = path.resolve()
+                if real == out_resolved or out_resolved in real.parents:
+                    continue
+            elif out_parts is not None and parts[:len(out_parts)] == out_parts:
+                continue
+        if link:
             skipped.append((rel, "a link to another file or folder: not followed"))
             continue
-        if any(part.startswith(".") for part in path.relative_to(returns).parts):
-            if path.is_file():
+        is_dir = entry.is_dir(follow_symlinks=False)
+        if any(part.startswith(".") for part in parts):
+            if not is_dir:
                 skipped.append((rel, "hidden file"))
             continue
-        if path.is_dir():
+        if is_dir:
             if not recursive:
                 skipped.append((rel + "/", "a folder (use --recursive to look inside folders)"))
             continue
-        if not path.is_file():
+        if not entry.is_file(follow_symlinks=False):
             skipped.append((rel, "not a regular file (a pipe, device or socket): not read"))
             continue
         if path.name.startswith("~$"):
             skipped.append((rel, "an Excel lock file (left while a workbook is open), not a bid"))
-        elif path.name == RECEIVED_FILE and path.parent == returns:
+        elif path.name == RECEIVED_FILE and len(parts) == 1:
             continue
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
             found.append((path, rel))
         else:
             skipped.append((rel, OTHER_FILES.get(path.suffix.lower(), f"not an Excel workbook ({path.suffix or 'no extension'})")))
+    skipped.sort(key=lambda item: item[0].split("/"))
     return found, skipped
+
+
+def _entries(folder: Path, recursive: bool, skipped: list[tuple[str, str]], top: Path | None = None) -> Iterator[tuple[Path, os.DirEntry[str]]]:
+    """Every entry of ``folder`` (and, when ``recursive``, of its sub-folders, never through a link),
+    with the listing's entry, which knows its kind without another system call. A sub-folder that
+    cannot be opened is reported in ``skipped``."""
+    top = top or folder
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        path = folder / entry.name
+        yield path, entry
+        if recursive and entry.is_dir(follow_symlinks=False):
+            try:
+                yield from _entries(path, True, skipped, top)
+            except OSError as exc:
+                skipped.append((path.relative_to(top).as_posix() + "/", f"a folder that could not be opened ({exc.strerror}): not read"))
 
 
 OTHER_FILES = {

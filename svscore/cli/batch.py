@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -34,12 +36,12 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
     options = BatchOptions(recursive=recursive, jobs=jobs, strict=strict, accept_late=accept_late,
                            limits=Limits(seconds=seconds, memory_mb=memory_mb))
     discovered = discover(returns, recursive, out)
-    _import_openpyxl_without_numpy()
     callback, bar = _progress(len(discovered[0]))
     with collector_paused():
         try:
-            run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options, progress=callback,
-                            discovered=discovered)
+            with _openpyxl_without_numpy():  # openpyxl is imported once the workers are reading
+                run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options,
+                                progress=callback, discovered=discovered)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
@@ -50,18 +52,22 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
     return 1 if run.failed or any(severity == "error" for severity, _, _ in run.problems) else 0
 
 
-def _import_openpyxl_without_numpy() -> None:
+@contextlib.contextmanager
+def _openpyxl_without_numpy() -> Iterator[None]:
     """openpyxl imports numpy when it is installed (pandas brings it), only so that numpy numbers
-    can be cell values. This command never gives it any, and the import is about 0.08 s of the
-    0.5 s a small batch takes, so openpyxl is told numpy is not installed. numpy itself stays
-    importable: only openpyxl's probe is answered. Done by this command only, never by the library."""
+    can be cell values. A batch never gives it any, and the import is about 0.08 s of the 0.5 s a
+    small batch takes, so while the batch runs (and may import openpyxl) openpyxl is told numpy is
+    not installed. numpy itself stays importable afterwards: only openpyxl's probe is answered, and
+    nothing else in a batch uses numpy. Done by this command only, never by the library."""
     if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        yield
         return
     sys.modules["numpy"] = None  # type: ignore[assignment]  # makes "import numpy" raise ImportError
     try:
-        import openpyxl  # noqa: F401
+        yield
     finally:
-        del sys.modules["numpy"]
+        if sys.modules.get("numpy", "") is None:
+            del sys.modules["numpy"]
 
 
 def _short(text: str, limit: int = 80) -> str:

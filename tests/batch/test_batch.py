@@ -468,6 +468,35 @@ def test_links_are_not_followed(folder, tmp_path):
     assert {"name": "elsewhere.xlsx", "reason": "a link to another file or folder: not followed"} in doc["skipped"]
 
 
+def test_discovery_lists_in_order_and_leaves_out_the_output_folder(tmp_path, monkeypatch):
+    import os
+
+    from svscore.batch.run import discover
+    returns = tmp_path / "returns"
+    for rel in ("b.xlsx", "a.xlsx", "sub/c.xlsx", "sub/deeper/d.XLSM", "out/results.xlsx", ".hidden/e.xlsx", "locked/f.xlsx"):
+        (returns / rel).parent.mkdir(parents=True, exist_ok=True)
+        (returns / rel).write_bytes(b"x")
+    (returns / "to-out").symlink_to(returns / "out")  # a link to the output folder is as much the output folder
+    found, skipped = discover(returns, False, returns / "out")
+    assert [rel for _, rel in found] == ["a.xlsx", "b.xlsx"]
+    assert skipped == [("locked/", "a folder (use --recursive to look inside folders)"),
+                       ("sub/", "a folder (use --recursive to look inside folders)")]
+    real_scandir = os.scandir
+
+    def scandir(path):  # a sub-folder this user may not open (root may open any, so it is made to fail here)
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    found, skipped = discover(returns, True, tmp_path / "elsewhere")
+    assert [rel for _, rel in found] == ["a.xlsx", "b.xlsx", "out/results.xlsx", "sub/c.xlsx", "sub/deeper/d.XLSM"]
+    assert skipped == [(".hidden/e.xlsx", "hidden file"),
+                       ("locked/", "a folder that could not be opened (Permission denied): not read"),
+                       ("to-out", "a link to another file or folder: not followed")]
+    found, _ = discover(returns, True, returns / "sub")
+    assert [rel for _, rel in found] == ["a.xlsx", "b.xlsx", "out/results.xlsx"]
+
+
 def _two_bids(folder, tmp_path) -> Path:
     returns = tmp_path / "returns"
     returns.mkdir()
