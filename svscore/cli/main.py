@@ -7,6 +7,7 @@ scored); 2 a file could not be read or written.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -238,4 +239,10 @@ def main() -> None:
         # such as an emoji in a bidder's name, is shown as an escape rather than stopping the command.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    cli(prog_name="svscore")
+    try:
+        cli(prog_name="svscore")
+    finally:
+        # The command is done. As the process exits, Python's garbage collector would walk every
+        # object still alive (after a batch of 1,000 bids, about 0.08 s) only to free memory the
+        # process gives back anyway: the objects are set aside from it instead.
+        gc.freeze()
