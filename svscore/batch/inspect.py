@@ -11,9 +11,11 @@ files never opened. The result is small and plain: the worker never sends cell r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
+import operator
 import re
 import struct
 import zipfile
@@ -334,10 +336,12 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
     vcse = as_yes_no(values.get("Cover", _cover(spec, "vcse")), values.where("Cover", _cover(spec, "vcse")), "VCSE", problems)
     price = Decimal(0)
     priced = True
+    pricing = values.sheets.get("Pricing") or []
     for line_id, qty, rate_addr, _ in spec.lines:
-        v = values.get("Pricing", rate_addr)
+        r, c = a1(rate_addr)
+        v = pricing[r][c] if r < len(pricing) and c < len(pricing[r]) else ""
         if type(v) is float and 0 <= v < LARGEST:  # the usual case, checked without building messages
-            price += qty * exact_number(v)
+            price += qty * (Decimal(int(v)) if v.is_integer() else Decimal(repr(v)))  # exact_number(v), inline
             continue
         if is_blank(v):
             required_blank.append(("Pricing", rate_addr, f"the rate for line {line_id}"))
@@ -358,11 +362,17 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
     if priced:
         _check_total(values, spec, price, result)
     commitments = []
+    social_value = values.sheets.get("Social Value") or []
+    blank_quantities: list[tuple[str, int, str]] = []
     for measure, _first_year_only, addrs in spec.measures:
         for year, addr in enumerate(addrs, start=1):
-            v = values.get("Social Value", addr)
-            if v == "" or (type(v) is float and 0 <= v < LARGEST):  # blank or an ordinary quantity
-                if v != "" and v != 0:
+            r, c = a1(addr)
+            v = social_value[r][c] if r < len(social_value) and c < len(social_value[r]) else ""
+            if v == "":
+                blank_quantities.append((measure, year, addr))
+                continue
+            if type(v) is float and 0 <= v < LARGEST:  # an ordinary quantity
+                if v != 0:
                     commitments.append({"measure": measure, "quantity": exact_number(v), "year": year})
                 continue
             q = parse_number(values.get("Social Value", addr), values.where("Social Value", addr), f"The quantity of {measure} in year {year}", problems, notes)
@@ -372,13 +382,12 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
                 problems.append(Problem(values.where("Social Value", addr), f"The quantity of {measure} in year {year} is negative ({q})"))
                 continue
             commitments.append({"measure": measure, "quantity": q, "year": year})
-    if spec.measures:  # a quantity whose formula gives an error reads as blank: it must not vanish unnoticed
-        errors = cells.error_cells("Social Value")
-        for measure, _first_year_only, addrs in spec.measures if errors else ():
-            for year, addr in enumerate(addrs, start=1):
-                if addr in errors:
-                    problems.append(Problem(values.where("Social Value", addr), f"The quantity of {measure} in year {year} holds the error "
-                                                                              f"value {errors[addr]}: correct the cell, save the workbook and send it again"))
+    # A quantity whose formula gives an error value reads as blank: it must not vanish unnoticed.
+    errors = cells.error_cells("Social Value") if blank_quantities else {}
+    for measure, year, addr in blank_quantities if errors else ():
+        if addr in errors:
+            problems.append(Problem(values.where("Social Value", addr), f"The quantity of {measure} in year {year} holds the error "
+                                                                      f"value {errors[addr]}: correct the cell, save the workbook and send it again"))
     for cid, addr in spec.responses:
         text("Quality", addr, True, f"the response to {cid}")
     for n, addr in enumerate(spec.declarations, start=1):
@@ -414,20 +423,32 @@ def _cover(spec: LotSpec, key: str) -> str:
 
 def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
     changed = []
-    for sheet, cells, last_row, last_col in spec.protected_at:
+    for sheet, blocks in spec.protected_at:
         rows = values.sheets.get(sheet) or []
-        covered = len(rows) > last_row and all(len(row) > last_col for row in rows)  # calamine's rows are a rectangle
-        for r, c, addr, expected in cells:
-            got = rows[r][c] if covered or (r < len(rows) and c < len(rows[r])) else ""
-            if got == expected:  # the usual case; equal raw values are equal canonical ones
-                continue
-            got = None if got == "" else canonical(got)
-            if got != expected:
-                changed.append((sheet, addr, expected, got))
+        for block in blocks:
+            try:  # the usual case: the block's rows as written, compared at once
+                if list(map(_picker(block.columns), rows[block.first:block.first + len(block.rows)])) == block.as_read:
+                    continue
+            except IndexError:  # a row ends before a protected cell
+                pass
+            for p in block.rows:  # compared cell by cell, to say which changed
+                row = rows[p.row] if p.row < len(rows) else ()
+                for c, addr, expected in zip(p.columns, p.addresses, p.values, strict=True):
+                    got = row[c] if c < len(row) else ""
+                    if got == expected:  # equal raw values are equal canonical ones
+                        continue
+                    got = None if got == "" else canonical(got)
+                    if got != expected:
+                        changed.append((sheet, addr, expected, got))
     for sheet, addr, expected, got in changed[:20]:
         result.add(ERROR, values.where(sheet, addr), f"protected cell changed: was {_was(expected)}, now {_was(got)}")
     if len(changed) > 20:
         result.add(ERROR, result.name, f"{len(changed) - 20} more protected cells changed")
+
+
+@functools.lru_cache(maxsize=1024)
+def _picker(columns: tuple[int, ...]) -> operator.itemgetter:
+    return operator.itemgetter(*columns)
 
 
 def _check_total(values: Values, spec: LotSpec, price: Decimal, result: Inspection) -> None:

@@ -48,19 +48,58 @@ class LotSpec:
     """(criterion id, address on Quality)."""
     declarations: tuple[str, ...]
     signature: tuple[str, str, str]
-    protected_at: tuple[tuple[str, tuple[tuple[int, int, str, Any], ...], int, int], ...]
-    """The locked constants svscore wrote, by sheet: (sheet, cells, last row, last column) with each
-    cell as (zero-based row, column, address, value), the form the tamper check walks for every file."""
+    protected_at: tuple[tuple[str, tuple[ProtectedBlock, ...]], ...]
+    """The locked constants svscore wrote, by sheet, in blocks of rows: the form the tamper check walks for every file."""
 
 
-def by_position(protected: dict[str, Any]) -> tuple[tuple[str, tuple[tuple[int, int, str, Any], ...], int, int], ...]:
-    """Protected cells ('Sheet!A1' -> value) grouped by sheet with zero-based positions."""
-    by_sheet: dict[str, list[tuple[int, int, str, Any]]] = {}
+@dataclass(frozen=True)
+class ProtectedRow:
+    """The protected cells of one row of a sheet: zero-based row, columns, addresses, and values."""
+
+    row: int
+    columns: tuple[int, ...]
+    addresses: tuple[str, ...]
+    values: tuple[Any, ...]
+    """As :func:`svscore.excel.cells.canonical` gives them: None for a cell that must be empty."""
+    as_read: Any
+    """The values as the reader gives an unaltered row (an empty cell as ''), in the form
+    ``operator.itemgetter(*columns)`` picks them out: one value for one column, else a tuple."""
+
+
+@dataclass(frozen=True)
+class ProtectedBlock:
+    """Consecutive rows with their protected cells in the same columns (a pricing schedule's lines):
+    an unaltered block is recognised with one comparison."""
+
+    first: int
+    """The zero-based row of the first."""
+    columns: tuple[int, ...]
+    rows: tuple[ProtectedRow, ...]
+    as_read: list[Any]
+    """Each row's ``as_read``."""
+
+
+def by_position(protected: dict[str, Any]) -> tuple[tuple[str, tuple[ProtectedBlock, ...]], ...]:
+    """Protected cells ('Sheet!A1' -> value) grouped by sheet, then in blocks of rows, with zero-based positions."""
+    by_row: dict[str, dict[int, list[tuple[int, str, Any]]]] = {}
     for key, expected in protected.items():
         sheet, addr = key.split("!")
-        by_sheet.setdefault(sheet, []).append((*a1(addr), addr, expected))
-    return tuple((sheet, tuple(cells), max(r for r, _, _, _ in cells), max(c for _, c, _, _ in cells))
-                 for sheet, cells in by_sheet.items())
+        r, c = a1(addr)
+        by_row.setdefault(sheet, {}).setdefault(r, []).append((c, addr, expected))
+    out = []
+    for sheet, rows in by_row.items():
+        blocks: list[list[ProtectedRow]] = []
+        for r, cells in sorted(rows.items()):
+            cells.sort(key=lambda cell: cell[0])
+            read = tuple("" if v is None else v for _, _, v in cells)
+            row = ProtectedRow(r, tuple(c for c, _, _ in cells), tuple(a for _, a, _ in cells), tuple(v for _, _, v in cells),
+                               read[0] if len(read) == 1 else read)
+            if blocks and blocks[-1][-1].row == r - 1 and blocks[-1][-1].columns == row.columns:
+                blocks[-1].append(row)
+            else:
+                blocks.append([row])
+        out.append((sheet, tuple(ProtectedBlock(b[0].row, b[0].columns, tuple(b), [p.as_read for p in b]) for b in blocks)))
+    return tuple(out)
 
 
 def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSpec]:
