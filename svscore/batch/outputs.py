@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from svscore import __version__
 from svscore.atomic import write_atomic
@@ -26,6 +27,7 @@ BIDDER_SHEETS_LIMIT = 60
 """Up to this many bidders get a sheet each; beyond it, one Explanations sheet lists them all."""
 OUTPUTS = ("results.xlsx", "results.csv", "results.json")
 MANIFEST = "manifest.json"
+T = TypeVar("T")
 
 
 def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict[str, Path]:
@@ -86,47 +88,48 @@ def _locked(path: Path) -> bool:
         return True
 
 
-def _in_background(make: Callable[[BatchRun], bytes], run: BatchRun) -> Callable[[], bytes]:
+def _in_background(make: Callable[[T], bytes], run: T) -> Callable[[], bytes]:
     """Start ``make(run)`` in a forked process (it has the run in memory; nothing is pickled but
     the bytes that come back) and return a function that waits for its bytes. The workbook is
-    the slowest output, so the other outputs are made meanwhile on the second core. Where fork
-    is not available, or the process fails to give its bytes, the work is done here instead:
-    the outputs are the same either way."""
+    the slowest output, so the other outputs are made meanwhile on the second core; its largest
+    sheet's rows are made in a process of their own. Where fork is not available, or the
+    process fails, the work is done here instead: the outputs are the same either way.
+
+    A plain fork, not a multiprocessing process: the workbook's process starts one itself, which
+    multiprocessing does not allow its background ("daemon") processes to do."""
     import gc
-    import multiprocessing as mp
 
-    if "fork" not in mp.get_all_start_methods():
+    if not hasattr(os, "fork"):  # Windows
         return lambda: make(run)
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            send.send_bytes(make(run))
-        except BaseException:
-            send.send_bytes(b"")
-        finally:
-            send.close()
-
-    proc = ctx.Process(target=child, daemon=True)
+    read_end, write_end = os.pipe()
     # The child's garbage collector must not walk the run it inherited: walking it costs time and
     # writes to every object's header, which copies the parent's memory page by page.
     gc.freeze()
     try:
-        proc.start()
-    finally:
+        pid = os.fork()
+    except OSError:  # no process could be started: done here
         gc.unfreeze()
-    send.close()
+        os.close(read_end)
+        os.close(write_end)
+        return lambda: make(run)
+    if pid == 0:  # the child: give the bytes, and leave without running anything of the parent's
+        status = 1
+        try:
+            os.close(read_end)
+            data = make(run)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    gc.unfreeze()
+    os.close(write_end)
 
     def wait() -> bytes:
-        try:
-            data = receive.recv_bytes()
-        except (EOFError, OSError):
-            data = b""
-        finally:
-            receive.close()
-            proc.join()
-        return data or make(run)  # an empty answer means the child failed: do it here, and see why
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return data if os.waitstatus_to_exitcode(status) == 0 else make(run)  # it failed: do it here, and see why
     return wait
 
 
@@ -286,12 +289,21 @@ class _Sheet:
         else:
             self.ws.write_number(row, col, float(value), f)
 
-    def append_rows(self, rows: list[list[Any]], first_row: int, columns: int) -> None:
-        """Plain rows (no styles) from 0-based ``first_row``, added to the part once it is closed."""
+    def append_rows(self, rows: Callable[[], list[list[Any]]], first_row: int, columns: int) -> None:
+        """Plain rows (no styles) from 0-based ``first_row``, added to the part once it is closed.
+        ``rows`` gives them: it is called, and the rows written as XML, in another process (where
+        one can be started) while this one goes on with the rest of the workbook."""
         from svscore.render.sheet_rows import append_rows, rows_xml
 
-        xml, last = rows_xml(rows, first_row + 1, columns)
-        self.book.changes.setdefault(self.part, []).append(lambda sheet: append_rows(sheet, xml, last, columns))
+        def make(_: Any) -> bytes:
+            xml, last = rows_xml(rows(), first_row + 1, columns)
+            return f"{last}\n{xml}".encode()
+        made = _in_background(make, None)
+
+        def splice(sheet: str) -> str:
+            last, xml = made().decode().split("\n", 1)
+            return append_rows(sheet, xml, int(last), columns)
+        self.book.changes.setdefault(self.part, []).append(splice)
 
     def header(self, row: int, labels: list[str]) -> None:
         for c, label in enumerate(labels):
@@ -447,11 +459,10 @@ def _explanations_table(book: _Book, run: BatchRun, bids: list[Any]) -> None:
     lots = len(run.result.lots) > 1  # a Lot column only when there is more than one lot
     header = ["Lot"] * lots + ["Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"]
     ws.header(0, header)
-    rows = [[*([b.lot_id] * lots), b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation]
-            for b in bids for c in b.criteria]
-    ws.append_rows(rows, 1, len(header))
+    ws.append_rows(lambda: [[*([b.lot_id] * lots), b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available),
+                             c.explanation] for b in bids for c in b.criteria], 1, len(header))
     ws.ws.freeze_panes(1, 1 + lots)
-    ws.ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
+    ws.ws.autofilter(0, 0, max(sum(len(b.criteria) for b in bids), 1), len(header) - 1)
     for col, w in enumerate([6] * lots + [30, 10, 30, 14, 9, 9, 100]):
         ws.ws.set_column(col, col, w)
     ws.a4(0)

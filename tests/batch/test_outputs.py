@@ -52,6 +52,16 @@ def test_workbook_made_in_the_background_is_the_same(tmp_path: Path):
     assert {o["name"] for o in manifest["outputs"]} == {"results.xlsx", "results.csv", "results.json"}
 
 
+def test_a_workbook_made_without_background_processes_is_the_same(monkeypatch):
+    """Where processes cannot be forked (Windows), every part of the workbook is made in this one."""
+    import os
+
+    run = many_bidders(BIDDER_SHEETS_LIMIT + 1)
+    made = results_workbook_bytes(run)
+    monkeypatch.delattr(os, "fork")
+    assert results_workbook_bytes(run) == made
+
+
 def test_the_background_work_is_done_in_another_process():
     import os
 
