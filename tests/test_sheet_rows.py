@@ -14,9 +14,10 @@ from python_calamine import CalamineWorkbook
 
 from svscore.render.sheet_rows import (
     MAX_TEXT,
+    Rows,
     SpliceError,
-    append_rows,
     column_letters,
+    deflated_piece,
     inline_cells,
     rewrite,
     rows_xml,
@@ -52,8 +53,9 @@ def by_xlsxwriter(rows) -> bytes:
 
 def spliced(rows) -> bytes:
     header_only = by_xlsxwriter([])
-    xml, last = rows_xml(rows, 2, COLUMNS)
-    return rewrite(header_only, {"xl/worksheets/sheet1.xml": [lambda sheet: append_rows(sheet, xml, last, COLUMNS)]})
+    made = Rows.made(rows, 2, COLUMNS)
+    assert Rows.from_bytes(made.to_bytes()) == made  # as they come back from the process that made them
+    return rewrite(header_only, {}, {"xl/worksheets/sheet1.xml": lambda: made})
 
 
 def openpyxl_values(data: bytes) -> list[list]:
@@ -102,6 +104,25 @@ def test_splice_keeps_every_other_part_and_is_deterministic():
             assert after.read(info.filename) == before.read(info.filename)
 
 
+def test_pieces_deflated_apart_make_one_stream():
+    import zlib
+
+    pieces = [b"<head>" * 1000, bytes(range(256)) * 300, b"", "tail £€".encode() * 50]
+    stream = b"".join(deflated_piece(p) for p in pieces) + zlib.compress(b"", wbits=-15)
+    assert zlib.decompress(stream, -15) == b"".join(pieces)
+
+
+def test_text_changes_and_appended_rows_go_into_one_part():
+    """A rich-looking text cell written by XlsxWriter is made escaped text, and rows are added
+    after it, in the same part."""
+    made = Rows.made([["after"]], 3, COLUMNS)
+    data = rewrite(by_xlsxwriter([["<r><t>x</t></r>"]]), {"xl/worksheets/sheet1.xml": [lambda xml: inline_cells(xml, {"A2": "<r><t>x</t></r>"})]},
+                   {"xl/worksheets/sheet1.xml": lambda: made})
+    values = calamine_values(data)
+    assert [row[0] for row in values] == ["Column 0", "<r><t>x</t></r>", "after"]
+    assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None  # every part's CRC-32 is right
+
+
 def test_the_writer_refuses_what_it_cannot_write():
     with pytest.raises(ValueError, match="more than the 2 columns"):
         rows_xml([["a", "b", "c"]], 2, 2)
@@ -109,6 +130,10 @@ def test_the_writer_refuses_what_it_cannot_write():
         rows_xml([[float("nan")]], 2, 1)
     with pytest.raises(SpliceError, match="no part"):
         rewrite(by_xlsxwriter([]), {"xl/worksheets/sheet9.xml": []})
+    with pytest.raises(SpliceError, match="no part"):
+        rewrite(by_xlsxwriter([]), {}, {"xl/worksheets/sheet9.xml": lambda: Rows.made([], 2, 1)})
+    with pytest.raises(SpliceError, match="not a zip package"):
+        rewrite(b"not a zip", {})
     with pytest.raises(SpliceError, match="one cell B2"):
         inline_cells('<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>', {"B2": "x"})
     assert column_letters(28)[-3:] == ["Z", "AA", "AB"]

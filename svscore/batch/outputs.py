@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from svscore import __version__
 from svscore.atomic import write_atomic
@@ -22,6 +22,9 @@ from svscore.batch.run import BatchError, BatchRun
 from svscore.render.sheet_rows import column_letter, utf16_cut
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
+
+if TYPE_CHECKING:
+    from svscore.render.sheet_rows import Rows
 
 BIDDER_SHEETS_LIMIT = 60
 """Up to this many bidders get a sheet each; beyond it, one Explanations sheet lists them all."""
@@ -252,6 +255,7 @@ class _Book:
             "bold": wb.add_format({"bold": True}),
         }
         self.changes: dict[str, list[Callable[[str], str]]] = {}
+        self.appended: dict[str, Callable[[], Rows]] = {}
 
     def sheet(self, name: str) -> _Sheet:
         return _Sheet(self, self.wb.add_worksheet(name))
@@ -260,7 +264,7 @@ class _Book:
         from svscore.render.sheet_rows import rewrite
 
         self.wb.close()
-        return rewrite(self.buf.getvalue(), self.changes) if self.changes else self.buf.getvalue()
+        return rewrite(self.buf.getvalue(), self.changes, self.appended) if self.changes or self.appended else self.buf.getvalue()
 
 
 class _Sheet:
@@ -291,19 +295,12 @@ class _Sheet:
 
     def append_rows(self, rows: Callable[[], list[list[Any]]], first_row: int, columns: int) -> None:
         """Plain rows (no styles) from 0-based ``first_row``, added to the part once it is closed.
-        ``rows`` gives them: it is called, and the rows written as XML, in another process (where
-        one can be started) while this one goes on with the rest of the workbook."""
-        from svscore.render.sheet_rows import append_rows, rows_xml
+        ``rows`` gives them: it is called, and the rows written as XML and compressed, in another
+        process (where one can be started) while this one goes on with the rest of the workbook."""
+        from svscore.render.sheet_rows import Rows
 
-        def make(_: Any) -> bytes:
-            xml, last = rows_xml(rows(), first_row + 1, columns)
-            return f"{last}\n{xml}".encode()
-        made = _in_background(make, None)
-
-        def splice(sheet: str) -> str:
-            last, xml = made().decode().split("\n", 1)
-            return append_rows(sheet, xml, int(last), columns)
-        self.book.changes.setdefault(self.part, []).append(splice)
+        made = _in_background(lambda _: Rows.made(rows(), first_row + 1, columns).to_bytes(), None)
+        self.book.appended[self.part] = lambda: Rows.from_bytes(made())
 
     def header(self, row: int, labels: list[str]) -> None:
         for c, label in enumerate(labels):

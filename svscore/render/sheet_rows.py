@@ -10,11 +10,13 @@ the way Excel and XlsxWriter escape it.
 
 from __future__ import annotations
 
-import io
 import math
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 MAX_TEXT = 32767
@@ -94,13 +96,52 @@ def rows_xml(rows: Iterable[Sequence[Any]], first_row: int, columns: int) -> tup
 _DIMENSION = re.compile(r'<dimension ref="[A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?"/>')
 
 
-def append_rows(xml: str, rows: str, last_row: int, columns: int) -> str:
-    """Worksheet ``xml`` with ``rows`` added at the end of its data and its dimension set to cover them."""
+@dataclass(frozen=True)
+class Rows:
+    """Rows to add at the end of a worksheet's data (see :func:`rows_xml`), and the same XML
+    already deflated on its own (:func:`deflated_piece`), so that the process that made them can
+    also compress them, beside the one that puts the workbook together."""
+
+    xml: bytes
+    deflated: bytes
+    last_row: int
+    columns: int
+
+    @classmethod
+    def made(cls, rows: Iterable[Sequence[Any]], first_row: int, columns: int) -> Rows:
+        xml, last = rows_xml(rows, first_row, columns)
+        raw = xml.encode("utf-8")
+        return cls(raw, deflated_piece(raw), last, columns)
+
+    def to_bytes(self) -> bytes:
+        return struct.pack("<QQQ", self.last_row, self.columns, len(self.xml)) + self.xml + self.deflated
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Rows:
+        last, columns, n = struct.unpack("<QQQ", data[:24])
+        return cls(data[24:24 + n], data[24 + n:], last, columns)
+
+
+def deflated_piece(data: bytes) -> bytes:
+    """``data`` deflated as a piece of a longer stream: ended on a byte boundary without a final
+    block, so pieces deflated apart and put one after the other are one valid stream (each piece's
+    back-references stay within itself)."""
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _with_rows(xml: str, rows: Rows) -> tuple[bytes, int, int]:
+    """Worksheet ``xml`` with ``rows`` added at the end of its data and its dimension set to cover
+    them: the part deflated, its CRC-32 and its size."""
     if xml.count("</sheetData>") != 1 or len(_DIMENSION.findall(xml)) != 1:
         raise SpliceError("the worksheet does not have one sheetData and one dimension element")
-    last_cell = f"{column_letter(columns)}{max(last_row, 1)}"
-    xml = _DIMENSION.sub(f'<dimension ref="A1:{last_cell}"/>', xml)
-    return xml.replace("</sheetData>", rows + "</sheetData>")
+    last_cell = f"{column_letter(rows.columns)}{max(rows.last_row, 1)}"
+    head, tail = _DIMENSION.sub(f'<dimension ref="A1:{last_cell}"/>', xml).split("</sheetData>")
+    head_raw, tail_raw = head.encode("utf-8"), ("</sheetData>" + tail).encode("utf-8")
+    finish = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    data = deflated_piece(head_raw) + rows.deflated + finish.compress(tail_raw) + finish.flush()
+    crc = zlib.crc32(tail_raw, zlib.crc32(rows.xml, zlib.crc32(head_raw)))
+    return data, crc, len(head_raw) + len(rows.xml) + len(tail_raw)
 
 
 def rich_looking(text: str) -> bool:
@@ -131,24 +172,68 @@ def _inline_cell(ref: str, value: str) -> Callable[[re.Match[str]], str]:
     return lambda m: f'<c r="{ref}"{m.group(1) or ""} t="inlineStr">{value}</c>'
 
 
-def rewrite(xlsx: bytes, changes: Mapping[str, Sequence[Callable[[str], str]]]) -> bytes:
-    """``xlsx`` with each part named in ``changes`` passed through its functions, in order. Every
-    other part is copied as it was (same order, names and dates), so the bytes are as
-    deterministic as XlsxWriter's own."""
-    src = zipfile.ZipFile(io.BytesIO(xlsx))
-    out = io.BytesIO()
-    missing = set(changes)
-    with src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename in changes:
-                xml = data.decode("utf-8")
-                for change in changes[info.filename]:
-                    xml = change(xml)
-                data = xml.encode("utf-8")
-                missing.discard(info.filename)
-            dst.writestr(info, data)
+def rewrite(xlsx: bytes, changes: Mapping[str, Sequence[Callable[[str], str]]],
+            appended: Mapping[str, Callable[[], Rows]] | None = None) -> bytes:
+    """``xlsx`` with each part named in ``changes`` passed through its functions, in order, then
+    given the rows ``appended`` gives for it (asked for only once the rest is done). Every other
+    part is copied as it was, byte for byte (same order, names, dates and compressed data): only
+    the changed parts are inflated and deflated again, so the bytes are as deterministic as
+    XlsxWriter's own."""
+    appended = appended or {}
+    members = _members(xlsx)
+    missing = (set(changes) | set(appended)) - {name for name, *_ in members}
     if missing:
         raise SpliceError(f"the workbook has no part {', '.join(sorted(missing))}")
-    return out.getvalue()
+    out = bytearray()
+    directory = bytearray()
+    for name, local, data, record in members:
+        if name in changes or name in appended:
+            if struct.unpack("<H", local[8:10])[0] != zipfile.ZIP_DEFLATED:
+                raise SpliceError(f"the workbook's part {name} is not deflated, as XlsxWriter deflates its parts")
+            xml = zlib.decompress(data, -15).decode("utf-8")
+            for change in changes.get(name, ()):
+                xml = change(xml)
+            if name in appended:
+                data, crc, size = _with_rows(xml, appended[name]())
+            else:
+                raw = xml.encode("utf-8")
+                deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
+                data, crc, size = deflate.compress(raw) + deflate.flush(), zlib.crc32(raw), len(raw)
+            sizes = struct.pack("<III", crc, len(data), size)
+            local = local[:14] + sizes + local[26:]
+            record = record[:16] + sizes + record[28:]
+        directory += record[:42] + struct.pack("<I", len(out)) + record[46:]
+        out += local + data
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(out), 0)
+    return bytes(out + directory + end)
 
+
+def _members(xlsx: bytes) -> list[tuple[str, bytes, bytes, bytes]]:
+    """Each part of a zip package XlsxWriter wrote, in its directory's order: (name, local header,
+    compressed data, directory record). Only the shape XlsxWriter writes is accepted (deflated or
+    stored parts, sizes in their headers, no zip64): anything else is a SpliceError."""
+    end = xlsx.rfind(b"PK\x05\x06")
+    if end < 0 or len(xlsx) - end < 22:
+        raise SpliceError("the workbook is not a zip package")
+    _, count, size, offset = struct.unpack("<HHII", xlsx[end + 8:end + 20])
+    members = []
+    at = offset
+    for _ in range(count):
+        record_head = xlsx[at:at + 46]
+        if record_head[:4] != b"PK\x01\x02":
+            raise SpliceError("the workbook's zip directory is not as XlsxWriter writes it")
+        flags, method, csize, usize, n, e, c = struct.unpack("<8xHH8xII3H", record_head[:34])
+        local_at, = struct.unpack("<I", record_head[42:46])
+        if flags & 0x08 or method not in (0, 8) or 0xFFFFFFFF in (csize, usize, local_at):
+            raise SpliceError("the workbook's zip directory is not as XlsxWriter writes it")
+        record = xlsx[at:at + 46 + n + e + c]
+        name = record[46:46 + n].decode("utf-8" if flags & 0x800 else "cp437")
+        if xlsx[local_at:local_at + 4] != b"PK\x03\x04":
+            raise SpliceError(f"the workbook's part {name} is not where its directory says")
+        ln, le = struct.unpack("<HH", xlsx[local_at + 26:local_at + 30])
+        start = local_at + 30 + ln + le
+        members.append((name, xlsx[local_at:start], xlsx[start:start + csize], record))
+        at += len(record)
+    if at != offset + size:
+        raise SpliceError("the workbook's zip directory is not as XlsxWriter writes it")
+    return members
