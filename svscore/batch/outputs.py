@@ -293,14 +293,10 @@ class _Sheet:
         else:
             self.ws.write_number(row, col, float(value), f)
 
-    def append_rows(self, rows: Callable[[], list[list[Any]]], first_row: int, columns: int) -> None:
-        """Plain rows (no styles) from 0-based ``first_row``, added to the part once it is closed.
-        ``rows`` gives them: it is called, and the rows written as XML and compressed, in another
-        process (where one can be started) while this one goes on with the rest of the workbook."""
-        from svscore.render.sheet_rows import Rows
-
-        made = _in_background(lambda _: Rows.made(rows(), first_row + 1, columns).to_bytes(), None)
-        self.book.appended[self.part] = lambda: Rows.from_bytes(made())
+    def append_rows(self, rows: Callable[[], Rows]) -> None:
+        """Plain rows (no styles), added to the part once it is closed: ``rows`` gives them (see
+        :func:`_in_background_rows`), and is called only then."""
+        self.book.appended[self.part] = rows
 
     def header(self, row: int, labels: list[str]) -> None:
         for c, label in enumerate(labels):
@@ -318,11 +314,30 @@ class _Sheet:
 def results_workbook_bytes(run: BatchRun) -> bytes:
     """results.xlsx: ranked table, chart, explanations per bidder, problems. Deterministic bytes."""
     book = _Book(run)
+    bids = [b for lot in run.result.lots for b in lot.bids]
+    # Many bidders share one Explanations table: its rows, most of the workbook, are made first,
+    # in a process of their own, while this one makes the other sheets.
+    table = _explanation_rows(run, bids) if len(bids) > BIDDER_SHEETS_LIMIT else None
     _results_sheet(book, run)
     _chart(book, run)
-    _explanations(book, run)
+    _explanations(book, run, bids, table)
     _problems(book, run)
     return book.close()
+
+
+def _in_background_rows(rows: Callable[[], list[list[Any]]], first_row: int, columns: int) -> Callable[[], Rows]:
+    """Start making ``rows`` (from 0-based ``first_row``) as worksheet XML, compressed, in another
+    process where one can be started; the function returned waits for them."""
+    from svscore.render.sheet_rows import Rows
+
+    made = _in_background(lambda _: Rows.made(rows(), first_row + 1, columns).to_bytes(), None)
+    return lambda: Rows.from_bytes(made())
+
+
+def _explanation_rows(run: BatchRun, bids: list[Any]) -> Callable[[], Rows]:
+    lots = len(run.result.lots) > 1  # a Lot column only when there is more than one lot
+    return _in_background_rows(lambda: [[*([b.lot_id] * lots), b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points),
+                                         float(c.available), c.explanation] for b in bids for c in b.criteria], 1, len(_TABLE) + lots)
 
 
 HEADINGS = {"lot": "Lot", "rank": "Rank", "bidder_id": "Bidder id", "bidder": "Bidder", "status": "Status", "total": "Total points",
@@ -408,12 +423,12 @@ def _chart(book: _Book, run: BatchRun) -> None:
         ws.a4()
 
 
-def _explanations(book: _Book, run: BatchRun) -> None:
-    """A sheet per bidder, or above ``BIDDER_SHEETS_LIMIT`` bidders one Explanations table."""
-    bids = [b for lot in run.result.lots for b in lot.bids]
+def _explanations(book: _Book, run: BatchRun, bids: list[Any], table: Callable[[], Rows] | None) -> None:
+    """A sheet per bidder, or (given the ``table``'s rows, for more than ``BIDDER_SHEETS_LIMIT``
+    bidders) one Explanations table."""
     used = {"results", "chart", "problems", "explanations", "history"} | {f"chart lot {lot.lot_id}".lower()[:31] for lot in run.result.lots}
-    if len(bids) > BIDDER_SHEETS_LIMIT:
-        _explanations_table(book, run, bids)
+    if table is not None:
+        _explanations_table(book, run, bids, table)
         return
     several_lots = len(run.result.lots) > 1
     for b in bids:  # with several lots, a bidder may bid for each: the lot leads the sheet's name
@@ -449,15 +464,18 @@ def _explanations(book: _Book, run: BatchRun) -> None:
         ws.a4(head)
 
 
-def _explanations_table(book: _Book, run: BatchRun, bids: list[Any]) -> None:
+_TABLE = ["Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"]
+"""The Explanations table's columns (after a Lot column, when there are several lots)."""
+
+
+def _explanations_table(book: _Book, run: BatchRun, bids: list[Any], rows: Callable[[], Rows]) -> None:
     """One row per bidder and criterion, with a filter: the form that stays usable for many bidders.
     The rows (about 63,000 cells for 1,000 bids of the example tender) are written straight as worksheet XML."""
     ws = book.sheet("Explanations")
-    lots = len(run.result.lots) > 1  # a Lot column only when there is more than one lot
-    header = ["Lot"] * lots + ["Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"]
+    lots = len(run.result.lots) > 1
+    header = ["Lot"] * lots + _TABLE
     ws.header(0, header)
-    ws.append_rows(lambda: [[*([b.lot_id] * lots), b.bidder, c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available),
-                             c.explanation] for b in bids for c in b.criteria], 1, len(header))
+    ws.append_rows(rows)
     ws.ws.freeze_panes(1, 1 + lots)
     ws.ws.autofilter(0, 0, max(sum(len(b.criteria) for b in bids), 1), len(header) - 1)
     for col, w in enumerate([6] * lots + [30, 10, 30, 14, 9, 9, 100]):
