@@ -35,9 +35,9 @@ T = TypeVar("T")
 
 def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict[str, Path]:
     """Write the four outputs into ``out_dir``; never over a file the run read."""
-    out_resolved = out_dir.resolve()
-    protect = tuple(p for p in run.input_paths if p.resolve().parent == out_resolved)  # the only inputs an output could land on
-    clash = sorted({p.resolve().name for p in protect} & {*OUTPUTS, MANIFEST})
+    landing = {p: name for p in run.input_paths if (name := _output_over(p, out_dir)) is not None}
+    protect = tuple(landing)
+    clash = sorted(set(landing.values()))
     if clash:  # refused before anything is written, so no half set of results is left behind
         raise BatchError(f"the output folder {out_dir} holds input files named like the results ({', '.join(clash)}): "
                          "choose another output folder")
@@ -70,6 +70,19 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
                              f"again: the files in {out_dir} may now mix this run's results with the last ones "
                              f"({', '.join(written) or 'none'} written)") from None
     return written
+
+
+def _output_over(path: Path, out_dir: Path) -> str | None:
+    """The output that would be written over the input file ``path``, if one would. Only a file
+    named like an output can be one (compared first, and without case, which some file systems
+    ignore): looking further at each of thousands of inputs would take a noticeable time."""
+    for name in (*OUTPUTS, MANIFEST):
+        if path.name.casefold() == name.casefold():
+            try:
+                return name if os.path.samefile(path, out_dir / name) else None
+            except OSError:  # no such output yet, or the input is gone
+                return None
+    return None
 
 
 def _refuse_if_open(out_dir: Path) -> None:

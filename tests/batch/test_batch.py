@@ -226,6 +226,24 @@ def test_output_in_the_scores_folder_is_refused(folder):
     assert r.returncode == 2 and "other than the scores folder" in r.stderr
 
 
+def test_an_input_is_protected_from_the_output_that_is_the_same_file(tmp_path):
+    """An output lands on an input when they are the same file: by name where the file system
+    minds case, whatever the case where it does not, and through a link to the folder."""
+    from svscore.batch.outputs import _output_over
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "Results.JSON").write_text("{}")
+    (tmp_path / "results.csv").write_text("")
+    (tmp_path / "via").symlink_to(out)
+    ignores_case = (out / "results.json").exists()
+    assert _output_over(out / "Results.JSON", out) == ("results.json" if ignores_case else None)
+    assert _output_over(tmp_path / "results.csv", out) is None  # the same name, another folder
+    (out / "results.csv").write_text("")
+    assert _output_over(tmp_path / "via" / "results.csv", out) == "results.csv"
+    assert _output_over(out / "bid.xlsx", out) is None
+
+
 def test_an_input_named_like_a_result_is_never_overwritten_and_nothing_is_written(folder, tmp_path):
     tender = tmp_path / "results.json"  # the tender file, in the folder chosen for the results
     tender.write_bytes(folder["tender"].read_bytes())
