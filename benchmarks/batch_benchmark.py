@@ -30,6 +30,7 @@ import platform
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -154,25 +155,31 @@ def run_profile(profile: str, n: int, root: Path) -> None:
     size = sum(f.stat().st_size for f in files) / len(files) / 1024
     cells = _cells(files[0])
     calamine_read(files[:20])  # warm the file cache for every contender alike
-    base = timed(calamine_read, files)
     try:
-        pandas = timed(pandas_read, files)
+        pandas = timed(pandas_read, files)  # once: at about 20 times the others, its spread does not matter
     except ImportError:
         pandas = None
-    reading = timed(_pool_only, tender, files)
-    batch, cpu = {}, {}
-    for jobs in sorted({1, os.cpu_count() or 1}):
-        cmd = [sys.executable, "-m", "svscore", "batch", str(tender_file), str(returns),
-               "--scores", str(scores), "--out", str(root / profile / f"out-{jobs}"), "--jobs", str(jobs)]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        batch[jobs] = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it started
-        cpu[jobs] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        if done.returncode not in (0, 1):
-            raise SystemExit(done.stderr)
-    print(f"\nProfile '{profile}': {n} returned workbooks, {size:.0f} KB and {cells} non-empty cells each")
+    bases, readings = [], []
+    runs: dict[int, list[tuple[float, float]]] = {}
+    for r in range(ROUNDS):  # the contenders take turns, so a machine that speeds up or slows down meets them alike
+        bases.append(timed(calamine_read, files))
+        readings.append(timed(_pool_only, tender, files))
+        for jobs in sorted({1, os.cpu_count() or 1}):
+            cmd = [sys.executable, "-m", "svscore", "batch", str(tender_file), str(returns),
+                   "--scores", str(scores), "--out", str(root / profile / f"out-{jobs}-{r}"), "--jobs", str(jobs)]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it started
+            runs.setdefault(jobs, []).append((seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)))
+            if done.returncode not in (0, 1):
+                raise SystemExit(done.stderr)
+    base, reading = statistics.median(bases), statistics.median(readings)
+    batch = {jobs: statistics.median(s for s, _ in r) for jobs, r in runs.items()}
+    cpu = {jobs: statistics.median(c for _, c in r) for jobs, r in runs.items()}
+    print(f"\nProfile '{profile}': {n} returned workbooks, {size:.0f} KB and {cells} non-empty cells each; "
+          f"the median of {ROUNDS} rounds (pandas: one)")
     print(f"{'reader':<48} {'seconds':>8} {'files/s':>8} {'× calamine':>11}")
     rows = [("python-calamine, bare read (baseline)", base)]
     notes: list[str] = []
@@ -214,6 +221,8 @@ def _cells(path: Path) -> int:
 
 
 MEASURES_FILE = "measures-illustrative.json"
+ROUNDS = 3
+"""Each figure but the pandas read is the median of this many rounds, taken in turn."""
 
 
 def main() -> None:
