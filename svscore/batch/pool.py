@@ -18,6 +18,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -87,12 +88,14 @@ def _guarded(name: str, limits: Limits, step: Callable[..., Any], *args: Any, kn
     return result
 
 
-def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Connection, specs: Specs | None,
-            limits: Limits, waiting_bytes: int) -> None:
+def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Connection, task_conn: Connection,
+            specs: Specs | None, limits: Limits, waiting_bytes: int) -> None:
     _quiet()
     _memory_budget(limits.memory_mb)
+    todo = deque(tasks)
     waiting: list[tuple[int, str, Opened | Inspection]] = []
     held = 0
+    asked = ended = False
 
     def finish(index: int, name: str, opened: Opened | Inspection, announced: bool = False) -> None:
         if not announced:  # a file held since before the specs came: say it is the one being worked on again
@@ -101,7 +104,21 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
         conn.send(("done", index, result))  # written here, in this thread: no queue feeder thread to wait for
 
     try:
-        for index, path, name in tasks:
+        while todo or not ended:
+            if not todo:  # more files, or the word that there are none
+                if not asked:
+                    conn.send(("more",))
+                message = task_conn.recv()
+                asked = False
+                if message[0] == "end":
+                    ended = True
+                else:
+                    todo.extend(message[1])
+                continue
+            index, path, name = todo.popleft()
+            if not todo and not asked and not ended:
+                conn.send(("more",))  # asked ahead: the answer is there by the time this file is done
+                asked = True
             if specs is None and (held >= waiting_bytes or spec_conn.poll()):
                 specs = spec_conn.recv()  # waits only when waiting_bytes of files are held
             if specs is not None and waiting:
@@ -131,17 +148,27 @@ class _Slot:
     def __init__(self, ctx, tasks: list[tuple[int, str, str]], specs: Specs | None, limits: Limits, waiting_bytes: int):
         self.reader, writer = ctx.Pipe(duplex=False)
         spec_reader, self.spec_writer = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker, args=(tasks, writer, spec_reader, specs, limits, waiting_bytes), daemon=True)
+        task_reader, self.task_writer = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_worker, args=(tasks, writer, spec_reader, task_reader, specs, limits, waiting_bytes),
+                                daemon=True)
         self.proc.start()
         writer.close()  # the worker holds the only writing end: when it stops, the parent reads EOF
         spec_reader.close()
+        task_reader.close()
         self.queued: list[int] = [index for index, _, _ in tasks]
         self.current: int | None = None
         """The file the worker said it started last."""
         self.dead = False
+        self.handovers = 0
+        """How many workers before this one stopped between these files, none of them to blame."""
         """The pipe reached its end while files were still queued: the worker stopped."""
         self.started = time.monotonic()
         """When the worker started its current file."""
+
+    def close_pipes(self) -> None:
+        for pipe in (self.reader, self.spec_writer, self.task_writer):
+            with contextlib.suppress(OSError):
+                pipe.close()
 
     def blamed(self) -> int:
         """The file to report when the worker stalls or dies: the one it was working on."""
@@ -151,10 +178,13 @@ class _Slot:
 class InspectionPool:
     """Workers reading files in the background while the parent does other work.
 
-    Every file is given to a worker at the start (round robin), so workers never wait for the
-    parent; each result comes back on its worker's own pipe. ``specs`` may be given later with
-    :meth:`give_specs`. When a worker overruns the time limit on a file or dies, it is killed,
-    that file is reported, and the files it had not finished go to a fresh worker.
+    Most files are given to the workers at the start (round robin), so workers never wait for the
+    parent; the last eighth are kept back and handed out in ever smaller shares to whichever
+    worker runs out first, so that the workers finish together even when one of them was slowed
+    (by the parent's own work on the same processor, or by larger files). Each result comes back
+    on its worker's own pipe. ``specs`` may be given later with :meth:`give_specs`. When a worker
+    overruns the time limit on a file or dies, it is killed, that file is reported, and the files
+    it had not finished go to a fresh worker.
     """
 
     def __init__(self, files: Sequence[tuple[Path, str]], specs: Specs | None, limits: Limits,
@@ -167,11 +197,25 @@ class InspectionPool:
         self.on_result: Callable[[int, Inspection], None] | None = None
         self.specs_at = time.monotonic()
         n = max(1, min(jobs, len(self.files))) if self.files else 0
-        self.slots = [self._slot(list(range(k, len(self.files), n))) for k in range(n)]
+        kept = len(self.files) // KEPT_BACK if len(self.files) >= 16 * n else 0
+        self.next = len(self.files) - kept
+        """The first file not yet given to a worker."""
+        self.slots = [self._slot(list(range(k, self.next, n))) for k in range(n)]
 
     def _slot(self, indexes: list[int]) -> _Slot:
-        return _Slot(self.ctx, [(i, str(self.files[i][0]), self.files[i][1]) for i in indexes], self.specs, self.limits,
-                     self.waiting_bytes)
+        return _Slot(self.ctx, self._tasks(indexes), self.specs, self.limits, self.waiting_bytes)
+
+    def _tasks(self, indexes: list[int]) -> list[tuple[int, str, str]]:
+        return [(i, str(self.files[i][0]), self.files[i][1]) for i in indexes]
+
+    def _share(self) -> list[int]:
+        """The next files kept back, for a worker that asks for more: half of what is left over
+        twice the number of workers, so the shares shrink as the end nears."""
+        left = len(self.files) - self.next
+        size = max(1, -(-left // (2 * len(self.slots))))
+        share = list(range(self.next, self.next + min(size, left)))
+        self.next += len(share)
+        return share
 
     def give_specs(self, specs: Specs) -> None:
         """What to check each file against, for workers started before the tender was loaded."""
@@ -189,36 +233,54 @@ class InspectionPool:
         if self.on_result:
             self.on_result(index, result)
 
+    def serve(self) -> None:
+        """Take the messages waiting now, without waiting for more: a worker that runs out of
+        files before :meth:`collect` is called is given more (results are kept for collect)."""
+        self._step(0)
+
     def collect(self, on_result: Callable[[int, Inspection], None] | None = None) -> list[Inspection]:
         """Wait for every file; the results come back in the order the files were given.
 
-        ``on_result`` is called with each result as it arrives, so the caller can work on it
-        while the workers read the rest.
+        ``on_result`` is called with each result as it arrives (and at once with those that came
+        before), so the caller can work on it while the workers read the rest.
         """
         if self.specs is None:
             raise RuntimeError("give_specs() must be called before collect()")
         self.on_result = on_result
         try:
+            if on_result:
+                for index in list(self.done):
+                    on_result(index, self.done[index])
             while len(self.done) < len(self.files):
-                waiting = {slot.reader: slot for slot in self.slots if slot.queued and not slot.dead}
-                for reader in wait(list(waiting), timeout=0.05):
-                    slot = waiting[reader]  # type: ignore[index]
-                    try:
-                        message = slot.reader.recv()
-                    except Exception:  # the end of the pipe, or half a message from a worker that died
-                        slot.dead = True
-                        continue
-                    if message[0] == "start":
-                        slot.current, slot.started = message[1], time.monotonic()
-                        continue
-                    _, index, result = message
-                    if index in slot.queued and index not in self.done:
-                        slot.queued.remove(index)
-                        self._finish(index, result)
-                self._police()
+                self._step(0.05)
         finally:
             self.close()
         return [self.done[i] for i in range(len(self.files))]
+
+    def _step(self, timeout: float) -> None:
+        waiting = {slot.reader: slot for slot in self.slots if not slot.dead}
+        for reader in wait(list(waiting), timeout=timeout):
+            slot = waiting[reader]  # type: ignore[index]
+            try:
+                message = slot.reader.recv()
+            except Exception:  # the end of the pipe, or half a message from a worker that died
+                slot.dead = True
+                continue
+            if message[0] == "start":
+                slot.current, slot.started = message[1], time.monotonic()
+            elif message[0] == "more":
+                share = self._share()
+                slot.queued.extend(share)
+                with contextlib.suppress(OSError):  # the worker stopped meanwhile: the end of its pipe says so
+                    slot.task_writer.send(("tasks", self._tasks(share)) if share else ("end",))
+            else:
+                _, index, result = message
+                if index in slot.queued and index not in self.done:
+                    slot.queued.remove(index)
+                    self._finish(index, result)
+        self._police()
+        if self.next < len(self.files) and all(slot.dead for slot in self.slots):  # every worker stopped: files are left
+            self.slots.append(self._slot(self._share()))
 
     def _police(self) -> None:
         now = time.monotonic()
@@ -230,6 +292,13 @@ class InspectionPool:
             # Time counts from when the file was started, or from when the specifications were given.
             timed_out = now - max(slot.started, self.specs_at) > self.limits.seconds
             if not (timed_out or slot.dead):
+                continue
+            if slot.dead and slot.current not in slot.queued and slot.handovers < HANDOVERS:
+                # It stopped between files (killed from outside while it waited for more, say): no
+                # file of its is to blame, and they all go to a fresh worker.
+                slot.close_pipes()
+                self.slots[k] = self._slot(slot.queued)
+                self.slots[k].handovers = slot.handovers + 1
                 continue
             index = slot.blamed()
             slot.queued.remove(index)
@@ -251,20 +320,27 @@ class InspectionPool:
                 sheet, cell, text = cause
                 failed.add(ERROR, cell_location(name, sheet, cell), f"{why}; {text}")
             self._finish(index, failed)
-            slot.reader.close()
-            slot.spec_writer.close()
+            slot.close_pipes()
             self.slots[k] = self._slot(slot.queued)
 
     def close(self) -> None:
         for slot in self.slots:
             if slot.queued and slot.proc.is_alive():
                 slot.proc.kill()  # stopped early (an error in the parent): unread files are not waited for
+            with contextlib.suppress(OSError):
+                slot.task_writer.close()  # a worker waiting for more files reads the end of its pipe and stops
             slot.proc.join(timeout=2)
             if slot.proc.is_alive():
                 slot.proc.kill()
                 slot.proc.join()
-            slot.reader.close()
-            slot.spec_writer.close()
+            slot.close_pipes()
+
+
+HANDOVERS = 2
+"""Workers that may stop between files, one after another, before the next file is blamed anyway
+(a worker that stops before it can start any file must not be replaced for ever)."""
+KEPT_BACK = 8
+"""One file in this many (the last ones) is kept back at the start, for the workers that finish first."""
 
 
 def _send_quietly(conn: Connection, specs: Specs) -> None:

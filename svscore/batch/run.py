@@ -238,6 +238,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
 
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
     pool.give_specs({1: lot_specs(tender, measures)})
+    pool.serve()  # a worker that has read all it was given is given more now, not once the scores are read
     scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
     problems: list[tuple[str, str, str]] = []
     # While the workers read the returned files, read the scores and the receipt times here...
@@ -247,6 +248,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         for lot_index, _ in enumerate(tender.all_lots()):
             read_score_folder(scores_dir, tender, lot_index, measures, book)
         book.problems = list(dict.fromkeys(book.problems))
+        pool.serve()
     if book is None:
         problems.append((WARNING, "scores", "no evaluators' scores were given (--scores, or an evaluation workbook as TENDER): "
                                             "bids with quality criteria will be incomplete"))

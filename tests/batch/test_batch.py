@@ -377,6 +377,57 @@ def test_a_stalled_file_is_blamed_even_when_its_worker_held_files_read_before_it
     assert results[0].ok and results[1].ok and results[3].ok
 
 
+def _read_by_pid(monkeypatch, slow: set[int], seconds: float = 0.05):
+    """Workers (forked) note which process read each file; the files in ``slow`` take ``seconds`` more."""
+    import os
+    import time
+
+    import svscore.batch.pool as pool_module
+    from svscore.batch.inspect import NOTE
+    start_reading = pool_module.start_reading
+
+    def reading(path, name, limits):
+        if int(name.split("-")[1].split(".")[0]) in slow:
+            time.sleep(seconds)
+        opened = start_reading(path, name, limits)
+        opened.result.add(NOTE, name, f"read by {os.getpid()}")
+        return opened
+    monkeypatch.setattr(pool_module, "start_reading", reading)
+
+
+def _reader(result) -> str:
+    return next(m for _, _, m in result.problems if m.startswith("read by "))
+
+
+def test_files_kept_back_go_to_the_worker_that_finishes_first(tmp_path, monkeypatch):
+    """The last eighth of the files is handed out to whichever worker runs out first: here the
+    worker given the even files is slowed down, so the other reads every file kept back."""
+    from svscore.batch.pool import KEPT_BACK, InspectionPool
+    good = _good(tmp_path)
+    n = 32
+    _read_by_pid(monkeypatch, slow=set(range(0, n, 2)))
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], {1: lot_specs(TENDER, MEASURES)}, Limits(), 2)
+    results = pool.collect()
+    assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(n)] and all(r.ok for r in results)
+    kept = range(n - n // KEPT_BACK, n)
+    fast = _reader(results[1])
+    assert {_reader(results[i]) for i in kept} == {fast} != {_reader(results[0])}
+
+
+def test_a_worker_that_stops_while_waiting_for_more_files_is_replaced_and_nothing_blamed(tmp_path):
+    import time
+
+    from svscore.batch.pool import InspectionPool
+    good = _good(tmp_path)
+    n = 32
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], {1: lot_specs(TENDER, MEASURES)}, Limits(), 1)
+    time.sleep(1.5)  # nothing is read meanwhile (the parent is busy): the worker reads its share and waits for more
+    pool.slots[0].proc.kill()  # as the system might stop it
+    results = pool.collect()
+    assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(n)]
+    assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
+
+
 def test_a_tender_that_cannot_be_loaded_stops_the_workers(folder, tmp_path):
     import multiprocessing
 
