@@ -19,7 +19,8 @@ For each profile it times, on the same files:
    parallel workers, scoring, and writing results.xlsx/csv/json and the manifest);
 4. `svscore batch` of a folder holding one of the files: the fixed cost an officer waits for.
 
-Prints files per second and each figure as a ratio of the baseline.
+Each figure but the pandas read is the median of three rounds in which the contenders take turns
+(the machine's speed drifts); prints files per second and each figure as a ratio of the baseline.
 Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N [PROFILE ...]]
 """
 

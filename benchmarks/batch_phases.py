@@ -1,4 +1,4 @@
-"""Where `svscore batch` spends its time: the figures behind the README's "why not 1.5×".
+"""Where `svscore batch` spends its time: the figures behind the README's phase table.
 
 Generates N returned workbooks of one profile (as batch_benchmark.py does) and prints:
 
