@@ -5,7 +5,7 @@ Generates N returned workbooks of one profile (as batch_benchmark.py does) and p
 1. processor time per file inside one worker process, split into the part that needs nothing
    from the tender (hash, package checks, calamine parse), reading the file against the tender,
    and the rest (sending results, the worker loop), next to a bare calamine read of the same files;
-2. the parent's phases of a whole batch with 2 workers, after its imports: until the first result
+2. the parent's phases of a whole batch with 2 workers, after its imports: until collecting starts
    (loading the tender and score sheets while the workers read), collecting and preparing the
    bids, scoring, and writing the outputs, each as wall time and the parent's processor time.
    Python's start-up and imports come on top: batch_benchmark.py's one-file batch shows them.
@@ -91,7 +91,7 @@ def parent_phases(root: Path, base: float) -> None:
         def arrived(index, result):
             if not first:
                 first.append(1)
-                marks.append(("loading the tender and score sheets, until the first result", time.perf_counter(), cpu()))
+                marks.append(("loading the tender and score sheets, until collecting starts", time.perf_counter(), cpu()))
             if on_result:
                 on_result(index, result)
         done = pool_collect(self, arrived)

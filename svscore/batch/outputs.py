@@ -35,9 +35,7 @@ T = TypeVar("T")
 
 def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict[str, Path]:
     """Write the four outputs into ``out_dir``; never over a file the run read."""
-    landing = {p: name for p in run.input_paths if (name := _output_over(p, out_dir)) is not None}
-    protect = tuple(landing)
-    clash = sorted(set(landing.values()))
+    clash = sorted({name for p in run.input_paths if (name := _output_over(p, out_dir)) is not None})
     if clash:  # refused before anything is written, so no half set of results is left behind
         raise BatchError(f"the output folder {out_dir} holds input files named like the results ({', '.join(clash)}): "
                          "choose another output folder")
@@ -64,7 +62,7 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
     written = {}
     for name in (*OUTPUTS, MANIFEST):
         try:
-            written[name] = write_atomic(out_dir / name, data[name], protect=protect)
+            written[name] = write_atomic(out_dir / name, data[name])
         except PermissionError as exc:  # opened in the moment since the check above
             raise BatchError(f"could not write {out_dir / name} ({exc.strerror}): it may be open in Excel. Close it and run "
                              f"again: the files in {out_dir} may now mix this run's results with the last ones "
@@ -104,8 +102,8 @@ def _locked(path: Path) -> bool:
         return True
 
 
-def _in_background(make: Callable[[T], bytes], run: T) -> Callable[[], bytes]:
-    """Start ``make(run)`` in a forked process (it has the run in memory; nothing is pickled but
+def _in_background(make: Callable[[T], bytes], arg: T) -> Callable[[], bytes]:
+    """Start ``make(arg)`` in a forked process (it has ``arg`` in memory; nothing is pickled but
     the bytes that come back) and return a function that waits for its bytes. The workbook is
     the slowest output, so the other outputs are made meanwhile on the second core; its largest
     sheet's rows are made in a process of their own. Where fork is not available, or the
@@ -116,7 +114,7 @@ def _in_background(make: Callable[[T], bytes], run: T) -> Callable[[], bytes]:
     import gc
 
     if not hasattr(os, "fork"):  # Windows
-        return lambda: make(run)
+        return lambda: make(arg)
     read_end, write_end = os.pipe()
     # The child's garbage collector must not walk the run it inherited: walking it costs time and
     # writes to every object's header, which copies the parent's memory page by page.
@@ -127,12 +125,12 @@ def _in_background(make: Callable[[T], bytes], run: T) -> Callable[[], bytes]:
         gc.unfreeze()
         os.close(read_end)
         os.close(write_end)
-        return lambda: make(run)
+        return lambda: make(arg)
     if pid == 0:  # the child: give the bytes, and leave without running anything of the parent's
         status = 1
         try:
             os.close(read_end)
-            data = make(run)
+            data = make(arg)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
             status = 0
@@ -145,7 +143,7 @@ def _in_background(make: Callable[[T], bytes], run: T) -> Callable[[], bytes]:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(pid, 0)
-        return data if os.waitstatus_to_exitcode(status) == 0 else make(run)  # it failed: do it here, and see why
+        return data if os.waitstatus_to_exitcode(status) == 0 else make(arg)  # it failed: do it here, and see why
     return wait
 
 

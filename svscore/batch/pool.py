@@ -103,6 +103,12 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
         result = opened if isinstance(opened, Inspection) else _guarded(name, limits, finish_reading, opened, specs, known=opened.result)
         conn.send(("done", index, result))  # written here, in this thread: no queue feeder thread to wait for
 
+    def finish_held() -> None:
+        nonlocal waiting, held
+        for item in waiting:
+            finish(*item)
+        waiting, held = [], 0
+
     try:
         while todo or not ended:
             if not todo:  # more files, or the word that there are none
@@ -122,9 +128,7 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
             if specs is None and (held >= waiting_bytes or spec_conn.poll()):
                 specs = spec_conn.recv()  # waits only when waiting_bytes of files are held
             if specs is not None and waiting:
-                for item in waiting:
-                    finish(*item)
-                waiting = []
+                finish_held()
             conn.send(("start", index))
             opened: Opened | Inspection = _guarded(name, limits, start_reading, Path(path), name, limits)
             if specs is None:
@@ -134,8 +138,7 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
                 finish(index, name, opened, announced=True)  # its "start" was just sent
         if waiting:
             specs = specs if specs is not None else spec_conn.recv()
-            for item in waiting:
-                finish(*item)
+            finish_held()
     except (EOFError, BrokenPipeError):  # the parent stopped (the tender could not be loaded): nothing to report
         pass
     conn.close()
@@ -143,7 +146,8 @@ def _worker(tasks: list[tuple[int, str, str]], conn: Connection, spec_conn: Conn
 
 class _Slot:
     """One worker process, the files given to it (it reads them in order), the pipe its results
-    come back on and the pipe that gives it the tender's specifications."""
+    (and its requests for more files) come back on, the pipe that gives it the tender's
+    specifications, and the pipe that gives it more files or says there are none."""
 
     def __init__(self, ctx, tasks: list[tuple[int, str, str]], specs: Specs | None, limits: Limits, waiting_bytes: int):
         self.reader, writer = ctx.Pipe(duplex=False)
@@ -159,9 +163,9 @@ class _Slot:
         self.current: int | None = None
         """The file the worker said it started last."""
         self.dead = False
+        """The pipe reached its end: the worker stopped."""
         self.handovers = 0
         """How many workers before this one stopped between these files, none of them to blame."""
-        """The pipe reached its end while files were still queued: the worker stopped."""
         self.started = time.monotonic()
         """When the worker started its current file."""
 
@@ -197,6 +201,8 @@ class InspectionPool:
         self.on_result: Callable[[int, Inspection], None] | None = None
         self.specs_at = time.monotonic()
         n = max(1, min(jobs, len(self.files))) if self.files else 0
+        # Files are kept back only when each worker has at least 16 at the start: in a smaller run
+        # the waits for more would cost more than an uneven finish.
         kept = len(self.files) // KEPT_BACK if len(self.files) >= 16 * n else 0
         self.next = len(self.files) - kept
         """The first file not yet given to a worker."""
@@ -296,6 +302,7 @@ class InspectionPool:
             if slot.dead and slot.current not in slot.queued and slot.handovers < HANDOVERS:
                 # It stopped between files (killed from outside while it waited for more, say): no
                 # file of its is to blame, and they all go to a fresh worker.
+                slot.proc.join()
                 slot.close_pipes()
                 self.slots[k] = self._slot(slot.queued)
                 self.slots[k].handovers = slot.handovers + 1
