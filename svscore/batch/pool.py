@@ -281,6 +281,9 @@ class InspectionPool:
                     slot.task_writer.send(("tasks", self._tasks(share)) if share else ("end",))
             else:
                 _, index, result = message
+                # The worker goes straight on to its next file: its time counts from here, not from
+                # when the file just done was started (the parent may read a "done" late, while busy).
+                slot.started = time.monotonic()
                 if index in slot.queued and index not in self.done:
                     slot.queued.remove(index)
                     self._finish(index, result)

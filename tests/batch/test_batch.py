@@ -1221,3 +1221,20 @@ def test_parts_that_reach_outside_the_workbook_are_flagged_and_never_opened(tmp_
     path.write_bytes(_add_member(_good(tmp_path).read_bytes(), part, b"<x/>" if part.endswith(".xml") else b"\xd0\xcf\x11\xe0"))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
     assert result.ok and ("warning", "bid.xlsx", warning) in result.problems
+
+
+def test_a_file_read_while_the_parent_was_busy_does_not_count_against_the_next(tmp_path, monkeypatch):
+    """The time limit runs from the start of each file: a slow but allowed file, whose end the
+    parent reads late because it was busy, must not make the next file look stalled."""
+    import time
+
+    from svscore.batch.pool import InspectionPool
+    good = _good(tmp_path)
+    _read_by_pid(monkeypatch, slow={0}, seconds=0.6)
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(3)], {1: lot_specs(TENDER, MEASURES)}, Limits(seconds=1.0), 1)
+    time.sleep(0.3)
+    pool.serve()  # the parent hears that the first file was started...
+    time.sleep(1.2)  # ...then is busy well past the limit, while the worker reads every file in time
+    results = pool.collect()
+    assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(3)]
+    assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
