@@ -107,6 +107,7 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
                                 "during the run? Nothing was read from it")
         return Opened(failed)
     result = Inspection(name, len(data), hashlib.sha256(data).hexdigest())
+    members: dict[str, zipfile.ZipInfo] = {}
     try:
         members = _check_container(path, data, result, limits)
         return Opened(result, data, load_values(path, name, data), members)
@@ -115,8 +116,25 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     except MemoryError:
         result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
     except Exception as exc:  # calamine raises several types for malformed files
-        result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
+        part = _overflowing_part(data, members) if "larger than its declared" in str(exc) else None
+        if part is not None:
+            result.add(ERROR, name, f"part {part.filename} unpacks to more than the {part.file_size:,} bytes the package declares "
+                                    "for it: a damaged or altered file (possibly a zip bomb); not read. Ask the bidder to save "
+                                    "the workbook again in Excel and send it again")
+        else:
+            result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
     return Opened(result)
+
+
+def _overflowing_part(data: bytes, members: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
+    """The first part whose compressed bytes inflate to more than its declared size (the reader
+    stops at the declared size, so such a part is refused rather than unpacked), or None. Never
+    inflates more than one byte past what a part declares."""
+    for info in members.values():
+        out = _head(data, info, info.file_size + 1)
+        if out is not None and len(out) > info.file_size:
+            return info
+    return None
 
 
 def package_refused(path: Path, data: bytes, limits: Limits) -> str | None:

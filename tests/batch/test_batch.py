@@ -1238,3 +1238,50 @@ def test_a_file_read_while_the_parent_was_busy_does_not_count_against_the_next(t
     results = pool.collect()
     assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(3)]
     assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
+
+
+def _understated(data: bytes, part: str, extra: int) -> bytes:
+    """A copy of a package whose ``part`` inflates to ``extra`` more bytes (spaces before its
+    closing tag) than its headers declare: the sizes are the original part's, the data is not."""
+    import struct
+    import zipfile
+    import zlib
+
+    z = zipfile.ZipFile(io.BytesIO(data))
+    info, body = z.getinfo(part), z.read(part)
+    end = body.rfind(b"</")
+    pack = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated = pack.compress(body[:end]) + pack.compress(b" " * extra) + pack.compress(body[end:]) + pack.flush()
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    out = bytearray(data[:start] + deflated + data[start + info.compress_size:])
+    delta = len(deflated) - info.compress_size
+    struct.pack_into("<I", out, info.header_offset + 18, len(deflated))  # the local header's compressed size
+    eocd = out.rfind(b"PK\x05\x06")
+    directory = struct.unpack_from("<I", out, eocd + 16)[0] + delta
+    struct.pack_into("<I", out, eocd + 16, directory)
+    at = directory
+    while out[at:at + 4] == b"PK\x01\x02":
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", out, at + 28)
+        offset = struct.unpack_from("<I", out, at + 42)[0]
+        if out[at + 46:at + 46 + name_len].decode() == part:
+            struct.pack_into("<I", out, at + 20, len(deflated))
+        elif offset > info.header_offset:
+            struct.pack_into("<I", out, at + 42, offset + delta)
+        at += 46 + name_len + extra_len + comment_len
+    return bytes(out)
+
+
+def test_a_part_that_unpacks_to_more_than_it_declares_is_refused_and_named(tmp_path):
+    """A zip bomb that hides behind small declared sizes passes the size checks: the reader stops
+    at the declared size, and the report says which part lied, in words an officer can pass on."""
+    import zipfile
+
+    from svscore.batch.inspect import start_reading
+    good = _good(tmp_path)
+    bomb = tmp_path / "lying.xlsx"
+    bomb.write_bytes(_understated(good.read_bytes(), "xl/worksheets/sheet2.xml", 50 * 1024 * 1024))
+    assert zipfile.ZipFile(bomb).getinfo("xl/worksheets/sheet2.xml").file_size < 100_000  # it declares a small part
+    result = start_reading(bomb, bomb.name, Limits()).result
+    assert not result.ok
+    assert result.problems[0][2].startswith("part xl/worksheets/sheet2.xml unpacks to more than the")
+    assert "possibly a zip bomb" in result.problems[0][2]
