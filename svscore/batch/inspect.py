@@ -176,6 +176,15 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         total = 0
         for info in infos:
             total += info.file_size
+            if info.flag_bits & 0x1:
+                raise Refused(f"part {info.filename} is encrypted with a zip password, which the Office file format does not allow: "
+                              "the file was not saved by Excel; not read (ask the bidder to save the workbook "
+                              "again in Excel and send it again)")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                method = COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
+                raise Refused(f"part {info.filename} is compressed with {method}, which the Office file format does not allow "
+                              "(its parts are stored or deflated): the file was not saved by Excel; not read (ask the bidder to "
+                              "save the workbook again in Excel and send it again)")
             if info.file_size > limits.max_member_bytes:
                 raise Refused(f"part {info.filename} would unpack to {info.file_size // 1024 // 1024} MB: not opened (possible zip bomb)")
             if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
@@ -200,6 +209,11 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
             result.add(WARNING, name, "the workbook holds embedded objects or ActiveX controls: svscore did not open them "
                                       "(take care before opening this file in Excel)")
         return {i.filename: i for i in infos}
+
+
+COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64", 93: "Zstandard", 95: "XZ", 98: "PPMd"}
+"""Zip compression methods by number, for a message: an Office package (ECMA-376 Part 2) holds only
+stored (0) and deflated (8) parts, never encrypted ones."""
 
 
 def _no_two_parts_alike(infos: list[zipfile.ZipInfo]) -> None:

@@ -1285,3 +1285,54 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_refused_and_named(tmp_p
     assert not result.ok
     assert result.problems[0][2].startswith("part xl/worksheets/sheet2.xml unpacks to more than the")
     assert "possibly a zip bomb" in result.problems[0][2]
+
+
+def _repacked(data: bytes, method: int) -> bytes:
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename),
+                         compress_type=method if info.filename.endswith("sheet2.xml") else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _zip_encrypted_flag(data: bytes) -> bytes:
+    """The package with every part marked as zip-password encrypted (bit 0 of the flags)."""
+    import struct
+
+    out = bytearray(data)
+    for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        i = out.find(signature)
+        while i != -1:
+            struct.pack_into("<H", out, i + at, struct.unpack_from("<H", out, i + at)[0] | 1)
+            i = out.find(signature, i + 4)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (lambda d: _repacked(d, 12), "part xl/worksheets/sheet2.xml is compressed with bzip2, which the Office file format does not allow"),
+    (lambda d: _repacked(d, 14), "part xl/worksheets/sheet2.xml is compressed with LZMA, which the Office file format does not allow"),
+    (_zip_encrypted_flag, "is encrypted with a zip password, which the Office file format does not allow"),
+])
+def test_a_package_no_office_program_writes_is_refused_in_words_an_officer_can_pass_on(tmp_path, make, expected):
+    from svscore.batch.inspect import start_reading
+    path = tmp_path / "odd.xlsx"
+    path.write_bytes(make(_good(tmp_path).read_bytes()))
+    result = start_reading(path, path.name, Limits()).result
+    assert not result.ok and expected in result.problems[0][2], result.problems
+    assert result.problems[0][2].endswith("ask the bidder to save the workbook again in Excel and send it again)")
+
+
+def test_a_package_of_stored_parts_is_read_like_a_deflated_one(tmp_path):
+    import zipfile
+
+    from svscore.batch.inspect import finish_reading, start_reading
+    good = _good(tmp_path)
+    stored = tmp_path / "stored.xlsx"
+    stored.write_bytes(_repacked(good.read_bytes(), zipfile.ZIP_STORED))
+    specs = {1: lot_specs(TENDER, MEASURES)}
+    a = finish_reading(start_reading(good, "a.xlsx", Limits()), specs)
+    b = finish_reading(start_reading(stored, "a.xlsx", Limits()), specs)
+    assert a.ok and b.ok and a.bid == b.bid
