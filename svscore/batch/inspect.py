@@ -74,6 +74,12 @@ class Refused(Exception):
     """The file must not be parsed; the message says why."""
 
 
+RESAVE = "ask the bidder to save the workbook again in Excel and send it again"
+"""The remedy for a package Excel would not have written: Excel writes a clean one."""
+RESAVE_OWN = "save the workbook again in Excel"
+"""The same remedy for the council's own files (score sheets)."""
+
+
 def inspect_file(path: Path, name: str, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> Inspection:
     """Check and read one returned workbook. Never raises for a bad file: problems are recorded."""
     return finish_reading(start_reading(path, name, limits), specs)
@@ -116,11 +122,10 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     except MemoryError:
         result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
     except Exception as exc:  # calamine raises several types for malformed files
-        part = _overflowing_part(data, members) if "larger than its declared" in str(exc) else None
+        part = _overflowing_part(data, members)  # the reader's own words for this vary; the package is asked
         if part is not None:
             result.add(ERROR, name, f"part {part.filename} unpacks to more than the {part.file_size:,} bytes the package declares "
-                                    "for it: a damaged or altered file (possibly a zip bomb); not read. Ask the bidder to save "
-                                    "the workbook again in Excel and send it again")
+                                    f"for it: a damaged or altered file (possibly a zip bomb); not read ({RESAVE})")
         else:
             result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
     return Opened(result)
@@ -129,7 +134,7 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
 def _overflowing_part(data: bytes, members: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
     """The first part whose compressed bytes inflate to more than its declared size (the reader
     stops at the declared size, so such a part is refused rather than unpacked), or None. Never
-    inflates more than one byte past what a part declares."""
+    inflates more than one byte past what a part declares, so at most the package's allowed total."""
     for info in members.values():
         out = _head(data, info, info.file_size + 1)
         if out is not None and len(out) > info.file_size:
@@ -146,7 +151,7 @@ def package_refused(path: Path, data: bytes, limits: Limits) -> str | None:
     try:
         _check_container(path, data, Inspection(path.name, len(data), ""), limits)
     except Refused as exc:
-        return str(exc)
+        return str(exc).replace(RESAVE, RESAVE_OWN)
     except Exception:  # not a zip, or damaged: the reader's own failure will say so
         return None
     return None
@@ -178,13 +183,11 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
             total += info.file_size
             if info.flag_bits & 0x1:
                 raise Refused(f"part {info.filename} is encrypted with a zip password, which the Office file format does not allow: "
-                              "the file was not saved by Excel; not read (ask the bidder to save the workbook "
-                              "again in Excel and send it again)")
+                              f"the file was not saved by Excel; not read ({RESAVE})")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 method = COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
                 raise Refused(f"part {info.filename} is compressed with {method}, which the Office file format does not allow "
-                              "(its parts are stored or deflated): the file was not saved by Excel; not read (ask the bidder to "
-                              "save the workbook again in Excel and send it again)")
+                              f"(its parts are stored or deflated): the file was not saved by Excel; not read ({RESAVE})")
             if info.file_size > limits.max_member_bytes:
                 raise Refused(f"part {info.filename} would unpack to {info.file_size // 1024 // 1024} MB: not opened (possible zip bomb)")
             if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
@@ -226,7 +229,7 @@ def _no_two_parts_alike(infos: list[zipfile.ZipInfo]) -> None:
         if key in seen:
             same = info.filename if seen[key] == info.filename else f"{seen[key]} and {info.filename}"
             raise Refused(f"the package holds two parts named {same}: a damaged or altered file, which programs may read "
-                          "differently; not opened (ask the bidder to save the workbook again in Excel)")
+                          f"differently; not opened ({RESAVE})")
         seen[key] = info.filename
 
 
@@ -246,7 +249,7 @@ def _strings_fit(data: bytes, info: zipfile.ZipInfo) -> None:
     if m and int(m.group(1)) > info.file_size // SMALLEST_STRING:
         raise Refused(f"part {info.filename} says it holds {int(m.group(1)):,} text values but has room for at most "
                       f"{info.file_size // SMALLEST_STRING:,}: a damaged or altered file, which would exhaust the reader's "
-                      "memory; not opened (ask the bidder to save the workbook again in Excel)")
+                      f"memory; not opened ({RESAVE})")
 
 
 _ROOT = re.compile(rb"<[A-Za-z_]")

@@ -989,7 +989,7 @@ def test_a_package_holding_two_parts_of_one_name_is_refused(tmp_path, second):
     assert result.problems == [("error", "two-copies.xlsx", "the package holds two parts named "
                                 + ("xl/worksheets/sheet2.xml" if second.islower() else f"xl/worksheets/sheet2.xml and {second}")
                                 + ": a damaged or altered file, which programs may read differently; not opened "
-                                  "(ask the bidder to save the workbook again in Excel)")]
+                                  "(ask the bidder to save the workbook again in Excel and send it again)")]
 
 
 def test_an_empty_file_is_told_apart_from_a_damaged_one(tmp_path):
@@ -1204,7 +1204,7 @@ def test_a_shared_strings_count_beyond_its_size_is_refused_before_reading(tmp_pa
     assert result.problems == [("error", "bid.xlsx", "part xl/sharedStrings.xml says it holds 2,147,483,647 text values but has "
                                                      f"room for at most {len(sst) // 5}: a damaged or altered file, which would "
                                                      "exhaust the reader's memory; not opened (ask the bidder to save the "
-                                                     "workbook again in Excel)")]
+                                                     "workbook again in Excel and send it again)")]
 
 
 @pytest.mark.parametrize(("part", "warning"), [
@@ -1336,3 +1336,11 @@ def test_a_package_of_stored_parts_is_read_like_a_deflated_one(tmp_path):
     a = finish_reading(start_reading(good, "a.xlsx", Limits()), specs)
     b = finish_reading(start_reading(stored, "a.xlsx", Limits()), specs)
     assert a.ok and b.ok and a.bid == b.bid
+
+
+def test_a_score_sheet_package_is_refused_with_the_remedy_for_the_councils_own_file(tmp_path):
+    from svscore.batch.inspect import package_refused
+    path = tmp_path / "scores.xlsx"
+    path.write_bytes(_repacked(_good(tmp_path).read_bytes(), 12))
+    why = package_refused(path, path.read_bytes(), Limits())
+    assert why is not None and why.endswith("not read (save the workbook again in Excel)") and "bidder" not in why
