@@ -37,14 +37,16 @@ def edit(data: bytes, change) -> bytes:
     return out.getvalue()
 
 
-def rezip(data: bytes, change) -> bytes:
+def rezip(data: bytes, change=lambda name, body: body, methods: dict[str, int] | None = None) -> bytes:
+    """The package with each part's body changed by ``change`` (None leaves the part out), every
+    part deflated unless ``methods`` gives it another zip compression method by name."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = change(info.filename, src.read(info.filename))
             if body is not None:
-                dst.writestr(info.filename, body)
+                dst.writestr(info.filename, body, compress_type=(methods or {}).get(info.filename, zipfile.ZIP_DEFLATED))
     return out.getvalue()
 
 

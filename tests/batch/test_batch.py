@@ -1288,14 +1288,9 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_refused_and_named(tmp_p
 
 
 def _repacked(data: bytes, method: int) -> bytes:
-    import zipfile
-
-    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, src.read(info.filename),
-                         compress_type=method if info.filename.endswith("sheet2.xml") else zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    """The package with its Cover sheet compressed by zip method ``method``."""
+    from tests.batch.conftest import rezip
+    return rezip(data, methods={"xl/worksheets/sheet2.xml": method})
 
 
 def _zip_encrypted_flag(data: bytes) -> bytes:
@@ -1325,7 +1320,7 @@ def test_a_package_no_office_program_writes_is_refused_in_words_an_officer_can_p
     assert result.problems[0][2].endswith("ask the bidder to save the workbook again in Excel and send it again)")
 
 
-def test_a_package_of_stored_parts_is_read_like_a_deflated_one(tmp_path):
+def test_a_stored_part_is_read_like_a_deflated_one(tmp_path):
     import zipfile
 
     from svscore.batch.inspect import finish_reading, start_reading
