@@ -1294,15 +1294,19 @@ def _repacked(data: bytes, method: int) -> bytes:
 
 
 def _zip_encrypted_flag(data: bytes) -> bytes:
-    """The package with every part marked as zip-password encrypted (bit 0 of the flags)."""
+    """The package with every part marked as zip-password encrypted (bit 0 of the flags), in its
+    local header and its central directory entry, found by their offsets."""
     import struct
+    import zipfile
 
     out = bytearray(data)
-    for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        i = out.find(signature)
-        while i != -1:
-            struct.pack_into("<H", out, i + at, struct.unpack_from("<H", out, i + at)[0] | 1)
-            i = out.find(signature, i + 4)
+    for info in zipfile.ZipFile(io.BytesIO(data)).infolist():
+        struct.pack_into("<H", out, info.header_offset + 6, info.flag_bits | 1)
+    at = struct.unpack_from("<I", out, out.rfind(b"PK\x05\x06") + 16)[0]
+    while out[at:at + 4] == b"PK\x01\x02":
+        struct.pack_into("<H", out, at + 8, struct.unpack_from("<H", out, at + 8)[0] | 1)
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", out, at + 28)
+        at += 46 + name_len + extra_len + comment_len
     return bytes(out)
 
 
