@@ -6,6 +6,7 @@ Every error a person can meet names *where* the problem is: a JSON path into a t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,27 @@ def json_path(parts: Iterable[str | int]) -> str:
         else:
             out += f"[{part!r}]"
     return out
+
+
+def file_label(name: str) -> str:
+    """A file name as text that can be written anywhere (JSON, CSV, a workbook, one line of the terminal).
+
+    File names on Linux are bytes: one extracted from a portal's zip may hold bytes that are not
+    UTF-8 (a Windows "Café.xlsx"), which Python keeps as lone surrogates that no UTF-8 output
+    accepts, and may hold control characters (a line break). Those are shown as escapes
+    (``\\xe9``, ``\\x0a``); every other name is returned unchanged. The batch names each file by
+    its label everywhere, and ``svscore verify`` finds files by the same label.
+    """
+    if name.isprintable() and name.isascii():
+        return name
+    try:
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is not an undecodable byte (a Windows name)
+        shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def cell_location(file: str, sheet: str | None = None, cell: str | None = None) -> str:

@@ -19,6 +19,7 @@ from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.batch.inspect import file_sha256
 from svscore.batch.run import BatchError, BatchRun
+from svscore.errors import file_label
 from svscore.render.sheet_rows import column_letter, utf16_cut
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
@@ -184,20 +185,23 @@ def verify_manifest(out_dir: Path, returns: Path | None = None, scores: Path | N
         from svscore.batch.run import discover
 
         recursive = bool((manifest.get("options") or {}).get("recursive"))
-        found = [rel for _, rel in discover(returns, recursive)[0]] if returns.is_dir() else []
-        found += [RECEIVED_FILE] if (returns / RECEIVED_FILE).is_file() else []
+        found = {rel: path for path, rel in discover(returns, recursive)[0]} if returns.is_dir() else {}
+        if (returns / RECEIVED_FILE).is_file():
+            found[RECEIVED_FILE] = returns / RECEIVED_FILE
         problems += _check_folder(returns, "returns/", inputs, found)
     if scores is not None:
         from svscore.batch.scores import score_sheet_files
 
-        found = [p.name for p in score_sheet_files(scores)] if scores.is_dir() else []
+        found = {file_label(p.name): p for p in score_sheet_files(scores)} if scores.is_dir() else {}
         problems += _check_folder(scores, "scores/", inputs, found)
     if tender is not None:
-        if tender.name not in inputs:
+        if file_label(tender.name) not in inputs:
             problems.append(f"{tender}: not the tender of this run (the manifest lists no input of that name)")
         for name, digest in inputs.items():
             if "/" not in name:  # the tender file, and the measures table found beside it
-                problems += [p] if (p := _changed(tender if name == tender.name else tender.parent / name, digest)) else []
+                beside = {file_label(p.name): p for p in tender.parent.iterdir()} if name != file_label(name) else {}
+                path = tender if name == file_label(tender.name) else beside.get(name, tender.parent / name)
+                problems += [p] if (p := _changed(path, digest)) else []
     return problems
 
 
@@ -212,16 +216,18 @@ def _hashes(manifest: Any, key: str) -> dict[str, str]:
 
 def _changed(path: Path, digest: str) -> str | None:
     if not path.is_file():
-        return f"{path}: missing"
+        return f"{file_label(str(path))}: missing"
     if file_sha256(path) != digest:
-        return f"{path}: changed since the run (SHA-256 differs)"
+        return f"{file_label(str(path))}: changed since the run (SHA-256 differs)"
     return None
 
 
-def _check_folder(folder: Path, prefix: str, inputs: dict[str, str], found: list[str]) -> list[str]:
+def _check_folder(folder: Path, prefix: str, inputs: dict[str, str], found: dict[str, Path]) -> list[str]:
+    """``found``: the files the run would read in ``folder`` now, by the name the manifest gives them
+    (see :func:`svscore.errors.file_label`)."""
     problems = [p for name, digest in inputs.items() if name.startswith(prefix)
-                and (p := _changed(folder / name.removeprefix(prefix), digest))]
-    problems += [f"{folder / rel}: not in the manifest: added since the run, which did not read it"
+                and (p := _changed(found.get(name.removeprefix(prefix), folder / name.removeprefix(prefix)), digest))]
+    problems += [f"{file_label(str(folder))}/{rel}: not in the manifest: added since the run, which did not read it"
                  for rel in found if prefix + rel not in inputs]
     return problems
 

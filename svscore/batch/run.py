@@ -18,7 +18,7 @@ from svscore.batch.inspect import ERROR, WARNING, Inspection, file_sha256
 from svscore.batch.pool import InspectionPool
 from svscore.batch.receipts import RECEIVED_FILE, Receipts
 from svscore.batch.spec import Limits
-from svscore.errors import SvscoreError
+from svscore.errors import SvscoreError, file_label
 
 # The models, the engine and the template code are imported by run_batch once its worker processes
 # are reading: their start-up (a few tenths of a second) then overlaps with the reading.
@@ -99,9 +99,10 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
         listed = sorted(_entries(returns, recursive, skipped), key=lambda item: item[0])
     except OSError as exc:
         raise BatchError(f"the folder {returns} could not be opened ({exc.strerror})") from None
+    labels: dict[str, Path] = {}
     for path, entry in listed:
         parts = path.relative_to(returns).parts
-        rel = "/".join(parts)
+        rel = file_label("/".join(parts))
         link = entry.is_symlink()
         if out_resolved is not None:
             if link:
@@ -130,6 +131,11 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
         elif path.name == RECEIVED_FILE and len(parts) == 1:
             continue
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
+            if rel in labels:  # only names holding bytes that are not UTF-8 can meet here
+                skipped.append((rel, f"a second file whose name shows as {rel} (its name holds bytes that are not UTF-8): "
+                                     "not read, so every file read has a name of its own; rename the files and run again"))
+                continue
+            labels[rel] = path
             found.append((path, rel))
         else:
             skipped.append((rel, OTHER_FILES.get(path.suffix.lower(), f"not an Excel workbook ({path.suffix or 'no extension'})")))
@@ -151,7 +157,7 @@ def _entries(folder: Path, recursive: bool, skipped: list[tuple[str, str]], top:
             try:
                 yield from _entries(path, True, skipped, top)
             except OSError as exc:
-                skipped.append((path.relative_to(top).as_posix() + "/", f"a folder that could not be opened ({exc.strerror}): not read"))
+                skipped.append((file_label(path.relative_to(top).as_posix()) + "/", f"a folder that could not be opened ({exc.strerror}): not read"))
 
 
 OTHER_FILES = {
@@ -297,7 +303,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     result = scorer.finish([prepared[i] for i in chosen])
     inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
     others = [(f"returns/{RECEIVED_FILE}", receipts.path)] if receipts.given else []
-    others += [(f"scores/{p.name}", p) for p in book.files if p != tender_path] + [(p.name, p) for p in used]
+    others += [(f"scores/{file_label(p.name)}", p) for p in book.files if p != tender_path] + [(file_label(p.name), p) for p in used]
     inputs += [{"name": name, "size": p.stat().st_size, "sha256": file_sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
     return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths)

@@ -17,7 +17,7 @@ from typing import Any
 
 from svscore.batch.inspect import ERROR, WARNING, package_refused
 from svscore.batch.spec import Limits
-from svscore.errors import Problem
+from svscore.errors import Problem, file_label
 from svscore.excel import workbook as xw
 from svscore.excel.cells import (
     as_text,
@@ -88,7 +88,7 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
     """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
     book = book or ScoreBook()
     if not folder.is_dir():
-        book.problems.append((ERROR, str(folder), "the scores folder does not exist"))
+        book.problems.append((ERROR, file_label(str(folder)), "the scores folder does not exist"))
         return book
     for path in score_sheet_files(folder):
         if path not in book.files:
@@ -100,7 +100,7 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
 def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None, book: ScoreBook) -> None:
     from svscore.excel.score_sheets import score_sheet_layout
 
-    name = path.name
+    name = file_label(path.name)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -1343,3 +1343,45 @@ def test_a_score_sheet_package_is_refused_with_the_remedy_for_the_councils_own_f
     path.write_bytes(_repacked(_good(tmp_path).read_bytes(), 12))
     why = package_refused(path, path.read_bytes(), Limits())
     assert why is not None and why.endswith("not read (save the workbook again in Excel)") and "bidder" not in why
+
+
+def test_file_names_that_are_not_utf8_or_hold_line_breaks_are_labelled_and_verified(folder, tmp_path):
+    """A bid extracted from a portal's zip on Linux may keep its Windows name's bytes (Café in
+    cp1252 is not UTF-8). Such names used to stop the batch at results.json; now every output
+    shows them with escapes, and verify finds the files by the same labels."""
+    import os
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", os.fsdecode(bytes(returns) + b"/Caf\xe9 Ltd.xlsx"))
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "two\nlines.xlsx")
+    (returns / "bad\x1b[31m.xlsx").write_bytes(b"not a workbook")
+    out = tmp_path / "o"
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(out))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "bad\\x1b[31m.xlsx: the file is damaged" in r.stdout + r.stderr  # one line, nothing acting on the terminal
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [f["name"] for f in doc["files"]] == ["Caf\\xe9 Ltd.xlsx", "bad\\x1b[31m.xlsx", "two\\x0alines.xlsx"]
+    assert [f["status"] for f in doc["files"]] == ["scored", "rejected", "scored"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {"returns/Caf\\xe9 Ltd.xlsx", "returns/two\\x0alines.xlsx"} <= {i["name"] for i in manifest["inputs"]}
+    from python_calamine import CalamineWorkbook
+    book = CalamineWorkbook.from_path(str(out / "results.xlsx"))
+    cells = {v for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python() for v in row}
+    assert "bad\\x1b[31m.xlsx" in cells  # the Problems sheet
+    v = run_cli("verify", str(out), "--returns", str(returns), "--scores", str(folder["scores"]), "--tender", str(folder["tender"]))
+    assert v.returncode == 0, v.stdout + v.stderr
+    Path(os.fsdecode(bytes(returns) + b"/Caf\xe9 Ltd.xlsx")).write_bytes(b"changed")
+    v = run_cli("verify", str(out), "--returns", str(returns))
+    assert v.returncode == 1 and "Caf\\xe9 Ltd.xlsx: changed since the run" in v.stderr + v.stdout
+
+
+def test_two_names_that_show_alike_are_not_both_read(folder, tmp_path):
+    import os
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", os.fsdecode(bytes(returns) + b"/a\xe9.xlsx"))
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "a\\xe9.xlsx")  # the label, typed as a name
+    run_cli("batch", str(folder["tender"]), str(returns), "--out", str(tmp_path / "o"))
+    doc = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert [f["name"] for f in doc["files"]] == ["a\\xe9.xlsx"]
+    assert next(s["reason"] for s in doc["skipped"]).startswith("a second file whose name shows as a\\xe9.xlsx")
