@@ -23,7 +23,7 @@ import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from svscore.batch.spec import Limits, LotSpec
 from svscore.errors import Problem
@@ -106,7 +106,10 @@ def file_sha256(path: Path) -> str:
 def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     """The part of reading a file that needs nothing from the tender: hash, package checks, parse."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)  # never more: a file of many GB must not be held in memory
+            if len(data) > limits.max_file_bytes:
+                return Opened(_too_large(name, data, fh, limits))
     except OSError as exc:  # moved, deleted or locked since the folder was listed
         failed = Inspection(name, 0, "")
         failed.add(ERROR, name, f"could not be opened ({exc.strerror or type(exc).__name__}): was it moved, deleted or locked "
@@ -129,6 +132,19 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
         else:
             result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
     return Opened(result)
+
+
+def _too_large(name: str, start: bytes, rest: BinaryIO, limits: Limits) -> Inspection:
+    """The report on a file larger than any bid return workbook: refused, but still hashed (the rest
+    read in chunks) so the manifest records exactly what was received."""
+    digest, size = hashlib.sha256(start), len(start)
+    while chunk := rest.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    result = Inspection(name, size, digest.hexdigest())
+    result.add(ERROR, name, f"the file is {size // 1024 // 1024:,} MB, more than the {limits.max_file_bytes // 1024 // 1024} MB "
+                            "allowed for a bid return workbook: not opened")
+    return result
 
 
 def _overflowing_part(data: bytes, members: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
@@ -608,7 +624,8 @@ def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
     sheet whose used area reaches far beyond the form, if there is one. Runs in the parent, so it reads
     little: the workbook's sheet list and the first few KB of each sheet, never a whole sheet."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
         if len(data) > limits.max_file_bytes:
             return None
         with zipfile.ZipFile(io.BytesIO(data)) as z:

@@ -1385,3 +1385,24 @@ def test_two_names_that_show_alike_are_not_both_read(folder, tmp_path):
     doc = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert [f["name"] for f in doc["files"]] == ["a\\xe9.xlsx"]
     assert next(s["reason"] for s in doc["skipped"]).startswith("a second file whose name shows as a\\xe9.xlsx")
+
+
+def test_a_file_far_larger_than_a_workbook_is_refused_without_being_held_in_memory_and_still_hashed(folder, tmp_path):
+    """A 200 MB file under a 64 MB memory budget: read whole, it would fail as "needed more memory"
+    with no hash; it is refused for its size and hashed in chunks for the manifest."""
+    import hashlib
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "a.xlsx")
+    with (returns / "big.xlsx").open("wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(200 * 1024 * 1024)  # sparse: costs no disk
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--out", str(tmp_path / "o"), "--memory-mb", "64")
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert messages(doc, "big.xlsx") == "the file is 200 MB, more than the 25 MB allowed for a bid return workbook: not opened"
+    assert file_report(doc, "a.xlsx")["status"] == "scored"
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    big = next(i for i in manifest["inputs"] if i["name"] == "returns/big.xlsx")
+    with (returns / "big.xlsx").open("rb") as fh:
+        assert big == {"name": "returns/big.xlsx", "size": 200 * 1024 * 1024, "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
