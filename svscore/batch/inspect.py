@@ -20,6 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -619,6 +620,59 @@ FAR_CELLS = 10_000_000
 """A sheet whose used area spans more cells than this is far beyond any bid return form."""
 
 
+_CELL_REF = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)\b[^>]*?\sr\s*=\s*["']([A-Z]{1,3})?(\d{1,7})["']""")
+SCAN_CHUNK = 1024 * 1024
+
+
+def _last_cell(data: bytes, info: zipfile.ZipInfo) -> tuple[str, int, int] | None:
+    """The furthest row and column any cell or row of a sheet part names, as (cell, rows, columns),
+    found by inflating the part a megabyte at a time (never past what it declares, which the package
+    checks kept within bounds); None when it names none or cannot be read that way."""
+    rows = cols = 0
+    carry = b""
+    try:
+        for chunk in _inflated_chunks(data, info):
+            text = carry + chunk
+            for m in _CELL_REF.finditer(text):
+                rows = max(rows, int(m.group(2)))
+                if m.group(1):
+                    cols = max(cols, a1(m.group(1).decode() + "1")[1] + 1)
+            carry = text[-256:]  # a tag cut between two chunks is found whole in the next
+    except zlib.error:
+        return None
+    if not rows:
+        return None
+    from svscore.render.sheet_rows import column_letter  # only ever needed here, after a file stopped the reader
+
+    cols = max(cols, 1)
+    return f"{column_letter(cols)}{rows}", rows, cols
+
+
+def _inflated_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A stored or deflated part of the file's data, a megabyte at a time, up to its declared size."""
+    start = _data_start(data, info)
+    if start is None:
+        return
+    raw = data[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        for at in range(0, min(len(raw), info.file_size), SCAN_CHUNK):
+            yield raw[at:at + SCAN_CHUNK]
+        return
+    inflate = zlib.decompressobj(-15)
+    total = pos = 0
+    while total <= info.file_size and not inflate.eof:
+        if inflate.unconsumed_tail:
+            out = inflate.decompress(inflate.unconsumed_tail, SCAN_CHUNK)
+        elif pos < len(raw):
+            out = inflate.decompress(raw[pos:pos + SCAN_CHUNK], SCAN_CHUNK)
+            pos += SCAN_CHUNK
+        else:
+            return
+        total += len(out)
+        if out:
+            yield out
+
+
 def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
     """After a file stopped the reader (out of time or memory): (sheet, last cell, message) for the
     sheet whose used area reaches far beyond the form, if there is one. Runs in the parent, so it reads
@@ -645,6 +699,11 @@ def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
                 if rows * cols > FAR_CELLS:
                     cell = f"{d.group(3)}{d.group(4)}"
                     far.append((sheet, cell, f"sheet {sheet!r} is marked as used as far as cell {cell} ({rows:,} rows × {cols:,} columns)"))
+                    continue
+            if part is not None and (last := _last_cell(data, part)) is not None:
+                cell, rows, cols = last  # the dimension is missing or understates the cells the sheet holds
+                if rows * cols > FAR_CELLS:
+                    far.append((sheet, cell, f"sheet {sheet!r} holds a cell as far out as {cell} ({rows:,} rows × {cols:,} columns)"))
         if not far:
             return None
         return far[0][0], far[0][1], ("the likely cause: " + "; ".join(text for _, _, text in far) + ": something typed, pasted "

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from svscore.batch.demo import EVALUATORS
 from svscore.batch.inspect import inspect_file
 from svscore.batch.spec import Limits, lot_specs
 from svscore.excel.libreoffice import convert
-from tests.batch.conftest import GOOD, MEASURES, SCORED, TENDER
+from tests.batch.conftest import GOOD, MEASURES, SCORED, TENDER, rezip
 from tests.conftest import run_cli
 
 
@@ -1129,6 +1130,14 @@ def test_the_far_cell_diagnosis_names_the_sheet_and_its_last_cell(folder, tmp_pa
     styled.write_bytes(edit(good.read_bytes(), lambda wb: setattr(wb["Pricing"]["AZ300000"], "value", 1)))
     sheet, cell, _ = why_stopped(styled, Limits())
     assert (sheet, cell) == ("Pricing", "AZ300000")
+    # A package whose dimension is missing or understated: the cells themselves are looked at.
+    for dimension, method in ((b'<dimension ref="A1:B2"/>', zipfile.ZIP_DEFLATED), (b"", zipfile.ZIP_STORED)):
+        lying = tmp_path / "lying.xlsx"
+        lying.write_bytes(rezip(styled.read_bytes(), lambda name, body, d=dimension: re.sub(rb"<dimension [^>]*/>", d, body),
+                                {n: method for n in zipfile.ZipFile(styled).namelist()}))
+        sheet, cell, text = why_stopped(lying, Limits())
+        assert (sheet, cell) == ("Pricing", "AZ300000")
+        assert text.startswith("the likely cause: sheet 'Pricing' holds a cell as far out as AZ300000 (300,000 rows × 52 columns)")
     assert why_stopped(tmp_path / "missing.xlsx", Limits()) is None
 
 
