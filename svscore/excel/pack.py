@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -81,12 +82,21 @@ def template_files(tender: Tender, measures: MeasuresTable | None, slots: int = 
     return out
 
 
+def portable_name(name: str) -> str:
+    """A file name every partner council can extract on Windows: bytes that are not UTF-8 (kept by
+    Linux from another system's name) become U+FFFD, and characters Windows forbids in names
+    (control characters, ``\\ / : * ? " < > |``) become ``_``."""
+    text = os.fsencode(name).decode("utf-8", "replace") if not name.isascii() else name
+    return re.sub(r'[\x00-\x1f\x7f\\/:*?"<>|]', "_", text).strip(" .") or "tender.json"
+
+
 def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: MeasuresTable | None,
                measures_bytes: bytes | None = None, measures_name: str | None = None) -> bytes:
     files: dict[str, bytes] = {f"templates/{k}": v for k, v in template_files(tender, measures).items()}
+    tender_name = portable_name(tender_name)
     files[f"tender/{tender_name}"] = tender_bytes
     if measures_bytes is not None and measures_name:
-        files[f"tender/{measures_name}"] = measures_bytes
+        files[f"tender/{portable_name(measures_name)}"] = measures_bytes
     for (kind, version), doc in sorted(DOCUMENTS.items()):
         files[f"schemas/{doc.filename}"] = render(schema_for(kind, version)).encode("utf-8")
     listing = "\n".join(f"- `{name}`" for name in sorted(files))

@@ -60,3 +60,24 @@ def test_verify_finds_changed_missing_and_added_files(tmp_path):
     assert r.returncode == 1 and "NOT intact" in r.stdout
     (tmp_path / "junk.zip").write_bytes(b"nope")
     assert "not a readable zip" in verify_pack(tmp_path / "junk.zip")[0].message
+
+
+def test_a_tender_file_whose_name_windows_cannot_hold_is_packed_under_a_name_it_can(tmp_path):
+    """A tender saved on Linux may be named with bytes that are not UTF-8 or with characters Windows
+    forbids; the pack must still be made, and extract on a partner council's Windows machine."""
+    import os
+    import shutil
+
+    for raw, packed in ((b"t\xe9nder.json", "tender/t\ufffdnder.json"), (b"tender: v2?.json", "tender/tender_ v2_.json")):
+        folder = tmp_path / raw.hex()
+        folder.mkdir()
+        tender = os.fsdecode(bytes(folder) + b"/" + raw)
+        shutil.copy(EXAMPLES / "council-home-care.json", tender)
+        shutil.copy(EXAMPLES / "measures-illustrative.json", folder / "measures-illustrative.json")
+        out = folder / "pack.zip"
+        r = run_cli("template", "pack", tender, "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        names = zipfile.ZipFile(out).namelist()
+        assert packed in names and "tender/measures-illustrative.json" in names
+        assert f"`{packed}`" in zipfile.ZipFile(out).read("GUIDE.md").decode()
+        assert verify_pack(out) == []
