@@ -44,12 +44,26 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+INT_DIGITS = 40
+"""More digits than any whole number in an svscore file could need (prices stay below 10**15)."""
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > INT_DIGITS:
+        raise ValueError(f"a whole number {len(text.lstrip('-')):,} digits long, far larger than any value an svscore file holds")
+    return int(text)
+
+
 def parse_json(text: str, source: str) -> Any:
-    """Parse JSON text exactly (numbers as Decimal), refusing duplicate keys and NaN."""
+    """Parse JSON text exactly (numbers as Decimal), refusing duplicate keys, NaN, numbers of
+    absurd length and nesting deeper than Python can follow."""
     try:
         return json.loads(
-            text, parse_float=Decimal, object_pairs_hook=_no_duplicates, parse_constant=_no_constants
+            text, parse_float=Decimal, parse_int=_whole_number, object_pairs_hook=_no_duplicates, parse_constant=_no_constants
         )
+    except RecursionError:
+        raise TenderFileError(source, [Problem("$", "lists or objects are nested more deeply than svscore can follow (about a thousand levels): "
+                                                    "not a file svscore writes or reads")]) from None
     except json.JSONDecodeError as exc:
         raise TenderFileError(
             source, [Problem(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]
@@ -64,7 +78,9 @@ def read_json(path: str | Path) -> Any:
     """Read and parse a JSON file, with a clear error when it cannot be read."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        raw = p.read_bytes()
+        # UTF-8 (with or without the mark Windows Notepad adds), or UTF-16 with its mark ("Unicode" in Notepad's Save As)
+        text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise TenderFileError(str(p), [Problem(str(p), "no such file")]) from None
     except IsADirectoryError:

@@ -131,6 +131,24 @@ def test_nan_refused(write_json):
     assert "NaN" in p.message
 
 
+def test_nesting_beyond_what_python_can_follow_is_a_clear_error(write_json):
+    [p] = problems(write_json("[" * 100_000 + "]" * 100_000))
+    assert p.location == "$" and p.message.startswith("lists or objects are nested more deeply than svscore can follow")
+
+
+def test_a_whole_number_of_absurd_length_is_a_clear_error(write_json):
+    text = json.dumps(tender_dict()).replace('"weight": 50', '"weight": ' + "9" * 5000, 1)
+    [p] = problems(write_json(text))
+    assert p.message == "a whole number 5,000 digits long, far larger than any value an svscore file holds"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_a_tender_saved_by_notepad_as_unicode_or_with_a_byte_order_mark_is_read(tmp_path, encoding):
+    path = tmp_path / "tender.json"
+    path.write_text(json.dumps(tender_dict(), ensure_ascii=False), encoding=encoding)  # utf-16 writes its mark
+    assert load_tender(path).reference == tender_dict()["reference"]
+
+
 def test_model_rule_errors_have_paths(write_json):
     data = tender_dict(lots=[{"id": "1", "criteria": [{"id": "P", "name": "Price", "kind": "price", "weight": 100}]}])
     [p] = problems(write_json(data))
