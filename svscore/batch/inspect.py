@@ -16,6 +16,7 @@ import hashlib
 import html
 import io
 import operator
+import os
 import re
 import struct
 import zipfile
@@ -108,7 +109,7 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     """The part of reading a file that needs nothing from the tender: hash, package checks, parse."""
     try:
         with path.open("rb") as fh:
-            data = fh.read(limits.max_file_bytes + 1)  # never more: a file of many GB must not be held in memory
+            data = _read_capped(fh, limits.max_file_bytes)  # a file of many GB must not be held in memory
             if len(data) > limits.max_file_bytes:
                 return Opened(_too_large(name, data, fh, limits))
     except OSError as exc:  # moved, deleted or locked since the folder was listed
@@ -133,6 +134,17 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
         else:
             result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
     return Opened(result)
+
+
+def _read_capped(fh: BinaryIO, cap: int) -> bytes:
+    """The file's bytes, or its first ``cap + 1`` when it holds more (so more is seen, never held).
+    Asks for the size it has (asking for the cap itself would set aside that much memory for each
+    file), and reads on should the file have grown since."""
+    size = os.fstat(fh.fileno()).st_size
+    data = fh.read(min(size, cap) + 1)
+    if size < len(data) <= cap:
+        data += fh.read(cap + 1 - len(data))
+    return data
 
 
 def _too_large(name: str, start: bytes, rest: BinaryIO, limits: Limits) -> Inspection:
@@ -679,7 +691,7 @@ def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
     little: the workbook's sheet list and the first few KB of each sheet, never a whole sheet."""
     try:
         with path.open("rb") as fh:
-            data = fh.read(limits.max_file_bytes + 1)
+            data = _read_capped(fh, limits.max_file_bytes)
         if len(data) > limits.max_file_bytes:
             return None
         with zipfile.ZipFile(io.BytesIO(data)) as z:

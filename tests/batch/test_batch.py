@@ -1415,3 +1415,22 @@ def test_a_file_far_larger_than_a_workbook_is_refused_without_being_held_in_memo
     big = next(i for i in manifest["inputs"] if i["name"] == "returns/big.xlsx")
     with (returns / "big.xlsx").open("rb") as fh:
         assert big == {"name": "returns/big.xlsx", "size": 200 * 1024 * 1024, "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
+
+
+def test_reading_a_file_stops_one_byte_past_the_cap_and_follows_a_file_that_grew(tmp_path, monkeypatch):
+    import os
+
+    from svscore.batch import inspect
+
+    path = tmp_path / "f.bin"
+    for size, cap, expected in ((10, 20, 10), (20, 20, 20), (21, 20, 21), (5000, 20, 21)):
+        path.write_bytes(b"x" * size)
+        with path.open("rb") as fh:
+            assert len(inspect._read_capped(fh, cap)) == expected
+    path.write_bytes(b"x" * 100)
+    real = os.fstat
+    monkeypatch.setattr(inspect.os, "fstat", lambda fd: os.stat_result((*real(fd)[:6], 10, *real(fd)[7:])))  # listed at 10 bytes
+    with path.open("rb") as fh:
+        assert len(inspect._read_capped(fh, 1000)) == 100
+    with path.open("rb") as fh:
+        assert len(inspect._read_capped(fh, 50)) == 51
