@@ -109,7 +109,7 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     """The part of reading a file that needs nothing from the tender: hash, package checks, parse."""
     try:
         with path.open("rb") as fh:
-            data = _read_capped(fh, limits.max_file_bytes)  # a file of many GB must not be held in memory
+            data = read_capped(fh, limits.max_file_bytes)  # a file of many GB must not be held in memory
             if len(data) > limits.max_file_bytes:
                 return Opened(_too_large(name, data, fh, limits))
     except OSError as exc:  # moved, deleted or locked since the folder was listed
@@ -136,7 +136,7 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     return Opened(result)
 
 
-def _read_capped(fh: BinaryIO, cap: int) -> bytes:
+def read_capped(fh: BinaryIO, cap: int) -> bytes:
     """The file's bytes, or its first ``cap + 1`` when it holds more (so more is seen, never held).
     Asks for the size it has (asking for the cap itself would set aside that much memory for each
     file), and reads on should the file have grown since."""
@@ -691,7 +691,7 @@ def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
     little: the workbook's sheet list and the first few KB of each sheet, never a whole sheet."""
     try:
         with path.open("rb") as fh:
-            data = _read_capped(fh, limits.max_file_bytes)
+            data = read_capped(fh, limits.max_file_bytes)
         if len(data) > limits.max_file_bytes:
             return None
         with zipfile.ZipFile(io.BytesIO(data)) as z:

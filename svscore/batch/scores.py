@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, WARNING, package_refused
+from svscore.batch.inspect import ERROR, WARNING, package_refused, read_capped
 from svscore.batch.spec import Limits
 from svscore.errors import Problem, file_label
 from svscore.excel import workbook as xw
@@ -101,13 +101,19 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     from svscore.excel.score_sheets import score_sheet_layout
 
     name = file_label(path.name)
+    limits = Limits()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = read_capped(fh, limits.max_file_bytes)  # never a whole file of many GB in memory
     except OSError as exc:
         book.problems.append((ERROR, name, f"not read: it could not be opened ({exc.strerror})"))
         return
+    if len(data) > limits.max_file_bytes:
+        book.problems.append((ERROR, name, f"not read: the file is more than the {limits.max_file_bytes // 1024 // 1024} MB "
+                                           "allowed for a workbook (a score sheets workbook is well under 1 MB)"))
+        return
     # Score sheets pass through many hands: the package checks the returned bids pass come first.
-    why = package_refused(path, data, Limits())
+    why = package_refused(path, data, limits)
     if why is not None:
         book.problems.append((ERROR, name, f"not read: {why}"))
         return

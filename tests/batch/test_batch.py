@@ -1072,6 +1072,8 @@ def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
     (scores / "cut.xlsx").write_bytes(sheet[:2000])
     (scores / "bomb.xlsx").write_bytes((folder["returns"] / "zip-bomb.xlsx").read_bytes())  # checked as returned bids are
     shutil.copy(folder["returns"] / "good-09876543.xlsx", scores / "a-bid.xlsx")
+    with (scores / "huge.xlsx").open("wb") as fh:  # sparse; the parent reads no more of it than the limit
+        fh.truncate(200 * 1024 * 1024)
     out = tmp_path / "out"
     r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(scores), "--out", str(out))
     assert r.returncode == 1
@@ -1084,6 +1086,7 @@ def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
         "cut.xlsx": "not read: the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)",
         "a-bid.xlsx": "not a score sheets workbook: this is a bid return workbook (bidders fill it in; it belongs in the "
                       "returns folder)",
+        "huge.xlsx": "not read: the file is more than the 25 MB allowed for a workbook (a score sheets workbook is well under 1 MB)",
     }
 
 
@@ -1426,11 +1429,11 @@ def test_reading_a_file_stops_one_byte_past_the_cap_and_follows_a_file_that_grew
     for size, cap, expected in ((10, 20, 10), (20, 20, 20), (21, 20, 21), (5000, 20, 21)):
         path.write_bytes(b"x" * size)
         with path.open("rb") as fh:
-            assert len(inspect._read_capped(fh, cap)) == expected
+            assert len(inspect.read_capped(fh, cap)) == expected
     path.write_bytes(b"x" * 100)
     real = os.fstat
     monkeypatch.setattr(inspect.os, "fstat", lambda fd: os.stat_result((*real(fd)[:6], 10, *real(fd)[7:])))  # listed at 10 bytes
     with path.open("rb") as fh:
-        assert len(inspect._read_capped(fh, 1000)) == 100
+        assert len(inspect.read_capped(fh, 1000)) == 100
     with path.open("rb") as fh:
-        assert len(inspect._read_capped(fh, 50)) == 51
+        assert len(inspect.read_capped(fh, 50)) == 51
