@@ -131,9 +131,10 @@ def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tup
         elif path.name == RECEIVED_FILE and len(parts) == 1:
             continue
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
-            if rel in labels:  # only names holding bytes that are not UTF-8 can meet here
-                skipped.append((rel, f"a second file whose name shows as {rel} (its name holds bytes that are not UTF-8): "
-                                     "not read, so every file read has a name of its own; rename the files and run again"))
+            if rel in labels:  # only names shown with escapes (see file_label) can meet here
+                skipped.append((rel, f"a second file whose name shows as {rel} (its name holds bytes that are not UTF-8 or "
+                                     "control characters, shown as escapes): not read, so every file read has a name of its "
+                                     "own; rename the files and run again"))
                 continue
             labels[rel] = path
             found.append((path, rel))
