@@ -195,8 +195,8 @@ def finish_reading(opened: Opened, specs: dict[int, dict[str, LotSpec]]) -> Insp
 
 def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits) -> dict[str, zipfile.ZipInfo]:
     name = result.name
-    if len(data) > limits.max_file_bytes:
-        raise Refused(f"the file is {len(data) // 1024 // 1024} MB, more than the {limits.max_file_bytes // 1024 // 1024} MB allowed")
+    if len(data) > limits.max_file_bytes:  # data may stop one byte past the limit (read_capped): no size is claimed
+        raise Refused(f"the file is larger than the {limits.max_file_bytes // 1024 // 1024} MB allowed for a workbook: not opened")
     if (why := not_a_package(path, data[:8], returned=True)) is not None:
         raise Refused(why)
     try:

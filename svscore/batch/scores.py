@@ -108,11 +108,7 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     except OSError as exc:
         book.problems.append((ERROR, name, f"not read: it could not be opened ({exc.strerror})"))
         return
-    if len(data) > limits.max_file_bytes:
-        book.problems.append((ERROR, name, f"not read: the file is more than the {limits.max_file_bytes // 1024 // 1024} MB "
-                                           "allowed for a workbook (a score sheets workbook is well under 1 MB)"))
-        return
-    # Score sheets pass through many hands: the package checks the returned bids pass come first.
+    # Score sheets pass through many hands: the package checks the returned bids pass (size first) come first.
     why = package_refused(path, data, limits)
     if why is not None:
         book.problems.append((ERROR, name, f"not read: {why}"))

@@ -1086,7 +1086,7 @@ def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
         "cut.xlsx": "not read: the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)",
         "a-bid.xlsx": "not a score sheets workbook: this is a bid return workbook (bidders fill it in; it belongs in the "
                       "returns folder)",
-        "huge.xlsx": "not read: the file is more than the 25 MB allowed for a workbook (a score sheets workbook is well under 1 MB)",
+        "huge.xlsx": "not read: the file is larger than the 25 MB allowed for a workbook: not opened",
     }
 
 
