@@ -197,11 +197,11 @@ def verify_manifest(out_dir: Path, returns: Path | None = None, scores: Path | N
     if tender is not None:
         if file_label(tender.name) not in inputs:
             problems.append(f"{tender}: not the tender of this run (the manifest lists no input of that name)")
+        beside = {file_label(p.name): p for p in tender.parent.iterdir()} if tender.parent.is_dir() else {}
+        beside[file_label(tender.name)] = tender
         for name, digest in inputs.items():
             if "/" not in name:  # the tender file, and the measures table found beside it
-                beside = {file_label(p.name): p for p in tender.parent.iterdir()} if name != file_label(name) else {}
-                path = tender if name == file_label(tender.name) else beside.get(name, tender.parent / name)
-                problems += [p] if (p := _changed(path, digest)) else []
+                problems += [p] if (p := _changed(beside.get(name, tender.parent / name), digest)) else []
     return problems
 
 

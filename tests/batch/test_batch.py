@@ -1437,3 +1437,21 @@ def test_reading_a_file_stops_one_byte_past_the_cap_and_follows_a_file_that_grew
         assert len(inspect.read_capped(fh, 1000)) == 100
     with path.open("rb") as fh:
         assert len(inspect.read_capped(fh, 50)) == 51
+
+
+def test_a_tender_file_named_with_bytes_that_are_not_utf8_is_verified_by_its_label(folder, tmp_path):
+    import os
+    tender = os.fsdecode(bytes(tmp_path) + b"/t\xe9nder.json")
+    shutil.copy(folder["tender"], tender)
+    for beside in folder["tender"].parent.glob("*.json"):
+        if beside != folder["tender"]:
+            shutil.copy(beside, tmp_path / beside.name)
+    out = tmp_path / "o"
+    assert run_cli("batch", tender, str(folder["returns"]), "--out", str(out)).returncode in (0, 1)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "t\\xe9nder.json" in {i["name"] for i in manifest["inputs"]}
+    v = run_cli("verify", str(out), "--tender", tender)
+    assert v.returncode == 0, v.stdout + v.stderr
+    Path(tender).write_text(Path(tender).read_text(encoding="utf-8") + " ", encoding="utf-8")
+    v = run_cli("verify", str(out), "--tender", tender)
+    assert v.returncode == 1 and "t\\xe9nder.json: changed since the run" in v.stdout + v.stderr
