@@ -39,10 +39,16 @@ def file_label(name: str) -> str:
         shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate that is not an undecodable byte (a Windows name)
         shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
+    return escaped(_CONTROL, shown)
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def escaped(characters: re.Pattern[str], text: str) -> str:
+    """``text`` with each character ``characters`` matches shown as a Python-style escape
+    (``\\x1b``, ``\\u202e``): the one form svscore shows unsafe characters in, everywhere."""
+    return characters.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
 
 
 def cell_location(file: str, sheet: str | None = None, cell: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from svscore.errors import escaped
 from svscore.fmt import money, number, points
 from svscore.model.thresholds import REGIME_NAMES
 from svscore.rules.act import Decision
@@ -21,7 +22,7 @@ terminal) and the marks that reorder text on screen (a name could show as someon
 
 def terminal_safe(text: str) -> str:
     """Text for a terminal with every character in ``_UNPRINTABLE`` shown as an escape (\\x1b, \\u202e)."""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+    return escaped(_UNPRINTABLE, text)
 
 
 def _wrap(text: str, indent: str) -> str:
