@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from svscore.batch.spec import Limits
+from svscore.errors import file_label
 
 
 def _progress(total: int):
@@ -112,7 +113,7 @@ def _summary(run, written) -> None:
         click.echo(f"  ! … and {len(errors) - SHOWN_ERRORS} more errors: see the Problems sheet of results.xlsx")
     for name, reason in run.skipped:
         click.echo(f"  skipped {_short(name, 200)}: {reason}")
-    click.echo("Results: " + ", ".join(str(p) for p in written.values()))
+    click.echo("Results: " + ", ".join(file_label(str(p)) for p in written.values()))
 
 
 limits_options = [

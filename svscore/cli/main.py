@@ -18,7 +18,7 @@ import click
 
 from svscore import __version__
 from svscore.atomic import write_atomic
-from svscore.errors import SvscoreError
+from svscore.errors import SvscoreError, file_label
 from svscore.model.enums import AuthorityType, ContractKind, Jurisdiction
 
 # Each command imports the models and engine it needs when it runs: `svscore batch` starts its
@@ -44,7 +44,7 @@ def emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
             write_atomic(output, text, protect=inputs)
         except (OSError, ValueError) as exc:
             raise click.ClickException(f"cannot write {output}: {exc}") from None
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {file_label(str(output))}", err=True)
 
 
 class SvscoreGroup(click.Group):
@@ -211,7 +211,7 @@ def schemas(out: Path, check_only: bool) -> None:
                 stale.append(str(path))
         else:
             write_atomic(path, text)
-            click.echo(f"Wrote {path}")
+            click.echo(f"Wrote {file_label(str(path))}")
     if stale:
         click.echo("Out of date: " + ", ".join(stale), err=True)
         sys.exit(1)

@@ -1387,6 +1387,18 @@ def test_file_names_that_are_not_utf8_or_hold_line_breaks_are_labelled_and_verif
     assert v.returncode == 1 and "Caf\\xe9 Ltd.xlsx: changed since the run" in v.stderr + v.stdout
 
 
+def test_an_output_folder_whose_name_is_not_utf8_is_shown_with_escapes(folder, tmp_path):
+    """The terminal's "Results:" line names the outputs as every output names files: bytes that
+    are not UTF-8 shown as escapes (it used to print them as Python's \\udce9 stand-ins)."""
+    import os
+    out = os.fsdecode(bytes(tmp_path) + b"/out\xe9")
+    r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--out", out)
+    assert r.returncode == 1, r.stdout + r.stderr
+    shown = next(line for line in r.stdout.splitlines() if line.startswith("Results: "))
+    assert "out\\xe9/results.xlsx" in shown and "udce9" not in shown, shown
+    assert Path(out, "results.xlsx").is_file()
+
+
 def test_two_names_that_show_alike_are_not_both_read(folder, tmp_path):
     import os
     returns = tmp_path / "returns"

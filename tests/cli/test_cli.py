@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +84,18 @@ def test_score_writes_output_atomically_and_never_over_an_input(write_json, tmp_
     r = run_cli("score", str(tender), str(bids), "-o", str(bids))
     assert r.returncode != 0 and "over the input file" in r.stderr
     assert bids.read_bytes() == before
+
+
+def test_written_paths_show_bytes_that_are_not_utf8_as_escapes(write_json, tmp_path):
+    """"Wrote ..." names a file as the batch names files (\\xe9), not by Python's \\udce9 stand-in."""
+    import os
+    tender = write_json(tender_dict(), "tender.json")
+    bids = write_json({"bids": [bid("A", 100, Q=3, SV=3).model_dump(mode="json")]}, "bids.json")
+    out = os.fsdecode(bytes(tmp_path) + b"/r\xe9sults.json")
+    r = run_cli("score", str(tender), str(bids), "--format", "json", "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "r\\xe9sults.json" in r.stderr and "udce9" not in r.stderr, r.stderr
+    assert json.loads(Path(out).read_text())["lots"][0]["bids"][0]["rank"] == 1
 
 
 def test_score_refuses_a_broken_tender():
