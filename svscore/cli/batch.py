@@ -73,10 +73,11 @@ def _openpyxl_without_numpy() -> Iterator[None]:
 
 def _short(text: str, limit: int = 80) -> str:
     """Bidder-supplied text (names, file names) made safe and short for the terminal; the outputs
-    keep it whole. Characters that would act on the terminal are shown as escapes (\\x1b)."""
-    from svscore.render.text import terminal_safe
+    keep it whole. Characters that would act on the terminal, and line breaks, are shown as escapes
+    (\\x1b, \\x0a)."""
+    from svscore.render.text import one_line
 
-    return terminal_safe(text if len(text) <= limit else text[:limit - 1] + "…")
+    return one_line(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 SHOWN_ERRORS = 40
@@ -102,7 +103,7 @@ def _summary(run, written) -> None:
             click.echo(f"  {prefix}{b.rank}. {_short(b.bidder)}  {points(b.total)}")
         for b in lot.bids:
             if b.rank is None:
-                click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short('; '.join(b.reasons), 150)}")
+                click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short(' '.join(b.reasons), 150)}")
         if lot.ties:
             click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(_short(n) for n in t) for t in lot.ties)}")
     errors = [(loc, msg) for f in run.files for sev, loc, msg in f.problems if sev == "error"]

@@ -54,10 +54,12 @@ class SvscoreGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SvscoreError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            from svscore.render.text import terminal_safe
+
+            click.echo(f"Error: {terminal_safe(str(exc))}", err=True)  # it may name a file or quote a cell: text from outside
             ctx.exit(exc.exit_code)
         except PermissionError as exc:  # on Windows, most often a workbook still open in Excel
-            click.echo(f"Error: cannot write {exc.filename or 'a file'} ({exc.strerror}): if it is open in Excel, close it "
+            click.echo(f"Error: cannot write {file_label(str(exc.filename)) if exc.filename else 'a file'} ({exc.strerror}): if it is open in Excel, close it "
                        "and run again.", err=True)
             ctx.exit(2)
 

@@ -15,14 +15,23 @@ from svscore.scoring.result import Status, TenderResult
 
 HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
 
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """Control characters other than the line break (a bidder's ESC sequence would drive the officer's
 terminal) and the marks that reorder text on screen (a name could show as someone else's)."""
+_UNPRINTABLE_OR_BREAK = re.compile(_UNPRINTABLE.pattern.replace("\x0b", "\x0a"))
+"""The same and the line break: for one value, such as a bidder's name, within a line."""
 
 
 def terminal_safe(text: str) -> str:
     """Text for a terminal with every character in ``_UNPRINTABLE`` shown as an escape (\\x1b, \\u202e)."""
     return escaped(_UNPRINTABLE, text)
+
+
+def one_line(text: str) -> str:
+    """One value for a terminal line, such as a bidder's name: unprintable characters and line
+    breaks shown as escapes, so that a name holding a line break cannot add a line of its own
+    (a forged "1. Bidder Ltd  95.00") to what the officer reads."""
+    return escaped(_UNPRINTABLE_OR_BREAK, text)
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -77,10 +86,10 @@ def decision_text(d: Decision, with_warnings: bool = True) -> str:
 def results_text(result: TenderResult) -> str:
     lines = [f"{result.reference} — {result.title}", ""]
     for msg in result.bid_errors:
-        lines.append(_wrap(msg, "! "))
+        lines.append(_wrap(one_line(msg), "! "))
     for lot in result.lots:
         if len(result.lots) > 1:
-            lines.append(f"Lot {lot.lot_id}: {lot.title}")
+            lines.append(one_line(f"Lot {lot.lot_id}: {lot.title}"))
         tops = [cid for cid, _ in lot.top_level]
         header = f"{'Rank':>4}  {'Bidder':<28} {'Status':<12} " + " ".join(f"{c[:9]:>9}" for c in tops) + f" {'Total':>9}"
         lines += [header, "-" * len(header)]
@@ -89,17 +98,17 @@ def results_text(result: TenderResult) -> str:
             cells = " ".join(f"{(points(v) if (v := subs.get(c)) is not None else '—'):>9}" for c in tops)
             total = points(b.total) if b.total is not None else "—"
             rank = str(b.rank) if b.rank else "—"
-            lines.append(f"{rank:>4}  {b.bidder[:28]:<28} {b.status.value:<12} {cells} {total:>9}")
+            lines.append(f"{rank:>4}  {one_line(b.bidder[:28]):<28} {b.status.value:<12} {cells} {total:>9}")
         lines.append(f"(points out of {number(lot.total_points)})")
         for b in lot.bids:
             notes = [f.message for f in b.flags] + (list(b.reasons) if b.status is not Status.RANKED else [])
             if notes:
-                lines.append(f"{b.bidder}:")
-                lines += [_wrap(n, "  - ") for n in notes]
+                lines.append(f"{one_line(b.bidder)}:")
+                lines += [_wrap(one_line(n), "  - ") for n in notes]
         if lot.ties:
-            lines.append("Unresolved ties: " + "; ".join(" = ".join(t) for t in lot.ties))
+            lines.append(one_line("Unresolved ties: " + "; ".join(" = ".join(t) for t in lot.ties)))
         s = lot.sensitivity
-        lines.append("Sensitivity: " + s.note)
-        lines += [_wrap(x.message(), "  - ") for x in s.lines]
+        lines.append("Sensitivity: " + one_line(s.note))
+        lines += [_wrap(one_line(x.message()), "  - ") for x in s.lines]
         lines.append("")
     return terminal_safe("\n".join(lines))  # bidders' names and ids are bidder-supplied text

@@ -651,6 +651,24 @@ def test_text_that_would_drive_the_terminal_is_shown_escaped(folder, tmp_path):
     assert doc["lots"][0]["bids"][0]["bidder"] == "\x1b[2J\x1b]0;pwned\x07Acme \u202eLtd"  # the outputs keep it whole
 
 
+def test_a_bidder_name_with_line_breaks_cannot_add_lines_to_the_summary(folder, tmp_path):
+    """A name holding a line break would print a line of the bidder's choosing among the officer's
+    results (a forged first place); it is shown on one line, with the breaks as escapes."""
+    from dataclasses import replace
+
+    from svscore.batch.demo import fill_bid_return
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    name = "Acme Ltd\n  1. Forged Ltd  99.00\u2028(trading)"
+    (returns / "acme.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, replace(GOOD[0], bidder=name)))
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert not any(line.lstrip().startswith("1. Forged") for line in r.stdout.splitlines()), r.stdout
+    assert "Acme Ltd\\x0a  1. Forged Ltd  99.00\\u2028(trading)" in r.stdout
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert doc["lots"][0]["bids"][0]["bidder"] == name  # the outputs keep it whole
+
+
 @pytest.mark.parametrize(("typed", "problem"), [
     ("31/12/2026", None),  # a date cell formatted as text keeps what was typed: day first, as in the UK
     ("2026-12-31", None),

@@ -74,6 +74,25 @@ def test_score_text_shows_terminal_control_characters_escaped(write_json):
     assert "Acme\\x1b[2J\\u202eLtd" in out
 
 
+def test_score_text_keeps_a_name_with_line_breaks_on_one_line(write_json):
+    tender = write_json(tender_dict(), "tender.json")
+    evil = bid("Acme\n   1  Forged Ltd", 100, Q=3, SV=3).model_dump(mode="json")
+    out = run_cli("score", str(tender), str(write_json({"bids": [evil]}, "bids.json"))).stdout
+    assert not any(line.lstrip().startswith("1  Forged") for line in out.splitlines()), out
+    assert "Acme\\x0a   1  Forged Ltd" in out
+
+
+def test_an_error_naming_a_file_shows_control_characters_escaped(tmp_path):
+    """Errors name the file they refuse, and a file's name is the sender's choice: a bell or a
+    mark that reverses the text on screen must not reach the terminal through them."""
+    evil = tmp_path / "bid\x07\u202exslx.exe.xlsx"
+    evil.write_bytes(b"not a workbook")
+    r = run_cli("template", "read", str(evil))
+    assert r.returncode == 2 and r.stderr.startswith("Error: "), r.stderr
+    assert "\x07" not in r.stderr and "\u202e" not in r.stderr, r.stderr
+    assert "bid\\x07\\u202exslx.exe.xlsx" in r.stderr
+
+
 def test_score_writes_output_atomically_and_never_over_an_input(write_json, tmp_path):
     tender = write_json(tender_dict(), "tender.json")
     bids = write_json({"bids": [bid("A", 100, Q=3, SV=3).model_dump(mode="json")]}, "bids.json")
