@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from svscore.batch.spec import Limits, LotSpec
-from svscore.errors import Problem
+from svscore.errors import Problem, cell_location
 from svscore.excel.cells import (
     DAMAGED,
     OLE_MAGIC,
@@ -121,6 +121,10 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     members: dict[str, zipfile.ZipInfo] = {}
     try:
         members = _check_container(path, data, result, limits)
+        if (cell := _misread_cell(data, members)) is not None:
+            sheet, addr, why = cell
+            result.add(ERROR, cell_location(name, sheet, addr), why)
+            return Opened(result)
         return Opened(result, data, load_values(path, name, data), members)
     except Refused as exc:
         result.add(ERROR, name, str(exc))
@@ -131,9 +135,53 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
         if part is not None:
             result.add(ERROR, name, f"part {part.filename} unpacks to more than the {part.file_size:,} bytes the package declares "
                                     f"for it: a damaged or altered file (possibly a zip bomb); not read ({RESAVE})")
+        elif (cell := _refused_cell(data, members)) is not None:
+            sheet, addr, why = cell
+            result.add(ERROR, cell_location(name, sheet, addr), f"the cell {why}: Excel does not write such a cell, so the file was "
+                                                                f"damaged or altered; not read ({RESAVE})")
         else:
             result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
     return Opened(result)
+
+
+def _refused_cell(data: bytes, members: dict[str, zipfile.ZipInfo]) -> tuple[str, str, str] | None:
+    """The cell that made the reader refuse a file, when one did (a diagnosis only)."""
+    try:
+        return _CellXml(data, members).refused_cell()
+    except Exception:  # the file is reported as unreadable whatever happens here
+        return None
+
+
+_SUSPECT_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>[^<]*(?:&|<(?!/))|</(?:[\w.-]+:)?v\s*>\s*<(?:[\w.-]+:)?v[\s>]")
+"""A cell value (``<v>``) holding an entity or character reference, a comment or CDATA, or a cell
+with two values: Excel writes none of these in a value, and the reader takes such a value apart
+(``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine)."""
+
+
+def _misread_cell(data: bytes, members: dict[str, zipfile.ZipInfo]) -> tuple[str, str, str] | None:
+    """The first cell whose value the reader would read differently from Excel, as (sheet, address,
+    why), or None. Each sheet is searched as bytes; only a sheet the quick search suspects is read
+    cell by cell (text results of formulas may hold ``&amp;``, which is read alike)."""
+    for part, info in members.items():
+        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+            continue
+        xml = _inflate(data, info)
+        if xml is None or not _SUSPECT_VALUE.search(xml):
+            continue
+        for c in _CELL.finditer(xml.decode("utf-8", "replace")):
+            attrs, body = _attrs(c.group(1)), c.group(2) or ""
+            values = re.findall(r"<(?:[\w.-]+:)?v\b[^>]*>(.*?)</(?:[\w.-]+:)?v\s*>", body, re.S)
+            text = values[0] if values else ""
+            if len(values) > 1 or "<" in text or ("&" in text and attrs.get("t") not in ("str", "inlineStr")):
+                sheet = _CellXml(data, members).sheet_of(part) or part
+                return sheet, attrs.get("r", "?"), (
+                    f"the cell's value is written as {_short_xml(body)}, in a form Excel never writes (a reference, comment or "
+                    f"second value inside it): svscore's reader and Excel could read different values from it; not read ({RESAVE})")
+    return None
+
+
+def _short_xml(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 def read_capped(fh: BinaryIO, cap: int) -> bytes:
@@ -609,6 +657,57 @@ class _CellXml:
                         "let it calculate, save it and send it again")
             return None
         return None
+
+
+    def sheet_of(self, part: str) -> str | None:
+        """The name of the worksheet held in ``part``."""
+        workbook, rels = self._part("xl/workbook.xml"), self._part("xl/_rels/workbook.xml.rels")
+        if not workbook or not rels:
+            return None
+        for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", workbook):
+            sheet = html.unescape(_attrs(m.group(1)).get("name", ""))
+            if _sheet_part(workbook, rels, sheet) == part:
+                return sheet
+        return None
+
+    def refused_cell(self) -> tuple[str, str, str] | None:
+        """The first cell the reader refuses, as (sheet, address, why), after it refused the file:
+        a value that does not fit the type the cell's ``t`` attribute declares (Excel never writes one)."""
+        workbook = self._part("xl/workbook.xml")
+        if not workbook:
+            return None
+        strings: int | None = None
+        for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", workbook):
+            sheet = html.unescape(_attrs(m.group(1)).get("name", ""))
+            for c in _CELL.finditer(self._xml(sheet) or ""):
+                attrs = _attrs(c.group(1))
+                kind, v = attrs.get("t", "n"), _child("v", c.group(2))
+                text = html.unescape(v) if v else ""
+                if kind not in _CELL_TYPES:
+                    why = f"has the cell type {kind!r}, which no workbook format has"
+                elif not text:
+                    continue
+                elif kind == "n" and "t" in attrs and not _NUMBER.match(text):
+                    why = f"is marked as a number but holds {text!r}"
+                elif kind == "b" and text not in ("0", "1", "true", "false"):
+                    why = f"is marked as true/false but holds {text!r}"
+                elif kind == "s":
+                    if strings is None:
+                        shared = self._part("xl/sharedStrings.xml") or ""
+                        strings = len(re.findall(r"<(?:[\w.-]+:)?si\b", shared))
+                    if text.isascii() and text.isdigit() and int(text) < strings:
+                        continue
+                    why = f"points to shared text {text!r}, which the file does not hold"
+                else:
+                    continue
+                return sheet, attrs.get("r", "?"), why
+        return None
+
+
+_CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
+"""The values of a cell's ``t`` attribute (ECMA-376 ST_CellType)."""
+_NUMBER = re.compile(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$", re.IGNORECASE)
+"""A number as the reader takes one in a cell marked as a number (Rust's float syntax)."""
 
 
 def _sheet_part(wb: str, rels: str, sheet: str) -> str | None:

@@ -23,7 +23,10 @@ from svscore.errors import Problem, cell_location
 from svscore.fmt import LARGEST
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
-_UK_AMOUNT = re.compile(r"^-?£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_UK_AMOUNT = re.compile(r"^-?£?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$", re.ASCII)
+"""An amount as typed in the UK: £12,500.50. ASCII digits only: digits of other scripts (fullwidth
+２１, Arabic-Indic ٢١) in a text cell are refused rather than read as a number the workbook's own
+formulas may not have taken them for."""
 
 
 @lru_cache(maxsize=8192)

@@ -1485,3 +1485,62 @@ def test_a_tender_file_named_with_bytes_that_are_not_utf8_is_verified_by_its_lab
     Path(tender).write_text(Path(tender).read_text(encoding="utf-8") + " ", encoding="utf-8")
     v = run_cli("verify", str(out), "--tender", tender)
     assert v.returncode == 1 and "t\\xe9nder.json: changed since the run" in v.stdout + v.stderr
+
+
+def _rate_cell_as(xml: str) -> bytes:
+    """A good bid whose first rate (Pricing!E5) is written as ``xml``, built by hand."""
+    import re
+
+    from svscore.batch.demo import fill_bid_return
+    from tests.batch.conftest import rezip
+
+    def change(name: str, body: bytes) -> bytes:
+        if name != "xl/worksheets/sheet3.xml":
+            return body
+        changed = re.sub(rb'<c r="E5"[^>]*>.*?</c>', xml.encode(), body, count=1)
+        assert changed != body
+        return changed
+    return rezip(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change)
+
+
+@pytest.mark.parametrize("xml", [
+    '<c r="E5" s="8" t="n"><v>2&#49;.09</v></c>',  # 21.09 to Excel; calamine reads 2
+    '<c r="E5" s="8"><v>2&#x31;.09</v></c>',
+    '<c r="E5" s="8" t="n"><v>21<!-- x -->.09</v></c>',  # calamine reads 21
+    '<c r="E5" s="8" t="n"><v>21.09</v><v>99</v></c>',  # calamine reads the second value
+    '<c r="E5" s="8" t="n"><v >2&#49;.09</v ></c>',
+])
+def test_a_value_the_reader_would_read_differently_from_excel_is_refused(tmp_path, xml):
+    """A bid must be scored on what Excel shows. A value written with a character reference, a
+    comment or a second value is valid XML that Excel reads whole, but the reader takes it apart:
+    the file is refused, naming the cell, rather than scored on another price."""
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(_rate_cell_as(xml))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    errors = [(loc, msg) for sev, loc, msg in result.problems if sev == "error"]
+    assert len(errors) == 1 and errors[0][0] == "bid.xlsx › Pricing!E5", errors
+    assert "in a form Excel never writes" in errors[0][1] and not result.ok
+
+
+def test_a_formula_text_result_holding_an_ampersand_is_read_as_usual(tmp_path):
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(_rate_cell_as('<c r="E5" s="8" t="str"><f>"A"&amp;"B"</f><v>A&amp;B</v></c>'))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [
+        ("bid.xlsx › Pricing!E5", "The rate for line L1 must be a number, but is the text 'A&B'")]
+
+
+@pytest.mark.parametrize(("xml", "why"), [
+    ('<c r="E5" s="8" t="n"><v> 5</v></c>', "is marked as a number but holds ' 5'"),
+    ('<c r="E5" s="8" t="b"><v>2</v></c>', "is marked as true/false but holds '2'"),
+    ('<c r="E5" s="8" t="s"><v>70000</v></c>', "points to shared text '70000', which the file does not hold"),
+    ('<c r="E5" s="8" t="zz"><v>1</v></c>', "has the cell type 'zz', which no workbook format has"),
+])
+def test_a_cell_the_reader_refuses_is_named(tmp_path, xml, why):
+    """The reader refuses a whole file for one malformed cell, in its own words ("Parse float
+    error"); the officer is told which cell, on which sheet, and what is wrong with it."""
+    path = tmp_path / "bid.xlsx"
+    path.write_bytes(_rate_cell_as(xml))
+    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    assert [(loc, msg.split(":")[0]) for sev, loc, msg in result.problems if sev == "error"] == [
+        ("bid.xlsx › Pricing!E5", f"the cell {why}")]

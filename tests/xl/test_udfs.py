@@ -72,6 +72,9 @@ def test_weightcheck_marks_mode():
     ("forty", "svscore: row 4, column 5: the weight must be a number, but is the text 'forty'"),
     ("#N/A", "svscore: row 4, column 5: the cell holds the Excel error #N/A"),
     ("12,5", "svscore: row 4, column 5: the weight must be a number, but is the text '12,5' (a decimal comma? use a full stop, e.g. 12.50)"),
+    # Digits of other scripts are refused, not read as the number the workbook's formulas may not have taken them for.
+    ("\uff14\uff10", "svscore: row 4, column 5: the weight must be a number, but is the text '\uff14\uff10'"),
+    ("\u0664\u0660", "svscore: row 4, column 5: the weight must be a number, but is the text '\u0664\u0660'"),
 ])
 def test_weightcheck_bad_cells(cell, message):
     bad = [list(r) for r in CRITERIA]
