@@ -121,10 +121,6 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
     members: dict[str, zipfile.ZipInfo] = {}
     try:
         members = _check_container(path, data, result, limits)
-        if (cell := _misread_cell(data, members)) is not None:
-            sheet, addr, why = cell
-            result.add(ERROR, cell_location(name, sheet, addr), why)
-            return Opened(result)
         return Opened(result, data, load_values(path, name, data), members)
     except Refused as exc:
         result.add(ERROR, name, str(exc))
@@ -152,32 +148,34 @@ def _refused_cell(data: bytes, members: dict[str, zipfile.ZipInfo]) -> tuple[str
         return None
 
 
-_SUSPECT_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>[^<]*(?:&|<(?!/))|</(?:[\w.-]+:)?v\s*>\s*<(?:[\w.-]+:)?v[\s>]")
-"""A cell value (``<v>``) holding an entity or character reference, a comment or CDATA, or a cell
-with two values: Excel writes none of these in a value, and the reader takes such a value apart
-(``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine)."""
+VALUE_SHEETS = ("Cover", "Pricing", "Social Value", "Declarations")
+"""The sheets of a bid return workbook whose cells are read as numbers, dates, answers and the
+bidder's details. (The Quality sheet's responses are text, which the reader reads as Excel does;
+searching its thousands of words too would double the time a large bid takes to read.)"""
+_TAG_NAME = re.compile(rb"<\s*(?:[\w.-]+:)?(\w+)")
+_TWO_VALUES = re.compile(rb"</(?:[\w.-]+:)?v\s*>\s*<")
+"""Excel writes none of what ``_suspect_values`` looks for in a cell value, and the reader takes such
+a value apart: ``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine; of two values it reads the
+second."""
 
 
-def _misread_cell(data: bytes, members: dict[str, zipfile.ZipInfo]) -> tuple[str, str, str] | None:
-    """The first cell whose value the reader would read differently from Excel, as (sheet, address,
-    why), or None. Each sheet is searched as bytes; only a sheet the quick search suspects is read
-    cell by cell (text results of formulas may hold ``&amp;``, which is read alike)."""
-    for part, info in members.items():
-        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
-            continue
-        xml = _inflate(data, info)
-        if xml is None or not _SUSPECT_VALUE.search(xml):
-            continue
-        for c in _CELL.finditer(xml.decode("utf-8", "replace")):
-            attrs, body = _attrs(c.group(1)), c.group(2) or ""
-            values = re.findall(r"<(?:[\w.-]+:)?v\b[^>]*>(.*?)</(?:[\w.-]+:)?v\s*>", body, re.S)
-            text = values[0] if values else ""
-            if len(values) > 1 or "<" in text or ("&" in text and attrs.get("t") not in ("str", "inlineStr")):
-                sheet = _CellXml(data, members).sheet_of(part) or part
-                return sheet, attrs.get("r", "?"), (
-                    f"the cell's value is written as {_short_xml(body)}, in a form Excel never writes (a reference, comment or "
-                    f"second value inside it): svscore's reader and Excel could read different values from it; not read ({RESAVE})")
-    return None
+def _suspect_values(xml: bytes) -> bool:
+    """Whether a sheet may hold a value the reader would take apart: a reference (``&``) inside a
+    value element, a comment or CDATA anywhere (``<!``), or a value element followed by another
+    element at once (a second value, say). Each is found by searching for one rare character or a
+    closing tag, so a sheet of tens of KB is searched in microseconds; a suspect sheet is then read
+    cell by cell (a text result ``<v>A&amp;B</v>`` is read alike, and passes)."""
+    if b"<!" in xml:
+        return True
+    at = xml.find(b"&")
+    while at != -1:  # a few per sheet (the print header's &amp;P page codes)
+        tag = _TAG_NAME.match(xml, xml.rfind(b"<", 0, at))
+        if tag is not None and tag.group(1) == b"v":
+            return True
+        at = xml.find(b"&", at + 1)
+    if b":v" not in xml and xml.count(b"/v") == xml.count(b"</v></c>"):  # every value closes its cell, as Excel writes them
+        return False
+    return any(xml[m.end():m.end() + 3] not in (b"/c>", b"/x:") for m in _TWO_VALUES.finditer(xml))
 
 
 def _short_xml(text: str, limit: int = 60) -> str:
@@ -432,6 +430,9 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
     if missing_sheets:
         result.add(ERROR, name, f"sheets missing or renamed: {', '.join(missing_sheets)}")
         return
+    if (misread := cells.misread_cell(VALUE_SHEETS)) is not None:
+        result.add(ERROR, values.where(misread[0], misread[1]), misread[2])
+        return
     _tampering(values, spec, result)
     problems: list[Problem] = []
     notes: list[Problem] = []
@@ -608,9 +609,11 @@ class _CellXml:
     def __init__(self, data: bytes, members: dict[str, zipfile.ZipInfo] | None = None):
         self.data = data
         self.members = members or {}
+        self.raw: dict[str, bytes | None] = {}
         self.sheets: dict[str, str | None] = {}
+        self.book: tuple[str, str] | None = None
 
-    def _part(self, name: str) -> str | None:
+    def _part_bytes(self, name: str) -> bytes | None:
         info = self.members.get(name)
         raw = _inflate(self.data, info) if info is not None else None
         if raw is None:  # not found by its offset: read it the ordinary way
@@ -619,13 +622,26 @@ class _CellXml:
                     raw = z.read(name)
             except (zipfile.BadZipFile, KeyError, OSError, zlib.error):
                 return None
-        return raw.decode("utf-8", "replace")
+        return raw
+
+    def _part(self, name: str) -> str | None:
+        raw = self._part_bytes(name)
+        return None if raw is None else raw.decode("utf-8", "replace")
+
+    def _raw(self, sheet: str) -> bytes | None:
+        """A sheet's XML as stored (searched as bytes, which is several times faster than as text)."""
+        if sheet not in self.raw:
+            if self.book is None:  # the sheet list, read once for all the sheets asked about
+                self.book = (self._part("xl/workbook.xml") or "", self._part("xl/_rels/workbook.xml.rels") or "")
+            workbook, rels = self.book
+            part = _sheet_part(workbook, rels, sheet) if workbook and rels else None
+            self.raw[sheet] = self._part_bytes(part) if part else None
+        return self.raw[sheet]
 
     def _xml(self, sheet: str) -> str | None:
         if sheet not in self.sheets:
-            workbook, rels = self._part("xl/workbook.xml"), self._part("xl/_rels/workbook.xml.rels")
-            part = _sheet_part(workbook, rels, sheet) if workbook and rels else None
-            self.sheets[sheet] = self._part(part) if part else None
+            raw = self._raw(sheet)
+            self.sheets[sheet] = None if raw is None else raw.decode("utf-8", "replace")
         return self.sheets[sheet]
 
     def error_cells(self, sheet: str) -> dict[str, str]:
@@ -659,15 +675,22 @@ class _CellXml:
         return None
 
 
-    def sheet_of(self, part: str) -> str | None:
-        """The name of the worksheet held in ``part``."""
-        workbook, rels = self._part("xl/workbook.xml"), self._part("xl/_rels/workbook.xml.rels")
-        if not workbook or not rels:
-            return None
-        for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", workbook):
-            sheet = html.unescape(_attrs(m.group(1)).get("name", ""))
-            if _sheet_part(workbook, rels, sheet) == part:
-                return sheet
+    def misread_cell(self, sheets: tuple[str, ...]) -> tuple[str, str, str] | None:
+        """The first cell of ``sheets`` whose value the reader would read differently from Excel, as
+        (sheet, address, why), or None. Each sheet is searched whole first; only a sheet that search
+        suspects is read cell by cell (text results of formulas may hold ``&amp;``, read alike)."""
+        for sheet in sheets:
+            raw = self._raw(sheet)
+            if not raw or not _suspect_values(raw):
+                continue
+            for c in _CELL.finditer(self._xml(sheet) or ""):
+                attrs, body = _attrs(c.group(1)), c.group(2) or ""
+                found = re.findall(r"<(?:[\w.-]+:)?v\b[^>]*>(.*?)</(?:[\w.-]+:)?v\s*>", body, re.S)
+                text = found[0] if found else ""
+                if len(found) > 1 or "<" in text or ("&" in text and attrs.get("t") not in ("str", "inlineStr")):
+                    return sheet, attrs.get("r", "?"), (
+                        f"the cell's value is written as {_short_xml(body)}, in a form Excel never writes (a reference, comment or "
+                        f"second value inside it): svscore's reader and Excel could read different values from it; not read ({RESAVE})")
         return None
 
     def refused_cell(self) -> tuple[str, str, str] | None:

@@ -1509,6 +1509,8 @@ def _rate_cell_as(xml: str) -> bytes:
     '<c r="E5" s="8" t="n"><v>21<!-- x -->.09</v></c>',  # calamine reads 21
     '<c r="E5" s="8" t="n"><v>21.09</v><v>99</v></c>',  # calamine reads the second value
     '<c r="E5" s="8" t="n"><v >2&#49;.09</v ></c>',
+    '<c r="E5" s="8" t="n"><v>21.09</v ><v>99</v></c>',
+    '<c r="E5" s="8" t="n"><x:v xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">21.09</x:v><v>99</v></c>',
 ])
 def test_a_value_the_reader_would_read_differently_from_excel_is_refused(tmp_path, xml):
     """A bid must be scored on what Excel shows. A value written with a character reference, a
