@@ -153,7 +153,6 @@ VALUE_SHEETS = ("Cover", "Pricing", "Social Value", "Declarations")
 bidder's details. (The Quality sheet's responses are text, which the reader reads as Excel does;
 searching its thousands of words too would double the time a large bid takes to read.)"""
 _TAG_NAME = re.compile(rb"<\s*(?:[\w.-]+:)?(\w+)")
-_TWO_VALUES = re.compile(rb"</(?:[\w.-]+:)?v\s*>\s*<")
 """Excel writes none of what ``_suspect_values`` looks for in a cell value, and the reader takes such
 a value apart: ``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine; of two values it reads the
 second."""
@@ -161,21 +160,29 @@ second."""
 
 def _suspect_values(xml: bytes) -> bool:
     """Whether a sheet may hold a value the reader would take apart: a reference (``&``) inside a
-    value element, a comment or CDATA anywhere (``<!``), or a value element followed by another
-    element at once (a second value, say). Each is found by searching for one rare character or a
-    closing tag, so a sheet of tens of KB is searched in microseconds; a suspect sheet is then read
-    cell by cell (a text result ``<v>A&amp;B</v>`` is read alike, and passes)."""
-    if b"<!" in xml:
-        return True
-    at = xml.find(b"&")
-    while at != -1:  # a few per sheet (the print header's &amp;P page codes)
+    value element, a comment or CDATA anywhere (``<!``), a value element with a prefix (``x:v``),
+    or one not written as Excel writes values, ``<v>…</v>`` right before its cell's end (a second
+    value, say). Rare characters are found with single-byte searches (far faster than searching
+    for two bytes); a suspect sheet is then read cell by cell (a text result ``<v>A&amp;B</v>``
+    is read alike, and passes)."""
+    for at in _positions(xml, b"!"):
+        if xml[at - 1:at] == b"<":
+            return True
+    for at in _positions(xml, b"&"):  # a few per sheet (the print header's &amp;P page codes)
         tag = _TAG_NAME.match(xml, xml.rfind(b"<", 0, at))
         if tag is not None and tag.group(1) == b"v":
             return True
-        at = xml.find(b"&", at + 1)
-    if b":v" not in xml and xml.count(b"/v") == xml.count(b"</v></c>"):  # every value closes its cell, as Excel writes them
-        return False
-    return any(xml[m.end():m.end() + 3] not in (b"/c>", b"/x:") for m in _TWO_VALUES.finditer(xml))
+    for at in _positions(xml, b":"):  # namespace prefixes and cell ranges (A1:F9)
+        if xml[at + 1:at + 2] == b"v" and xml[at + 2:at + 3] in (b">", b" ", b"\t", b"\r", b"\n", b"/"):
+            return True
+    return xml.count(b"<v") != xml.count(b"</v></c>")
+
+
+def _positions(data: bytes, byte: bytes) -> Iterator[int]:
+    at = data.find(byte)
+    while at != -1:
+        yield at
+        at = data.find(byte, at + 1)
 
 
 def _short_xml(text: str, limit: int = 60) -> str:
@@ -611,7 +618,8 @@ class _CellXml:
         self.members = members or {}
         self.raw: dict[str, bytes | None] = {}
         self.sheets: dict[str, str | None] = {}
-        self.book: tuple[str, str] | None = None
+        self.book: dict[str, str] | None = None
+        """The part holding each worksheet, by sheet name."""
 
     def _part_bytes(self, name: str) -> bytes | None:
         info = self.members.get(name)
@@ -632,9 +640,8 @@ class _CellXml:
         """A sheet's XML as stored (searched as bytes, which is several times faster than as text)."""
         if sheet not in self.raw:
             if self.book is None:  # the sheet list, read once for all the sheets asked about
-                self.book = (self._part("xl/workbook.xml") or "", self._part("xl/_rels/workbook.xml.rels") or "")
-            workbook, rels = self.book
-            part = _sheet_part(workbook, rels, sheet) if workbook and rels else None
+                self.book = _sheet_parts(self._part("xl/workbook.xml") or "", self._part("xl/_rels/workbook.xml.rels") or "")
+            part = self.book.get(sheet)
             self.raw[sheet] = self._part_bytes(part) if part else None
         return self.raw[sheet]
 
@@ -733,18 +740,25 @@ _NUMBER = re.compile(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 """A number as the reader takes one in a cell marked as a number (Rust's float syntax)."""
 
 
+def _sheet_parts(wb: str, rels: str) -> dict[str, str]:
+    """The part holding each worksheet, by name, from workbook.xml and its relationships."""
+    targets: dict[str | None, str | None] = {}
+    for m in re.finditer(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>", rels):
+        a = _attrs(m.group(1))
+        targets.setdefault(a.get("Id"), a.get("Target"))  # the first of an id, if a file repeats one
+    out: dict[str, str] = {}
+    for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb):
+        a = _attrs(m.group(1))
+        name, target = html.unescape(a.get("name", "")), targets.get(a.get("id"))
+        if target and name not in out:  # the first sheet of a name, as _sheet_part finds it
+            target = html.unescape(target).lstrip("/")
+            out[name] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
 def _sheet_part(wb: str, rels: str, sheet: str) -> str | None:
     """The part holding the worksheet named ``sheet``, from workbook.xml and its relationships."""
-    rel_id = next((a.get("id") for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb)
-                   if html.unescape((a := _attrs(m.group(1))).get("name", "")) == sheet), None)
-    if not rel_id:
-        return None
-    target = next((a.get("Target") for m in re.finditer(r"<(?:[\w.-]+:)?Relationship\b([^>]*)>", rels)
-                   if (a := _attrs(m.group(1))).get("Id") == rel_id), None)
-    if not target:
-        return None
-    target = html.unescape(target).lstrip("/")
-    return target if target.startswith("xl/") else f"xl/{target}"
+    return _sheet_parts(wb, rels).get(sheet)
 
 
 _DIMENSION = re.compile(r"""<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["']([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?["']""")
