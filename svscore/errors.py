@@ -51,6 +51,11 @@ def escaped(characters: re.Pattern[str], text: str) -> str:
     return characters.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the cut shown by an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def cell_location(file: str, sheet: str | None = None, cell: str | None = None) -> str:
     """Render a workbook location: ``Bidder A.xlsx › Pricing!E14``."""
     if sheet is None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from svscore.batch.spec import Limits, LotSpec
-from svscore.errors import Problem, cell_location
+from svscore.errors import Problem, cell_location, shortened
 from svscore.excel.cells import (
     DAMAGED,
     OLE_MAGIC,
@@ -153,18 +153,18 @@ VALUE_SHEETS = ("Cover", "Pricing", "Social Value", "Declarations")
 bidder's details. (The Quality sheet's responses are text, which the reader reads as Excel does;
 searching its thousands of words too would double the time a large bid takes to read.)"""
 _TAG_NAME = re.compile(rb"<\s*(?:[\w.-]+:)?(\w+)")
-"""Excel writes none of what ``_suspect_values`` looks for in a cell value, and the reader takes such
-a value apart: ``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine; of two values it reads the
-second."""
+"""The local name of the element starting at a ``<``."""
 
 
 def _suspect_values(xml: bytes) -> bool:
     """Whether a sheet may hold a value the reader would take apart: a reference (``&``) inside a
     value element, a comment or CDATA anywhere (``<!``), a value element with a prefix (``x:v``),
     or one not written as Excel writes values, ``<v>…</v>`` right before its cell's end (a second
-    value, say). Rare characters are found with single-byte searches (far faster than searching
-    for two bytes); a suspect sheet is then read cell by cell (a text result ``<v>A&amp;B</v>``
-    is read alike, and passes)."""
+    value, say). Excel writes none of these, and the reader takes such a value apart:
+    ``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine; of two values it reads the second.
+    Rare characters are found with single-byte searches (far faster than searching for two
+    bytes); a suspect sheet is then read cell by cell (a text result ``<v>A&amp;B</v>`` is read
+    alike, and passes)."""
     for at in _positions(xml, b"!"):
         if xml[at - 1:at] == b"<":
             return True
@@ -183,10 +183,6 @@ def _positions(data: bytes, byte: bytes) -> Iterator[int]:
     while at != -1:
         yield at
         at = data.find(byte, at + 1)
-
-
-def _short_xml(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 def read_capped(fh: BinaryIO, cap: int) -> bytes:
@@ -696,7 +692,7 @@ class _CellXml:
                 text = found[0] if found else ""
                 if len(found) > 1 or "<" in text or ("&" in text and attrs.get("t") not in ("str", "inlineStr")):
                     return sheet, attrs.get("r", "?"), (
-                        f"the cell's value is written as {_short_xml(body)}, in a form Excel never writes (a reference, comment or "
+                        f"the cell's value is written as {shortened(body, 60)!r}, in a form Excel never writes (a reference, comment or "
                         f"second value inside it): svscore's reader and Excel could read different values from it; not read ({RESAVE})")
         return None
 
@@ -750,15 +746,10 @@ def _sheet_parts(wb: str, rels: str) -> dict[str, str]:
     for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb):
         a = _attrs(m.group(1))
         name, target = html.unescape(a.get("name", "")), targets.get(a.get("id"))
-        if target and name not in out:  # the first sheet of a name, as _sheet_part finds it
+        if target and name not in out:  # the first sheet of a name, if a file repeats one
             target = html.unescape(target).lstrip("/")
             out[name] = target if target.startswith("xl/") else f"xl/{target}"
     return out
-
-
-def _sheet_part(wb: str, rels: str, sheet: str) -> str | None:
-    """The part holding the worksheet named ``sheet``, from workbook.xml and its relationships."""
-    return _sheet_parts(wb, rels).get(sheet)
 
 
 _DIMENSION = re.compile(r"""<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["']([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?["']""")
@@ -837,9 +828,8 @@ def why_stopped(path: Path, limits: Limits) -> tuple[str, str, str] | None:
                 return None
             wb, wb_rels = z.read(book).decode("utf-8", "replace"), z.read(rels).decode("utf-8", "replace")
         far: list[tuple[str, str, str]] = []
-        for m in re.finditer(r"<(?:[\w.-]+:)?sheet\b([^>]*)>", wb):
-            sheet = html.unescape(_attrs(m.group(1)).get("name", ""))
-            part = infos.get(_sheet_part(wb, wb_rels, sheet) or "")
+        for sheet, part_name in _sheet_parts(wb, wb_rels).items():
+            part = infos.get(part_name)
             head = _head(data, part, HEAD_BYTES) if part is not None else None
             d = _DIMENSION.search(head.decode("utf-8", "replace")) if head else None
             if d and d.group(3) and d.group(4):

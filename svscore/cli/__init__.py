@@ -1,1 +1,15 @@
 """The ``svscore`` command line: thin commands over the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from svscore.errors import file_label
+
+
+def wrote(path: Path, err: bool = False) -> None:
+    """Tell the user a file was written, naming it as every output names files (a name's bytes
+    that are not UTF-8, or its control characters, shown as escapes)."""
+    click.echo(f"Wrote {file_label(str(path))}", err=err)

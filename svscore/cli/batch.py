@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from svscore.batch.spec import Limits
-from svscore.errors import file_label
+from svscore.errors import file_label, shortened
 
 
 def _progress(total: int):
@@ -77,7 +77,7 @@ def _short(text: str, limit: int = 80) -> str:
     (\\x1b, \\x0a)."""
     from svscore.render.text import one_line
 
-    return one_line(text if len(text) <= limit else text[:limit - 1] + "…")
+    return one_line(shortened(text, limit))
 
 
 SHOWN_ERRORS = 40

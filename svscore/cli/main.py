@@ -18,6 +18,7 @@ import click
 
 from svscore import __version__
 from svscore.atomic import write_atomic
+from svscore.cli import wrote
 from svscore.errors import SvscoreError, file_label
 from svscore.model.enums import AuthorityType, ContractKind, Jurisdiction
 
@@ -44,7 +45,7 @@ def emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
             write_atomic(output, text, protect=inputs)
         except (OSError, ValueError) as exc:
             raise click.ClickException(f"cannot write {output}: {exc}") from None
-        click.echo(f"Wrote {file_label(str(output))}", err=True)
+        wrote(output, err=True)
 
 
 class SvscoreGroup(click.Group):
@@ -59,8 +60,8 @@ class SvscoreGroup(click.Group):
             click.echo(f"Error: {terminal_safe(str(exc))}", err=True)  # it may name a file or quote a cell: text from outside
             ctx.exit(exc.exit_code)
         except PermissionError as exc:  # on Windows, most often a workbook still open in Excel
-            click.echo(f"Error: cannot write {file_label(str(exc.filename)) if exc.filename else 'a file'} ({exc.strerror}): if it is open in Excel, close it "
-                       "and run again.", err=True)
+            written = file_label(str(exc.filename)) if exc.filename else "a file"
+            click.echo(f"Error: cannot write {written} ({exc.strerror}): if it is open in Excel, close it and run again.", err=True)
             ctx.exit(2)
 
 
@@ -213,7 +214,7 @@ def schemas(out: Path, check_only: bool) -> None:
                 stale.append(str(path))
         else:
             write_atomic(path, text)
-            click.echo(f"Wrote {file_label(str(path))}")
+            wrote(path)
     if stale:
         click.echo("Out of date: " + ", ".join(stale), err=True)
         sys.exit(1)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from svscore.atomic import write_atomic
-from svscore.errors import file_label
+from svscore.cli import wrote
 
 if TYPE_CHECKING:
     from svscore.model.measures import MeasuresTable
@@ -50,7 +50,7 @@ def build(tender_file: Path, out: Path, measures: Path | None, bidders: int, eva
     names = tuple(n.strip() for n in evaluators.split(",") if n.strip())
     for name, data in template_files(tender, table, bidders, names, live).items():
         write_atomic(out / name, data, protect=(tender_file,))
-        click.echo(f"Wrote {file_label(str(out / name))}")
+        wrote(out / name)
 
 
 @template.command()
@@ -69,10 +69,10 @@ def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None
     if tender_out or bids_out:
         if tender_out:
             write_atomic(tender_out, json.dumps(tender_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
-            click.echo(f"Wrote {file_label(str(tender_out))}", err=True)
+            wrote(tender_out, err=True)
         if bids_out:
             write_atomic(bids_out, json.dumps(bids_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
-            click.echo(f"Wrote {file_label(str(bids_out))}", err=True)
+            wrote(bids_out, err=True)
     else:
         click.echo(json.dumps({"tender": tender_json, "bids": bids_json}, indent=2, ensure_ascii=False))
 
@@ -91,7 +91,7 @@ def pack(tender_file: Path, out: Path, measures: Path | None) -> None:
     data = build_pack(tender, tender_file.read_bytes(), tender_file.name, table,
                       table_path.read_bytes() if table_path else None, table_path.name if table_path else None)
     write_atomic(out, data, protect=(tender_file,))
-    click.echo(f"Wrote {file_label(str(out))}")
+    wrote(out)
 
 
 @template.command()

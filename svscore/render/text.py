@@ -15,10 +15,12 @@ from svscore.scoring.result import Status, TenderResult
 
 HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
 
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_ACTING = "\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 """Control characters other than the line break (a bidder's ESC sequence would drive the officer's
-terminal) and the marks that reorder text on screen (a name could show as someone else's)."""
-_UNPRINTABLE_OR_BREAK = re.compile(_UNPRINTABLE.pattern.replace("\x0b", "\x0a"))
+terminal), line and paragraph separators, and the marks that reorder text on screen (a name could
+show as someone else's)."""
+_UNPRINTABLE = re.compile(f"[{_ACTING}]")
+_UNPRINTABLE_OR_BREAK = re.compile(f"[{_ACTING}\n]")
 """The same and the line break: for one value, such as a bidder's name, within a line."""
 
 

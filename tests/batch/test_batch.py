@@ -722,13 +722,13 @@ def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_p
     import zipfile
 
     from svscore.batch.demo import fill_bid_return
-    from svscore.batch.inspect import _CellXml, _sheet_part
+    from svscore.batch.inspect import _CellXml, _sheet_parts
     from tests.batch.conftest import LAYOUT, rezip
 
     addr = LAYOUT.qty_cell(0, 0)
     data = fill_bid_return(TENDER, 0, MEASURES, GOOD[0])
     package = zipfile.ZipFile(io.BytesIO(data))
-    part = _sheet_part(package.read("xl/workbook.xml").decode(), package.read("xl/_rels/workbook.xml.rels").decode(), "Social Value")
+    part = _sheet_parts(package.read("xl/workbook.xml").decode(), package.read("xl/_rels/workbook.xml.rels").decode())["Social Value"]
 
     def change(name, body):
         if name != part:
@@ -758,7 +758,7 @@ def test_cells_written_with_a_prefix_and_attributes_in_any_order_are_still_under
     import zipfile
 
     from svscore.batch.demo import fill_bid_return
-    from svscore.batch.inspect import _CellXml, _sheet_part
+    from svscore.batch.inspect import _CellXml, _sheet_parts
     from tests.batch.conftest import LAYOUT, edit, rezip
 
     qty, rate = LAYOUT.qty_cell(0, 0), LAYOUT.rate_cell(1)
@@ -769,7 +769,7 @@ def test_cells_written_with_a_prefix_and_attributes_in_any_order_are_still_under
     data = edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change)
     package = zipfile.ZipFile(io.BytesIO(data))
     workbook, rels = package.read("xl/workbook.xml").decode(), package.read("xl/_rels/workbook.xml.rels").decode()
-    parts = {_sheet_part(workbook, rels, sheet) for sheet in ("Social Value", "Pricing")}
+    parts = {_sheet_parts(workbook, rels)[sheet] for sheet in ("Social Value", "Pricing")}
     assert None not in parts
     path = tmp_path / "bid.xlsx"
     path.write_bytes(rezip(data, lambda name, body: _prefixed(body.decode()).encode() if name in parts else body))
