@@ -721,7 +721,7 @@ class _CellXml:
                     if strings is None:
                         shared = self._part("xl/sharedStrings.xml") or ""
                         strings = len(re.findall(r"<(?:[\w.-]+:)?si\b", shared))
-                    if text.isascii() and text.isdigit() and int(text) < strings:
+                    if text.isascii() and text.isdigit() and len(text) < 12 and int(text) < strings:
                         continue
                     why = f"points to shared text {text!r}, which the file does not hold"
                 else:
