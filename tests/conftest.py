@@ -73,3 +73,10 @@ def libreoffice() -> str:
     if exe is None:
         pytest.fail("LibreOffice is required: run tests/install-test-deps.sh")
     return exe
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that start LibreOffice or Gnumeric are marked slow: `-m "not slow"` is the quick loop."""
+    for item in items:
+        if {"libreoffice", "gnumeric"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
