@@ -19,7 +19,11 @@ from typing import Any
 from svscore.errors import Problem
 from svscore.excel.cells import parse_number, text_date
 
-EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
+                "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!", "#PYTHON!", "#EXTERNAL!")
+"""Every error value Excel shows in a cell: the classic seven, the dynamic-array errors (#SPILL!,
+#CALC!) and those of data types, linked services and Python in Excel. An error is never a blank,
+a default or a number."""
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -31,8 +35,28 @@ def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "")
 
 
+COM_ERRORS = {code - 2146828288: name for code, name in (
+    (2000, "#NULL!"), (2007, "#DIV/0!"), (2015, "#VALUE!"), (2023, "#REF!"), (2029, "#NAME?"), (2036, "#NUM!"),
+    (2042, "#N/A"), (2043, "#GETTING_DATA"), (2045, "#SPILL!"), (2046, "#CONNECT!"), (2047, "#BLOCKED!"),
+    (2048, "#UNKNOWN!"), (2049, "#FIELD!"), (2050, "#CALC!"))}
+"""Excel's error values as the classic add-in receives them from Windows (CVErr: 0x800A0000 plus
+the XlCVError code, as a signed 32-bit integer). xlwings turns only the classic seven into text
+(``err_to_str``); the others, #SPILL! and #CALC! among them, arrive as integers such as
+-2146826243, which would otherwise be read as a price or a score."""
+
+
+def error_name(v: Any) -> str | None:
+    """The Excel error ``v`` is (``"#SPILL!"``), or None when it is not an error value."""
+    if isinstance(v, str):
+        name = v.strip().upper()
+        return name if name in EXCEL_ERRORS else None
+    if isinstance(v, int) and not isinstance(v, bool):
+        return COM_ERRORS.get(v)
+    return None
+
+
 def is_error(v: Any) -> bool:
-    return isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS
+    return error_name(v) is not None
 
 
 def table(value: Any) -> list[list[Any]]:
@@ -67,7 +91,7 @@ def drop_blank_rows(rows: list[list[Any]]) -> list[list[Any]]:
 
 def number(v: Any, where: str, what: str = "a number", *, required: bool = True) -> Decimal | None:
     if is_error(v):
-        raise BadInput(f"{where}: the cell holds the Excel error {v.strip()}")
+        raise BadInput(f"{where}: the cell holds the Excel error {error_name(v)}")
     if is_blank(v):
         if required:
             raise BadInput(f"{where}: {what} is missing")
@@ -81,7 +105,7 @@ def number(v: Any, where: str, what: str = "a number", *, required: bool = True)
 
 def text(v: Any, where: str, what: str, *, required: bool = True) -> str:
     if is_error(v):
-        raise BadInput(f"{where}: the cell holds the Excel error {v.strip()}")
+        raise BadInput(f"{where}: the cell holds the Excel error {error_name(v)}")
     if is_blank(v):
         if required:
             raise BadInput(f"{where}: {what} is missing")
@@ -94,7 +118,7 @@ def text(v: Any, where: str, what: str, *, required: bool = True) -> str:
 def date(v: Any, where: str, what: str = "the date") -> dt.date:
     """A date from a datetime (classic add-in), a serial number (xlwings Lite) or text (day first, or ISO)."""
     if is_error(v):
-        raise BadInput(f"{where}: the cell holds the Excel error {v.strip()}")
+        raise BadInput(f"{where}: the cell holds the Excel error {error_name(v)}")
     if is_blank(v):
         raise BadInput(f"{where}: {what} is missing")
     if isinstance(v, dt.datetime):
@@ -111,6 +135,8 @@ def date(v: Any, where: str, what: str = "the date") -> dt.date:
 
 
 def yes_no(v: Any, where: str, what: str, default: bool) -> bool:
+    if is_error(v):
+        raise BadInput(f"{where}: the cell holds the Excel error {error_name(v)}")
     if is_blank(v):
         return default
     if isinstance(v, bool):
@@ -126,6 +152,8 @@ def yes_no(v: Any, where: str, what: str, default: bool) -> bool:
 
 
 def choice(v: Any, where: str, what: str, options: list[str], default: str | None = None) -> str:
+    if is_error(v):
+        raise BadInput(f"{where}: the cell holds the Excel error {error_name(v)}")
     if is_blank(v):
         if default is None:
             raise BadInput(f"{where}: {what} is missing (one of {', '.join(options)})")

@@ -25,15 +25,37 @@ from svscore.xl.adapt import BadInput
 try:  # the decorators only attach metadata; without xlwings the functions stay plain Python
     import xlwings as xw
 
-    func, arg, ret = xw.func, xw.arg, xw.ret
+    func, _xw_arg, ret = xw.func, xw.arg, xw.ret
 except ImportError:  # pragma: no cover - exercised where xlwings is not installed
     def func(f: Callable | None = None, **_: Any) -> Any:
         return f if f is not None else (lambda g: g)
 
-    def arg(*_: Any, **__: Any) -> Callable:
+    def _xw_arg(*_: Any, **__: Any) -> Callable:
         return lambda f: f
 
-    ret = arg
+    ret = _xw_arg
+
+
+def arg(name: str, *args: Any, **options: Any) -> Callable:
+    """xlwings' ``arg``, with error cells passed as their text (``err_to_str``) for every argument.
+
+    Without it the classic add-in passes an error cell (``#N/A``, ``#SPILL!``) as ``None``, which
+    a function would take for a blank and answer with its default (a jurisdiction of England, a
+    value including VAT). The options are also recorded on the function, so a test can check them
+    where xlwings' own decorator keeps nothing (off Windows it is a no-op)."""
+    options.setdefault("err_to_str", True)
+    inner = _xw_arg(name, *args, **options)
+
+    def apply(f: Callable) -> Callable:
+        f = inner(f)
+        f.__dict__.setdefault("__svscore_args__", {})[name] = dict(options)
+        return f
+    return apply
+
+
+__all__ = ["SV_VERSION", "SV_WEIGHTCHECK", "SV_EFFECTIVEWEIGHTS", "SV_PRICESCORES", "SV_RESULTS", "SV_THRESHOLD",
+           "SV_ABOVETHRESHOLD", "SV_ACTAPPLIES", "SV_ACTREASONS", "SV_SOCIALVALUE"]
+"""What ``from svscore.xl.udfs import *`` (xlwings Lite's main.py) brings in: the functions only."""
 
 Table = list[list[Any]]
 ERROR_PREFIX = "svscore: "
@@ -290,6 +312,14 @@ def SV_PRICESCORES(prices: Any, method: Any = None, max_points: Any = 100, quali
 @arg("sv_values", ndim=1, err_to_str=True, doc="Optional: each bidder's £ social value (for a criterion scored by measures).")
 @arg("scales", ndim=2, err_to_str=True, doc="Optional: scales as columns, each scale's id on top and its values below.")
 @arg("tie_breaks", doc='Optional: e.g. "higher_score_on:QUAL; lower_price".')
+@arg("weighting", doc='"percent" (default) or "marks".')
+@arg("total_marks", doc="In marks mode: the marks available in total.")
+@arg("method", doc="The price method (default relative_to_lowest).")
+@arg("qualification_price", doc="For pro_rata_to_qualification_price: the price that scores zero.")
+@arg("sv_method", doc="relative_to_highest (default) or target_ratio.")
+@arg("sv_target", doc="Optional: the target pence of social value per £1 of price.")
+@arg("minimum_quality", doc="Optional: the minimum quality score, in percent of the quality points.")
+@arg("abnormally_low", doc="Flag a price this many percent below the mean of the others (default 20).")
 @_safe
 def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices: Any, weighting: Any = None,
                total_marks: Any = None, method: Any = None, qualification_price: Any = None, sv_values: Any = None,
