@@ -44,7 +44,7 @@ from svscore.scoring.result import (
     Status,
     TenderResult,
 )
-from svscore.scoring.social_value import ValuedCommitment, score_values, value_commitment
+from svscore.scoring.social_value import ValuedCommitment, commitment_problem, score_values, value_commitment
 
 
 @dataclass
@@ -386,11 +386,9 @@ def _commitments(w: _Work, measure_leaves: list[WeightedCriterion], measures: Me
         if m is None:
             w.errors.append(f"{w.who}: {where} names measure {c.measure!r}, which is not in the measures table.")
             continue
-        if c.quantity < 0:
-            w.errors.append(f"{w.who}: {where} ({c.measure}) has a negative quantity {number(c.quantity)}.")
-            continue
-        if not (0 <= c.deliverability_percent <= 100):
-            w.errors.append(f"{w.who}: {where} ({c.measure}) has deliverability {number(c.deliverability_percent)}%; it must be 0-100%.")
+        problem = commitment_problem(c)
+        if problem is not None:
+            w.errors.append(f"{w.who}: {where} ({c.measure}) {problem}.")
             continue
         valued = value_commitment(c, m)
         w.leaves[target].commitments.append(valued)

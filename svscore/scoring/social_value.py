@@ -22,6 +22,16 @@ class ValuedCommitment:
     explanation: str
 
 
+def commitment_problem(c: Commitment) -> str | None:
+    """Why a commitment cannot be valued (a negative quantity, a deliverability outside 0-100%), or
+    None: the one rule the engine and the Excel function SV_SOCIALVALUE both apply."""
+    if c.quantity < 0:
+        return f"has a negative quantity {number(c.quantity)}"
+    if not (0 <= c.deliverability_percent <= 100):
+        return f"has deliverability {number(c.deliverability_percent)}%; it must be 0-100%"
+    return None
+
+
 def value_commitment(c: Commitment, m: Measure) -> ValuedCommitment:
     """£ value of one commitment: quantity × proxy value × deliverability."""
     value, text = _valued(m.id, m.unit, m.proxy_value, m.first_year_only, c.quantity, c.year, c.deliverability_percent, c.note)

@@ -499,7 +499,7 @@ def SV_SOCIALVALUE(commitments: Any, measures: Any) -> Any:
     """The £ value of social value commitments, valued with the council's measures table."""
     from svscore.model.bids import Commitment
     from svscore.model.measures import Measure
-    from svscore.scoring.social_value import value_commitment
+    from svscore.scoring.social_value import commitment_problem, value_commitment
 
     table: dict[str, Measure] = {}
     for i, r in enumerate(adapt.drop_blank_rows(adapt.table(measures))):
@@ -519,9 +519,10 @@ def SV_SOCIALVALUE(commitments: Any, measures: Any) -> Any:
             raise BadInput(f"commitments {adapt.cell(i + 1)}: measure {mid!r} is not in the measures table")
         qty = adapt.number(r[1], f"commitments {adapt.cell(i + 1)} ({mid})", "the quantity")
         deliv = adapt.number(r[2], f"commitments {adapt.cell(i + 1)} ({mid})", "the deliverability", required=False)
-        if qty is not None and qty < 0:
-            raise BadInput(f"commitments {adapt.cell(i + 1)} ({mid}): the quantity cannot be negative")
         c = Commitment(measure=mid, quantity=qty, deliverability_percent=100 if deliv is None else deliv)
+        problem = commitment_problem(c)
+        if problem is not None:
+            raise BadInput(f"commitments {adapt.cell(i + 1)} ({mid}): the commitment {problem}")
         total += value_commitment(c, table[mid]).value
     return float(total)
 

@@ -66,3 +66,16 @@ def test_xl_setup_shows_the_sheet_form_as_two_columns_and_the_vba_reference():
     if sys.platform != "win32":  # a Linux path would not run on the officer's Windows machine
         assert sys.executable not in out
         assert r"C:\path\to\python.exe" in out and "This is not Windows" in out
+
+
+@pytest.mark.parametrize("deliverability", [150.0, -10.0, 100.5])
+def test_socialvalue_refuses_deliverability_outside_0_to_100_as_the_engine_does(deliverability):
+    """Before, 150% gave 1500.0 in the cell while the engine refused the same commitment."""
+    from svscore.model.bids import Commitment
+    from svscore.scoring.social_value import commitment_problem
+
+    got = udfs.SV_SOCIALVALUE([["M1", 10.0, deliverability]], [["M1", 10.0]])
+    assert isinstance(got, str) and got.endswith("it must be 0-100%"), got
+    assert commitment_problem(Commitment(measure="M1", quantity=10, deliverability_percent=deliverability)) in got
+    assert udfs.SV_SOCIALVALUE([["M1", 10.0, 100.0]], [["M1", 10.0]]) == 100.0
+    assert udfs.SV_SOCIALVALUE([["M1", 10.0, 0.0]], [["M1", 10.0]]) == 0.0

@@ -227,7 +227,7 @@ def test_social_value_shapes():
 
 def test_social_value_bad_inputs():
     assert SV_SOCIALVALUE([["NOPE", 1.0]], MEASURES) == "svscore: commitments row 1: measure 'NOPE' is not in the measures table"
-    assert SV_SOCIALVALUE([["JOBS", -1.0]], MEASURES) == "svscore: commitments row 1 (JOBS): the quantity cannot be negative"
+    assert SV_SOCIALVALUE([["JOBS", -1.0]], MEASURES) == "svscore: commitments row 1 (JOBS): the commitment has a negative quantity -1"
     assert SV_SOCIALVALUE([["JOBS", 1.0]], [["JOBS", "#REF!"]]) == "svscore: measures row 1 (JOBS): the cell holds the Excel error #REF!"
 
 
