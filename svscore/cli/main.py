@@ -115,7 +115,11 @@ def check(tender: Path, fmt: str, thresholds: Path | None, output: Path | None) 
 @format_option("text", "json", "csv")
 @output_option
 def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Path | None) -> None:
-    """Score BIDS (a bids JSON file) against TENDER and rank them."""
+    """Score BIDS (a bids JSON file) against TENDER and rank them.
+
+    Exit code 0: scored (bids may be incomplete or disqualified); 1: a bid could not be scored (its
+    data is wrong, or it names a lot the tender lacks); 2: a file could not be read.
+    """
     from svscore.model.loading import load_bids, load_measures, load_tender
     from svscore.render.tables import to_csv, to_json
     from svscore.render.text import results_text
@@ -135,6 +139,7 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
         if table is not None and table.illustrative:
             text += "Note: the measures table is marked ILLUSTRATIVE: its proxy values are examples, not for a real award.\n"
     emit(text, output, tuple(p for p in (tender, bids, measures_path) if p))
+    sys.exit(1 if result.has_errors else 0)
 
 
 def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:

@@ -42,6 +42,8 @@ def result_rows(result: TenderResult) -> tuple[list[str], list[list[Any]]]:
                 "yes" if b.sme else "no", "yes" if b.vcse else "no",
                 " | ".join(f.code for f in b.flags), " | ".join(b.reasons),
             ])
+    for message in result.bid_errors:  # a bid placed in no lot: a row of its own, so the file never drops it
+        rows.append(["", None, "", "", "not scored", None, None, *[None for _ in tops], "", "", "", message])
     return header, rows
 
 

@@ -202,4 +202,10 @@ class TenderResult:
             "lots": [lot.as_dict() for lot in self.lots],
             "findings": [f.as_dict() for f in self.findings],
             "threshold_decision": self.decision.as_dict() if self.decision else None,
+            "bid_errors": list(self.bid_errors),
         }
+
+    @property
+    def has_errors(self) -> bool:
+        """A bid could not be scored: it names a lot the tender lacks, or its data is wrong (invalid)."""
+        return bool(self.bid_errors) or any(b.status is Status.INVALID for lot in self.lots for b in lot.bids)
