@@ -6,6 +6,22 @@ import os
 import tempfile
 from pathlib import Path
 
+from svscore.errors import OutputRefused
+
+
+def refuse_overwrites(outputs: tuple[Path, ...], inputs: tuple[Path, ...]) -> None:
+    """Raise :class:`OutputRefused` before anything is written when an output is one of the inputs,
+    or two outputs are the same file: a command writes all its outputs or none."""
+    seen: dict[Path, Path] = {}
+    for out in outputs:
+        resolved = out.resolve()
+        for p in inputs:
+            if p.exists() and p.resolve() == resolved:
+                raise OutputRefused(f"refusing to write output over the input file {p}: choose another output name")
+        if resolved in seen:
+            raise OutputRefused(f"two outputs would be the same file {out}: choose another name for one")
+        seen[resolved] = out
+
 
 def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ...] = ()) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one.
@@ -16,7 +32,7 @@ def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ..
     resolved = target.resolve()
     for p in protect:
         if p.exists() and p.resolve() == resolved:
-            raise ValueError(f"refusing to write output over the input file {p}")
+            raise OutputRefused(f"refusing to write output over the input file {p}: choose another output name")
     if isinstance(data, str):
         data = data.encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)

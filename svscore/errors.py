@@ -98,6 +98,12 @@ class WorkbookError(InputError):
     """A workbook is unreadable, unsafe, or not filled in as its template requires."""
 
 
+class OutputRefused(SvscoreError, ValueError):
+    """An output would be written over one of the command's own input files: nothing is written.
+
+    Also a ValueError, as it was before svscore's own hierarchy held it."""
+
+
 class ScoringError(SvscoreError):
     """The bids cannot be scored against this tender at all (not a problem with one bid)."""
 

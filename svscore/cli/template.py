@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from svscore.atomic import write_atomic
+from svscore.atomic import refuse_overwrites, write_atomic
 from svscore.cli import wrote
 
 if TYPE_CHECKING:
@@ -46,10 +46,13 @@ def build(tender_file: Path, out: Path, measures: Path | None, bidders: int, eva
     from svscore.model.loading import load_tender
 
     tender = load_tender(tender_file)
-    table, _ = _measures(tender, tender_file, measures)
+    table, table_path = _measures(tender, tender_file, measures)
+    inputs = (tender_file, table_path) if table_path else (tender_file,)
     names = tuple(n.strip() for n in evaluators.split(",") if n.strip())
-    for name, data in template_files(tender, table, bidders, names, live).items():
-        write_atomic(out / name, data, protect=(tender_file,))
+    files = template_files(tender, table, bidders, names, live)
+    refuse_overwrites(tuple(out / name for name in files), inputs)
+    for name, data in files.items():
+        write_atomic(out / name, data, protect=inputs)
         wrote(out / name)
 
 
@@ -67,6 +70,7 @@ def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     if tender_out or bids_out:
+        refuse_overwrites(tuple(p for p in (tender_out, bids_out) if p), (workbook,))
         if tender_out:
             write_atomic(tender_out, json.dumps(tender_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
             wrote(tender_out, err=True)
@@ -88,9 +92,11 @@ def pack(tender_file: Path, out: Path, measures: Path | None) -> None:
 
     tender = load_tender(tender_file)
     table, table_path = _measures(tender, tender_file, measures)
+    inputs = (tender_file, table_path) if table_path else (tender_file,)
+    refuse_overwrites((out,), inputs)
     data = build_pack(tender, tender_file.read_bytes(), tender_file.name, table,
                       table_path.read_bytes() if table_path else None, table_path.name if table_path else None)
-    write_atomic(out, data, protect=(tender_file,))
+    write_atomic(out, data, protect=inputs)
     wrote(out)
 
 
