@@ -226,8 +226,25 @@ def _load(path: str | Path, kind: str, model: type[M]) -> M:
 
 
 def load_tender(path: str | Path) -> Tender:
-    """Load and validate a tender file."""
-    return _load(path, "tender", Tender)
+    """Load and validate a tender file; its relative paths are relative to its own folder."""
+    return _load(path, "tender", Tender).read_from(Path(path).parent)
+
+
+def tender_measures(tender: Tender, override: str | Path | None = None,
+                    base_dir: Path | None = None) -> tuple[MeasuresTable | None, Path | None]:
+    """The measures table a tender is scored with, and its path: ``override`` when given, else the
+    tender's ``social_value.measures_file`` relative to ``base_dir`` or the tender's own folder.
+    The one place the table is found, for the library, the command line and the batch alike."""
+    if override is not None:
+        path = Path(override)
+    elif tender.social_value.measures_file:
+        path = Path(tender.social_value.measures_file)
+        folder = base_dir if base_dir is not None else tender.source_dir
+        if not path.is_absolute() and folder is not None:
+            path = folder / path
+    else:
+        return None, None
+    return load_measures(path), path
 
 
 def load_bids(path: str | Path) -> BidsFile:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from svscore.model.base import Frozen, Number
 from svscore.model.enums import (
@@ -255,6 +256,10 @@ class SocialValuePolicy(Frozen):
 class Tender(Frozen):
     """A tender's published evaluation methodology."""
 
+    _source_dir: Path | None = PrivateAttr(default=None)
+    """The folder of the file it was read from: relative paths in it (``thresholds_table``,
+    ``social_value.measures_file``) are relative to that folder, wherever the command runs."""
+
     format_version: Literal[1] = Field(default=1, description="Tender file format version.")
     reference: str = Field(min_length=1, description="The tender's reference, e.g. 'BCC-2026-014'.")
     title: str = Field(min_length=1, description="The tender's title.")
@@ -287,6 +292,22 @@ class Tender(Frozen):
             raise ValueError("give 'criteria' for a single-lot tender or 'lots', not both")
         if not self.criteria and not self.lots:
             raise ValueError("the tender has no criteria: give 'criteria', or 'lots' each with 'criteria'")
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Two tenders are equal when their contents are, wherever each was read from."""
+        if not isinstance(other, Tender):
+            return NotImplemented
+        return type(self) is type(other) and all(getattr(self, k) == getattr(other, k) for k in type(self).model_fields)
+
+    @property
+    def source_dir(self) -> Path | None:
+        """The folder relative paths in the tender are resolved against (None: the current folder)."""
+        return self._source_dir
+
+    def read_from(self, folder: Path | None) -> Tender:
+        """This tender, noting the folder its relative paths are relative to; returns itself."""
+        self._source_dir = folder
         return self
 
     def all_lots(self) -> tuple[Lot, ...]:

@@ -66,6 +66,8 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
     ``measures_supplied``: a measures table is given directly, so the tender's own
     ``measures_file`` need not exist.
     """
+    if base_dir is None:
+        base_dir = tender.source_dir
     findings: list[Finding] = []
     findings += _check_scales(tender)
     if tender.weighting is WeightingMode.MARKS and tender.total_marks is None:

@@ -108,6 +108,11 @@ class TenderScorer:
 
     def __init__(self, tender: Tender, measures: MeasuresTable | None = None, *, base_dir: Path | None = None,
                  report: CheckReport | None = None):
+        if measures is None and tender.social_value.measures_file and report is None and \
+                (base_dir is not None or tender.source_dir is not None):  # a tender read from a file
+            from svscore.model.loading import tender_measures
+
+            measures, _ = tender_measures(tender, base_dir=base_dir)  # the tender's own table, found as the CLI finds it
         report = report or check_tender(tender, base_dir, measures_supplied=measures is not None)
         require_no_errors(report, "its bids cannot be scored")
         needs_measures = any(c.scored_by is ScoredBy.MEASURES for w in report.lots for c in (x.criterion for x in w.criteria))
