@@ -100,7 +100,8 @@ def with_cached_values(wb: Workbook, cached: dict[str, dict[str, float]]) -> byt
                 if sheet in index and info.filename == f"xl/worksheets/sheet{index[sheet]}.xml":
                     text = body.decode("utf-8")
                     for addr, value in cells.items():
-                        text = re.sub(rf'(<c r="{addr}"[^>]*><f>[^<]*</f>)<v ?/>', rf"\g<1><v>{value!r}</v>", text)
+                        # an empty value is <v/> or <v></v>, as openpyxl writes it without lxml or with it
+                        text = re.sub(rf'(<c r="{addr}"[^>]*><f>[^<]*</f>)(?:<v ?/>|<v></v>)', rf"\g<1><v>{value!r}</v>", text)
                     body = text.encode("utf-8")
             dst.writestr(info, body)
     return out.getvalue()
