@@ -104,3 +104,20 @@ def test_shipped_copies_match_the_published_files() -> None:
              "awardCriteriaBreakdown-extension.json": "extensions/awardCriteriaBreakdown/release-schema.json"}
     for ours, theirs in pairs.items():
         assert json.loads((shipped / ours).read_text("utf-8")) == json.loads((SHARED / theirs).read_text("utf-8")), ours
+
+
+def test_cli_writes_the_release_deterministically(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    out = tmp_path / "award.ocds.json"
+    args = ("award-notice", str(EXAMPLES / "central-digital-marks.json"), str(EXAMPLES / "central-digital-marks-bids.json"),
+            "--ocid-prefix", "ocds-h6vhtk", "--date", "2026-12-18T09:00:00Z", "-o", str(out))
+    done = run_cli(*args)
+    assert done.returncode == 0, done.stderr
+    first = out.read_bytes()
+    release = json.loads(first)
+    assert problems(release) == [] and release["date"] == "2026-12-18T09:00:00Z"
+    assert release["awards"][0]["suppliers"][0]["name"] == "Brook Systems plc"
+    assert run_cli(*args).returncode == 0 and out.read_bytes() == first
+    bad = run_cli(*args[:-4], "--date", "18/12/2026", "-o", str(out))
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
