@@ -225,10 +225,11 @@ def schemas(out: Path, check_only: bool) -> None:
         sys.exit(1)
 
 
+from svscore.cli.award import award_notice, standstill  # noqa: E402
 from svscore.cli.batch import batch, demo, verify  # noqa: E402
 from svscore.cli.template import template  # noqa: E402
 
-for command in (template, batch, demo, verify):
+for command in (template, batch, demo, verify, standstill, award_notice):
     cli.add_command(command)
 
 

@@ -1,0 +1,1 @@
+"""The award stage: what follows the ranked scores (standstill dates, award notice data, letters)."""

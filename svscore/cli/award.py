@@ -1,0 +1,75 @@
+"""``svscore standstill`` (the standstill period's end, every day skipped and why) and ``svscore award-notice``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from svscore.atomic import write_atomic
+from svscore.award.standstill import NATIONS, PROVISIONS
+from svscore.cli import wrote
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-12-18") from None
+
+
+@click.command()
+@click.option("--published", required=True, callback=_date, metavar="YYYY-MM-DD",
+              help="PA 2023: the day the contract award notice is published. PCR 2015: the day the standstill letters are sent.")
+@click.option("--regime", type=click.Choice(tuple(PROVISIONS)), required=True, help="The procurement regime.")
+@click.option("--nation", type=click.Choice(tuple(NATIONS)), default="england", show_default=True,
+              help="Where the authority is: the parts of the UK have different bank holidays.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True, help="Output format.")
+def standstill(published: dt.date, regime: str, nation: str, fmt: str) -> None:
+    """When the standstill period ends (PA 2023 s.51 or PCR 2015 reg 87), listing each day skipped and why."""
+    from svscore.award.standstill import as_json, as_text
+    from svscore.award.standstill import standstill as work_out
+
+    answer = work_out(published, regime, nation)
+    click.echo(json.dumps(as_json(answer), indent=2, ensure_ascii=False) if fmt == "json" else as_text(answer), nl=fmt == "json")
+
+
+def _datetime(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)  # a bare date or time is taken as UTC
+
+
+@click.command("award-notice")
+@click.argument("tender", type=click.Path(path_type=Path))
+@click.argument("bids", type=click.Path(path_type=Path))
+@click.option("--measures", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The council's measures table (default: the tender's social_value.measures_file).")
+@click.option("--ocid-prefix", required=True, help="The publisher's registered OCDS prefix, e.g. ocds-h6vhtk.")
+@click.option("--date", "when", required=True, callback=_datetime, metavar="DATE",
+              help="The release's date (YYYY-MM-DD, or a time with its offset): given, so the same scores give the same file.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("award.ocds.json"),
+              show_default=True, help="Where to write the release (atomically).")
+def award_notice(tender: Path, bids: Path, measures: Path | None, ocid_prefix: str, when: dt.datetime, output: Path) -> None:
+    """Write the contract award notice data for TENDER scored with BIDS, as an OCDS 1.1 release (tag award)."""
+    from svscore.award.notice import AwardNoticeError, award_release
+    from svscore.award.ocds_schema import problems
+    from svscore.model.loading import load_bids, load_measures, load_tender
+    from svscore.scoring.engine import score_tender
+
+    model = load_tender(tender)
+    bids_file = load_bids(bids)
+    measures_path = measures or (tender.parent / model.social_value.measures_file if model.social_value.measures_file else None)
+    table = load_measures(measures_path) if measures_path else None
+    release = award_release(model, score_tender(model, bids_file, table, base_dir=tender.parent),
+                            ocid_prefix=ocid_prefix, date=when)
+    found = problems(release)
+    if found:  # never write a file the platform would refuse
+        raise AwardNoticeError("the release does not validate against the OCDS schema:\n  " + "\n  ".join(found))
+    text = json.dumps(release, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(output, text, protect=tuple(p for p in (tender, bids, measures_path) if p))
+    wrote(output)
