@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import sys
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import click
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.cli import wrote
+from svscore.cli.amounts import percent, pounds, uk_date
 from svscore.errors import SvscoreError, file_label
 from svscore.model.enums import AuthorityType, ContractKind, Jurisdiction
 
@@ -137,34 +138,24 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
     emit(text, output, tuple(p for p in (tender, bids, measures_path) if p))
 
 
-def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    cleaned = value.replace(",", "").replace("£", "").strip()
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not a number of pounds (e.g. 250000 or £250,000)") from None
-
-
 @cli.command()
 @click.argument("tender", type=click.Path(path_type=Path), required=False)
-@click.option("--value", callback=_decimal, help="Estimated value in pounds (including VAT unless --ex-vat).")
+@click.option("--value", callback=pounds, help="Estimated value in pounds (including VAT unless --ex-vat).")
 @click.option("--ex-vat", is_flag=True, help="The --value excludes VAT.")
-@click.option("--options-value", callback=_decimal, help="Value of options, extensions and renewals.")
+@click.option("--options-value", callback=pounds, help="Value of options, extensions and renewals.")
 @click.option("--authority", type=click.Choice([a.value for a in AuthorityType]), help="Authority type.")
 @click.option("--contract", type=click.Choice([c.value for c in ContractKind]), help="Contract kind.")
-@click.option("--services-share", callback=_decimal, help="For a mixed contract: services' share of the value, in percent.")
+@click.option("--services-share", callback=percent, help="For a mixed contract: services' share of the value, in percent.")
 @click.option("--framework", is_flag=True, help="The procurement sets up a framework.")
-@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Procurement start date (YYYY-MM-DD).")
+@click.option("--start-date", callback=uk_date, help="Procurement start date, day first (02/03/2026) or 2026-03-02.")
 @click.option("--jurisdiction", type=click.Choice([j.value for j in Jurisdiction]), default=None)
 @click.option("--welsh-devolved", is_flag=True, help="The authority exercises wholly or mainly Welsh devolved functions.")
-@click.option("--margin", callback=_decimal, help="Warn when the value is within this percent below the threshold [10].")
+@click.option("--margin", callback=percent, help="Warn when the value is within this percent below the threshold [10].")
 @format_option("text", "json")
 @thresholds_option
 @output_option
 def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value: Decimal | None, authority: str | None,
-        contract: str | None, services_share: Decimal | None, framework: bool, start_date: dt.datetime | None,
+        contract: str | None, services_share: Decimal | None, framework: bool, start_date: dt.date | None,
         jurisdiction: str | None, welsh_devolved: bool, margin: Decimal | None, fmt: str, thresholds: Path | None,
         output: Path | None) -> None:
     """Is the contract above threshold, and does the Social Value Act 2012 apply? With reasons.
@@ -179,7 +170,17 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
     table_path = thresholds
     if tender is not None:
         model = load_tender(tender)
-        question = Question.from_tender(model)
+        question = _overridden(Question.from_tender(model), {
+            "--value": value is not None and {"estimated_value": value, "value_includes_vat": not ex_vat},
+            "--options-value": options_value is not None and {"options_and_extensions_value": options_value},
+            "--authority": authority is not None and {"authority_type": AuthorityType(authority)},
+            "--contract": contract is not None and {"contract_kind": ContractKind(contract)},
+            "--services-share": services_share is not None and {"services_share_percent": services_share},
+            "--framework": framework and {"framework": True},
+            "--start-date": start_date is not None and {"procurement_start": start_date},
+            "--jurisdiction": jurisdiction is not None and {"jurisdiction": Jurisdiction(jurisdiction)},
+            "--welsh-devolved": welsh_devolved and {"welsh_devolved_functions": True},
+        })
         if table_path is None and model.thresholds_table:
             table_path = tender.parent / model.thresholds_table
     else:
@@ -190,12 +191,25 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
         question = Question(
             estimated_value=value, value_includes_vat=not ex_vat, authority_type=AuthorityType(authority),  # type: ignore[arg-type]
             jurisdiction=Jurisdiction(jurisdiction or "england"), contract_kind=ContractKind(contract),  # type: ignore[arg-type]
-            procurement_start=start_date.date(), welsh_devolved_functions=welsh_devolved,  # type: ignore[union-attr]
+            procurement_start=start_date, welsh_devolved_functions=welsh_devolved,  # type: ignore[union-attr]
             services_share_percent=services_share, framework=framework, options_and_extensions_value=options_value,
         )
     decision = decide(question, table_for(table_path), margin if margin is not None else DEFAULT_MARGIN_PERCENT)
     text = to_json(decision.as_dict()) if fmt == "json" else decision_text(decision)
     emit(text, output, tuple(p for p in (tender, table_path) if p))
+
+
+def _overridden(question: Any, given: dict[str, Any]) -> Any:
+    """The tender's question with the options given beside it applied, each said in the reasons."""
+    from dataclasses import replace
+
+    notes = []
+    for option, changes in given.items():
+        if changes:
+            question = replace(question, **changes)
+            notes.append(f"{option} was given, so it is used instead of the tender file's "
+                         + ", ".join(k.replace("_", " ") for k in changes) + ".")
+    return replace(question, notes=question.notes + tuple(notes))
 
 
 @cli.command()

@@ -63,6 +63,8 @@ class Question:
     options_and_extensions_value: Decimal | None = None
     has_options_or_extensions: bool = False
     vat_rate_percent: Decimal = Decimal(20)
+    notes: tuple[str, ...] = ()
+    """Said first in the reasons (e.g. which command-line options replaced the tender's values)."""
 
     def __post_init__(self) -> None:
         for what, value in (("The estimated value", self.estimated_value),
@@ -200,7 +202,7 @@ def decide(q: Question, table: ThresholdsTable | None = None,
            margin_percent: Decimal = DEFAULT_MARGIN_PERCENT) -> Decision:
     """Decide the regime, the threshold, whether the value is above it and whether the 2012 Act applies."""
     table = table or shipped_table()
-    reasons: list[str] = []
+    reasons: list[str] = list(q.notes)
     warnings: list[str] = []
     regime = regime_for(q.procurement_start)
     reasons.append(
