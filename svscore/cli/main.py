@@ -145,6 +145,7 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
 @click.option("--options-value", callback=pounds, help="Value of options, extensions and renewals.")
 @click.option("--authority", type=click.Choice([a.value for a in AuthorityType]), help="Authority type.")
 @click.option("--contract", type=click.Choice([c.value for c in ContractKind]), help="Contract kind.")
+@click.option("--concession", is_flag=True, help="The contract is also a concession (e.g. a light touch or works concession).")
 @click.option("--services-share", callback=percent, help="For a mixed contract: services' share of the value, in percent.")
 @click.option("--framework", is_flag=True, help="The procurement sets up a framework.")
 @click.option("--start-date", callback=uk_date, help="Procurement start date, day first (02/03/2026) or 2026-03-02.")
@@ -155,7 +156,7 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
 @thresholds_option
 @output_option
 def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value: Decimal | None, authority: str | None,
-        contract: str | None, services_share: Decimal | None, framework: bool, start_date: dt.date | None,
+        contract: str | None, concession: bool, services_share: Decimal | None, framework: bool, start_date: dt.date | None,
         jurisdiction: str | None, welsh_devolved: bool, margin: Decimal | None, fmt: str, thresholds: Path | None,
         output: Path | None) -> None:
     """Is the contract above threshold, and does the Social Value Act 2012 apply? With reasons.
@@ -176,6 +177,7 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
             "--authority": authority is not None and {"authority_type": AuthorityType(authority)},
             "--contract": contract is not None and {"contract_kind": ContractKind(contract)},
             "--services-share": services_share is not None and {"services_share_percent": services_share},
+            "--concession": concession and {"concession": True},
             "--framework": framework and {"framework": True},
             "--start-date": start_date is not None and {"procurement_start": start_date},
             "--jurisdiction": jurisdiction is not None and {"jurisdiction": Jurisdiction(jurisdiction)},
@@ -193,6 +195,7 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
             jurisdiction=Jurisdiction(jurisdiction or "england"), contract_kind=ContractKind(contract),  # type: ignore[arg-type]
             procurement_start=start_date, welsh_devolved_functions=welsh_devolved,  # type: ignore[union-attr]
             services_share_percent=services_share, framework=framework, options_and_extensions_value=options_value,
+            concession=concession,
         )
     decision = decide(question, table_for(table_path), margin if margin is not None else DEFAULT_MARGIN_PERCENT)
     text = to_json(decision.as_dict()) if fmt == "json" else decision_text(decision)

@@ -46,6 +46,11 @@ class Contract(Frozen):
     """What is being bought, and its estimated value."""
 
     kind: ContractKind = Field(description="services, goods, works, mixed, light_touch or concession.")
+    concession: bool = Field(
+        default=False,
+        description="True when the contract is a concession contract as well as its kind (a light touch or works concession): "
+        "Procurement Act 2023 Sch. 1 rows 2, 7 and 9. kind 'concession' alone means a services concession.",
+    )
     services_share_percent: Number | None = Field(
         default=None,
         description="For a mixed contract: the services' share of the total value, in percent.",

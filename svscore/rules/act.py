@@ -22,10 +22,13 @@ from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction, Tend
 from svscore.model.thresholds import (
     CATEGORY_NAMES,
     REGIME_NAMES,
+    Feature,
     Regime,
+    ScheduleRow,
     ThresholdCategory,
     ThresholdRow,
     ThresholdsTable,
+    schedule_1_rows,
 )
 
 PA_2023_COMMENCEMENT = dt.date(2025, 2, 24)
@@ -36,6 +39,8 @@ SCOTLAND_COMMUNITY_BENEFITS = Decimal(4_000_000)
 DEFAULT_MARGIN_PERCENT = Decimal(10)
 
 
+CONCESSION_VALUATION_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 3",
+                             Regime.PCR_2015: "Concession Contracts Regulations 2016 reg 8"}
 VALUATION_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 1", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
 FRAMEWORK_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 2", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
 SPLITTING_RULE = {Regime.PA_2023: "Procurement Act 2023 s.4 and Sch. 3", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
@@ -63,6 +68,8 @@ class Question:
     options_and_extensions_value: Decimal | None = None
     has_options_or_extensions: bool = False
     vat_rate_percent: Decimal = Decimal(20)
+    concession: bool = False
+    """A concession contract, whatever its kind (a light touch or works concession is both)."""
     notes: tuple[str, ...] = ()
     """Said first in the reasons (e.g. which command-line options replaced the tender's values)."""
 
@@ -85,7 +92,23 @@ class Question:
             services_share_percent=c.services_share_percent, framework=c.framework,
             options_and_extensions_value=c.options_and_extensions_value,
             has_options_or_extensions=c.has_options_or_extensions, vat_rate_percent=c.vat_rate_percent,
+            concession=c.concession,
         )
+
+    @property
+    def is_concession(self) -> bool:
+        return self.concession or self.contract_kind is ContractKind.CONCESSION
+
+    def features(self) -> frozenset[Feature]:
+        """What Schedule 1's rows would call this contract."""
+        f = {Feature.DEFENCE_AND_SECURITY: self.authority_type is AuthorityType.DEFENCE_AND_SECURITY,
+             Feature.UTILITIES: self.authority_type is AuthorityType.UTILITY,
+             Feature.CENTRAL: self.authority_type is AuthorityType.CENTRAL_GOVERNMENT,
+             Feature.SUB_CENTRAL: self.authority_type is AuthorityType.SUB_CENTRAL,
+             Feature.WORKS: self.contract_kind is ContractKind.WORKS,
+             Feature.LIGHT_TOUCH: self.contract_kind is ContractKind.LIGHT_TOUCH,
+             Feature.CONCESSION: self.is_concession}
+        return frozenset(k for k, v in f.items() if v)
 
 
 @dataclass(frozen=True)
@@ -150,8 +173,11 @@ def regime_for(start: dt.date) -> Regime:
 
 
 def category_for(q: Question, *, for_act: bool = False) -> ThresholdCategory:
-    """The threshold category. ``for_act``: light touch services use the ordinary services threshold."""
+    """The threshold category under PCR 2015 (the 2023 Act's is found by :func:`schedule_rows`).
+    ``for_act``: light touch services use the ordinary services threshold."""
     kind, auth = q.contract_kind, q.authority_type
+    if q.concession and kind is not ContractKind.WORKS:
+        kind = ContractKind.CONCESSION
     if auth is AuthorityType.DEFENCE_AND_SECURITY:
         return {ContractKind.WORKS: ThresholdCategory.DEFENCE_SECURITY_WORKS,
                 ContractKind.CONCESSION: ThresholdCategory.DEFENCE_SECURITY_CONCESSION}.get(
@@ -171,6 +197,40 @@ def category_for(q: Question, *, for_act: bool = False) -> ThresholdCategory:
     if auth is AuthorityType.CENTRAL_GOVERNMENT:
         return ThresholdCategory.CENTRAL_GOODS_SERVICES
     return ThresholdCategory.SUB_CENTRAL_GOODS_SERVICES
+
+
+def _threshold(q: Question, regime: Regime, table: ThresholdsTable
+               ) -> tuple[ThresholdCategory, ThresholdRow | None, str | None]:
+    """The category and threshold row, and under the 2023 Act which Sch. 1 row(s) the contract is within."""
+    if regime is not Regime.PA_2023:
+        category = category_for(q)
+        return category, find_row(table, regime, category, q.procurement_start), None
+    within = schedule_1_rows(q.features())
+    if not within:  # a utility or defence authority's contract always has a row; kept for a safe answer
+        category = category_for(q)
+        return category, find_row(table, regime, category, q.procurement_start), None
+    found = [(r, find_row(table, regime, r.category, q.procurement_start)) for r in within]
+    first, row = found[0]
+    if len(found) == 1:
+        return first.category, row, f"The contract is within row {first.number} of Procurement Act 2023 Sch. 1 ({_row_text(first)})."
+    numbers = " and ".join(str(r.number) for r, _ in found)
+    figures = {(t.value, t.includes_vat) if t else None for _, t in found}
+    if len(figures) == 1:
+        return first.category, row, (f"The contract is within rows {numbers} of Procurement Act 2023 Sch. 1, "
+                                     f"which give the same threshold; row {first.number} is used.")
+    shown = "; ".join(f"row {r.number} ({_row_text(r)}): {money(t.value) if t else 'not in the table'}" for r, t in found)
+    return first.category, None, (f"The contract is within rows {numbers} of Procurement Act 2023 Sch. 1, which give "
+                                  f"different thresholds ({shown}); the Schedule does not say which prevails, "
+                                  "so whether it is above threshold is uncertain: ask your legal team.")
+
+
+def _row_text(r: ScheduleRow) -> str:
+    names = " and ".join(sorted(f.value for f in r.is_a))
+    if not r.not_within:
+        return names
+    if r.not_within == (0,):
+        return f"{names}, not within any other row"
+    return f"{names}, not within row {', '.join(str(n) for n in r.not_within)}"
 
 
 def find_row(table: ThresholdsTable, regime: Regime, category: ThresholdCategory, start: dt.date) -> ThresholdRow | None:
@@ -210,19 +270,22 @@ def decide(q: Question, table: ThresholdsTable | None = None,
         + (" (the Procurement Act 2023 applies to procurements starting on or after 24 Feb 2025)." if regime is Regime.PA_2023
            else " (procurements started before 24 Feb 2025 stay under it).")
     )
-    rule = VALUATION_RULE[regime]
+    rule = (CONCESSION_VALUATION_RULE if q.is_concession else VALUATION_RULE)[regime]
+    if q.is_concession:
+        reasons.append(f"A concession contract is valued under {rule}, not the rule for other contracts.")
     base = schedule3_value(q.estimated_value, q.options_and_extensions_value)
     if q.options_and_extensions_value:
         reasons.append(f"Estimated value {money(q.estimated_value)} plus options, extensions and renewals of "
                        f"{money(q.options_and_extensions_value)} gives {money(base)} ({rule}).")
-    category = category_for(q)
-    row = find_row(table, regime, category, q.procurement_start)
+    category, row, rows_note = _threshold(q, regime, table)
+    if rows_note:
+        reasons.append(rows_note)
     compared = base
     above: bool | None = None
-    if row is None:
+    if row is None and not (rows_note and "different thresholds" in rows_note):
         reasons.append(f"The thresholds table has no {REGIME_NAMES[regime]} threshold for {CATEGORY_NAMES[category]} "
                        f"for a procurement starting on {q.procurement_start:%d %b %Y}, so whether it is above threshold cannot be decided.")
-    else:
+    elif row is not None:
         compared, vat_note = _on_basis(base, q.value_includes_vat, row.includes_vat, q.vat_rate_percent)
         if vat_note:
             reasons.append(vat_note)
