@@ -21,7 +21,7 @@ from svscore.atomic import write_atomic
 from svscore.cli import wrote
 from svscore.cli.amounts import percent, pounds, uk_date
 from svscore.errors import SvscoreError, file_label
-from svscore.model.enums import AuthorityType, ContractKind, Jurisdiction
+from svscore.model.enums import AuthorityType, Commenced, ContractKind, Jurisdiction, MainSubject
 
 # Each command imports the models and engine it needs when it runs: `svscore batch` starts its
 # worker processes before loading them, so that reading returned files overlaps with start-up.
@@ -151,13 +151,21 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
 @click.option("--start-date", callback=uk_date, help="Procurement start date, day first (02/03/2026) or 2026-03-02.")
 @click.option("--jurisdiction", type=click.Choice([j.value for j in Jurisdiction]), default=None)
 @click.option("--welsh-devolved", is_flag=True, help="The authority exercises wholly or mainly Welsh devolved functions.")
+@click.option("--scottish-devolved/--reserved-body", "scottish_devolved", default=None,
+              help="In Scotland: a devolved Scottish authority, or a reserved UK body operating there.")
+@click.option("--welsh-listed/--welsh-not-listed", "welsh_listed", default=None,
+              help="A Welsh devolved authority listed (or not) in Sch. 1 of the Social Partnership and Public Procurement (Wales) Act 2023.")
+@click.option("--pcr-call-off", is_flag=True, help="A call-off under a framework awarded under PCR 2015.")
+@click.option("--commenced-by", type=click.Choice([c.value for c in Commenced]), help="How the procurement began on its start date.")
+@click.option("--main-subject", type=click.Choice([m.value for m in MainSubject]), help="For a mixed contract: its main subject-matter.")
 @click.option("--margin", callback=percent, help="Warn when the value is within this percent below the threshold [10].")
 @format_option("text", "json")
 @thresholds_option
 @output_option
 def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value: Decimal | None, authority: str | None,
         contract: str | None, concession: bool, services_share: Decimal | None, framework: bool, start_date: dt.date | None,
-        jurisdiction: str | None, welsh_devolved: bool, margin: Decimal | None, fmt: str, thresholds: Path | None,
+        jurisdiction: str | None, welsh_devolved: bool, scottish_devolved: bool | None, welsh_listed: bool | None,
+        pcr_call_off: bool, commenced_by: str | None, main_subject: str | None, margin: Decimal | None, fmt: str, thresholds: Path | None,
         output: Path | None) -> None:
     """Is the contract above threshold, and does the Social Value Act 2012 apply? With reasons.
 
@@ -169,6 +177,12 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
     from svscore.rules.act import DEFAULT_MARGIN_PERCENT, Question, decide, table_for
 
     table_path = thresholds
+    given = {"scottish_devolved": scottish_devolved, "welsh_listed_body": welsh_listed,
+             "pcr_framework_call_off": pcr_call_off or None, "commenced_by": commenced_by and Commenced(commenced_by),
+             "main_subject": main_subject and MainSubject(main_subject)}
+    options = {"scottish_devolved": "--scottish-devolved/--reserved-body", "welsh_listed_body": "--welsh-listed/--welsh-not-listed",
+               "pcr_framework_call_off": "--pcr-call-off", "commenced_by": "--commenced-by", "main_subject": "--main-subject"}
+    extra = {options[k]: {k: v} for k, v in given.items() if v is not None}
     if tender is not None:
         model = load_tender(tender)
         question = _overridden(Question.from_tender(model), {
@@ -182,6 +196,7 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
             "--start-date": start_date is not None and {"procurement_start": start_date},
             "--jurisdiction": jurisdiction is not None and {"jurisdiction": Jurisdiction(jurisdiction)},
             "--welsh-devolved": welsh_devolved and {"welsh_devolved_functions": True},
+            **extra,
         })
         if table_path is None and model.thresholds_table:
             table_path = tender.parent / model.thresholds_table
@@ -195,7 +210,7 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
             jurisdiction=Jurisdiction(jurisdiction or "england"), contract_kind=ContractKind(contract),  # type: ignore[arg-type]
             procurement_start=start_date, welsh_devolved_functions=welsh_devolved,  # type: ignore[union-attr]
             services_share_percent=services_share, framework=framework, options_and_extensions_value=options_value,
-            concession=concession,
+            concession=concession, **{k: v for k, v in given.items() if v is not None},
         )
     decision = decide(question, table_for(table_path), margin if margin is not None else DEFAULT_MARGIN_PERCENT)
     text = to_json(decision.as_dict()) if fmt == "json" else decision_text(decision)

@@ -20,11 +20,13 @@ THRESHOLDS_FORMAT_VERSION = 1
 class Regime(StrEnum):
     PCR_2015 = "pcr_2015"
     PA_2023 = "pa_2023"
+    PCS_2015 = "pcs_2015"
 
 
 REGIME_NAMES = {
     Regime.PCR_2015: "Public Contracts Regulations 2015",
     Regime.PA_2023: "Procurement Act 2023",
+    Regime.PCS_2015: "Public Contracts (Scotland) Regulations 2015",
 }
 
 
@@ -123,7 +125,7 @@ def schedule_1_rows(features: frozenset[Feature]) -> tuple[ScheduleRow, ...]:
 
 
 class ThresholdRow(Frozen):
-    regime: Regime = Field(description="pcr_2015 (Public Contracts Regulations 2015) or pa_2023 (Procurement Act 2023).")
+    regime: Regime = Field(description="pcr_2015 (Public Contracts Regulations 2015), pa_2023 (Procurement Act 2023) or pcs_2015 (Public Contracts (Scotland) Regulations 2015, for devolved Scottish authorities).")
     category: ThresholdCategory = Field(description="The kind of contract the threshold is for.")
     effective_from: dt.date = Field(description="The value applies to procurements starting on or after this date.")
     value: Number = Field(description="The threshold in pounds.")

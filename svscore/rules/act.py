@@ -18,6 +18,7 @@ from pathlib import Path
 
 from svscore.errors import SvscoreError
 from svscore.fmt import money
+from svscore.model.enums import Commenced, MainSubject
 from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction, Tender
 from svscore.model.thresholds import (
     CATEGORY_NAMES,
@@ -39,11 +40,12 @@ SCOTLAND_COMMUNITY_BENEFITS = Decimal(4_000_000)
 DEFAULT_MARGIN_PERCENT = Decimal(10)
 
 
+SCOTTISH_RULE = "the Public Contracts (Scotland) Regulations 2015 (their valuation rule was not checked)"
 CONCESSION_VALUATION_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 3",
-                             Regime.PCR_2015: "Concession Contracts Regulations 2016 reg 8"}
-VALUATION_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 1", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
-FRAMEWORK_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 2", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
-SPLITTING_RULE = {Regime.PA_2023: "Procurement Act 2023 s.4 and Sch. 3", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6"}
+                             Regime.PCR_2015: "Concession Contracts Regulations 2016 reg 8", Regime.PCS_2015: SCOTTISH_RULE}
+VALUATION_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 1", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6", Regime.PCS_2015: SCOTTISH_RULE}
+FRAMEWORK_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 2", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6", Regime.PCS_2015: SCOTTISH_RULE}
+SPLITTING_RULE = {Regime.PA_2023: "Procurement Act 2023 s.4 and Sch. 3", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6", Regime.PCS_2015: SCOTTISH_RULE}
 
 
 class Applies(StrEnum):
@@ -68,6 +70,11 @@ class Question:
     options_and_extensions_value: Decimal | None = None
     has_options_or_extensions: bool = False
     vat_rate_percent: Decimal = Decimal(20)
+    welsh_listed_body: bool | None = None
+    scottish_devolved: bool | None = None
+    pcr_framework_call_off: bool = False
+    commenced_by: Commenced | None = None
+    main_subject: MainSubject | None = None
     concession: bool = False
     """A concession contract, whatever its kind (a light touch or works concession is both)."""
     notes: tuple[str, ...] = ()
@@ -92,7 +99,8 @@ class Question:
             services_share_percent=c.services_share_percent, framework=c.framework,
             options_and_extensions_value=c.options_and_extensions_value,
             has_options_or_extensions=c.has_options_or_extensions, vat_rate_percent=c.vat_rate_percent,
-            concession=c.concession,
+            concession=c.concession, welsh_listed_body=a.welsh_listed_body, scottish_devolved=a.scottish_devolved,
+            pcr_framework_call_off=c.pcr_framework_call_off, commenced_by=c.commenced_by, main_subject=c.main_subject,
         )
 
     @property
@@ -113,7 +121,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Decision:
-    regime: Regime
+    regime: Regime | None
+    """None when the regime itself could not be decided (the reasons say why)."""
     category: ThresholdCategory
     threshold: ThresholdRow | None
     value_compared: Decimal
@@ -124,11 +133,15 @@ class Decision:
     warnings: tuple[str, ...]
     other_duty: str | None = None
 
+    @property
+    def regime_name(self) -> str:
+        return REGIME_NAMES[self.regime] if self.regime else "uncertain (see the reasons)"
+
     def as_dict(self) -> dict:
         t = self.threshold
         return {
-            "regime": self.regime.value,
-            "regime_name": REGIME_NAMES[self.regime],
+            "regime": self.regime.value if self.regime else "uncertain",
+            "regime_name": self.regime_name,
             "category": self.category.value,
             "threshold": None if t is None else {
                 "value": _num(t.value), "includes_vat": t.includes_vat, "effective_from": t.effective_from.isoformat(),
@@ -170,6 +183,54 @@ def table_for(path: str | Path | None) -> ThresholdsTable:
 
 def regime_for(start: dt.date) -> Regime:
     return Regime.PCR_2015 if start < PA_2023_COMMENCEMENT else Regime.PA_2023
+
+
+TRANSITION_RULE = ("the Procurement Act 2023 (Commencement No. 3 and Transitional and Saving Provisions) "
+                   "Regulations 2024 (SI 2024/716) reg 5, as amended by SI 2024/959")
+
+
+def _regime(q: Question, reasons: list[str], warnings: list[str]) -> Regime | None:
+    """The regime that governs the procurement, its reason appended; None when it cannot be told."""
+    if q.jurisdiction is Jurisdiction.SCOTLAND:
+        if q.scottish_devolved is None:
+            reasons.append("The authority is in Scotland, but whether it is a devolved Scottish authority (under the Public "
+                           "Contracts (Scotland) Regulations 2015 and the Procurement Reform (Scotland) Act 2014) or a "
+                           "reserved UK body operating in Scotland (under the Procurement Act 2023) is not given, so the "
+                           "regime is uncertain. Say which (scottish_devolved, or --scottish-devolved / --reserved-body).")
+            return None
+        if q.scottish_devolved:
+            reasons.append("The authority is a devolved Scottish authority: the Procurement Act 2023 does not govern it; "
+                           "Scotland kept its own rules, the Public Contracts (Scotland) Regulations 2015 and the "
+                           "Procurement Reform (Scotland) Act 2014.")
+            return Regime.PCS_2015
+        reasons.append("The authority is a reserved UK body operating in Scotland, so the UK regime applies to it.")
+    if q.pcr_framework_call_off:
+        reasons.append("The contract is a call-off under a framework awarded under the Public Contracts Regulations 2015, "
+                       f"so it stays under them whatever its date ({TRANSITION_RULE}).")
+        return Regime.PCR_2015
+    start = q.procurement_start
+    if start >= PA_2023_COMMENCEMENT:
+        reasons.append(f"The procurement starts on {start:%d %b %Y}, so it is governed by the Procurement Act 2023 "
+                       "(in force for procurements commenced on or after 24 Feb 2025, SI 2024/716 as amended by SI 2024/959).")
+        if q.welsh_devolved_functions:
+            reasons.append("As a Welsh devolved authority it follows the Act with the Procurement (Wales) Regulations 2024. "
+                           "Its thresholds from 1 Jan 2026 are set for contracts regulated by the Welsh Ministers by a Welsh "
+                           "instrument (made 9 Dec 2025; WPPN 017) with the same figures as SI 2025/1200; that instrument's "
+                           "number could not be confirmed, so the figures below cite the UK instrument.")
+        return Regime.PA_2023
+    if q.commenced_by is Commenced.NOT_YET:
+        reasons.append(f"The start date {start:%d %b %Y} is before 24 Feb 2025, but the procurement was not commenced then "
+                       "(no notice published and no supplier contacted), so it does not stay under the Public Contracts "
+                       f"Regulations 2015 ({TRANSITION_RULE}): it is under the Procurement Act 2023. Give the date it is "
+                       "commenced as the start date to find its threshold.")
+        return Regime.PA_2023
+    how = {Commenced.NOTICE: "by a notice", Commenced.SUPPLIER_CONTACTED: "by contacting a supplier"}.get(q.commenced_by)  # type: ignore[arg-type]
+    reasons.append(f"The procurement was commenced on {start:%d %b %Y}" + (f" {how}" if how else "")
+                   + f", before 24 Feb 2025, so it stays under the Public Contracts Regulations 2015 ({TRANSITION_RULE}).")
+    if how is None:
+        warnings.append("A procurement stays under the Public Contracts Regulations 2015 only if it was commenced before "
+                        "24 Feb 2025 by publishing a notice or contacting a supplier: say how it began (commenced_by).")
+    return Regime.PCR_2015
 
 
 def category_for(q: Question, *, for_act: bool = False) -> ThresholdCategory:
@@ -264,12 +325,10 @@ def decide(q: Question, table: ThresholdsTable | None = None,
     table = table or shipped_table()
     reasons: list[str] = list(q.notes)
     warnings: list[str] = []
-    regime = regime_for(q.procurement_start)
-    reasons.append(
-        f"The procurement starts on {q.procurement_start:%d %b %Y}, so it is governed by the {REGIME_NAMES[regime]}"
-        + (" (the Procurement Act 2023 applies to procurements starting on or after 24 Feb 2025)." if regime is Regime.PA_2023
-           else " (procurements started before 24 Feb 2025 stay under it).")
-    )
+    regime = _regime(q, reasons, warnings)
+    if regime is None:
+        applies, other = _act(q, None, None, table, reasons)
+        return Decision(None, category_for(q), None, q.estimated_value, None, applies, tuple(reasons), tuple(warnings), other)
     rule = (CONCESSION_VALUATION_RULE if q.is_concession else VALUATION_RULE)[regime]
     if q.is_concession:
         reasons.append(f"A concession contract is valued under {rule}, not the rule for other contracts.")
@@ -282,7 +341,13 @@ def decide(q: Question, table: ThresholdsTable | None = None,
         reasons.append(rows_note)
     compared = base
     above: bool | None = None
-    if row is None and not (rows_note and "different thresholds" in rows_note):
+    if row is None and regime is Regime.PCS_2015:
+        reasons.append("The thresholds table has no Public Contracts (Scotland) Regulations 2015 threshold for "
+                       f"{CATEGORY_NAMES[category]} for this date: svscore does not ship Scottish thresholds because they "
+                       "could not be confirmed against the Scottish instruments (and another regime's figure is not used "
+                       "instead), so whether it is above threshold is uncertain. A council may add them to its own "
+                       "thresholds table as pcs_2015 rows, with their source.")
+    elif row is None and not (rows_note and "different thresholds" in rows_note):
         reasons.append(f"The thresholds table has no {REGIME_NAMES[regime]} threshold for {CATEGORY_NAMES[category]} "
                        f"for a procurement starting on {q.procurement_start:%d %b %Y}, so whether it is above threshold cannot be decided.")
     elif row is not None:
@@ -322,12 +387,17 @@ def decide(q: Question, table: ThresholdsTable | None = None,
     return Decision(regime, category, row, compared, above, applies, tuple(reasons), tuple(warnings), other)
 
 
-def _act(q: Question, regime: Regime, above: bool | None, table: ThresholdsTable,
+def _act(q: Question, regime: Regime | None, above: bool | None, table: ThresholdsTable,
          reasons: list[str]) -> tuple[Applies, str | None]:
     """The Public Services (Social Value) Act 2012 part of the decision; appends its reasons."""
     act = "the Public Services (Social Value) Act 2012"
     if q.jurisdiction is Jurisdiction.SCOTLAND:
-        return Applies.NO, _scotland(q, reasons)
+        if q.scottish_devolved:
+            return Applies.NO, _scotland(q, reasons)
+        reasons.append(f"Whether {act} binds a body in Scotland that is not a devolved Scottish authority could not be "
+                       "confirmed (the Act's extent and its list of relevant authorities were not checked for reserved "
+                       "bodies), so whether it applies is uncertain: check with your legal team.")
+        return Applies.UNCERTAIN, None
     if q.jurisdiction is Jurisdiction.NORTHERN_IRELAND:
         reasons.append(f"The authority is in Northern Ireland: {act} does not extend there.")
         return Applies.NO, None
@@ -335,7 +405,16 @@ def _act(q: Question, regime: Regime, above: bool | None, table: ThresholdsTable
         reasons.append(f"The authority exercises wholly or mainly Welsh devolved functions, so {act} does not apply (s.1(11)-(12)).")
         duty = "Socially responsible procurement duty, Social Partnership and Public Procurement (Wales) Act 2023 s.24"
         if q.procurement_start >= WALES_SPPP_IN_FORCE:
-            reasons.append(f"Instead the {duty} applies (economic, social, environmental and cultural well-being; in force 25 Mar 2026).")
+            binds = ("The s.24 duty binds only the bodies listed in Sch. 1 of that Act (s.22), in force from 25 Mar 2026 "
+                     "(SI 2025/1353 (W.220))")
+            if q.welsh_listed_body:
+                reasons.append(f"Instead the {duty} applies (economic, social, environmental and cultural well-being). {binds}, and the authority is listed.")
+            elif q.welsh_listed_body is False:
+                reasons.append(f"{binds}; the authority is not listed, so that duty does not bind it either.")
+                return Applies.NO, None
+            else:
+                reasons.append(f"{binds}. Whether the authority is listed is not given (welsh_listed_body), so whether that duty binds it is uncertain.")
+                return Applies.NO, f"{duty}, if the authority is listed in Sch. 1 of that Act"
         else:
             reasons.append(f"The {duty} comes into force on 25 Mar 2026, after this procurement starts; no equivalent duty applies before then.")
         return Applies.NO, duty

@@ -143,11 +143,11 @@ def test_framework_gets_a_reminder_and_counts_as_services():
 
 
 def test_scotland_names_its_own_duty():
-    d = decide(q(60000, vat=False, jurisdiction=J.SCOTLAND))
+    d = decide(q(60000, vat=False, jurisdiction=J.SCOTLAND, scottish_devolved=True))
     assert d.applies is Applies.NO
     assert "Procurement Reform (Scotland) Act 2014 s.9" in d.other_duty
     assert any("is regulated" in r for r in d.reasons)
-    d2 = decide(q(1_500_000, vat=False, kind=K.WORKS, jurisdiction=J.SCOTLAND))
+    d2 = decide(q(1_500_000, vat=False, kind=K.WORKS, jurisdiction=J.SCOTLAND, scottish_devolved=True))
     assert any("not regulated" in r for r in d2.reasons)
 
 
@@ -158,7 +158,7 @@ def test_northern_ireland():
 
 @pytest.mark.parametrize(("start", "in_force"), [("2026-03-24", False), ("2026-03-25", True)])
 def test_welsh_devolved_authority(start, in_force):
-    d = decide(q(500000, start, jurisdiction=J.WALES, welsh_devolved_functions=True))
+    d = decide(q(500000, start, jurisdiction=J.WALES, welsh_devolved_functions=True, welsh_listed_body=True))
     assert d.applies is Applies.NO
     assert "Social Partnership and Public Procurement (Wales) Act 2023 s.24" in d.other_duty
     assert any(("Instead the" in r) == in_force for r in d.reasons if "Wales" in r and "s.24" in r)

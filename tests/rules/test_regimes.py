@@ -1,0 +1,81 @@
+"""Which regime governs: Scotland (devolved or reserved), Wales (listed bodies, the Welsh SI),
+and the transition from PCR 2015 (how the procurement began; call-offs under PCR frameworks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from svscore.model.enums import Commenced
+from svscore.model.tender import AuthorityType as A
+from svscore.model.tender import ContractKind as K
+from svscore.model.tender import Jurisdiction as J
+from svscore.model.thresholds import Regime
+from svscore.rules.act import Applies, Question, decide
+from svscore.render.text import decision_text
+
+
+def q(value=500_000, start="2026-03-02", kind=K.SERVICES, jurisdiction=J.ENGLAND, **kw) -> Question:
+    return Question(estimated_value=D(value), value_includes_vat=True, authority_type=kw.pop("authority", A.SUB_CENTRAL),
+                    jurisdiction=jurisdiction, contract_kind=kind, procurement_start=dt.date.fromisoformat(start), **kw)
+
+
+def test_a_devolved_scottish_authority_is_not_under_the_2023_act_and_gets_no_other_regimes_figure():
+    d = decide(q(jurisdiction=J.SCOTLAND, scottish_devolved=True))
+    assert d.regime is Regime.PCS_2015 and d.threshold is None and d.above_threshold is None
+    assert "Public Contracts (Scotland) Regulations 2015" in decision_text(d)
+    assert "Procurement Act 2023" not in decision_text(d).splitlines()[0]
+    assert any("could not be confirmed" in r and "uncertain" in r for r in d.reasons)
+
+
+def test_a_reserved_body_in_scotland_is_under_the_2023_act():
+    d = decide(q(jurisdiction=J.SCOTLAND, scottish_devolved=False))
+    assert d.regime is Regime.PA_2023 and d.above_threshold is True and d.applies is Applies.UNCERTAIN
+
+
+def test_scotland_without_saying_which_kind_of_body_is_uncertain():
+    d = decide(q(jurisdiction=J.SCOTLAND))
+    assert d.regime is None and d.above_threshold is None and d.applies is Applies.UNCERTAIN
+    assert decision_text(d).startswith("Regime: uncertain")
+    assert d.as_dict()["regime"] == "uncertain"
+
+
+def test_an_unlisted_welsh_devolved_body_is_not_told_the_s24_duty_applies():
+    d = decide(q(start="2026-04-01", jurisdiction=J.WALES, welsh_devolved_functions=True, welsh_listed_body=False))
+    assert d.other_duty is None and not any("Instead" in r for r in d.reasons)
+    assert any("s.22" in r and "not listed" in r for r in d.reasons)
+    unknown = decide(q(start="2026-04-01", jurisdiction=J.WALES, welsh_devolved_functions=True))
+    assert "if the authority is listed" in unknown.other_duty
+    assert any("SI 2025/1353 (W.220)" in r for r in unknown.reasons)
+
+
+def test_a_welsh_devolved_authority_is_told_of_the_welsh_regulations_and_instrument():
+    d = decide(q(jurisdiction=J.WALES, welsh_devolved_functions=True, welsh_listed_body=True))
+    assert any("Procurement (Wales) Regulations 2024" in r and "WPPN 017" in r for r in d.reasons)
+
+
+def test_a_call_off_under_a_pcr_framework_stays_under_pcr_whatever_its_date():
+    d = decide(q(start="2026-06-01", pcr_framework_call_off=True))
+    assert d.regime is Regime.PCR_2015 and d.threshold is not None and d.threshold.regime is Regime.PCR_2015
+    assert any("SI 2024/716" in r and "call-off" in r for r in d.reasons)
+
+
+def test_how_the_procurement_began_decides_the_regime_before_24_feb_2025():
+    d = decide(q(start="2025-02-10", commenced_by=Commenced.NOTICE))
+    assert d.regime is Regime.PCR_2015 and not any("commenced_by" in w for w in d.warnings)
+    d = decide(q(start="2025-02-10"))
+    assert d.regime is Regime.PCR_2015 and any("commenced_by" in w for w in d.warnings)
+    d = decide(q(start="2025-02-10", commenced_by=Commenced.NOT_YET))
+    assert d.regime is Regime.PA_2023 and any("not commenced" in r for r in d.reasons)
+
+
+def test_the_new_inputs_from_the_command_line():
+    from tests.conftest import EXAMPLES, run_cli
+
+    r = run_cli("act", "--value", "500000", "--authority", "sub_central", "--contract", "services", "--start-date",
+                "2026-03-02", "--jurisdiction", "scotland", "--scottish-devolved")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Regime: Public Contracts (Scotland) Regulations 2015")
+    r = run_cli("act", str(EXAMPLES / "council-home-care.json"), "--pcr-call-off", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert '"regime": "pcr_2015"' in r.stdout and "--pcr-call-off was given" in r.stdout
