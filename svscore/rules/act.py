@@ -48,6 +48,14 @@ FRAMEWORK_RULE = {Regime.PA_2023: "Procurement Act 2023 Sch. 3 para 2", Regime.P
 SPLITTING_RULE = {Regime.PA_2023: "Procurement Act 2023 s.4 and Sch. 3", Regime.PCR_2015: "Public Contracts Regulations 2015 reg 6", Regime.PCS_2015: SCOTTISH_RULE}
 
 
+BELOW_THRESHOLD_RULE = {
+    Regime.PCR_2015: "s.1(16)(a), substituted by SI 2016/275 Sch. 1 para 8: a public service contract to which the "
+                     "Public Contracts Regulations 2015 apply, which they do from the reg 5 thresholds",
+    Regime.PA_2023: "s.1(16) as amended by SI 2025/163 reg 7 for the Procurement Act 2023, whose public contracts are "
+                    "those not less than the Sch. 1 threshold (s.3(2)); the amended wording itself could not be read",
+}
+
+
 class Applies(StrEnum):
     YES = "yes"
     NO = "no"
@@ -418,6 +426,10 @@ def _act(q: Question, regime: Regime | None, above: bool | None, table: Threshol
         else:
             reasons.append(f"The {duty} comes into force on 25 Mar 2026, after this procurement starts; no equivalent duty applies before then.")
         return Applies.NO, duty
+    if q.pcr_framework_call_off:
+        reasons.append(f"A call-off is a contract based on a framework agreement, which {act} does not catch (s.1(1)(a)); "
+                       "its duty applied when the framework was concluded (s.1(1)(b)).")
+        return Applies.NO, None
     uncertain: list[str] = []
     kind = q.contract_kind
     mainly = "a framework under which public services contracts are likely to be the greater part by value" if q.framework else "a public services contract"
@@ -438,13 +450,7 @@ def _act(q: Question, regime: Regime | None, above: bool | None, table: Threshol
         reasons.append(f"The contract is for services: {mainly} (s.1(1)).")
     elif kind is ContractKind.LIGHT_TOUCH:
         if regime is Regime.PCR_2015:
-            reasons.append("Light touch (social and other specific) services are caught from the ordinary services threshold, not the light touch one (SI 2016/275).")
-            row = find_row(table, regime, category_for(q, for_act=True), q.procurement_start)
-            if row is not None:
-                compared, _ = _on_basis(schedule3_value(q.estimated_value, q.options_and_extensions_value),
-                                        q.value_includes_vat, row.includes_vat, q.vat_rate_percent)
-                above = compared >= row.value
-                reasons.append(f"Against the ordinary services threshold {money(row.value)} ({row.source}) the value {money(compared)} is {'at or above' if above else 'below'} it.")
+            above = _light_touch_pcr(q, table, reasons, uncertain)
         else:
             reasons.append("Whether light touch contracts are in scope of the Act as re-based on the Procurement Act 2023 (SI 2025/163 reg 7, amended s.1(16)) could not be confirmed.")
             uncertain.append("light touch scope unconfirmed")
@@ -458,7 +464,8 @@ def _act(q: Question, regime: Regime | None, above: bool | None, table: Threshol
         reasons.append("Whether a utility's contracts are in scope of the Act could not be confirmed from the sources svscore relies on.")
         uncertain.append("utility scope unconfirmed")
     if above is False:
-        reasons.append(f"The contract is below the threshold, and {act} applies only at or above it (Explanatory Notes para 12).")
+        reasons.append(f"The contract is below the threshold, and {act} applies only to public services contracts, "
+                       f"which are at or above it ({BELOW_THRESHOLD_RULE.get(regime, 's.1(16)')}).")
         return Applies.NO, None
     if above is None:
         uncertain.append("threshold unknown")
@@ -468,6 +475,36 @@ def _act(q: Question, regime: Regime | None, above: bool | None, table: Threshol
     reasons.append(f"So {act} applies: before procuring, consider how the contract might improve the economic, social and "
                    "environmental well-being of the area, how to secure that, and whether to consult.")
     return Applies.YES, None
+
+
+def _light_touch_pcr(q: Question, table: ThresholdsTable, reasons: list[str], uncertain: list[str]) -> bool | None:
+    """2012 Act s.1(16)(b)-(c) (substituted by SI 2016/275 Sch. 1 para 8): a light touch contract is caught when its
+    value "net of value-added tax" is not less than the ordinary services threshold of PCR 2015 reg 5(1)(b)-(c)."""
+    provision = "s.1(16)(b)-(c), substituted by SI 2016/275 Sch. 1 para 8"
+    reasons.append("Light touch (social and other specific) services are caught from the ordinary services threshold "
+                   f"of PCR 2015 reg 5(1)(b) or (c), not the light touch one, comparing the value net of VAT ({provision}).")
+    row = find_row(table, Regime.PCR_2015, category_for(q, for_act=True), q.procurement_start)
+    if row is None:
+        return None
+    value = schedule3_value(q.estimated_value, q.options_and_extensions_value)
+    net, _ = _on_basis(value, q.value_includes_vat, False, q.vat_rate_percent)
+    if not row.includes_vat:
+        above = net >= row.value
+        reasons.append(f"The value net of VAT, {money(net)}, is {'at or above' if above else 'below'} the threshold "
+                       f"{money(row.value)} ({row.source}).")
+        return above
+    gross, _ = _on_basis(value, q.value_includes_vat, True, q.vat_rate_percent)
+    net_above, gross_above = net >= row.value, gross >= row.value
+    if net_above == gross_above:
+        reasons.append(f"The threshold {money(row.value)} ({row.source}) includes VAT, but {provision} compares the value "
+                       f"net of VAT. The value is {'at or above' if net_above else 'below'} it on either basis "
+                       f"({money(net)} net, {money(gross)} with VAT), so the answer does not depend on which.")
+        return net_above
+    reasons.append(f"The threshold {money(row.value)} ({row.source}) includes VAT, but {provision} compares the value net "
+                   f"of VAT and no amendment to that wording was found: net of VAT, {money(net)} is below it; with VAT, "
+                   f"{money(gross)} is at or above it. Which basis the Act means here is uncertain.")
+    uncertain.append("VAT basis of s.1(16)")
+    return None
 
 
 def _scotland(q: Question, reasons: list[str]) -> str:

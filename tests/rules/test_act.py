@@ -132,7 +132,7 @@ def test_services_above_threshold_apply_and_below_do_not():
     assert decide(q(207720)).applies is Applies.YES
     d = decide(q(207719))
     assert d.applies is Applies.NO
-    assert any("applies only at or above it" in r for r in d.reasons)
+    assert any("applies only to public services contracts, which are at or above it" in r for r in d.reasons)
 
 
 def test_framework_gets_a_reminder_and_counts_as_services():

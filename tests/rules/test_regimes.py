@@ -16,7 +16,7 @@ from svscore.render.text import decision_text
 
 
 def q(value=500_000, start="2026-03-02", kind=K.SERVICES, jurisdiction=J.ENGLAND, **kw) -> Question:
-    return Question(estimated_value=D(value), value_includes_vat=True, authority_type=kw.pop("authority", A.SUB_CENTRAL),
+    return Question(estimated_value=D(value), value_includes_vat=kw.pop("value_includes_vat", True), authority_type=kw.pop("authority", A.SUB_CENTRAL),
                     jurisdiction=jurisdiction, contract_kind=kind, procurement_start=dt.date.fromisoformat(start), **kw)
 
 
@@ -79,3 +79,34 @@ def test_the_new_inputs_from_the_command_line():
     r = run_cli("act", str(EXAMPLES / "council-home-care.json"), "--pcr-call-off", "--format", "json")
     assert r.returncode == 0, r.stderr
     assert '"regime": "pcr_2015"' in r.stdout and "--pcr-call-off was given" in r.stdout
+
+
+def test_light_touch_under_pcr_compares_net_of_vat_as_s1_16_says_or_is_uncertain():
+    # 2022-25: ordinary sub-central services threshold £213,477 (incl. VAT); s.1(16)(c) compares net of VAT
+    d = decide(q(200_000, "2022-06-01", K.LIGHT_TOUCH, value_includes_vat=False))  # £200,000 net, £240,000 gross
+    assert d.applies is Applies.UNCERTAIN
+    assert any("net of VAT" in r and "SI 2016/275 Sch. 1 para 8" in r and "uncertain" in r for r in d.reasons)
+    assert decide(q(300_000, "2022-06-01", K.LIGHT_TOUCH, value_includes_vat=False)).applies is Applies.YES
+    assert decide(q(100_000, "2022-06-01", K.LIGHT_TOUCH, value_includes_vat=False)).applies is Applies.NO
+
+
+def test_below_threshold_cites_the_current_provision():
+    for start in ("2024-06-01", "2026-03-02"):
+        d = decide(q(1000, start))
+        text = " ".join(d.reasons)
+        assert "Explanatory Notes" not in text and "s.1(16)" in text
+
+
+def test_a_call_off_is_not_caught_by_the_2012_act():
+    d = decide(q(start="2026-06-01", pcr_framework_call_off=True))
+    assert d.applies is Applies.NO and any("s.1(1)(a)" in r for r in d.reasons)
+
+
+def test_threshold_rows_cite_their_instruments():
+    from svscore.rules.act import shipped_table
+
+    for row in shipped_table().rows:
+        year = row.effective_from.year
+        want = {2022: "SI 2021/1221", 2024: "SI 2023/1117", 2026: "SI 2025/1200"}.get(year)
+        if want and row.regime is Regime.PCR_2015 or year == 2026:
+            assert want in row.source, row
