@@ -112,6 +112,12 @@ class Question:
         )
 
     @property
+    def is_works(self) -> bool:
+        """A works contract, or a mixed one whose main subject-matter is works."""
+        return self.contract_kind is ContractKind.WORKS or (
+            self.contract_kind is ContractKind.MIXED and self.main_subject is MainSubject.WORKS)
+
+    @property
     def is_concession(self) -> bool:
         return self.concession or self.contract_kind is ContractKind.CONCESSION
 
@@ -121,7 +127,7 @@ class Question:
              Feature.UTILITIES: self.authority_type is AuthorityType.UTILITY,
              Feature.CENTRAL: self.authority_type is AuthorityType.CENTRAL_GOVERNMENT,
              Feature.SUB_CENTRAL: self.authority_type is AuthorityType.SUB_CENTRAL,
-             Feature.WORKS: self.contract_kind is ContractKind.WORKS,
+             Feature.WORKS: self.is_works,
              Feature.LIGHT_TOUCH: self.contract_kind is ContractKind.LIGHT_TOUCH,
              Feature.CONCESSION: self.is_concession}
         return frozenset(k for k, v in f.items() if v)
@@ -245,6 +251,8 @@ def category_for(q: Question, *, for_act: bool = False) -> ThresholdCategory:
     """The threshold category under PCR 2015 (the 2023 Act's is found by :func:`schedule_rows`).
     ``for_act``: light touch services use the ordinary services threshold."""
     kind, auth = q.contract_kind, q.authority_type
+    if q.is_works:
+        kind = ContractKind.WORKS
     if q.concession and kind is not ContractKind.WORKS:
         kind = ContractKind.CONCESSION
     if auth is AuthorityType.DEFENCE_AND_SECURITY:
@@ -266,6 +274,28 @@ def category_for(q: Question, *, for_act: bool = False) -> ThresholdCategory:
     if auth is AuthorityType.CENTRAL_GOVERNMENT:
         return ThresholdCategory.CENTRAL_GOODS_SERVICES
     return ThresholdCategory.SUB_CENTRAL_GOODS_SERVICES
+
+
+MIXED_RULE = "Public Contracts Regulations 2015 reg 4"
+
+
+def _mixed(q: Question, regime: Regime, reasons: list[str], warnings: list[str]) -> None:
+    """Which threshold a mixed contract takes: by main subject-matter where works are mixed in (PCR 2015 reg 4)."""
+    if q.contract_kind is not ContractKind.MIXED:
+        return
+    if q.main_subject is None:
+        warnings.append("For a mixed contract that includes works, the threshold goes by its main subject-matter, not "
+                        f"by value ({MIXED_RULE}; the value test is for services with goods): give main_subject "
+                        "(--main-subject). Without it the goods and services threshold is used.")
+        return
+    if regime is Regime.PCR_2015:
+        reasons.append(f"The mixed contract's main subject-matter is {q.main_subject.value}, so it takes the "
+                       f"{'works' if q.is_works else 'goods and services'} threshold ({MIXED_RULE}).")
+        return
+    reasons.append(f"The mixed contract's main subject-matter is given as {q.main_subject.value}, so it is treated as "
+                   f"a {'works' if q.is_works else 'goods or services'} contract.")
+    warnings.append(f"How the {REGIME_NAMES[regime]} classes a contract mixing works with goods or services could not be "
+                    f"confirmed from its text; the main subject-matter is used, as under {MIXED_RULE}. Check with your legal team.")
 
 
 def _threshold(q: Question, regime: Regime, table: ThresholdsTable
@@ -337,6 +367,7 @@ def decide(q: Question, table: ThresholdsTable | None = None,
     if regime is None:
         applies, other = _act(q, None, None, table, reasons)
         return Decision(None, category_for(q), None, q.estimated_value, None, applies, tuple(reasons), tuple(warnings), other)
+    _mixed(q, regime, reasons, warnings)
     rule = (CONCESSION_VALUATION_RULE if q.is_concession else VALUATION_RULE)[regime]
     if q.is_concession:
         reasons.append(f"A concession contract is valued under {rule}, not the rule for other contracts.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from svscore.model.enums import Commenced
+from svscore.model.enums import Commenced, MainSubject
 from svscore.model.tender import AuthorityType as A
 from svscore.model.tender import ContractKind as K
 from svscore.model.tender import Jurisdiction as J
@@ -110,3 +110,18 @@ def test_threshold_rows_cite_their_instruments():
         want = {2022: "SI 2021/1221", 2024: "SI 2023/1117", 2026: "SI 2025/1200"}.get(year)
         if want and row.regime is Regime.PCR_2015 or year == 2026:
             assert want in row.source, row
+
+
+def test_a_mixed_contract_mainly_works_takes_the_works_threshold_under_pcr_reg_4():
+    d = decide(q(1_000_000, "2024-06-01", K.MIXED, services_share_percent=D(30), main_subject=MainSubject.WORKS))
+    assert d.threshold.value == 5372609 and d.above_threshold is False
+    assert any("reg 4" in r and "main subject-matter" in r for r in d.reasons)
+    services = decide(q(1_000_000, "2024-06-01", K.MIXED, services_share_percent=D(60), main_subject=MainSubject.SERVICES))
+    assert services.threshold.value == 214904 and services.above_threshold is True
+
+
+def test_a_mixed_contract_without_its_main_subject_is_asked_for_it():
+    d = decide(q(1_000_000, "2026-03-02", K.MIXED, services_share_percent=D(60)))
+    assert any("main_subject" in w and "reg 4" in w for w in d.warnings)
+    d = decide(q(1_000_000, "2026-03-02", K.MIXED, services_share_percent=D(30), main_subject=MainSubject.WORKS))
+    assert d.threshold.category.value == "works" and any("could not be confirmed" in w for w in d.warnings)
