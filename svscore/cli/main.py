@@ -177,9 +177,10 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
     from svscore.rules.act import DEFAULT_MARGIN_PERCENT, Question, decide, table_for
 
     table_path = thresholds
-    given = {"scottish_devolved": scottish_devolved, "welsh_listed_body": welsh_listed,
-             "pcr_framework_call_off": pcr_call_off or None, "commenced_by": commenced_by and Commenced(commenced_by),
-             "main_subject": main_subject and MainSubject(main_subject)}
+    given: dict[str, Any] = {
+        "scottish_devolved": scottish_devolved, "welsh_listed_body": welsh_listed, "pcr_framework_call_off": pcr_call_off or None,
+        "commenced_by": Commenced(commenced_by) if commenced_by else None,
+        "main_subject": MainSubject(main_subject) if main_subject else None}
     options = {"scottish_devolved": "--scottish-devolved/--reserved-body", "welsh_listed_body": "--welsh-listed/--welsh-not-listed",
                "pcr_framework_call_off": "--pcr-call-off", "commenced_by": "--commenced-by", "main_subject": "--main-subject"}
     extra = {options[k]: {k: v} for k, v in given.items() if v is not None}
@@ -208,7 +209,7 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
         question = Question(
             estimated_value=value, value_includes_vat=not ex_vat, authority_type=AuthorityType(authority),  # type: ignore[arg-type]
             jurisdiction=Jurisdiction(jurisdiction or "england"), contract_kind=ContractKind(contract),  # type: ignore[arg-type]
-            procurement_start=start_date, welsh_devolved_functions=welsh_devolved,  # type: ignore[union-attr]
+            procurement_start=start_date, welsh_devolved_functions=welsh_devolved,  # type: ignore[arg-type]
             services_share_percent=services_share, framework=framework, options_and_extensions_value=options_value,
             concession=concession, **{k: v for k, v in given.items() if v is not None},
         )

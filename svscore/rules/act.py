@@ -496,7 +496,7 @@ def _act(q: Question, regime: Regime | None, above: bool | None, table: Threshol
         uncertain.append("utility scope unconfirmed")
     if above is False:
         reasons.append(f"The contract is below the threshold, and {act} applies only to public services contracts, "
-                       f"which are at or above it ({BELOW_THRESHOLD_RULE.get(regime, 's.1(16)')}).")
+                       f"which are at or above it ({BELOW_THRESHOLD_RULE.get(regime, 's.1(16)') if regime else 's.1(16)'}).")
         return Applies.NO, None
     if above is None:
         uncertain.append("threshold unknown")

@@ -23,8 +23,8 @@ from svscore.model.tender import (
     walk,
 )
 from svscore.rules.act import Applies, Decision, Question, decide, table_for
-from svscore.rules.method import check_method
 from svscore.rules.findings import SEVERITY_ORDER, Finding, Severity, error, info, warning
+from svscore.rules.method import check_method
 from svscore.rules.weights import WeightedCriterion, check_weights, weighted_tree
 
 PPN_002_MANDATORY_FROM = dt.date(2025, 10, 1)

@@ -11,8 +11,8 @@ from svscore.model.tender import AuthorityType as A
 from svscore.model.tender import ContractKind as K
 from svscore.model.tender import Jurisdiction as J
 from svscore.model.thresholds import Regime
-from svscore.rules.act import Applies, Question, decide
 from svscore.render.text import decision_text
+from svscore.rules.act import Applies, Question, decide
 
 
 def q(value=500_000, start="2026-03-02", kind=K.SERVICES, jurisdiction=J.ENGLAND, **kw) -> Question:
@@ -108,7 +108,7 @@ def test_threshold_rows_cite_their_instruments():
     for row in shipped_table().rows:
         year = row.effective_from.year
         want = {2022: "SI 2021/1221", 2024: "SI 2023/1117", 2026: "SI 2025/1200"}.get(year)
-        if want and row.regime is Regime.PCR_2015 or year == 2026:
+        if (want and row.regime is Regime.PCR_2015) or year == 2026:
             assert want in row.source, row
 
 
