@@ -71,7 +71,7 @@ def decision_text(d: Decision, with_warnings: bool = True) -> str:
     above = {True: "yes", False: "no", None: "cannot tell"}[d.above_threshold]
     lines = [
         f"Regime: {d.regime_name}",
-        f"Threshold: {money(d.threshold.value) + (' incl. VAT' if d.threshold.includes_vat else ' excl. VAT') if d.threshold else 'none in the table'}",
+        f"Threshold: {money(d.threshold.value) + (' incl. VAT' if d.threshold.includes_vat else ' excl. VAT') if d.threshold else 'none used (see the reasons)'}",
         f"Value compared: {money(d.value_compared)}",
         f"Above threshold: {above}",
         f"Social Value Act 2012 applies: {d.applies.value}" + (f" (instead: {d.other_duty})" if d.other_duty else ""),
