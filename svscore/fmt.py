@@ -41,9 +41,10 @@ def points(x: Fraction | Decimal | int) -> str:
 
 
 def money(x: Fraction | Decimal | int) -> str:
-    """£1,234,567 or £1,234.50: how officers write sums."""
+    """£1,234,567 or £1,234.50: how officers write sums; a negative sum as -£5, not £-5."""
     q = to_decimal(x, 2)
-    return f"£{q:,.0f}" if q == q.to_integral_value() else f"£{q:,.2f}"
+    sign, q = ("-", -q) if q < 0 else ("", q)
+    return sign + (f"£{q:,.0f}" if q == q.to_integral_value() else f"£{q:,.2f}")
 
 
 def percent(x: Fraction | Decimal | int, places: int = 2) -> str:

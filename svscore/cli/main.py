@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import sys
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,9 @@ import click
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.cli import wrote
+from svscore.cli.amounts import percent, pounds, uk_date
 from svscore.errors import SvscoreError, file_label
-from svscore.model.enums import AuthorityType, ContractKind, Jurisdiction
+from svscore.model.enums import AuthorityType, Commenced, ContractKind, Jurisdiction, MainSubject
 
 # Each command imports the models and engine it needs when it runs: `svscore batch` starts its
 # worker processes before loading them, so that reading returned files overlaps with start-up.
@@ -142,35 +143,34 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
     sys.exit(1 if result.has_errors else 0)
 
 
-def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    cleaned = value.replace(",", "").replace("£", "").strip()
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not a number of pounds (e.g. 250000 or £250,000)") from None
-
-
 @cli.command()
 @click.argument("tender", type=click.Path(path_type=Path), required=False)
-@click.option("--value", callback=_decimal, help="Estimated value in pounds (including VAT unless --ex-vat).")
+@click.option("--value", callback=pounds, help="Estimated value in pounds (including VAT unless --ex-vat).")
 @click.option("--ex-vat", is_flag=True, help="The --value excludes VAT.")
-@click.option("--options-value", callback=_decimal, help="Value of options, extensions and renewals.")
+@click.option("--options-value", callback=pounds, help="Value of options, extensions and renewals.")
 @click.option("--authority", type=click.Choice([a.value for a in AuthorityType]), help="Authority type.")
 @click.option("--contract", type=click.Choice([c.value for c in ContractKind]), help="Contract kind.")
-@click.option("--services-share", callback=_decimal, help="For a mixed contract: services' share of the value, in percent.")
+@click.option("--concession", is_flag=True, help="The contract is also a concession (e.g. a light touch or works concession).")
+@click.option("--services-share", callback=percent, help="For a mixed contract: services' share of the value, in percent.")
 @click.option("--framework", is_flag=True, help="The procurement sets up a framework.")
-@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Procurement start date (YYYY-MM-DD).")
+@click.option("--start-date", callback=uk_date, help="Procurement start date, day first (02/03/2026) or 2026-03-02.")
 @click.option("--jurisdiction", type=click.Choice([j.value for j in Jurisdiction]), default=None)
 @click.option("--welsh-devolved", is_flag=True, help="The authority exercises wholly or mainly Welsh devolved functions.")
-@click.option("--margin", callback=_decimal, help="Warn when the value is within this percent below the threshold [10].")
+@click.option("--scottish-devolved/--reserved-body", "scottish_devolved", default=None,
+              help="In Scotland: a devolved Scottish authority, or a reserved UK body operating there.")
+@click.option("--welsh-listed/--welsh-not-listed", "welsh_listed", default=None,
+              help="A Welsh devolved authority listed (or not) in Sch. 1 of the Social Partnership and Public Procurement (Wales) Act 2023.")
+@click.option("--pcr-call-off", is_flag=True, help="A call-off under a framework awarded under PCR 2015.")
+@click.option("--commenced-by", type=click.Choice([c.value for c in Commenced]), help="How the procurement began on its start date.")
+@click.option("--main-subject", type=click.Choice([m.value for m in MainSubject]), help="For a mixed contract: its main subject-matter.")
+@click.option("--margin", callback=percent, help="Warn when the value is within this percent below the threshold [10].")
 @format_option("text", "json")
 @thresholds_option
 @output_option
 def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value: Decimal | None, authority: str | None,
-        contract: str | None, services_share: Decimal | None, framework: bool, start_date: dt.datetime | None,
-        jurisdiction: str | None, welsh_devolved: bool, margin: Decimal | None, fmt: str, thresholds: Path | None,
+        contract: str | None, concession: bool, services_share: Decimal | None, framework: bool, start_date: dt.date | None,
+        jurisdiction: str | None, welsh_devolved: bool, scottish_devolved: bool | None, welsh_listed: bool | None,
+        pcr_call_off: bool, commenced_by: str | None, main_subject: str | None, margin: Decimal | None, fmt: str, thresholds: Path | None,
         output: Path | None) -> None:
     """Is the contract above threshold, and does the Social Value Act 2012 apply? With reasons.
 
@@ -182,9 +182,28 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
     from svscore.rules.act import DEFAULT_MARGIN_PERCENT, Question, decide, table_for
 
     table_path = thresholds
+    given: dict[str, Any] = {
+        "scottish_devolved": scottish_devolved, "welsh_listed_body": welsh_listed, "pcr_framework_call_off": pcr_call_off or None,
+        "commenced_by": Commenced(commenced_by) if commenced_by else None,
+        "main_subject": MainSubject(main_subject) if main_subject else None}
+    options = {"scottish_devolved": "--scottish-devolved/--reserved-body", "welsh_listed_body": "--welsh-listed/--welsh-not-listed",
+               "pcr_framework_call_off": "--pcr-call-off", "commenced_by": "--commenced-by", "main_subject": "--main-subject"}
+    extra = {options[k]: {k: v} for k, v in given.items() if v is not None}
     if tender is not None:
         model = load_tender(tender)
-        question = Question.from_tender(model)
+        question = _overridden(Question.from_tender(model), {
+            "--value": value is not None and {"estimated_value": value, "value_includes_vat": not ex_vat},
+            "--options-value": options_value is not None and {"options_and_extensions_value": options_value},
+            "--authority": authority is not None and {"authority_type": AuthorityType(authority)},
+            "--contract": contract is not None and {"contract_kind": ContractKind(contract)},
+            "--services-share": services_share is not None and {"services_share_percent": services_share},
+            "--concession": concession and {"concession": True},
+            "--framework": framework and {"framework": True},
+            "--start-date": start_date is not None and {"procurement_start": start_date},
+            "--jurisdiction": jurisdiction is not None and {"jurisdiction": Jurisdiction(jurisdiction)},
+            "--welsh-devolved": welsh_devolved and {"welsh_devolved_functions": True},
+            **extra,
+        })
         if table_path is None and model.thresholds_table:
             table_path = tender.parent / model.thresholds_table
     else:
@@ -195,12 +214,26 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
         question = Question(
             estimated_value=value, value_includes_vat=not ex_vat, authority_type=AuthorityType(authority),  # type: ignore[arg-type]
             jurisdiction=Jurisdiction(jurisdiction or "england"), contract_kind=ContractKind(contract),  # type: ignore[arg-type]
-            procurement_start=start_date.date(), welsh_devolved_functions=welsh_devolved,  # type: ignore[union-attr]
+            procurement_start=start_date, welsh_devolved_functions=welsh_devolved,  # type: ignore[arg-type]
             services_share_percent=services_share, framework=framework, options_and_extensions_value=options_value,
+            concession=concession, **{k: v for k, v in given.items() if v is not None},
         )
     decision = decide(question, table_for(table_path), margin if margin is not None else DEFAULT_MARGIN_PERCENT)
     text = to_json(decision.as_dict()) if fmt == "json" else decision_text(decision)
     emit(text, output, tuple(p for p in (tender, table_path) if p))
+
+
+def _overridden(question: Any, given: dict[str, Any]) -> Any:
+    """The tender's question with the options given beside it applied, each said in the reasons."""
+    from dataclasses import replace
+
+    notes = []
+    for option, changes in given.items():
+        if changes:
+            question = replace(question, **changes)
+            notes.append(f"{option} was given, so it is used instead of the tender file's "
+                         + ", ".join(k.replace("_", " ") for k in changes) + ".")
+    return replace(question, notes=question.notes + tuple(notes))
 
 
 @cli.command()

@@ -180,9 +180,8 @@ def _decision_block(ws: Worksheet, lay: EvaluationLayout, d: Decision | None) ->
         ws.cell(r + 1, 1, "The thresholds table could not be read.")
         return
     from svscore.fmt import money
-    from svscore.model.thresholds import REGIME_NAMES
     rows = [
-        ("Regime", REGIME_NAMES[d.regime]),
+        ("Regime", d.regime_name),
         ("Threshold", f"{money(d.threshold.value)} ({'incl.' if d.threshold.includes_vat else 'excl.'} VAT), {d.threshold.source}" if d.threshold else "not in the table"),
         ("Value compared", money(d.value_compared)),
         ("Above threshold", {True: "Yes", False: "No", None: "Cannot tell"}[d.above_threshold]),

@@ -32,6 +32,20 @@ class ContractKind(StrEnum):
     CONCESSION = "concession"
 
 
+class Commenced(StrEnum):
+    """How the procurement began on its start date (what 'commenced' means for the transition)."""
+
+    NOTICE = "notice"
+    SUPPLIER_CONTACTED = "supplier_contacted"
+    NOT_YET = "not_yet"
+
+
+class MainSubject(StrEnum):
+    GOODS = "goods"
+    SERVICES = "services"
+    WORKS = "works"
+
+
 class CriterionKind(StrEnum):
     PRICE = "price"
     QUALITY = "quality"

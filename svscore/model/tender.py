@@ -19,9 +19,11 @@ from svscore.model.base import Frozen, Number
 from svscore.model.enums import (
     Aggregation,
     AuthorityType,
+    Commenced,
     ContractKind,
     CriterionKind,
     Jurisdiction,
+    MainSubject,
     PriceMethod,
     ScoredBy,
     SocialValueMethod,
@@ -41,17 +43,42 @@ class Authority(Frozen):
         default=False,
         description="True when the authority exercises wholly or mainly Welsh devolved functions (the 2012 Act then does not apply).",
     )
+    welsh_listed_body: bool | None = Field(
+        default=None,
+        description="For a Welsh devolved authority: True when it is listed in Sch. 1 of the Social Partnership and Public Procurement (Wales) Act 2023 (s.22), whose s.24 duty binds only listed bodies.",
+    )
+    scottish_devolved: bool | None = Field(
+        default=None,
+        description="For an authority in Scotland: True for a devolved Scottish authority (e.g. a Scottish council), False for a reserved UK body operating in Scotland (under the Procurement Act 2023).",
+    )
 
 
 class Contract(Frozen):
     """What is being bought, and its estimated value."""
 
     kind: ContractKind = Field(description="services, goods, works, mixed, light_touch or concession.")
+    concession: bool = Field(
+        default=False,
+        description="True when the contract is a concession contract as well as its kind (a light touch or works concession): "
+        "Procurement Act 2023 Sch. 1 rows 2, 7 and 9. kind 'concession' alone means a services concession.",
+    )
     services_share_percent: Number | None = Field(
         default=None,
         description="For a mixed contract: the services' share of the total value, in percent.",
     )
     framework: bool = Field(default=False, description="True when this procurement sets up a framework.")
+    pcr_framework_call_off: bool = Field(
+        default=False,
+        description="True when the contract is a call-off under a framework awarded under the Public Contracts Regulations 2015 (it stays under them).",
+    )
+    commenced_by: Commenced | None = Field(
+        default=None,
+        description="How the procurement began on procurement_start: notice (a notice published), supplier_contacted, or not_yet (planning only). Decides the regime for a start before 24 Feb 2025.",
+    )
+    main_subject: MainSubject | None = Field(
+        default=None,
+        description="For a mixed contract: its main subject-matter (goods, services or works), which decides a contract mixing works with services.",
+    )
     estimated_value: Number = Field(
         description="Estimated value in pounds. For a framework: the total of all contracts that could be awarded under it."
     )

@@ -7,7 +7,6 @@ import textwrap
 
 from svscore.errors import escaped
 from svscore.fmt import money, number, points
-from svscore.model.thresholds import REGIME_NAMES
 from svscore.rules.act import Decision
 from svscore.rules.checks import CheckReport
 from svscore.rules.findings import Severity
@@ -71,8 +70,8 @@ def check_text(report: CheckReport, source: str) -> str:
 def decision_text(d: Decision, with_warnings: bool = True) -> str:
     above = {True: "yes", False: "no", None: "cannot tell"}[d.above_threshold]
     lines = [
-        f"Regime: {REGIME_NAMES[d.regime]}",
-        f"Threshold: {money(d.threshold.value) + (' incl. VAT' if d.threshold.includes_vat else ' excl. VAT') if d.threshold else 'none in the table'}",
+        f"Regime: {d.regime_name}",
+        f"Threshold: {money(d.threshold.value) + (' incl. VAT' if d.threshold.includes_vat else ' excl. VAT') if d.threshold else 'none used (see the reasons)'}",
         f"Value compared: {money(d.value_compared)}",
         f"Above threshold: {above}",
         f"Social Value Act 2012 applies: {d.applies.value}" + (f" (instead: {d.other_duty})" if d.other_duty else ""),

@@ -24,6 +24,7 @@ from svscore.model.tender import (
 )
 from svscore.rules.act import Applies, Decision, Question, decide, table_for
 from svscore.rules.findings import SEVERITY_ORDER, Finding, Severity, error, info, warning
+from svscore.rules.method import check_method
 from svscore.rules.weights import WeightedCriterion, check_weights, weighted_tree
 
 PPN_002_MANDATORY_FROM = dt.date(2025, 10, 1)
@@ -91,6 +92,7 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
     for index, lot in enumerate(tender.all_lots()):
         findings += _check_tree(tender, index)
         findings += check_weights(tender, index)
+        findings += check_method(tender, index)
         tree = weighted_tree(tender, index)
         sv = sum((w.share for w in tree if w.is_leaf and w.kind is CriterionKind.SOCIAL_VALUE), Fraction(0))
         lots.append(LotWeights(lot.id, tuple(tree), sv))

@@ -212,7 +212,9 @@ def _tender(criteria: Any, weighting: Any = None, total_marks: Any = None, metho
 
 
 def _findings_text(report: Any) -> list[str]:
-    skip = ("act.", "social_value.", "price.missing", "marks.total_ignored")
+    # The criteria range has no scale descriptors, guidance or disqualification wording, so the
+    # s.23 method checks ("method.") would report what the range cannot say; svscore check makes them.
+    skip = ("act.", "social_value.", "price.missing", "marks.total_ignored", "method.")
     return [f"{f.severity.value.upper()}: {f.message}" for f in report.findings
             if f.severity.value != "info" and not f.code.startswith(skip)]
 

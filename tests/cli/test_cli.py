@@ -136,7 +136,7 @@ def test_act_from_tender_and_bad_options():
     r = run_cli("act", str(EXAMPLES / "central-digital-marks.json"))
     assert r.returncode == 0 and "Above threshold: yes" in r.stdout
     r = run_cli("act", "--value", "lots")
-    assert r.returncode == 2 and "is not a number of pounds" in r.stderr
+    assert r.returncode == 2 and "an amount in pounds must be a number" in r.stderr
 
 
 def test_schemas_are_current():

@@ -132,7 +132,7 @@ def test_services_above_threshold_apply_and_below_do_not():
     assert decide(q(207720)).applies is Applies.YES
     d = decide(q(207719))
     assert d.applies is Applies.NO
-    assert any("applies only at or above it" in r for r in d.reasons)
+    assert any("applies only to public services contracts, which are at or above it" in r for r in d.reasons)
 
 
 def test_framework_gets_a_reminder_and_counts_as_services():
@@ -143,11 +143,11 @@ def test_framework_gets_a_reminder_and_counts_as_services():
 
 
 def test_scotland_names_its_own_duty():
-    d = decide(q(60000, vat=False, jurisdiction=J.SCOTLAND))
+    d = decide(q(60000, vat=False, jurisdiction=J.SCOTLAND, scottish_devolved=True))
     assert d.applies is Applies.NO
     assert "Procurement Reform (Scotland) Act 2014 s.9" in d.other_duty
     assert any("is regulated" in r for r in d.reasons)
-    d2 = decide(q(1_500_000, vat=False, kind=K.WORKS, jurisdiction=J.SCOTLAND))
+    d2 = decide(q(1_500_000, vat=False, kind=K.WORKS, jurisdiction=J.SCOTLAND, scottish_devolved=True))
     assert any("not regulated" in r for r in d2.reasons)
 
 
@@ -158,7 +158,7 @@ def test_northern_ireland():
 
 @pytest.mark.parametrize(("start", "in_force"), [("2026-03-24", False), ("2026-03-25", True)])
 def test_welsh_devolved_authority(start, in_force):
-    d = decide(q(500000, start, jurisdiction=J.WALES, welsh_devolved_functions=True))
+    d = decide(q(500000, start, jurisdiction=J.WALES, welsh_devolved_functions=True, welsh_listed_body=True))
     assert d.applies is Applies.NO
     assert "Social Partnership and Public Procurement (Wales) Act 2023 s.24" in d.other_duty
     assert any(("Instead the" in r) == in_force for r in d.reasons if "Wales" in r and "s.24" in r)
@@ -239,8 +239,8 @@ def test_valuation_rules_cite_the_regime_in_force():
 
 
 @pytest.mark.parametrize(("changes", "message"), [
-    ({"estimated_value": D(-5)}, "The estimated value cannot be negative (£-5)."),
-    ({"options_and_extensions_value": D(-1)}, "The value of options, extensions and renewals cannot be negative (£-1)."),
+    ({"estimated_value": D(-5)}, "The estimated value cannot be negative (-£5)."),
+    ({"options_and_extensions_value": D(-1)}, "The value of options, extensions and renewals cannot be negative (-£1)."),
     ({"services_share_percent": D(120)}, "The services' share must be between 0 and 100%, not 120."),
     ({"vat_rate_percent": D(-20)}, "The VAT rate must be between 0 and 100%, not -20."),
 ])
@@ -255,8 +255,8 @@ def test_impossible_values_are_refused_everywhere():
     from svscore.xl.udfs import SV_THRESHOLD
     from tests.conftest import run_cli
     r = run_cli("act", "--value", "-5", "--authority", "sub_central", "--contract", "services", "--start-date", "2026-03-02")
-    assert r.returncode == 2 and "The estimated value cannot be negative (£-5)." in r.stderr
-    assert SV_THRESHOLD(-5.0, "sub_central", "services", "2026-03-02") == "svscore: The estimated value cannot be negative (£-5)."
+    assert r.returncode == 2 and "cannot be negative (-£5)" in r.stderr
+    assert SV_THRESHOLD(-5.0, "sub_central", "services", "2026-03-02") == "svscore: The estimated value cannot be negative (-£5)."
 
 
 def test_check_reports_a_negative_value_once():
