@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from svscore.batch.package import has_macros, reaches_outside, xml_parts
 from svscore.batch.spec import Limits, LotSpec
 from svscore.errors import Problem, cell_location, shortened
 from svscore.excel.cells import (
@@ -277,16 +278,16 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         _no_two_parts_alike(infos)
         if "xl/workbook.xml" not in names:
             raise Refused("the file is a zip package but not an Excel workbook (no xl/workbook.xml)")
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities_fast(data, info, z):
+        for info in xml_parts(z, infos):  # what the package says is XML, names compared ignoring case
+            if _declares_entities_fast(data, info, z):
                 raise Refused(f"part {info.filename} declares XML entities (an entity-expansion attack): not parsed")
             if info.filename.casefold().endswith("sharedstrings.xml"):
                 _strings_fit(data, info)
-        if "xl/vbaProject.bin" in names or name.lower().endswith(".xlsm"):
+        if has_macros(names, name):
             result.add(WARNING, name, "macro-enabled workbook: its macros were not run (svscore never runs macros)")
-        if any(n.startswith("xl/externalLinks/") for n in names):
+        if reaches_outside(names, "links"):
             result.add(WARNING, name, "the workbook links to other files: the links were not followed")
-        if any(n.startswith(("xl/embeddings/", "xl/activeX/")) for n in names):
+        if reaches_outside(names, "embedded"):
             result.add(WARNING, name, "the workbook holds embedded objects or ActiveX controls: svscore did not open them "
                                       "(take care before opening this file in Excel)")
         return {i.filename: i for i in infos}
