@@ -149,10 +149,6 @@ def _refused_cell(data: bytes, members: dict[str, zipfile.ZipInfo]) -> tuple[str
         return None
 
 
-VALUE_SHEETS = ("Cover", "Pricing", "Social Value", "Declarations")
-"""The sheets of a bid return workbook whose cells are read as numbers, dates, answers and the
-bidder's details. (The Quality sheet's responses are text, which the reader reads as Excel does;
-searching its thousands of words too would double the time a large bid takes to read.)"""
 _TAG_NAME = re.compile(rb"<\s*(?:[\w.-]+:)?(\w+)")
 """The local name of the element starting at a ``<``."""
 
@@ -434,7 +430,9 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
     if missing_sheets:
         result.add(ERROR, name, f"sheets missing or renamed: {', '.join(missing_sheets)}")
         return
-    if (misread := cells.misread_cell(VALUE_SHEETS)) is not None:
+    # Every sheet of the template: each one's values are read (answers, the identity) or compared
+    # (protected labels, weights and proxy values), so a value Excel shows otherwise must not pass.
+    if (misread := cells.misread_cell(spec.sheets)) is not None:
         result.add(ERROR, values.where(misread[0], misread[1]), misread[2])
         return
     _tampering(values, spec, result)

@@ -82,3 +82,17 @@ def test_a_macro_project_in_any_letter_case_is_flagged(tmp_path, base, specs, pa
 def test_parts_reaching_outside_are_flagged_in_any_letter_case(tmp_path, base, specs, part, warning):
     result = _inspect(tmp_path, _add_member(base, part, b"<x/>"), specs)
     assert any(warning in m for _, _, m in result.problems), result.problems
+
+
+@pytest.mark.parametrize("part, cell, written", [
+    ("xl/worksheets/sheet5.xml", b'<c r="C4" s="14" t="n"><v>14</v></c>', b'<c r="C4" s="14" t="n"><v>14&#48;</v></c>'),  # a Quality weighting
+    ("xl/worksheets/sheet5.xml", b'<c r="C4" s="14" t="n"><v>14</v></c>', b'<c r="C4" s="14" t="n"><v>14<!-- -->0</v></c>'),
+    ("xl/worksheets/sheet4.xml", b'<c r="D5" s="9" t="n"><v>25000</v></c>', b'<c r="D5" s="9" t="n"><v>2500&#48;</v></c>'),  # a proxy value
+])
+def test_a_value_read_unlike_excel_is_refused_on_every_sheet_read_or_compared(tmp_path, base, specs, part, cell, written):
+    hostile = rezip(base, lambda n, d: d.replace(cell, written) if n == part else d)
+    assert hostile != base
+    result = _inspect(tmp_path, hostile, specs)
+    cell_name = re.search(rb'r="(\w+)"', cell).group(1).decode()
+    assert result.bid is None
+    assert any(loc.endswith(f"!{cell_name}") and "a form Excel never writes" in m for _, loc, m in result.problems), result.problems
