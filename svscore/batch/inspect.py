@@ -436,6 +436,7 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
         result.add(ERROR, values.where(misread[0], misread[1]), misread[2])
         return
     _tampering(values, spec, result)
+    _formulas(values, spec, cells, result)
     problems: list[Problem] = []
     notes: list[Problem] = []
     required_blank: list[tuple[str, str, str]] = []
@@ -561,6 +562,33 @@ def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
         result.add(ERROR, result.name, f"{len(changed) - 20} more protected cells changed")
 
 
+def _formulas(values: Values, spec: LotSpec, cells: _CellXml, result: Inspection) -> None:
+    """Report every input cell holding a formula (its value is Excel's last calculation, which may
+    be out of date) and every protected cell turned into one (tampering, even with its value unchanged).
+    The template puts no formula in either, so any found there was put by the bidder."""
+    inputs: dict[str, set[str]] = {
+        "Cover": {addr for _, addr, _ in spec.cover},
+        "Pricing": {rate for _, _, rate, _ in spec.lines},
+        "Social Value": {addr for _, _, addrs in spec.measures for addr in addrs},
+        "Quality": {addr for _, addr in spec.responses},
+        "Declarations": {*spec.declarations, *spec.signature},
+    }
+    protected = {sheet: {a for b in blocks for p in b.rows for a in p.addresses} for sheet, blocks in spec.protected_at}
+    for sheet in dict.fromkeys([*inputs, *protected]):
+        found = cells.formula_cells(sheet)
+        for addr, formula in found.items():
+            shown = f"={formula}" if formula else "a formula shared with the cells beside it"
+            if addr in protected.get(sheet, ()):
+                result.add(ERROR, values.where(sheet, addr), f"protected cell changed: it now holds a formula ({shown}), "
+                                                             "even if its value looks the same")
+            elif addr in inputs.get(sheet, ()):
+                v = values.get(sheet, addr)
+                used = "nothing (it was never calculated)" if is_blank(v) else described(v)
+                result.add(WARNING, values.where(sheet, addr), f"the cell holds a formula ({shown}); the value used is {used}, "
+                                                               "Excel's last calculation, which may be out of date: check it, or ask the "
+                                                               "bidder to type the value itself")
+
+
 @functools.lru_cache(maxsize=1024)
 def _picker(columns: tuple[int, ...]) -> operator.itemgetter:
     return operator.itemgetter(*columns)
@@ -658,6 +686,18 @@ class _CellXml:
                 out[attrs["r"]] = html.unescape(v)
         return out
 
+    def formula_cells(self, sheet: str) -> dict[str, str]:
+        """Every cell of ``sheet`` holding a formula, by address, with its text ('' for one that
+        shares the formula of another cell). Usually none: a quick search of the bytes first."""
+        raw = self._raw(sheet)
+        if not raw or not _FORMULA_TAG.search(raw):
+            return {}
+        out = {}
+        for m in _CELL.finditer(self._xml(sheet) or ""):
+            if (f := _child("f", m.group(2))) is not None and "r" in (attrs := _attrs(m.group(1))):
+                out[attrs["r"]] = html.unescape(f)
+        return out
+
     def why_blank(self, sheet: str, addr: str) -> str | None:
         """Why a cell that reads as blank is not simply empty, or None when it is."""
         xml = self._xml(sheet)
@@ -729,6 +769,8 @@ class _CellXml:
         return None
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+"""The start of a formula element, whatever its namespace prefix."""
 _CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
 """The values of a cell's ``t`` attribute (ECMA-376 ST_CellType)."""
 _NUMBER = re.compile(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$", re.IGNORECASE)

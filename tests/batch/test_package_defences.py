@@ -96,3 +96,29 @@ def test_a_value_read_unlike_excel_is_refused_on_every_sheet_read_or_compared(tm
     cell_name = re.search(rb'r="(\w+)"', cell).group(1).decode()
     assert result.bid is None
     assert any(loc.endswith(f"!{cell_name}") and "a form Excel never writes" in m for _, loc, m in result.problems), result.problems
+
+
+def test_an_input_cell_holding_a_formula_is_a_warning_naming_the_formula_and_the_value_used(tmp_path, base, specs):
+    old = b'<c r="E6" s="8" t="n"><v>25</v></c>'
+    hostile = rezip(base, lambda n, d: d.replace(old, b'<c r="E6" s="8"><f>5*5</f><v>25</v></c>') if n == "xl/worksheets/sheet3.xml" else d)
+    assert hostile != base
+    result = _inspect(tmp_path, hostile, specs)
+    found = [(s, m) for s, loc, m in result.problems if loc == "bid.xlsx › Pricing!E6" or loc.endswith("Pricing!E6")]
+    assert found and found[0][0] == "warning", result.problems
+    assert "=5*5" in found[0][1] and "25" in found[0][1], found
+    assert result.bid is not None and result.ok  # the value is still used, and said to be
+
+
+def test_a_protected_cell_turned_into_a_formula_is_tampering_even_with_its_value_unchanged(tmp_path, base, specs):
+    old = b'<c r="C4" s="14" t="n"><v>14</v></c>'
+    hostile = rezip(base, lambda n, d: d.replace(old, b'<c r="C4" s="14"><f>7*2</f><v>14</v></c>') if n == "xl/worksheets/sheet5.xml" else d)
+    assert hostile != base
+    result = _inspect(tmp_path, hostile, specs)
+    found = [(s, m) for s, loc, m in result.problems if loc.endswith("Quality!C4")]
+    assert found and found[0][0] == "error" and "=7*2" in found[0][1], result.problems
+    assert not result.ok
+
+
+def test_the_templates_own_formulas_are_not_reported(tmp_path, base, specs):
+    result = _inspect(tmp_path, base, specs)
+    assert result.ok and not [p for p in result.problems if p[0] != "note"], result.problems  # (a note: openpyxl calculates nothing)
