@@ -10,7 +10,7 @@ import pytest
 from svscore.batch.demo import DemoBid, fill_bid_return
 from svscore.batch.inspect import inspect_file
 from svscore.batch.spec import Limits, lot_specs
-from tests.batch.conftest import MEASURES, TENDER, _add_member, _with_doctype, edit, rezip
+from tests.batch.conftest import MEASURES, TENDER, _add_member, _with_doctype, rezip
 
 LOL = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
 
