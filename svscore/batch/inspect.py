@@ -274,7 +274,7 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         _no_two_parts_alike(infos)
         if "xl/workbook.xml" not in names:
             raise Refused("the file is a zip package but not an Excel workbook (no xl/workbook.xml)")
-        for info in xml_parts(z, infos):  # what the package says is XML, names compared ignoring case
+        for info in xml_parts(z, infos, functools.partial(_inflate, data)):  # what the package says is XML, names compared ignoring case
             if _declares_entities_fast(data, info, z):
                 raise Refused(f"part {info.filename} declares XML entities (an entity-expansion attack): not parsed")
             if info.filename.casefold().endswith("sharedstrings.xml"):
@@ -689,9 +689,19 @@ class _CellXml:
     def formula_cells(self, sheet: str) -> dict[str, str]:
         """Every cell of ``sheet`` holding a formula, by address, with its text ('' for one that
         shares the formula of another cell). Usually none: a quick search of the bytes first."""
-        raw = self._raw(sheet)
-        if not raw or not _FORMULA_TAG.search(raw):
-            return {}
+        raw = self._raw(sheet) or b""
+        out: dict[str, str] = {}
+        for tag in _FORMULA_TAG.finditer(raw):  # only the cells around formulas are parsed (a sheet has few)
+            start = raw.rfind(b"<", 0, raw.rfind(b"c ", 0, tag.start()))
+            end = raw.find(b"c>", tag.end())
+            m = _CELL.match(raw[start:end + 2].decode("utf-8", "replace")) if start != -1 and end != -1 else None
+            if m is None or _child("f", m.group(2)) is None:  # not laid out as Excel writes: every cell read
+                return self._all_formula_cells(sheet)
+            if "r" in (attrs := _attrs(m.group(1))):
+                out[attrs["r"]] = html.unescape(_child("f", m.group(2)) or "")
+        return out
+
+    def _all_formula_cells(self, sheet: str) -> dict[str, str]:
         out = {}
         for m in _CELL.finditer(self._xml(sheet) or ""):
             if (f := _child("f", m.group(2))) is not None and "r" in (attrs := _attrs(m.group(1))):
