@@ -74,7 +74,7 @@ def worker_split(files: list[Path], tender) -> None:
     print(f"\nOne worker, processor time per file ({len(files)} files):")
     print(f"  hash, package checks, calamine parse   {start / n:6.2f} ms")
     print(f"  reading it against the tender          {finish / n:6.2f} ms")
-    print(f"    of which: its value sheets searched for values read unlike Excel {misread / n:.2f} ms")
+    print(f"    of which: its sheets searched for values read unlike Excel {misread / n:.2f} ms")
     print(f"  the rest (sending results, the loop)   {(total - start - finish) / n:6.2f} ms")
     print(f"  in all                                 {total / n:6.2f} ms   ({total / base:.2f}× the bare calamine read of the "
           f"same files, {base / n:.2f} ms a file)")

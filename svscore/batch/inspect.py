@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from svscore.batch.package import has_macros, reaches_outside, xml_parts
 from svscore.batch.spec import Limits, LotSpec
 from svscore.errors import Problem, cell_location, shortened
 from svscore.excel.cells import (
@@ -148,10 +149,6 @@ def _refused_cell(data: bytes, members: dict[str, zipfile.ZipInfo]) -> tuple[str
         return None
 
 
-VALUE_SHEETS = ("Cover", "Pricing", "Social Value", "Declarations")
-"""The sheets of a bid return workbook whose cells are read as numbers, dates, answers and the
-bidder's details. (The Quality sheet's responses are text, which the reader reads as Excel does;
-searching its thousands of words too would double the time a large bid takes to read.)"""
 _TAG_NAME = re.compile(rb"<\s*(?:[\w.-]+:)?(\w+)")
 """The local name of the element starting at a ``<``."""
 
@@ -277,16 +274,16 @@ def _check_container(path: Path, data: bytes, result: Inspection, limits: Limits
         _no_two_parts_alike(infos)
         if "xl/workbook.xml" not in names:
             raise Refused("the file is a zip package but not an Excel workbook (no xl/workbook.xml)")
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities_fast(data, info, z):
+        for info in xml_parts(z, infos, functools.partial(_inflate, data)):  # what the package says is XML, names compared ignoring case
+            if _declares_entities_fast(data, info, z):
                 raise Refused(f"part {info.filename} declares XML entities (an entity-expansion attack): not parsed")
             if info.filename.casefold().endswith("sharedstrings.xml"):
                 _strings_fit(data, info)
-        if "xl/vbaProject.bin" in names or name.lower().endswith(".xlsm"):
+        if has_macros(names, name):
             result.add(WARNING, name, "macro-enabled workbook: its macros were not run (svscore never runs macros)")
-        if any(n.startswith("xl/externalLinks/") for n in names):
+        if reaches_outside(names, "links"):
             result.add(WARNING, name, "the workbook links to other files: the links were not followed")
-        if any(n.startswith(("xl/embeddings/", "xl/activeX/")) for n in names):
+        if reaches_outside(names, "embedded"):
             result.add(WARNING, name, "the workbook holds embedded objects or ActiveX controls: svscore did not open them "
                                       "(take care before opening this file in Excel)")
         return {i.filename: i for i in infos}
@@ -433,10 +430,13 @@ def _read(values: Values, cells: _CellXml, result: Inspection, specs: dict[int, 
     if missing_sheets:
         result.add(ERROR, name, f"sheets missing or renamed: {', '.join(missing_sheets)}")
         return
-    if (misread := cells.misread_cell(VALUE_SHEETS)) is not None:
+    # Every sheet of the template: each one's values are read (answers, the identity) or compared
+    # (protected labels, weights and proxy values), so a value Excel shows otherwise must not pass.
+    if (misread := cells.misread_cell(spec.sheets)) is not None:
         result.add(ERROR, values.where(misread[0], misread[1]), misread[2])
         return
     _tampering(values, spec, result)
+    _formulas(values, spec, cells, result)
     problems: list[Problem] = []
     notes: list[Problem] = []
     required_blank: list[tuple[str, str, str]] = []
@@ -562,6 +562,33 @@ def _tampering(values: Values, spec: LotSpec, result: Inspection) -> None:
         result.add(ERROR, result.name, f"{len(changed) - 20} more protected cells changed")
 
 
+def _formulas(values: Values, spec: LotSpec, cells: _CellXml, result: Inspection) -> None:
+    """Report every input cell holding a formula (its value is Excel's last calculation, which may
+    be out of date) and every protected cell turned into one (tampering, even with its value unchanged).
+    The template puts no formula in either, so any found there was put by the bidder."""
+    inputs: dict[str, set[str]] = {
+        "Cover": {addr for _, addr, _ in spec.cover},
+        "Pricing": {rate for _, _, rate, _ in spec.lines},
+        "Social Value": {addr for _, _, addrs in spec.measures for addr in addrs},
+        "Quality": {addr for _, addr in spec.responses},
+        "Declarations": {*spec.declarations, *spec.signature},
+    }
+    protected = {sheet: {a for b in blocks for p in b.rows for a in p.addresses} for sheet, blocks in spec.protected_at}
+    for sheet in dict.fromkeys([*inputs, *protected]):
+        found = cells.formula_cells(sheet)
+        for addr, formula in found.items():
+            shown = f"={formula}" if formula else "a formula shared with the cells beside it"
+            if addr in protected.get(sheet, ()):
+                result.add(ERROR, values.where(sheet, addr), f"protected cell changed: it now holds a formula ({shown}), "
+                                                             "even if its value looks the same")
+            elif addr in inputs.get(sheet, ()):
+                v = values.get(sheet, addr)
+                used = "nothing (it was never calculated)" if is_blank(v) else described(v)
+                result.add(WARNING, values.where(sheet, addr), f"the cell holds a formula ({shown}); the value used is {used}, "
+                                                               "Excel's last calculation, which may be out of date: check it, or ask the "
+                                                               "bidder to type the value itself")
+
+
 @functools.lru_cache(maxsize=1024)
 def _picker(columns: tuple[int, ...]) -> operator.itemgetter:
     return operator.itemgetter(*columns)
@@ -659,6 +686,28 @@ class _CellXml:
                 out[attrs["r"]] = html.unescape(v)
         return out
 
+    def formula_cells(self, sheet: str) -> dict[str, str]:
+        """Every cell of ``sheet`` holding a formula, by address, with its text ('' for one that
+        shares the formula of another cell). Usually none: a quick search of the bytes first."""
+        raw = self._raw(sheet) or b""
+        out: dict[str, str] = {}
+        for tag in _FORMULA_TAG.finditer(raw):  # only the cells around formulas are parsed (a sheet has few)
+            start = raw.rfind(b"<", 0, raw.rfind(b"c ", 0, tag.start()))
+            end = raw.find(b"c>", tag.end())
+            m = _CELL.match(raw[start:end + 2].decode("utf-8", "replace")) if start != -1 and end != -1 else None
+            if m is None or _child("f", m.group(2)) is None:  # not laid out as Excel writes: every cell read
+                return self._all_formula_cells(sheet)
+            if "r" in (attrs := _attrs(m.group(1))):
+                out[attrs["r"]] = html.unescape(_child("f", m.group(2)) or "")
+        return out
+
+    def _all_formula_cells(self, sheet: str) -> dict[str, str]:
+        out = {}
+        for m in _CELL.finditer(self._xml(sheet) or ""):
+            if (f := _child("f", m.group(2))) is not None and "r" in (attrs := _attrs(m.group(1))):
+                out[attrs["r"]] = html.unescape(f)
+        return out
+
     def why_blank(self, sheet: str, addr: str) -> str | None:
         """Why a cell that reads as blank is not simply empty, or None when it is."""
         xml = self._xml(sheet)
@@ -730,6 +779,8 @@ class _CellXml:
         return None
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+"""The start of a formula element, whatever its namespace prefix."""
 _CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
 """The values of a cell's ``t`` attribute (ECMA-376 ST_CellType)."""
 _NUMBER = re.compile(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$", re.IGNORECASE)
