@@ -98,6 +98,10 @@ class WorkbookError(InputError):
     """A workbook is unreadable, unsafe, or not filled in as its template requires."""
 
 
+class DisagreementError(SvscoreError):
+    """Two inputs give the same fact differently, and svscore will not choose between them."""
+
+
 class ScoringError(SvscoreError):
     """The bids cannot be scored against this tender at all (not a problem with one bid)."""
 

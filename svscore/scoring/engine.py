@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import ScoringError
+from svscore.errors import DisagreementError, ScoringError
 from svscore.fmt import money, number, percent, points
 from svscore.model.bids import Bid, BidsFile, Score
 from svscore.model.measures import MeasuresTable
@@ -92,6 +92,9 @@ def score_tender(tender: Tender, bids: BidsFile | Sequence[Bid], measures: Measu
                  *, base_dir: Path | None = None, report: CheckReport | None = None) -> TenderResult:
     """Score every lot of a tender. Raises :class:`ScoringError` when the tender itself has errors."""
     scorer = TenderScorer(tender, measures, base_dir=base_dir, report=report)
+    if isinstance(bids, BidsFile) and bids.tender_reference not in (None, tender.reference):
+        raise DisagreementError(f"The bids file answers tender {bids.tender_reference!r}, not this tender ({tender.reference!r}): "
+                                "give the bids file for this tender, or correct its tender_reference.")
     bid_list = tuple(bids.bids if isinstance(bids, BidsFile) else bids)
     return scorer.finish([scorer.prepare(b) for b in bid_list])
 

@@ -1,0 +1,24 @@
+"""Where two inputs meet: the command refuses or reports a disagreement rather than picking one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import EXAMPLES, run_cli
+
+
+def test_bids_file_for_another_tender_is_refused():
+    r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(EXAMPLES / "central-digital-marks-bids.json"))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "DRS-2026-0457" in r.stderr and "BCC-2026-014" in r.stderr
+    assert r.stdout == ""
+
+
+def test_bids_file_without_reference_is_scored(tmp_path: Path):
+    data = json.loads((EXAMPLES / "council-home-care-bids.json").read_text(encoding="utf-8"))
+    del data["tender_reference"]
+    bids = tmp_path / "bids.json"
+    bids.write_text(json.dumps(data), encoding="utf-8")
+    r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(bids))
+    assert r.returncode == 0, r.stderr
