@@ -77,6 +77,10 @@ class BatchRun:
         return [f for f in self.files if f.status in ("rejected", "excluded")]
 
 
+NO_SCORES = ("no evaluators' scores were given: give their score sheets with --scores, or give the evaluation workbook "
+             "as TENDER; bids with quality criteria will be incomplete")
+
+
 class BatchError(SvscoreError):
     exit_code = 2
 
@@ -203,6 +207,9 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
     out_r, ret_r = out_dir.resolve(), returns.resolve()
     if out_r == ret_r or (options.recursive and ret_r in out_r.parents):
         raise BatchError("choose an output folder outside the returns folder, so results are never read back as bids")
+    if scores_dir is not None and not scores_dir.is_dir():
+        said = "is a file, not a folder" if scores_dir.exists() else "does not exist"
+        raise BatchError(f"the scores folder {file_label(str(scores_dir))} {said}: check --scores")
     if scores_dir is not None and out_r == scores_dir.resolve():
         raise BatchError("choose an output folder other than the scores folder, so results are never read back as score sheets")
     files, skipped = discovered if discovered is not None else discover(returns, options.recursive, out_dir)
@@ -257,8 +264,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         book.problems = list(dict.fromkeys(book.problems))
         pool.serve()
     if book is None:
-        problems.append((WARNING, "scores", "no evaluators' scores were given (--scores, or an evaluation workbook as TENDER): "
-                                            "bids with quality criteria will be incomplete"))
+        problems.append((WARNING, "scores", NO_SCORES))
         book = ScoreBook()
     problems += book.problems
     if not pool.files:

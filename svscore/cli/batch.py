@@ -85,6 +85,7 @@ SHOWN_ERRORS = 40
 
 
 def _summary(run, written) -> None:
+    from svscore.batch.run import NO_SCORES
     from svscore.fmt import points
 
     counts: dict[str, int] = {}
@@ -112,6 +113,9 @@ def _summary(run, written) -> None:
         click.echo(f"  ! {_short(loc)}: {_short(msg, 300)}")
     if len(errors) > SHOWN_ERRORS:
         click.echo(f"  ! … and {len(errors) - SHOWN_ERRORS} more errors: see the Problems sheet of results.xlsx")
+    for _, loc, msg in run.problems:
+        if loc == "scores" and msg == NO_SCORES:
+            click.echo(f"  Note: {msg[0].upper()}{msg[1:]}.")
     for name, reason in run.skipped:
         click.echo(f"  skipped {_short(name, 200)}: {reason}")
     click.echo("Results: " + ", ".join(file_label(str(p)) for p in written.values()))
