@@ -295,7 +295,15 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
                 return
             rep.problems.append((WARNING, ins.name, late + " (accepted with --accept-late)"))
         usable[index] = (ins, rep)
-        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot))
+        b = ins.bid or {}
+        theirs = book.name_disagrees(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
+        if theirs is not None:
+            # The same company number under two names is most often a score given to the wrong row:
+            # scoring it would hand one bidder another's marks, so neither name is taken on trust.
+            problems.append((ERROR, ins.name, f"the evaluators' scores for company number {b.get('bidder_id')} are under the name "
+                                              f"{theirs!r}, but this workbook is from {b.get('bidder')!r}: the scores are not used "
+                                              "until the number or the name is corrected on one side"))
+        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
 
     pool.collect(arrived)
     problems += receipts.unmatched()
@@ -328,8 +336,8 @@ def _commitment_defaults() -> dict[str, Any]:
     return {name: f.get_default(call_default_factory=True) for name, f in Commitment.model_fields.items() if name not in _COMMITMENT_SET}
 
 
-def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:
-    """The bid a returned workbook makes, with its evaluators' scores."""
+def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *, use_scores: bool = True) -> Bid:
+    """The bid a returned workbook makes, with its evaluators' scores (unless ``use_scores`` is false)."""
     from svscore.model.bids import Bid, Commitment
 
     b = ins.bid or {}
@@ -341,11 +349,12 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) ->
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
-               commitments=commitments, scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)))
+               commitments=commitments,
+               scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)) if use_scores else ())
 
 
 def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
-    from svscore.batch.scores import bidder_key
+    from svscore.model.identity import bidder_key
 
     groups: dict[tuple[str, str], list[tuple[Inspection, FileReport]]] = defaultdict(list)
     for ins, rep in usable:

@@ -28,6 +28,7 @@ from typing import Any
 from svscore.errors import DisagreementError, ScoringError
 from svscore.fmt import money, number, percent, points
 from svscore.model.bids import Bid, BidsFile, Score
+from svscore.model.identity import bidder_key
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Lot, PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport, check_tender, require_no_errors
@@ -419,11 +420,12 @@ def _panel_check(tender: Tender, works: list[_Work], leaves: list[WeightedCriter
 def _duplicates(works: list[_Work]) -> None:
     seen: dict[str, list[_Work]] = defaultdict(list)
     for w in works:
-        seen[w.bid.bidder_id].append(w)
-    for bidder_id, group in seen.items():
+        seen[bidder_key(w.bid.bidder_id)].append(w)  # the batch's rule: 04567890 and 4567890 are one company
+    for group in seen.values():
         if len(group) > 1:
+            ids = " and ".join(dict.fromkeys(w.bid.bidder_id for w in group))
             for w in group:
-                w.errors.append(f"Bidder id {bidder_id} has {len(group)} bids in this lot; decide which one stands before scoring.")
+                w.errors.append(f"Bidder id {ids} has {len(group)} bids in this lot; decide which one stands before scoring.")
 
 
 def _gates(tender: Tender, w: _Work, leaves: list[WeightedCriterion]) -> None:

@@ -22,3 +22,17 @@ def test_bids_file_without_reference_is_scored(tmp_path: Path):
     bids.write_text(json.dumps(data), encoding="utf-8")
     r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(bids))
     assert r.returncode == 0, r.stderr
+
+
+def test_one_company_number_with_and_without_leading_zero_is_one_bidder(tmp_path: Path):
+    """The batch has long taken 04567890 and 4567890 for one company; the engine took them for two."""
+    data = json.loads((EXAMPLES / "council-home-care-bids.json").read_text(encoding="utf-8"))
+    castle = next(b for b in data["bids"] if b["bidder_id"] == "04567890")
+    data["bids"].append({**castle, "bidder_id": "4567890"})
+    bids = tmp_path / "bids.json"
+    bids.write_text(json.dumps(data), encoding="utf-8")
+    r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(bids), "--format", "json")
+    doc = json.loads(r.stdout)
+    castles = [b for lot in doc["lots"] for b in lot["bids"] if b["bidder"] == castle["bidder"]]
+    assert len(castles) == 2 and all(b["rank"] is None for b in castles), castles
+    assert all(any("04567890 and 4567890" in e for e in b["reasons"]) for b in castles), castles

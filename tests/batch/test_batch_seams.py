@@ -1,0 +1,77 @@
+"""The batch where two inputs meet: the tender, the returned workbooks and the evaluators' scores."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
+from tests.batch.conftest import GOOD, MEASURES, TENDER
+from tests.conftest import EXAMPLES, run_cli
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> dict[str, Path]:
+    """Two good returns and their evaluators' score sheets."""
+    returns, scores = tmp_path / "returns", tmp_path / "scores"
+    returns.mkdir()
+    scores.mkdir()
+    for name in ("council-home-care.json", "measures-illustrative.json"):
+        shutil.copyfile(EXAMPLES / name, tmp_path / name)
+    for b in GOOD[:2]:
+        (returns / f"good-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, b))
+    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, GOOD[:2], EVALUATORS))
+    return {"root": tmp_path, "tender": tmp_path / "council-home-care.json", "returns": returns, "scores": scores}
+
+
+def test_scores_folder_that_does_not_exist_stops_at_start(small):
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["root"] / "scorse"),
+                "--out", str(out))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "scorse" in r.stderr and "does not exist" in r.stderr
+    assert not (out / "results.json").exists()
+
+
+def test_json_tender_without_scores_gets_a_hint(small):
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--out", str(small["root"] / "out"))
+    assert "--scores" in r.stdout and "evaluation workbook" in r.stdout, r.stdout
+
+
+def _results(out: Path) -> dict:
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_scores_matched_by_number_under_another_name_are_refused(small):
+    """The evaluators scored "Beta Homecare", 7654321; the returned workbook is Dale Valley Care
+    Ltd's, 07654321. Before, Dale Valley took Beta's scores without a word."""
+    dale = next(b for b in GOOD if b.bidder_id == "07654321")
+    (small["returns"] / "dale.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, dale))
+    beta = replace(dale, bidder="Beta Homecare", bidder_id="7654321")
+    (small["scores"] / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, [*GOOD[:2], beta], EVALUATORS))
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["scores"]), "--out", str(out))
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = _results(out)
+    [bid] = [b for b in doc["lots"][0]["bids"] if b["bidder"] == "Dale Valley Care Ltd"]
+    assert bid["rank"] is None and bid["status"] != "ranked"
+    said = [p["message"] for p in doc["problems"] if "Beta Homecare" in p["message"]]
+    assert said and "Dale Valley Care Ltd" in said[0], doc["problems"]
+    assert "Beta Homecare" in r.stdout and "Dale Valley Care Ltd" in r.stdout
+
+
+def test_names_that_differ_only_in_case_punctuation_or_legal_suffix_agree(small):
+    dale = next(b for b in GOOD if b.bidder_id == "07654321")
+    (small["returns"] / "dale.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, dale))
+    same = replace(dale, bidder="DALE VALLEY CARE LIMITED", bidder_id="7654321")
+    (small["scores"] / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, [*GOOD[:2], same], EVALUATORS))
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["scores"]), "--out", str(out))
+    doc = _results(out)
+    [bid] = [b for b in doc["lots"][0]["bids"] if b["bidder"] == "Dale Valley Care Ltd"]
+    assert bid["status"] != "incomplete", r.stdout + r.stderr
+    assert not [p for p in doc["problems"] if "DALE" in p["message"]]
