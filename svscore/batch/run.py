@@ -316,6 +316,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     if options.strict and (any(r.status != "scored" for r in ordered) or any(s == ERROR for s, _, _ in problems)):
         raise BatchError(_strict_message(ordered, problems))
     result = scorer.finish([prepared[i] for i in chosen])
+    problems += [(WARNING, "measures", w) for w in result.warnings]  # on the Problems sheet too, beside everything else to check
     inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
     others = [(f"returns/{RECEIVED_FILE}", receipts.path)] if receipts.given else []
     others += [(f"scores/{file_label(p.name)}", p) for p in book.files if p != tender_path] + [(file_label(p.name), p) for p in used]

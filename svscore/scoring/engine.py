@@ -139,7 +139,9 @@ class TenderScorer:
                 by_lot[item[0]].append(item[1])
         results = tuple(self.scorers[lot.id].finish(by_lot.get(lot.id, [])) for lot in self.lots)
         t = self.tender
-        return TenderResult(t.reference, t.title, results, self.report.findings, self.report.decision, tuple(stray))
+        warning = self.measures.warning() if self.measures is not None else None
+        return TenderResult(t.reference, t.title, results, self.report.findings, self.report.decision, tuple(stray),
+                            (warning,) if warning else ())
 
 
 class LotScorer:

@@ -75,3 +75,21 @@ def test_names_that_differ_only_in_case_punctuation_or_legal_suffix_agree(small)
     [bid] = [b for b in doc["lots"][0]["bids"] if b["bidder"] == "Dale Valley Care Ltd"]
     assert bid["status"] != "incomplete", r.stdout + r.stderr
     assert not [p for p in doc["problems"] if "DALE" in p["message"]]
+
+
+def test_illustrative_measures_warning_in_every_batch_output(small):
+    from openpyxl import load_workbook
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["scores"]), "--out", str(out))
+    assert "WARNING" in r.stdout and "ILLUSTRATIVE" in r.stdout
+    doc = _results(out)
+    assert doc["warnings"] and "ILLUSTRATIVE" in doc["warnings"][0]
+    assert any(p["location"] == "measures" and "ILLUSTRATIVE" in p["message"] for p in doc["problems"])
+    ws = load_workbook(out / "results.xlsx", read_only=True)["Results"]
+    assert any("ILLUSTRATIVE" in str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "ILLUSTRATIVE" in (out / "results.csv").read_text(encoding="utf-8")
+
+
+def test_demo_warning_comes_from_the_table(tmp_path):
+    r = run_cli("demo", "--out", str(tmp_path / "demo"), "--jobs", "1")
+    assert "WARNING: The measures table 'ILLUSTRATIVE example measures" in r.stdout, r.stdout

@@ -36,3 +36,25 @@ def test_one_company_number_with_and_without_leading_zero_is_one_bidder(tmp_path
     castles = [b for lot in doc["lots"] for b in lot["bids"] if b["bidder"] == castle["bidder"]]
     assert len(castles) == 2 and all(b["rank"] is None for b in castles), castles
     assert all(any("04567890 and 4567890" in e for e in b["reasons"]) for b in castles), castles
+
+
+def test_illustrative_measures_warning_in_every_score_format():
+    args = ("score", str(EXAMPLES / "council-home-care.json"), str(EXAMPLES / "council-home-care-bids.json"))
+    text, as_json, as_csv = (run_cli(*args, "--format", f) for f in ("text", "json", "csv"))
+    assert "ILLUSTRATIVE" in text.stdout
+    [warning] = json.loads(as_json.stdout)["warnings"]
+    assert "ILLUSTRATIVE" in warning and "invented" in warning
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert rows and all("ILLUSTRATIVE" in row["warning"] for row in rows)
+
+
+def test_a_councils_own_measures_table_has_no_warning(tmp_path: Path):
+    table = json.loads((EXAMPLES / "measures-illustrative.json").read_text(encoding="utf-8"))
+    table["illustrative"] = False
+    own = tmp_path / "own.json"
+    own.write_text(json.dumps(table), encoding="utf-8")
+    r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(EXAMPLES / "council-home-care-bids.json"),
+                "--measures", str(own), "--format", "json")
+    assert json.loads(r.stdout)["warnings"] == []
