@@ -187,6 +187,7 @@ def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Te
         ev = read_evaluation(tender_path)
         book = ScoreBook(files=[tender_path])
         for b in ev.bids.bids:
+            book.record(b, b.lot or ev.tender.all_lots()[0].id)
             for s in b.scores:
                 book.add((b.bidder_id, b.bidder), s, b.lot or ev.tender.all_lots()[0].id)
         measures = load_measures(measures_path) if measures_path else ev.measures
@@ -246,6 +247,7 @@ def collector_paused() -> Iterator[None]:
 
 def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path, returns: Path, scores_dir: Path | None,
          measures_path: Path | None, options: BatchOptions) -> BatchRun:
+    from svscore.batch.agree import disagreements
     from svscore.batch.scores import ScoreBook, read_score_folder, unused_warning
     from svscore.batch.spec import lot_specs
     from svscore.scoring.engine import TenderScorer
@@ -303,6 +305,9 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
             problems.append((ERROR, ins.name, f"the evaluators' scores for company number {b.get('bidder_id')} are under the name "
                                               f"{theirs!r}, but this workbook is from {b.get('bidder')!r}: the scores are not used "
                                               "until the number or the name is corrected on one side"))
+        recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
+        if recorded is not None:
+            problems.extend((ERROR, ins.name, d) for d in disagreements(b, recorded))
         prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
 
     pool.collect(arrived)

@@ -27,7 +27,7 @@ from svscore.excel.cells import (
     unreadable,
 )
 from svscore.fmt import LARGEST
-from svscore.model.bids import Score
+from svscore.model.bids import Bid, Score
 from svscore.model.identity import bidder_key, same_name
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
@@ -42,6 +42,14 @@ class ScoreBook:
     """bidder key -> name as the evaluators wrote it."""
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    recorded: dict[str, Bid] = field(default_factory=dict)
+    """bidder key -> the bid as the evaluation workbook records it (price, SME/VCSE, name, commitments)."""
+
+    def record(self, bid: Bid, lot: str) -> None:
+        self.recorded[f"{lot}|{bidder_key(bid.bidder_id) or bidder_key(bid.bidder)}"] = bid
+
+    def recorded_for(self, bidder_id: str, bidder: str, lot: str) -> Bid | None:
+        return next((self.recorded[k] for k in self._keys(bidder_id, bidder, lot) if k in self.recorded), None)
 
     def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
         key = f"{lot}|{bidder_key(ids[0]) or bidder_key(ids[1])}"

@@ -93,3 +93,47 @@ def test_illustrative_measures_warning_in_every_batch_output(small):
 def test_demo_warning_comes_from_the_table(tmp_path):
     r = run_cli("demo", "--out", str(tmp_path / "demo"), "--jobs", "1")
     assert "WARNING: The measures table 'ILLUSTRATIVE example measures" in r.stdout, r.stdout
+
+
+def _evaluation_as_tender(small, recorded) -> tuple[int, str, dict]:
+    from svscore.excel.evaluation import build_evaluation
+    from svscore.excel.layout import EvaluationLayout
+    from svscore.excel.workbook import save
+    from tests.excel.fill import fill_evaluation
+    lay = EvaluationLayout(TENDER, 0, 4, MEASURES)
+    wb = build_evaluation(TENDER, 0, MEASURES, 4)
+    fill_evaluation(wb, lay, recorded)
+    save(wb, small["root"] / "evaluation.xlsx")
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]), "--out", str(out))
+    return r.returncode, r.stdout + r.stderr, _results(out)
+
+
+def _recorded(**changes):
+    from svscore.model.bids import Bid, Score
+    return [Bid(**{"bidder_id": b.bidder_id, "bidder": b.bidder, "sme": b.sme, "vcse": b.vcse,
+                   "scores": tuple(Score(criterion=c, value=v[0]) for c, v in b.scores.items()), **changes.get(b.bidder_id, {})})
+            for b in GOOD[:2]]
+
+
+def test_a_price_in_the_evaluation_workbook_that_differs_is_reported(small):
+    """The Prices sheet said £2,500,000; the returned workbook's rates gave another price. Before,
+    the batch used the returned workbook's without a word."""
+    first = GOOD[0].bidder_id
+    code, said, doc = _evaluation_as_tender(small, _recorded(**{first: {"price": 2500000}}))
+    assert code == 1, said
+    [msg] = [p["message"] for p in doc["problems"] if "price" in p["message"]]
+    assert "£2,500,000" in msg and "returned workbook's is used" in msg
+    assert "£2,500,000" in said
+
+
+def test_an_evaluation_workbook_that_agrees_is_quiet(small):
+    code, said, doc = _evaluation_as_tender(small, _recorded())
+    assert code == 0, said
+    assert not [p for p in doc["problems"] if "evaluation workbook" in p["message"]]
+
+
+def test_an_sme_or_vcse_in_the_evaluation_workbook_that_the_return_denies_is_reported(small):
+    fact, label, bid = next((f, label, b) for f, label in (("sme", "SME"), ("vcse", "VCSE")) for b in GOOD[:2] if not getattr(b, f))
+    code, said, doc = _evaluation_as_tender(small, _recorded(**{bid.bidder_id: {fact: True}}))
+    assert code == 1 and any(f"is an {label}" in p["message"] for p in doc["problems"]), said
