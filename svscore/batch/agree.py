@@ -20,11 +20,9 @@ USED = "the returned workbook's is used (it is the bidder's own offer); correct 
 
 
 def _commitments(items: Any) -> list[tuple[str, Decimal, int]]:
-    out = []
-    for c in items:
-        get = c.get if isinstance(c, dict) else (lambda k, c=c: getattr(c, k))
-        out.append((str(get("measure")), Decimal(str(get("quantity"))).normalize(), int(get("year"))))
-    return sorted(out)
+    """Commitments (a returned workbook's dicts, or a bid's models) as sorted, comparable triples."""
+    rows = [c if isinstance(c, dict) else {k: getattr(c, k) for k in ("measure", "quantity", "year")} for c in items]
+    return sorted((str(c["measure"]), Decimal(str(c["quantity"])).normalize(), int(c["year"])) for c in rows)
 
 
 def disagreements(returned: dict[str, Any], recorded: Bid) -> list[str]:
