@@ -253,6 +253,10 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     from svscore.scoring.engine import TenderScorer
 
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
+    if book is not None and scores_dir is not None:
+        # Two sources of the same scores: using one and ignoring the other would be a silent choice.
+        raise BatchError(f"{file_label(tender_path.name)} is an evaluation workbook, which holds the evaluators' scores, and --scores "
+                         "gives score sheets too: give one source of scores (a tender file with --scores, or the evaluation workbook alone)")
     pool.give_specs({1: lot_specs(tender, measures)})
     pool.serve()  # a worker that has read all it was given is given more now, not once the scores are read
     scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)

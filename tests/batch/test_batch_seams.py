@@ -137,3 +137,11 @@ def test_an_sme_or_vcse_in_the_evaluation_workbook_that_the_return_denies_is_rep
     fact, label, bid = next((f, label, b) for f, label in (("sme", "SME"), ("vcse", "VCSE")) for b in GOOD[:2] if not getattr(b, f))
     code, said, doc = _evaluation_as_tender(small, _recorded(**{bid.bidder_id: {fact: True}}))
     assert code == 1 and any(f"is an {label}" in p["message"] for p in doc["problems"]), said
+
+
+def test_an_evaluation_workbook_and_score_sheets_together_are_refused(small):
+    """Before, the --scores folder was silently ignored when TENDER was an evaluation workbook."""
+    code, said, _ = _evaluation_as_tender(small, _recorded())
+    r = run_cli("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]), "--scores", str(small["scores"]),
+                "--out", str(small["root"] / "out2"))
+    assert r.returncode == 2 and "one source of scores" in r.stderr, r.stdout + r.stderr
