@@ -190,7 +190,16 @@ def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Te
             book.record(b, b.lot or ev.tender.all_lots()[0].id)
             for s in b.scores:
                 book.add((b.bidder_id, b.bidder), s, b.lot or ev.tender.all_lots()[0].id)
-        measures = load_measures(measures_path) if measures_path else ev.measures
+        measures = ev.measures
+        if measures_path is not None:
+            given = load_measures(measures_path)
+            if ev.measures is not None and given != ev.measures:
+                # The workbook's own social value formulas use its table: scoring with another would
+                # give results the workbook cannot reproduce.
+                raise BatchError(f"the measures table {file_label(str(measures_path))} is not the one {file_label(tender_path.name)} "
+                                 "holds: leave out --measures to use the evaluation workbook's, or rebuild the workbook with the new table")
+            measures = given
+            used.append(measures_path)
         return ev.tender, measures, book, used
     tender = load_tender(tender_path)
     path = measures_path or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)

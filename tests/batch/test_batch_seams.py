@@ -145,3 +145,17 @@ def test_an_evaluation_workbook_and_score_sheets_together_are_refused(small):
     r = run_cli("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]), "--scores", str(small["scores"]),
                 "--out", str(small["root"] / "out2"))
     assert r.returncode == 2 and "one source of scores" in r.stderr, r.stdout + r.stderr
+
+
+def test_a_measures_table_other_than_the_evaluation_workbooks_is_refused(small):
+    """Before, --measures silently replaced the table the evaluation workbook was built with."""
+    _evaluation_as_tender(small, _recorded())
+    table = json.loads((EXAMPLES / "measures-illustrative.json").read_text(encoding="utf-8"))
+    table["measures"][0]["proxy_value"] = float(table["measures"][0]["proxy_value"]) * 10
+    other = small["root"] / "other-measures.json"
+    other.write_text(json.dumps(table), encoding="utf-8")
+    base = ("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]))
+    r = run_cli(*base, "--measures", str(other), "--out", str(small["root"] / "out2"))
+    assert r.returncode == 2 and "is not the one" in r.stderr, r.stdout + r.stderr
+    same = run_cli(*base, "--measures", str(small["root"] / "measures-illustrative.json"), "--out", str(small["root"] / "out3"))
+    assert same.returncode == 0, same.stdout + same.stderr
