@@ -159,3 +159,5 @@ def test_a_measures_table_other_than_the_evaluation_workbooks_is_refused(small):
     assert r.returncode == 2 and "is not the one" in r.stderr, r.stdout + r.stderr
     same = run_cli(*base, "--measures", str(small["root"] / "measures-illustrative.json"), "--out", str(small["root"] / "out3"))
     assert same.returncode == 0, same.stdout + same.stderr
+    manifest = json.loads((small["root"] / "out3" / "manifest.json").read_text(encoding="utf-8"))
+    assert "measures-illustrative.json" in json.dumps(manifest)
