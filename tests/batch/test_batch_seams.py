@@ -141,7 +141,7 @@ def test_an_sme_or_vcse_in_the_evaluation_workbook_that_the_return_denies_is_rep
 
 def test_an_evaluation_workbook_and_score_sheets_together_are_refused(small):
     """Before, the --scores folder was silently ignored when TENDER was an evaluation workbook."""
-    code, said, _ = _evaluation_as_tender(small, _recorded())
+    _evaluation_as_tender(small, _recorded())
     r = run_cli("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]), "--scores", str(small["scores"]),
                 "--out", str(small["root"] / "out2"))
     assert r.returncode == 2 and "one source of scores" in r.stderr, r.stdout + r.stderr
