@@ -104,6 +104,10 @@ class OutputRefused(SvscoreError, ValueError):
     Also a ValueError, as it was before svscore's own hierarchy held it."""
 
 
+class DisagreementError(SvscoreError):
+    """Two inputs give the same fact differently, and svscore will not choose between them."""
+
+
 class ScoringError(SvscoreError):
     """The bids cannot be scored against this tender at all (not a problem with one bid)."""
 

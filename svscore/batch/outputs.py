@@ -270,6 +270,7 @@ class _Book:
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
             "wrap_indented": wb.add_format({"text_wrap": True, "valign": "top", "indent": 1}),  # after a right-aligned number
             "bold": wb.add_format({"bold": True}),
+            "warning": wb.add_format({"bold": True, "font_size": 14, "font_color": "#C00000"}),  # the title, in red
         }
         self.changes: dict[str, list[Callable[[str], str]]] = {}
         self.appended: dict[str, Callable[[], Rows]] = {}
@@ -365,7 +366,9 @@ HEADINGS = {"lot": "Lot", "rank": "Rank", "bidder_id": "Bidder id", "bidder": "B
 def _results_sheet(book: _Book, run: BatchRun) -> None:
     res = run.result
     ws = book.sheet("Results")
-    ws.put(0, 0, f"Results: {res.reference} — {res.title}", "title")
+    # A warning goes in the title line, the first thing read and printed, not below the table
+    ws.put(0, 0, f"Results: {res.reference} — {res.title}" + "".join(f"   WARNING: {w}" for w in res.warnings),
+           "warning" if res.warnings else "title")
     header, rows = result_rows(res)
     names: dict[str, str] = {}
     for lot in res.lots:

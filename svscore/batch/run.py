@@ -77,6 +77,10 @@ class BatchRun:
         return [f for f in self.files if f.status in ("rejected", "excluded")]
 
 
+NO_SCORES = ("no evaluators' scores were given: give their score sheets with --scores, or give the evaluation workbook "
+             "as TENDER; bids with quality criteria will be incomplete")
+
+
 class BatchError(SvscoreError):
     exit_code = 2
 
@@ -183,9 +187,19 @@ def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Te
         ev = read_evaluation(tender_path)
         book = ScoreBook(files=[tender_path])
         for b in ev.bids.bids:
+            book.record(b, b.lot or ev.tender.all_lots()[0].id)
             for s in b.scores:
                 book.add((b.bidder_id, b.bidder), s, b.lot or ev.tender.all_lots()[0].id)
-        measures = load_measures(measures_path) if measures_path else ev.measures
+        measures = ev.measures
+        if measures_path is not None:
+            given = load_measures(measures_path)
+            if ev.measures is not None and given != ev.measures:
+                # The workbook's own social value formulas use its table: scoring with another would
+                # give results the workbook cannot reproduce.
+                raise BatchError(f"the measures table {file_label(str(measures_path))} is not the one {file_label(tender_path.name)} "
+                                 "holds: leave out --measures to use the evaluation workbook's, or rebuild the workbook with the new table")
+            measures = given
+            used.append(measures_path)
         return ev.tender, measures, book, used
     tender = load_tender(tender_path)
     path = measures_path or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)
@@ -203,6 +217,9 @@ def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Pa
     out_r, ret_r = out_dir.resolve(), returns.resolve()
     if out_r == ret_r or (options.recursive and ret_r in out_r.parents):
         raise BatchError("choose an output folder outside the returns folder, so results are never read back as bids")
+    if scores_dir is not None and not scores_dir.is_dir():
+        said = "is a file, not a folder" if scores_dir.exists() else "does not exist"
+        raise BatchError(f"the scores folder {file_label(str(scores_dir))} {said}: check --scores")
     if scores_dir is not None and out_r == scores_dir.resolve():
         raise BatchError("choose an output folder other than the scores folder, so results are never read back as score sheets")
     files, skipped = discovered if discovered is not None else discover(returns, options.recursive, out_dir)
@@ -239,11 +256,16 @@ def collector_paused() -> Iterator[None]:
 
 def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path, returns: Path, scores_dir: Path | None,
          measures_path: Path | None, options: BatchOptions) -> BatchRun:
+    from svscore.batch.agree import disagreements
     from svscore.batch.scores import ScoreBook, read_score_folder, unused_warning
     from svscore.batch.spec import lot_specs
     from svscore.scoring.engine import TenderScorer
 
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
+    if book is not None and scores_dir is not None:
+        # Two sources of the same scores: using one and ignoring the other would be a silent choice.
+        raise BatchError(f"{file_label(tender_path.name)} is an evaluation workbook, which holds the evaluators' scores, and --scores "
+                         "gives score sheets too: give one source of scores (a tender file with --scores, or the evaluation workbook alone)")
     pool.give_specs({1: lot_specs(tender, measures)})
     pool.serve()  # a worker that has read all it was given is given more now, not once the scores are read
     scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
@@ -257,8 +279,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         book.problems = list(dict.fromkeys(book.problems))
         pool.serve()
     if book is None:
-        problems.append((WARNING, "scores", "no evaluators' scores were given (--scores, or an evaluation workbook as TENDER): "
-                                            "bids with quality criteria will be incomplete"))
+        problems.append((WARNING, "scores", NO_SCORES))
         book = ScoreBook()
     problems += book.problems
     if not pool.files:
@@ -289,7 +310,18 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
                 return
             rep.problems.append((WARNING, ins.name, late + " (accepted with --accept-late)"))
         usable[index] = (ins, rep)
-        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot))
+        b = ins.bid or {}
+        theirs = book.name_disagrees(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
+        if theirs is not None:
+            # The same company number under two names is most often a score given to the wrong row:
+            # scoring it would hand one bidder another's marks, so neither name is taken on trust.
+            problems.append((ERROR, ins.name, f"the evaluators' scores for company number {b.get('bidder_id')} are under the name "
+                                              f"{theirs!r}, but this workbook is from {b.get('bidder')!r}: the scores are not used "
+                                              "until the number or the name is corrected on one side"))
+        recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
+        if recorded is not None:
+            problems.extend((ERROR, ins.name, d) for d in disagreements(b, recorded))
+        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
 
     pool.collect(arrived)
     problems += receipts.unmatched()
@@ -302,6 +334,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     if options.strict and (any(r.status != "scored" for r in ordered) or any(s == ERROR for s, _, _ in problems)):
         raise BatchError(_strict_message(ordered, problems))
     result = scorer.finish([prepared[i] for i in chosen])
+    problems += [(WARNING, "measures", w) for w in result.warnings]  # on the Problems sheet too, beside everything else to check
     inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
     others = [(f"returns/{RECEIVED_FILE}", receipts.path)] if receipts.given else []
     others += [(f"scores/{file_label(p.name)}", p) for p in book.files if p != tender_path] + [(file_label(p.name), p) for p in used]
@@ -322,8 +355,8 @@ def _commitment_defaults() -> dict[str, Any]:
     return {name: f.get_default(call_default_factory=True) for name, f in Commitment.model_fields.items() if name not in _COMMITMENT_SET}
 
 
-def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) -> Bid:
-    """The bid a returned workbook makes, with its evaluators' scores."""
+def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *, use_scores: bool = True) -> Bid:
+    """The bid a returned workbook makes, with its evaluators' scores (unless ``use_scores`` is false)."""
     from svscore.model.bids import Bid, Commitment
 
     b = ins.bid or {}
@@ -335,11 +368,12 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str) ->
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
-               commitments=commitments, scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)))
+               commitments=commitments,
+               scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)) if use_scores else ())
 
 
 def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
-    from svscore.batch.scores import bidder_key
+    from svscore.model.identity import bidder_key
 
     groups: dict[tuple[str, str], list[tuple[Inspection, FileReport]]] = defaultdict(list)
     for ins, rep in usable:

@@ -8,10 +8,7 @@ become the explanations in each bidder's assessment summary.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,23 +27,10 @@ from svscore.excel.cells import (
     unreadable,
 )
 from svscore.fmt import LARGEST
-from svscore.model.bids import Score
+from svscore.model.bids import Bid, Score
+from svscore.model.identity import bidder_key, same_name
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
-
-
-@lru_cache(maxsize=65536)
-def bidder_key(text: str) -> str:
-    """Company numbers and names compared without case, spaces or punctuation, in any script
-    ("Acme Ltd." is "ACME LTD"; "Café" stays apart from "Cafe"); a number made only of digits
-    without its leading zeros, which a cell formatted as a number drops (Companies House numbers
-    are eight digits, padded with zeros, so no two differ only in them). Text of nothing but punctuation
-    or symbols is compared whole, so two such names are never taken for the same bidder."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    key = re.sub(r"[\W_]+", "", folded)
-    if key.isascii() and key.isdigit():  # 04567890 typed into a number cell is 4567890: the same company
-        return key.lstrip("0") or "0"
-    return key or folded.strip()
 
 
 @dataclass
@@ -58,6 +42,14 @@ class ScoreBook:
     """bidder key -> name as the evaluators wrote it."""
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    recorded: dict[str, Bid] = field(default_factory=dict)
+    """bidder key -> the bid as the evaluation workbook records it (price, SME/VCSE, name, commitments)."""
+
+    def record(self, bid: Bid, lot: str) -> None:
+        self.recorded[f"{lot}|{bidder_key(bid.bidder_id) or bidder_key(bid.bidder)}"] = bid
+
+    def recorded_for(self, bidder_id: str, bidder: str, lot: str) -> Bid | None:
+        return next((self.recorded[k] for k in self._keys(bidder_id, bidder, lot) if k in self.recorded), None)
 
     def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
         key = f"{lot}|{bidder_key(ids[0]) or bidder_key(ids[1])}"
@@ -72,6 +64,15 @@ class ScoreBook:
             if key in self.scores:
                 return self.scores[key]
         return []
+
+    def name_disagrees(self, bidder_id: str, bidder: str, lot: str) -> str | None:
+        """The name the evaluators gave the scores matched to this bid by its company number, when
+        it is not the bid's name (beyond case, punctuation and legal suffixes); else None."""
+        key = f"{lot}|{bidder_key(bidder_id)}" if bidder_id else None
+        if key is None or key not in self.scores:
+            return None
+        theirs = self.names[key]
+        return None if same_name(theirs, bidder) or bidder_key(theirs) == bidder_key(bidder_id) else theirs
 
     def matched_keys(self, bids: list[tuple[str, str, str]]) -> set[str]:
         return {k for b in bids for k in self._keys(*b) if k in self.scores}

@@ -85,12 +85,15 @@ SHOWN_ERRORS = 40
 
 
 def _summary(run, written) -> None:
+    from svscore.batch.run import NO_SCORES
     from svscore.fmt import points
 
     counts: dict[str, int] = {}
     for f in run.files:
         counts[f.status] = counts.get(f.status, 0) + 1
     click.echo(f"{_short(run.tender.reference)} — {_short(run.tender.title, 200)}")
+    for warning in run.result.warnings:
+        click.echo(f"WARNING: {warning}")
     click.echo(f"Files: {counts.get('scored', 0)} scored, {counts.get('rejected', 0)} rejected, "
                f"{counts.get('excluded', 0)} excluded, {len(run.skipped)} skipped.")
     if not run.files:
@@ -112,6 +115,9 @@ def _summary(run, written) -> None:
         click.echo(f"  ! {_short(loc)}: {_short(msg, 300)}")
     if len(errors) > SHOWN_ERRORS:
         click.echo(f"  ! … and {len(errors) - SHOWN_ERRORS} more errors: see the Problems sheet of results.xlsx")
+    for _, loc, msg in run.problems:
+        if loc == "scores" and msg == NO_SCORES:
+            click.echo(f"  Note: {msg[0].upper()}{msg[1:]}.")
     for name, reason in run.skipped:
         click.echo(f"  skipped {_short(name, 200)}: {reason}")
     click.echo("Results: " + ", ".join(file_label(str(p)) for p in written.values()))
@@ -173,7 +179,6 @@ def demo(out: Path, jobs: int) -> None:
     click.echo(f"Scoring them: svscore batch {paths['tender']} {paths['returns']} --scores {paths['scores']} --out {out / 'results'}\n")
     code = _run(paths["tender"], paths["returns"], out / "results", paths["scores"], None, False, jobs, False, False, 30, 1536)
     click.echo(f"\nOpen {out / 'results' / 'results.xlsx'} to see the ranked results, each bidder's explanations and the problems found.")
-    click.echo("The measures table is ILLUSTRATIVE example data: its proxy values are invented.")
     sys.exit(0 if code in (0, 1) else code)
 
 

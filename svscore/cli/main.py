@@ -137,8 +137,6 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
         text = to_csv(result)
     else:
         text = results_text(result)
-        if table is not None and table.illustrative:
-            text += "Note: the measures table is marked ILLUSTRATIVE: its proxy values are examples, not for a real award.\n"
     emit(text, output, tuple(p for p in (tender, bids, measures_path) if p))
     sys.exit(1 if result.has_errors else 0)
 

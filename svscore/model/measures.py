@@ -42,5 +42,12 @@ class MeasuresTable(Frozen):
             seen.add(m.id)
         return self
 
+    def warning(self) -> str | None:
+        """What every output must say when this table is example data, or None for a council's own."""
+        if not self.illustrative:
+            return None
+        return (f"The measures table {self.title!r} is marked ILLUSTRATIVE: its proxy values are invented examples, "
+                "not for a real award. Replace it with the council's own table before evaluating.")
+
     def by_id(self) -> dict[str, Measure]:
         return {m.id: m for m in self.measures}

@@ -61,6 +61,11 @@ def _csv_value(v: Any) -> Any:
 
 def to_csv(result: TenderResult) -> str:
     header, rows = result_rows(result)
+    # The warnings go on every row, in a last column, so that a filter or a copied row keeps them.
+    warning = " ".join(result.warnings)
+    if warning:
+        header = [*header, "warning"]
+        rows = [[*row, warning] for row in rows]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)

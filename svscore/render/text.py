@@ -86,6 +86,7 @@ def decision_text(d: Decision, with_warnings: bool = True) -> str:
 
 def results_text(result: TenderResult) -> str:
     lines = [f"{result.reference} — {result.title}", ""]
+    lines += [_wrap(one_line(w), "WARNING: ") for w in result.warnings] + ([""] if result.warnings else [])
     for msg in result.bid_errors:
         lines.append(_wrap(one_line(msg), "! "))
     for lot in result.lots:

@@ -25,9 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import ScoringError
+from svscore.errors import DisagreementError, ScoringError
 from svscore.fmt import money, number, percent, points
 from svscore.model.bids import Bid, BidsFile, Score
+from svscore.model.identity import bidder_key
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Lot, PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport, check_tender, require_no_errors
@@ -92,6 +93,9 @@ def score_tender(tender: Tender, bids: BidsFile | Sequence[Bid], measures: Measu
                  *, base_dir: Path | None = None, report: CheckReport | None = None) -> TenderResult:
     """Score every lot of a tender. Raises :class:`ScoringError` when the tender itself has errors."""
     scorer = TenderScorer(tender, measures, base_dir=base_dir, report=report)
+    if isinstance(bids, BidsFile) and bids.tender_reference not in (None, tender.reference):
+        raise DisagreementError(f"The bids file answers tender {bids.tender_reference!r}, not this tender ({tender.reference!r}): "
+                                "give the bids file for this tender, or correct its tender_reference.")
     bid_list = tuple(bids.bids if isinstance(bids, BidsFile) else bids)
     return scorer.finish([scorer.prepare(b) for b in bid_list])
 
@@ -140,7 +144,9 @@ class TenderScorer:
                 by_lot[item[0]].append(item[1])
         results = tuple(self.scorers[lot.id].finish(by_lot.get(lot.id, [])) for lot in self.lots)
         t = self.tender
-        return TenderResult(t.reference, t.title, results, self.report.findings, self.report.decision, tuple(stray))
+        warning = self.measures.warning() if self.measures is not None else None
+        return TenderResult(t.reference, t.title, results, self.report.findings, self.report.decision, tuple(stray),
+                            (warning,) if warning else ())
 
 
 class LotScorer:
@@ -419,11 +425,12 @@ def _panel_check(tender: Tender, works: list[_Work], leaves: list[WeightedCriter
 def _duplicates(works: list[_Work]) -> None:
     seen: dict[str, list[_Work]] = defaultdict(list)
     for w in works:
-        seen[w.bid.bidder_id].append(w)
-    for bidder_id, group in seen.items():
+        seen[bidder_key(w.bid.bidder_id)].append(w)  # the batch's rule: 04567890 and 4567890 are one company
+    for group in seen.values():
         if len(group) > 1:
+            ids = " and ".join(dict.fromkeys(w.bid.bidder_id for w in group))
             for w in group:
-                w.errors.append(f"Bidder id {bidder_id} has {len(group)} bids in this lot; decide which one stands before scoring.")
+                w.errors.append(f"Bidder id {ids} has {len(group)} bids in this lot; decide which one stands before scoring.")
 
 
 def _gates(tender: Tender, w: _Work, leaves: list[WeightedCriterion]) -> None:

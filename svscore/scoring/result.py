@@ -195,10 +195,13 @@ class TenderResult:
     findings: tuple[Finding, ...] = ()
     decision: Decision | None = None
     bid_errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """What every output must show above the results (e.g. that the measures table is example data)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "tender": {"reference": self.reference, "title": self.title},
+            "warnings": list(self.warnings),
             "lots": [lot.as_dict() for lot in self.lots],
             "findings": [f.as_dict() for f in self.findings],
             "threshold_decision": self.decision.as_dict() if self.decision else None,

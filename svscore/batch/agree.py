@@ -1,0 +1,46 @@
+"""Where the evaluation workbook and a returned workbook both give a fact about a bid, do they agree?
+
+An officer may type a bid's price, SME/VCSE status, name or social value commitments into the
+evaluation workbook's Bidders, Prices and Social Value sheets as well as receive them in the
+bidder's returned workbook. When both are given and differ, the batch uses the returned workbook
+(the bidder's own offer, whose SHA-256 the manifest records) and reports every difference as an
+error, so the run does not pass (exit 1) until the officer corrects one side.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from svscore.fmt import money
+from svscore.model.bids import Bid
+from svscore.model.identity import same_name
+
+USED = "the returned workbook's is used (it is the bidder's own offer); correct the evaluation workbook, or the bid, and re-run"
+
+
+def _commitments(items: Any) -> list[tuple[str, Decimal, int]]:
+    """Commitments (a returned workbook's dicts, or a bid's models) as sorted, comparable triples."""
+    rows = [c if isinstance(c, dict) else {k: getattr(c, k) for k in ("measure", "quantity", "year")} for c in items]
+    return sorted((str(c["measure"]), Decimal(str(c["quantity"])).normalize(), int(c["year"])) for c in rows)
+
+
+def disagreements(returned: dict[str, Any], recorded: Bid) -> list[str]:
+    """Each fact the evaluation workbook records for this bid differently from its returned
+    workbook, in words naming both values. A fact the evaluation workbook leaves blank is not compared."""
+    out: list[str] = []
+    who = returned.get("bidder") or returned.get("bidder_id") or "this bid"
+    if recorded.bidder and not same_name(recorded.bidder, returned.get("bidder") or ""):
+        out.append(f"the evaluation workbook names {recorded.bidder!r}, the returned workbook {returned.get('bidder')!r}")
+    if recorded.price is not None and returned.get("price") is not None \
+            and Decimal(str(recorded.price)) != Decimal(str(returned["price"])):
+        out.append(f"the evaluation workbook's price for {who} is {money(recorded.price)}, "
+                   f"the returned workbook's is {money(returned['price'])}")
+    for fact, label in (("sme", "SME"), ("vcse", "VCSE")):
+        # The evaluation workbook's reader gives a blank SME/VCSE cell as "no", so only its "yes" is
+        # known to be an answer: a "yes" there against a "no" in the returned workbook is reported.
+        if getattr(recorded, fact) and returned.get(fact) is False:
+            out.append(f"the evaluation workbook says {who} is an {label}, the returned workbook says it is not")
+    if recorded.commitments and _commitments(recorded.commitments) != _commitments(returned.get("commitments") or ()):
+        out.append(f"the evaluation workbook's social value commitments for {who} are not those of the returned workbook")
+    return [f"{d}: {USED}" for d in out]

@@ -1,0 +1,163 @@
+"""The batch where two inputs meet: the tender, the returned workbooks and the evaluators' scores."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
+from tests.batch.conftest import GOOD, MEASURES, TENDER
+from tests.conftest import EXAMPLES, run_cli
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> dict[str, Path]:
+    """Two good returns and their evaluators' score sheets."""
+    returns, scores = tmp_path / "returns", tmp_path / "scores"
+    returns.mkdir()
+    scores.mkdir()
+    for name in ("council-home-care.json", "measures-illustrative.json"):
+        shutil.copyfile(EXAMPLES / name, tmp_path / name)
+    for b in GOOD[:2]:
+        (returns / f"good-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, b))
+    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, GOOD[:2], EVALUATORS))
+    return {"root": tmp_path, "tender": tmp_path / "council-home-care.json", "returns": returns, "scores": scores}
+
+
+def test_scores_folder_that_does_not_exist_stops_at_start(small):
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["root"] / "scorse"),
+                "--out", str(out))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "scorse" in r.stderr and "does not exist" in r.stderr
+    assert not (out / "results.json").exists()
+
+
+def test_json_tender_without_scores_gets_a_hint(small):
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--out", str(small["root"] / "out"))
+    assert "--scores" in r.stdout and "evaluation workbook" in r.stdout, r.stdout
+
+
+def _results(out: Path) -> dict:
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_scores_matched_by_number_under_another_name_are_refused(small):
+    """The evaluators scored "Beta Homecare", 7654321; the returned workbook is Dale Valley Care
+    Ltd's, 07654321. Before, Dale Valley took Beta's scores without a word."""
+    dale = next(b for b in GOOD if b.bidder_id == "07654321")
+    (small["returns"] / "dale.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, dale))
+    beta = replace(dale, bidder="Beta Homecare", bidder_id="7654321")
+    (small["scores"] / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, [*GOOD[:2], beta], EVALUATORS))
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["scores"]), "--out", str(out))
+    assert r.returncode == 1, r.stdout + r.stderr
+    doc = _results(out)
+    [bid] = [b for b in doc["lots"][0]["bids"] if b["bidder"] == "Dale Valley Care Ltd"]
+    assert bid["rank"] is None and bid["status"] != "ranked"
+    said = [p["message"] for p in doc["problems"] if "Beta Homecare" in p["message"]]
+    assert said and "Dale Valley Care Ltd" in said[0], doc["problems"]
+    assert "Beta Homecare" in r.stdout and "Dale Valley Care Ltd" in r.stdout
+
+
+def test_names_that_differ_only_in_case_punctuation_or_legal_suffix_agree(small):
+    dale = next(b for b in GOOD if b.bidder_id == "07654321")
+    (small["returns"] / "dale.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, dale))
+    same = replace(dale, bidder="DALE VALLEY CARE LIMITED", bidder_id="7654321")
+    (small["scores"] / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, [*GOOD[:2], same], EVALUATORS))
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["scores"]), "--out", str(out))
+    doc = _results(out)
+    [bid] = [b for b in doc["lots"][0]["bids"] if b["bidder"] == "Dale Valley Care Ltd"]
+    assert bid["status"] != "incomplete", r.stdout + r.stderr
+    assert not [p for p in doc["problems"] if "DALE" in p["message"]]
+
+
+def test_illustrative_measures_warning_in_every_batch_output(small):
+    from openpyxl import load_workbook
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["tender"]), str(small["returns"]), "--scores", str(small["scores"]), "--out", str(out))
+    assert "WARNING" in r.stdout and "ILLUSTRATIVE" in r.stdout
+    doc = _results(out)
+    assert doc["warnings"] and "ILLUSTRATIVE" in doc["warnings"][0]
+    assert any(p["location"] == "measures" and "ILLUSTRATIVE" in p["message"] for p in doc["problems"])
+    ws = load_workbook(out / "results.xlsx", read_only=True)["Results"]
+    assert any("ILLUSTRATIVE" in str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "ILLUSTRATIVE" in (out / "results.csv").read_text(encoding="utf-8")
+
+
+def test_demo_warning_comes_from_the_table(tmp_path):
+    r = run_cli("demo", "--out", str(tmp_path / "demo"), "--jobs", "1")
+    assert "WARNING: The measures table 'ILLUSTRATIVE example measures" in r.stdout, r.stdout
+
+
+def _evaluation_as_tender(small, recorded) -> tuple[int, str, dict]:
+    from svscore.excel.evaluation import build_evaluation
+    from svscore.excel.layout import EvaluationLayout
+    from svscore.excel.workbook import save
+    from tests.excel.fill import fill_evaluation
+    lay = EvaluationLayout(TENDER, 0, 4, MEASURES)
+    wb = build_evaluation(TENDER, 0, MEASURES, 4)
+    fill_evaluation(wb, lay, recorded)
+    save(wb, small["root"] / "evaluation.xlsx")
+    out = small["root"] / "out"
+    r = run_cli("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]), "--out", str(out))
+    return r.returncode, r.stdout + r.stderr, _results(out)
+
+
+def _recorded(**changes):
+    from svscore.model.bids import Bid, Score
+    return [Bid(**{"bidder_id": b.bidder_id, "bidder": b.bidder, "sme": b.sme, "vcse": b.vcse,
+                   "scores": tuple(Score(criterion=c, value=v[0]) for c, v in b.scores.items()), **changes.get(b.bidder_id, {})})
+            for b in GOOD[:2]]
+
+
+def test_a_price_in_the_evaluation_workbook_that_differs_is_reported(small):
+    """The Prices sheet said £2,500,000; the returned workbook's rates gave another price. Before,
+    the batch used the returned workbook's without a word."""
+    first = GOOD[0].bidder_id
+    code, said, doc = _evaluation_as_tender(small, _recorded(**{first: {"price": 2500000}}))
+    assert code == 1, said
+    [msg] = [p["message"] for p in doc["problems"] if "price" in p["message"]]
+    assert "£2,500,000" in msg and "returned workbook's is used" in msg
+    assert "£2,500,000" in said
+
+
+def test_an_evaluation_workbook_that_agrees_is_quiet(small):
+    code, said, doc = _evaluation_as_tender(small, _recorded())
+    assert code == 0, said
+    assert not [p for p in doc["problems"] if "evaluation workbook" in p["message"]]
+
+
+def test_an_sme_or_vcse_in_the_evaluation_workbook_that_the_return_denies_is_reported(small):
+    fact, label, bid = next((f, label, b) for f, label in (("sme", "SME"), ("vcse", "VCSE")) for b in GOOD[:2] if not getattr(b, f))
+    code, said, doc = _evaluation_as_tender(small, _recorded(**{bid.bidder_id: {fact: True}}))
+    assert code == 1 and any(f"is an {label}" in p["message"] for p in doc["problems"]), said
+
+
+def test_an_evaluation_workbook_and_score_sheets_together_are_refused(small):
+    """Before, the --scores folder was silently ignored when TENDER was an evaluation workbook."""
+    _evaluation_as_tender(small, _recorded())
+    r = run_cli("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]), "--scores", str(small["scores"]),
+                "--out", str(small["root"] / "out2"))
+    assert r.returncode == 2 and "one source of scores" in r.stderr, r.stdout + r.stderr
+
+
+def test_a_measures_table_other_than_the_evaluation_workbooks_is_refused(small):
+    """Before, --measures silently replaced the table the evaluation workbook was built with."""
+    _evaluation_as_tender(small, _recorded())
+    table = json.loads((EXAMPLES / "measures-illustrative.json").read_text(encoding="utf-8"))
+    table["measures"][0]["proxy_value"] = float(table["measures"][0]["proxy_value"]) * 10
+    other = small["root"] / "other-measures.json"
+    other.write_text(json.dumps(table), encoding="utf-8")
+    base = ("batch", str(small["root"] / "evaluation.xlsx"), str(small["returns"]))
+    r = run_cli(*base, "--measures", str(other), "--out", str(small["root"] / "out2"))
+    assert r.returncode == 2 and "is not the one" in r.stderr, r.stdout + r.stderr
+    same = run_cli(*base, "--measures", str(small["root"] / "measures-illustrative.json"), "--out", str(small["root"] / "out3"))
+    assert same.returncode == 0, same.stdout + same.stderr
+    manifest = json.loads((small["root"] / "out3" / "manifest.json").read_text(encoding="utf-8"))
+    assert "measures-illustrative.json" in json.dumps(manifest)
