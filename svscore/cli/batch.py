@@ -192,8 +192,9 @@ def verify(results: Path, returns: Path | None, scores: Path | None, tender: Pat
     \b
     Exit codes: 0 everything given matches; 1 something does not (each listed).
     """
-    from svscore.batch.outputs import verify_manifest
+    from svscore.batch.outputs import MANIFEST, verify_manifest
 
+    _check_results_folder(results, MANIFEST)
     problems = verify_manifest(results, returns, scores, tender)
     for p in problems:
         click.echo(_short(p, 1000), err=True)  # file names came from the returns folder
@@ -201,3 +202,20 @@ def verify(results: Path, returns: Path | None, scores: Path | None, tender: Pat
         click.echo(f"{results}: does NOT match its manifest ({len(problems)} problem(s)).")
         sys.exit(1)
     click.echo(f"{results}: matches its manifest.")
+
+
+def _check_results_folder(results: Path, manifest: str) -> None:
+    """Refuse, as a file that cannot be read (exit 2), a results folder that is not there or holds
+    no manifest: that is a wrong path, not results that fail to match."""
+    from svscore.errors import SvscoreError
+
+    label = file_label(str(results))
+    if not results.is_dir():
+        raise SvscoreError(f"cannot read {label}: no such folder.")
+    if (results / manifest).is_file():
+        return
+    inside = sorted(p.parent for p in results.glob(f"*/{manifest}"))
+    hint = (f" The results of a run are in {file_label(str(inside[0]))}: verify that folder." if len(inside) == 1 else
+            f" Folders inside it that hold one: {', '.join(file_label(str(p)) for p in inside)}." if inside else
+            " Give the folder svscore batch --out wrote (it holds results.xlsx, results.json and manifest.json).")
+    raise SvscoreError(f"cannot read {label}: no {manifest} there.{hint}")

@@ -1,0 +1,58 @@
+"""Clear answers for a person: what the commands say when something is missing or wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+
+from tests.conftest import EXAMPLES, run_cli
+
+
+def test_verify_of_a_folder_that_does_not_exist_is_cannot_read(tmp_path):
+    r = run_cli("verify", str(tmp_path / "nosuch"))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "cannot read" in r.stderr and "does NOT match" not in r.stdout + r.stderr
+
+
+def test_verify_of_a_folder_without_manifest_hints_at_the_results_folder_inside(tmp_path):
+    (tmp_path / "run" / "results").mkdir(parents=True)
+    (tmp_path / "run" / "results" / "manifest.json").write_text("{}", encoding="utf-8")
+    r = run_cli("verify", str(tmp_path / "run"))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "cannot read" in r.stderr and "no manifest.json" in r.stderr
+    assert str(tmp_path / "run" / "results") in r.stderr
+
+
+def _pack(tmp_path):
+    out = tmp_path / "pack.zip"
+    r = run_cli("template", "pack", str(EXAMPLES / "council-home-care.json"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_template_verify_accepts_a_pack_rezipped_with_folder_entries(tmp_path):
+    pack = _pack(tmp_path)
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(pack).extractall(unpacked)
+    rezipped = tmp_path / "rezipped.zip"
+    subprocess.run(["zip", "-qr", str(rezipped), "."], cwd=unpacked, check=True)
+    assert any(n.endswith("/") for n in zipfile.ZipFile(rezipped).namelist())
+    r = run_cli("template", "verify", str(rezipped))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "intact" in r.stdout
+
+
+def test_template_verify_accepts_an_unzipped_pack_folder_and_finds_a_change(tmp_path):
+    pack = _pack(tmp_path)
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(pack).extractall(unpacked)
+    r = run_cli("template", "verify", str(unpacked))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "intact" in r.stdout
+    (unpacked / "GUIDE.md").write_text("changed", encoding="utf-8")
+    (unpacked / "extra.txt").write_text("added", encoding="utf-8")
+    r = run_cli("template", "verify", str(unpacked))
+    assert r.returncode == 1
+    assert "GUIDE.md" in r.stderr and "changed since" in r.stderr and "extra.txt" in r.stderr
