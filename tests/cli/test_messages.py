@@ -56,3 +56,17 @@ def test_template_verify_accepts_an_unzipped_pack_folder_and_finds_a_change(tmp_
     r = run_cli("template", "verify", str(unpacked))
     assert r.returncode == 1
     assert "GUIDE.md" in r.stderr and "changed since" in r.stderr and "extra.txt" in r.stderr
+
+
+def test_schemas_check_tells_missing_from_out_of_date_and_says_so_on_success(tmp_path):
+    out = tmp_path / "schemas"
+    assert run_cli("schemas", "--out", str(out)).returncode == 0
+    r = run_cli("schemas", "--check", "--out", str(out))
+    assert r.returncode == 0 and "current" in r.stdout
+    written = sorted(out.iterdir())
+    written[0].unlink()
+    written[1].write_text("{}", encoding="utf-8")
+    r = run_cli("schemas", "--check", "--out", str(out))
+    assert r.returncode == 1
+    assert f"Missing: {written[0]}" in r.stderr
+    assert f"Out of date: {written[1]}" in r.stderr and str(written[0]) not in r.stderr.split("Out of date:")[1]
