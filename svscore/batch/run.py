@@ -243,10 +243,16 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     from svscore.batch.spec import lot_specs
     from svscore.scoring.engine import TenderScorer
 
+    from svscore.rules.checks import check_tender, require_no_errors
+
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
+    # Checked before the read specification is built from it, so a broken tender is reported as
+    # such (the specification would refuse it as "its workbooks cannot be built").
+    report = check_tender(tender, tender_path.parent, measures_supplied=measures is not None)
+    require_no_errors(report, "its returned bids cannot be scored", tender_path)
     pool.give_specs({1: lot_specs(tender, measures)})
     pool.serve()  # a worker that has read all it was given is given more now, not once the scores are read
-    scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
+    scorer = TenderScorer(tender, measures, base_dir=tender_path.parent, report=report)
     problems: list[tuple[str, str, str]] = []
     # While the workers read the returned files, read the scores and the receipt times here...
     receipts = Receipts(returns, [name for _, name in pool.files] + [name for name, _ in skipped], problems)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from svscore import __version__
-from svscore.errors import Problem
+from svscore.errors import Problem, file_label
 from svscore.excel.bid_return import build_bid_return
 from svscore.excel.evaluation import build_evaluation
 from svscore.excel.score_sheets import build_score_sheets
@@ -131,7 +131,7 @@ def verify_pack(path: Path) -> list[Problem]:
     Folder entries are ignored: ``zip -r`` and common archive tools add one for each folder when a
     pack is unzipped and zipped again, and a folder holds no bytes the manifest could vouch for.
     """
-    name = path.name
+    name = file_label(str(path))
     if path.is_dir():
         return _verify_files(name, _folder_files(path))
     try:

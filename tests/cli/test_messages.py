@@ -70,3 +70,28 @@ def test_schemas_check_tells_missing_from_out_of_date_and_says_so_on_success(tmp
     assert r.returncode == 1
     assert f"Missing: {written[0]}" in r.stderr
     assert f"Out of date: {written[1]}" in r.stderr and str(written[0]) not in r.stderr.split("Out of date:")[1]
+
+
+def test_batch_on_a_broken_tender_says_what_is_wrong_with_the_tender(tmp_path):
+    (tmp_path / "returns").mkdir()
+    r = run_cli("batch", str(EXAMPLES / "broken-tender.json"), str(tmp_path / "returns"), "--out", str(tmp_path / "out"))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "cannot be built" not in r.stderr
+    assert "The tender has errors, so its returned bids cannot be scored" in r.stderr
+    assert f"svscore check {EXAMPLES / 'broken-tender.json'}" in r.stderr
+    assert "$.scales[1].values" in r.stderr
+    assert not (tmp_path / "out" / "results.xlsx").exists()
+
+
+def test_errors_keep_the_folder_of_the_file_they_name(tmp_path):
+    folder = tmp_path / "evaluation"
+    folder.mkdir()
+    bad = folder / "bad.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    (tmp_path / "returns").mkdir()
+    for args in (("template", "read", str(bad)),
+                 ("batch", str(bad), str(tmp_path / "returns"), "--out", str(tmp_path / "out")),
+                 ("template", "verify", str(bad))):
+        r = run_cli(*args)
+        assert r.returncode in (1, 2), r.stdout + r.stderr
+        assert f"{bad}: not" in r.stderr, (args, r.stderr)
