@@ -95,3 +95,21 @@ def test_errors_keep_the_folder_of_the_file_they_name(tmp_path):
         r = run_cli(*args)
         assert r.returncode in (1, 2), r.stdout + r.stderr
         assert f"{bad}: not" in r.stderr, (args, r.stderr)
+
+
+def test_check_given_a_bids_or_measures_file_says_which_kind_of_file_it_is():
+    r = run_cli("check", str(EXAMPLES / "council-home-care-bids.json"))
+    assert r.returncode == 2
+    assert "this is a bids file, not a tender file" in r.stderr and "svscore score TENDER BIDS" in r.stderr
+    assert "allowed fields" not in r.stderr
+    r = run_cli("check", str(EXAMPLES / "measures-illustrative.json"))
+    assert r.returncode == 2
+    assert "this is a measures table, not a tender file" in r.stderr and "allowed fields" not in r.stderr
+    r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(EXAMPLES / "council-home-care.json"))
+    assert r.returncode == 2 and "this is a tender file, not a bids file" in r.stderr
+
+
+def test_a_broken_file_of_the_wanted_kind_is_still_reported_field_by_field(write_json):
+    bids = write_json({"bids": 5}, "bids.json")
+    r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(bids))
+    assert r.returncode == 2 and "$.bids: expected a list" in r.stderr and "this is a" not in r.stderr
