@@ -113,3 +113,29 @@ def test_a_broken_file_of_the_wanted_kind_is_still_reported_field_by_field(write
     bids = write_json({"bids": 5}, "bids.json")
     r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(bids))
     assert r.returncode == 2 and "$.bids: expected a list" in r.stderr and "this is a" not in r.stderr
+
+
+def test_check_cuts_a_long_name_at_a_word_with_an_ellipsis_and_shows_marks_in_marks_mode():
+    r = run_cli("check", str(EXAMPLES / "central-digital-marks.json"))
+    assert r.returncode == 0, r.stderr
+    sv = next(line for line in r.stdout.splitlines() if line.strip().startswith("SV "))
+    full = json.loads((EXAMPLES / "central-digital-marks.json").read_text(encoding="utf-8"))["criteria"][2]["name"]
+    shown = sv.split("SV", 1)[1].strip().split("…")[0]
+    assert "…" in sv and full.startswith(shown) and full[len(shown)] == " ", (shown, full)  # cut between words
+    technical = next(line for line in r.stdout.splitlines() if line.strip().startswith("T1 "))
+    assert "50 marks" in technical and "25%" in technical
+    r = run_cli("check", str(EXAMPLES / "council-home-care.json"))
+    assert " marks" not in r.stdout.split("Effective weights")[1].split("\n\n")[0]
+
+
+def test_batch_summary_cuts_reasons_at_a_word_with_an_ellipsis(tmp_path):
+    r = run_cli("demo", "--out", str(tmp_path / "demo"))
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if "disqualified" in x)
+    assert line.endswith("…"), line
+    shown = line.split("disqualified: ", 1)[1].removesuffix("…")
+    doc = json.loads((tmp_path / "demo" / "results" / "results.json").read_text(encoding="utf-8"))
+    bid = next(b for lot in doc["lots"] for b in lot["bids"] if b["status"] == "disqualified")
+    full = " ".join(bid["reasons"])
+    assert full.startswith(shown) and len(shown) < len(full)
+    assert full[len(shown)] == " ", (shown, full)  # the cut falls between words
