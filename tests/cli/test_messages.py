@@ -139,3 +139,11 @@ def test_batch_summary_cuts_reasons_at_a_word_with_an_ellipsis(tmp_path):
     full = " ".join(bid["reasons"])
     assert full.startswith(shown) and len(shown) < len(full)
     assert full[len(shown)] == " ", (shown, full)  # the cut falls between words
+
+
+def test_score_with_no_bids_does_not_talk_of_the_winner(write_json):
+    bids = write_json({"format_version": 1, "tender_reference": "BCC-2026-014", "bids": []}, "bids.json")
+    r = run_cli("score", str(EXAMPLES / "council-home-care.json"), str(bids))
+    assert r.returncode == 0, r.stderr
+    assert "winner" not in r.stdout
+    assert "No bid is ranked" in r.stdout
