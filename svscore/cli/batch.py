@@ -84,6 +84,11 @@ SHOWN_ERRORS = 40
 """Errors listed on the terminal; results.xlsx and results.json list every one."""
 
 
+def _low(bid) -> str:
+    """The abnormally low flag, as the summary shows it beside the bid; empty when not flagged."""
+    return "  [abnormally low price: investigate before award]" if any(f.code == "abnormally_low" for f in bid.flags) else ""
+
+
 def _summary(run, written) -> None:
     from svscore.fmt import points
 
@@ -99,11 +104,12 @@ def _summary(run, written) -> None:
     for lot in run.result.lots:
         prefix = f"Lot {lot.lot_id}: " if len(run.result.lots) > 1 else ""
         ranked = [b for b in lot.bids if b.rank is not None]
-        for b in ranked[:5]:
-            click.echo(f"  {prefix}{b.rank}. {_short(b.bidder)}  {points(b.total)}")
+        # A flagged bid is listed even below the first five: the price must be investigated before award.
+        for b in [b for i, b in enumerate(ranked) if i < 5 or _low(b)]:
+            click.echo(f"  {prefix}{b.rank}. {_short(b.bidder)}  {points(b.total)}{_low(b)}")
         for b in lot.bids:
             if b.rank is None:
-                click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short(' '.join(b.reasons), 150)}")
+                click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short(' '.join(b.reasons), 150)}{_low(b)}")
         if lot.ties:
             click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(_short(n) for n in t) for t in lot.ties)}")
     errors = [(loc, msg) for f in run.files for sev, loc, msg in f.problems if sev == "error"]

@@ -147,3 +147,20 @@ def test_score_with_no_bids_does_not_talk_of_the_winner(write_json):
     assert r.returncode == 0, r.stderr
     assert "winner" not in r.stdout
     assert "No bid is ranked" in r.stdout
+
+
+def test_batch_summary_shows_the_abnormally_low_flag(tmp_path):
+    assert run_cli("demo", "--out", str(tmp_path / "demo")).returncode == 0
+    tender_path = tmp_path / "demo" / "council-home-care.json"
+    tender = json.loads(tender_path.read_text(encoding="utf-8"))
+    tender["abnormally_low"] = {"percent_below_mean": 1}  # any price 1% below the others' mean is flagged
+    tender_path.write_text(json.dumps(tender), encoding="utf-8")
+    d = tmp_path / "demo"
+    r = run_cli("batch", str(tender_path), str(d / "returns"), "--scores", str(d / "scores"), "--out", str(tmp_path / "out"))
+    assert r.returncode in (0, 1), r.stderr
+    doc = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    flagged = [b["bidder"] for lot in doc["lots"] for b in lot["bids"] if any(f["code"] == "abnormally_low" for f in b["flags"])]
+    assert flagged
+    for name in flagged:
+        line = next(x for x in r.stdout.splitlines() if name in x)
+        assert "abnormally low" in line.lower(), line
