@@ -385,7 +385,7 @@ def _results_sheet(book: _Book, run: BatchRun) -> None:
     flags, reasons = header.index("flags"), header.index("reasons")
     # Sized so that, fitted to landscape A4's width, text prints at no less than about 8 pt: criteria 10 wide.
     sme = header.index("sme")
-    widths = {0: 4, 1: 5, 2: 11, 3: 24, 4: 10, 5: 8, 6: 13, sme: 5, sme + 1: 5, flags: 16, reasons: 28}
+    widths = {0: 4, 1: 5, 2: 11, 3: 22, 4: 10, 5: 8, 6: 15, sme: 5, sme + 1: 5, flags: 16, reasons: 28}
     ws.header(1, labels)
     ws.ws.set_row(1, LINE_HEIGHT * min(6, max(_lines(label, widths.get(c, 13)) for c, label in enumerate(labels))))
     bids = [b for lot in res.lots for b in lot.bids]  # result_rows gives one row per bid, in this order
