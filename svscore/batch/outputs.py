@@ -20,9 +20,9 @@ from svscore.atomic import write_atomic
 from svscore.batch.inspect import file_sha256
 from svscore.batch.run import BatchError, BatchRun
 from svscore.errors import file_label
+from svscore.model.enums import CriterionKind, ScoredBy
 from svscore.render.sheet_rows import column_letter, utf16_cut
 from svscore.render.tables import result_rows, to_csv, to_json
-from svscore.model.enums import CriterionKind, ScoredBy
 from svscore.scoring.result import Status
 
 if TYPE_CHECKING:
@@ -274,6 +274,7 @@ class _Book:
             # Rank centred and bidder id indented text, so "2" and "04567890" never read as one number.
             "rank": wb.add_format({"num_format": "0", "align": "center", "valign": "top"}),
             "id": wb.add_format({"num_format": "@", "indent": 1, "valign": "top"}),
+            "gate": wb.add_format({"align": "center", "valign": "top"}),  # Pass/Fail, clear of the number beside it
             "wrap_sub": wb.add_format({"text_wrap": True, "valign": "top", "indent": 2}),  # a sub-criterion's name
         }
         self.changes: dict[str, list[Callable[[str], str]]] = {}
@@ -401,7 +402,7 @@ def _results_sheet(book: _Book, run: BatchRun) -> None:
         for c, v in enumerate(row):
             if c == flags and isinstance(v, str):
                 v = v.replace("_", " ")  # abnormally_low: the code, in words
-            style = ("rank" if header[c] == "rank" else "id" if header[c] == "bidder_id" else
+            style = ("rank" if header[c] == "rank" else "id" if header[c] == "bidder_id" else "gate" if v in ("Pass", "Fail") else
                      ("money" if header[c] == "price" else "points") if isinstance(v, float) else ("wrap" if c in (flags, reasons) else text))
             ws.put(r, c, v, style)
     ws.ws.freeze_panes(2, 4)
@@ -456,7 +457,7 @@ def _chart(book: _Book, run: BatchRun) -> None:
         ws.ws.set_column(0, 0, 32)
         ws.ws.set_column(1, len(tops), 12)
         ws.ws.set_row(0, LINE_HEIGHT * min(6, max(_lines(n, 12) for _, n in tops)) if tops else LINE_HEIGHT)
-        ws.a4()
+        ws.a4(reference=run.result.reference)
 
 
 def _explanations(book: _Book, run: BatchRun, bids: list[Any], table: Callable[[], Rows] | None) -> None:
@@ -502,7 +503,7 @@ def _explanations(book: _Book, run: BatchRun, bids: list[Any], table: Callable[[
         ws.ws.freeze_panes(head + 1, 0)
         for col, w in enumerate(widths):
             ws.ws.set_column(col, col, w)
-        ws.a4(head)
+        ws.a4(head, reference=run.result.reference)
 
 
 def _pound_criteria(run: BatchRun) -> set[str]:
@@ -536,7 +537,7 @@ def _explanations_table(book: _Book, run: BatchRun, bids: list[Any], rows: Calla
     ws.ws.autofilter(0, 0, max(sum(len(b.criteria) for b in bids), 1), len(header) - 1)
     for col, w in enumerate([6] * lots + [30, 10, 30, 14, 9, 9, 100]):
         ws.ws.set_column(col, col, w)
-    ws.a4(0)
+    ws.a4(0, reference=run.result.reference)
 
 
 def _problems(book: _Book, run: BatchRun) -> None:
@@ -559,7 +560,7 @@ def _problems(book: _Book, run: BatchRun) -> None:
     ws.ws.autofilter(1, 0, max(r - 1, 2), 4)
     for col, w in enumerate([10, 36, 14, 8, 100]):
         ws.ws.set_column(col, col, w)
-    ws.a4(1)
+    ws.a4(1, reference=run.result.reference)
 
 
 def _split(loc: str) -> tuple[str, str, str]:

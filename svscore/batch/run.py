@@ -241,9 +241,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
          measures_path: Path | None, options: BatchOptions) -> BatchRun:
     from svscore.batch.scores import ScoreBook, read_score_folder, unused_warning
     from svscore.batch.spec import lot_specs
-    from svscore.scoring.engine import TenderScorer
-
     from svscore.rules.checks import check_tender, require_no_errors
+    from svscore.scoring.engine import TenderScorer
 
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
     # Checked before the read specification is built from it, so a broken tender is reported as

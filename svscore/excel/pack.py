@@ -7,6 +7,7 @@ can read. Packs are deterministic: the same tender gives a byte-identical zip.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -142,7 +143,7 @@ def verify_pack(path: Path) -> list[Problem]:
         infos = [i for i in z.infolist() if not i.is_dir()]
         if len(infos) > MAX_PACK_MEMBERS or sum(i.file_size for i in infos) > MAX_PACK_BYTES:
             return [Problem(name, "too many or too large files for a template pack; not opened")]
-        return _verify_files(name, {i.filename: (lambda i=i: z.read(i)) for i in infos})
+        return _verify_files(name, {i.filename: functools.partial(z.read, i) for i in infos})
 
 
 def _folder_files(folder: Path) -> dict[str, Callable[[], bytes]] | None:
