@@ -55,6 +55,17 @@ def main() -> None:
                 subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
                                 str(pdf), str(target)], check=True)
                 print(f"{target}.png")
+        results_picture(t, out)
+
+
+def results_picture(tmp: Path, out: Path) -> None:
+    """The demo's results.xlsx as it prints: its first page (the Results sheet) on A4."""
+    subprocess.run([sys.executable, "-m", "svscore", "demo", "--out", str(tmp / "demo")], cwd=ROOT, check=True,
+                   capture_output=True)
+    (pdf,) = convert([tmp / "demo" / "results" / "results.xlsx"], tmp / "results-pdf", to="pdf")
+    target = out / "results-printed"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True)
+    print(f"{target}.png")
 
 
 if __name__ == "__main__":

@@ -52,8 +52,17 @@ def escaped(characters: re.Pattern[str], text: str) -> str:
 
 
 def shortened(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, the cut shown by an ellipsis."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    """``text`` cut to at most ``limit`` characters, the cut shown by an ellipsis.
+
+    The cut falls between words when one ends in the last third of the room ("of 50…" would read
+    as a whole figure when the text said "50%"); a single long word is cut where the room ends.
+    """
+    if len(text) <= limit:
+        return text
+    room = limit - 1
+    space = text.rfind(" ", 0, room + 1)  # text[room] may itself be the space that ends a word
+    cut = text[:space] if space >= room * 2 // 3 else text[:room]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def cell_location(file: str, sheet: str | None = None, cell: str | None = None) -> str:

@@ -20,6 +20,7 @@ from svscore.atomic import write_atomic
 from svscore.batch.inspect import file_sha256
 from svscore.batch.run import BatchError, BatchRun
 from svscore.errors import file_label
+from svscore.model.enums import CriterionKind, ScoredBy
 from svscore.render.sheet_rows import column_letter, utf16_cut
 from svscore.render.tables import result_rows, to_csv, to_json
 from svscore.scoring.result import Status
@@ -271,6 +272,11 @@ class _Book:
             "wrap_indented": wb.add_format({"text_wrap": True, "valign": "top", "indent": 1}),  # after a right-aligned number
             "bold": wb.add_format({"bold": True}),
             "warning": wb.add_format({"bold": True, "font_size": 14, "font_color": "#C00000"}),  # the title, in red
+            # Rank centred and bidder id indented text, so "2" and "04567890" never read as one number.
+            "rank": wb.add_format({"num_format": "0", "align": "center", "valign": "top"}),
+            "id": wb.add_format({"num_format": "@", "indent": 1, "valign": "top"}),
+            "gate": wb.add_format({"align": "center", "valign": "top"}),  # Pass/Fail, clear of the number beside it
+            "wrap_sub": wb.add_format({"text_wrap": True, "valign": "top", "indent": 2}),  # a sub-criterion's name
         }
         self.changes: dict[str, list[Callable[[str], str]]] = {}
         self.appended: dict[str, Callable[[], Rows]] = {}
@@ -320,12 +326,17 @@ class _Sheet:
         for c, label in enumerate(labels):
             self.put(row, c, label, "header")
 
-    def a4(self, repeat_row: int | None = None, landscape: bool = True) -> None:
+    def a4(self, repeat_row: int | None = None, landscape: bool = True, reference: str | None = None) -> None:
+        """Print on A4, fitted to the page's width (never its height, which would shrink the text),
+        rows up to ``repeat_row`` repeated on every page, and the tender's reference, the sheet's
+        name and the page number in the header and footer."""
         self.ws.set_paper(9)
         self.ws.set_landscape() if landscape else self.ws.set_portrait()
         self.ws.fit_to_pages(1, 0)
         if repeat_row is not None:
-            self.ws.repeat_rows(repeat_row)
+            self.ws.repeat_rows(0, repeat_row)
+        if reference:
+            self.ws.set_header(f"&L{reference.replace('&', '&&')}&R&A")
         self.ws.set_footer("&C&A — page &P of &N")
 
 
@@ -376,10 +387,17 @@ def _results_sheet(book: _Book, run: BatchRun) -> None:
             names.setdefault(cid, name)
     labels = [HEADINGS.get(h) or names.get(h, h) for h in header]  # the CSV keeps the short names, for pivoting
     flags, reasons = header.index("flags"), header.index("reasons")
-    widths = {0: 6, 1: 6, 2: 14, 3: 34, 4: 13, 5: 11, 6: 16, flags: 30, reasons: 60}
+    # Sized so that, fitted to landscape A4's width, text prints at no less than about 8 pt: criteria 10 wide.
+    sme = header.index("sme")
+    widths = {0: 4, 1: 5, 2: 11, 3: 22, 4: 10, 5: 8, 6: 15, sme: 5, sme + 1: 5, flags: 16, reasons: 28}
     ws.header(1, labels)
     ws.ws.set_row(1, LINE_HEIGHT * min(6, max(_lines(label, widths.get(c, 13)) for c, label in enumerate(labels))))
-    for r, row in enumerate(rows, start=2):
+    bids = [b for lot in res.lots for b in lot.bids]  # result_rows gives one row per bid, in this order
+    for r, (row, bid) in enumerate(zip(rows, bids, strict=True), start=2):
+        for c, h in enumerate(header):  # a gate passed has no points: say "Pass" rather than leave it blank
+            gate = next((x for x in bid.criteria if x.criterion_id == h and x.kind is CriterionKind.PASS_FAIL), None)
+            if gate is not None and row[c] in (None, 0.0) and isinstance(gate.raw, str):
+                row[c] = gate.raw.capitalize()
         lines = max(_lines(row[flags] or "", widths[flags]), _lines(row[reasons] or "", widths[reasons]))
         if lines > 1:
             ws.ws.set_row(r, LINE_HEIGHT * lines)
@@ -387,12 +405,14 @@ def _results_sheet(book: _Book, run: BatchRun) -> None:
         for c, v in enumerate(row):
             if c == flags and isinstance(v, str):
                 v = v.replace("_", " ")  # abnormally_low: the code, in words
-            ws.put(r, c, v, ("money" if header[c] == "price" else "points") if isinstance(v, float) else ("wrap" if c in (flags, reasons) else text))
+            style = ("rank" if header[c] == "rank" else "id" if header[c] == "bidder_id" else "gate" if v in ("Pass", "Fail") else
+                     ("money" if header[c] == "price" else "points") if isinstance(v, float) else ("wrap" if c in (flags, reasons) else text))
+            ws.put(r, c, v, style)
     ws.ws.freeze_panes(2, 4)
     ws.ws.autofilter(1, 0, max(1 + len(rows), 2), len(header) - 1)
     for c in range(len(header)):
-        ws.ws.set_column(c, c, widths.get(c, 13))
-    ws.a4(1)
+        ws.ws.set_column(c, c, widths.get(c, 10))
+    ws.a4(1, reference=res.reference)
 
 
 LINE_HEIGHT = 15
@@ -440,7 +460,7 @@ def _chart(book: _Book, run: BatchRun) -> None:
         ws.ws.set_column(0, 0, 32)
         ws.ws.set_column(1, len(tops), 12)
         ws.ws.set_row(0, LINE_HEIGHT * min(6, max(_lines(n, 12) for _, n in tops)) if tops else LINE_HEIGHT)
-        ws.a4()
+        ws.a4(reference=run.result.reference)
 
 
 def _explanations(book: _Book, run: BatchRun, bids: list[Any], table: Callable[[], Rows] | None) -> None:
@@ -451,6 +471,7 @@ def _explanations(book: _Book, run: BatchRun, bids: list[Any], table: Callable[[
         _explanations_table(book, run, bids, table)
         return
     several_lots = len(run.result.lots) > 1
+    pounds = _pound_criteria(run)
     for b in bids:  # with several lots, a bidder may bid for each: the lot leads the sheet's name
         ws = book.sheet(_sheet_name(f"L{b.lot_id} {b.bidder}" if several_lots else b.bidder, used))
         ws.put(0, 0, b.bidder, "title")
@@ -471,17 +492,36 @@ def _explanations(book: _Book, run: BatchRun, bids: list[Any], table: Callable[[
         r += 1
         ws.header(r, ["Criterion", "Name", "Raw", "Points", "Available", "Explanation"])
         head = r
+        parents = {c.criterion_id: c.parent_id for c in b.criteria}
         for c in b.criteria:
             r += 1
+            raw_style = "money" if c.criterion_id in pounds else "points"
             for col, v in enumerate([c.criterion_id, c.name, _raw(c.raw), _f(c.points), float(c.available), c.explanation]):
-                ws.put(r, col, v, "points" if col in (3, 4) and isinstance(v, float) else "wrap_indented" if col == 5 else "wrap")
+                style = ("points" if col in (3, 4) and isinstance(v, float) else raw_style if col == 2 and isinstance(v, float)
+                         else "wrap_sub" if col == 1 and parents.get(c.criterion_id) else "wrap_indented" if col == 5 else "wrap")
+                ws.put(r, col, v, style)
             lines = max(_lines(c.name, widths[1]), _lines(c.explanation, widths[5]))
             if lines > 1:
                 ws.ws.set_row(r, LINE_HEIGHT * lines)
         ws.ws.freeze_panes(head + 1, 0)
         for col, w in enumerate(widths):
             ws.ws.set_column(col, col, w)
-        ws.a4(head)
+        ws.a4(head, reference=run.result.reference)
+
+
+def _pound_criteria(run: BatchRun) -> set[str]:
+    """Criteria whose raw value is in pounds: price, and social value scored from commitments."""
+    out: set[str] = set()
+
+    def visit(criteria: Any) -> None:
+        for c in criteria:
+            if c.kind is CriterionKind.PRICE or c.scored_by is ScoredBy.MEASURES:
+                out.add(c.id)
+            visit(c.children or ())
+
+    for lot in run.tender.all_lots():
+        visit(lot.criteria)
+    return out
 
 
 _TABLE = ["Bidder", "Criterion", "Name", "Raw", "Points", "Available", "Explanation"]
@@ -500,7 +540,7 @@ def _explanations_table(book: _Book, run: BatchRun, bids: list[Any], rows: Calla
     ws.ws.autofilter(0, 0, max(sum(len(b.criteria) for b in bids), 1), len(header) - 1)
     for col, w in enumerate([6] * lots + [30, 10, 30, 14, 9, 9, 100]):
         ws.ws.set_column(col, col, w)
-    ws.a4(0)
+    ws.a4(0, reference=run.result.reference)
 
 
 def _problems(book: _Book, run: BatchRun) -> None:
@@ -523,7 +563,7 @@ def _problems(book: _Book, run: BatchRun) -> None:
     ws.ws.autofilter(1, 0, max(r - 1, 2), 4)
     for col, w in enumerate([10, 36, 14, 8, 100]):
         ws.ws.set_column(col, col, w)
-    ws.a4(1)
+    ws.a4(1, reference=run.result.reference)
 
 
 def _split(loc: str) -> tuple[str, str, str]:

@@ -259,6 +259,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     from svscore.batch.agree import disagreements
     from svscore.batch.scores import ScoreBook, read_score_folder, unused_warning
     from svscore.batch.spec import lot_specs
+    from svscore.rules.checks import check_tender, require_no_errors
     from svscore.scoring.engine import TenderScorer
 
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
@@ -266,9 +267,13 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         # Two sources of the same scores: using one and ignoring the other would be a silent choice.
         raise BatchError(f"{file_label(tender_path.name)} is an evaluation workbook, which holds the evaluators' scores, and --scores "
                          "gives score sheets too: give one source of scores (a tender file with --scores, or the evaluation workbook alone)")
+    # Checked before the read specification is built from it, so a broken tender is reported as
+    # such (the specification would refuse it as "its workbooks cannot be built").
+    report = check_tender(tender, tender_path.parent, measures_supplied=measures is not None)
+    require_no_errors(report, "its returned bids cannot be scored", tender_path)
     pool.give_specs({1: lot_specs(tender, measures)})
     pool.serve()  # a worker that has read all it was given is given more now, not once the scores are read
-    scorer = TenderScorer(tender, measures, base_dir=tender_path.parent)
+    scorer = TenderScorer(tender, measures, base_dir=tender_path.parent, report=report)
     problems: list[tuple[str, str, str]] = []
     # While the workers read the returned files, read the scores and the receipt times here...
     receipts = Receipts(returns, [name for _, name in pool.files] + [name for name, _ in skipped], problems)

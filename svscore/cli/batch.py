@@ -84,6 +84,11 @@ SHOWN_ERRORS = 40
 """Errors listed on the terminal; results.xlsx and results.json list every one."""
 
 
+def _low(bid) -> str:
+    """The abnormally low flag, as the summary shows it beside the bid; empty when not flagged."""
+    return "  [abnormally low price: investigate before award]" if any(f.code == "abnormally_low" for f in bid.flags) else ""
+
+
 def _summary(run, written) -> None:
     from svscore.batch.run import NO_SCORES
     from svscore.fmt import points
@@ -102,11 +107,12 @@ def _summary(run, written) -> None:
     for lot in run.result.lots:
         prefix = f"Lot {lot.lot_id}: " if len(run.result.lots) > 1 else ""
         ranked = [b for b in lot.bids if b.rank is not None]
-        for b in ranked[:5]:
-            click.echo(f"  {prefix}{b.rank}. {_short(b.bidder)}  {points(b.total)}")
+        # A flagged bid is listed even below the first five: the price must be investigated before award.
+        for b in [b for i, b in enumerate(ranked) if i < 5 or _low(b)]:
+            click.echo(f"  {prefix}{b.rank}. {_short(b.bidder)}  {points(b.total)}{_low(b)}")
         for b in lot.bids:
             if b.rank is None:
-                click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short(' '.join(b.reasons), 150)}")
+                click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short(' '.join(b.reasons), 150)}{_low(b)}")
         if lot.ties:
             click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(_short(n) for n in t) for t in lot.ties)}")
     errors = [(loc, msg) for f in run.files for sev, loc, msg in f.problems if sev == "error"]
@@ -197,8 +203,9 @@ def verify(results: Path, returns: Path | None, scores: Path | None, tender: Pat
     \b
     Exit codes: 0 everything given matches; 1 something does not (each listed).
     """
-    from svscore.batch.outputs import verify_manifest
+    from svscore.batch.outputs import MANIFEST, verify_manifest
 
+    _check_results_folder(results, MANIFEST)
     problems = verify_manifest(results, returns, scores, tender)
     for p in problems:
         click.echo(_short(p, 1000), err=True)  # file names came from the returns folder
@@ -206,3 +213,20 @@ def verify(results: Path, returns: Path | None, scores: Path | None, tender: Pat
         click.echo(f"{results}: does NOT match its manifest ({len(problems)} problem(s)).")
         sys.exit(1)
     click.echo(f"{results}: matches its manifest.")
+
+
+def _check_results_folder(results: Path, manifest: str) -> None:
+    """Refuse, as a file that cannot be read (exit 2), a results folder that is not there or holds
+    no manifest: that is a wrong path, not results that fail to match."""
+    from svscore.errors import SvscoreError
+
+    label = file_label(str(results))
+    if not results.is_dir():
+        raise SvscoreError(f"cannot read {label}: no such folder.")
+    if (results / manifest).is_file():
+        return
+    inside = sorted(p.parent for p in results.glob(f"*/{manifest}"))
+    hint = (f" The results of a run are in {file_label(str(inside[0]))}: verify that folder." if len(inside) == 1 else
+            f" Folders inside it that hold one: {', '.join(file_label(str(p)) for p in inside)}." if inside else
+            " Give the folder svscore batch --out wrote (it holds results.xlsx, results.json and manifest.json).")
+    raise SvscoreError(f"cannot read {label}: no {manifest} there.{hint}")

@@ -241,19 +241,27 @@ def schemas(out: Path, check_only: bool) -> None:
     """Write the JSON Schemas of every svscore file format (tender, bids, measures, thresholds)."""
     from svscore.model.schemas import DOCUMENTS, render, schema_for
 
-    stale = []
+    missing, stale = [], []
     for (kind, version), doc in sorted(DOCUMENTS.items()):
         path = out / doc.filename
         text = render(schema_for(kind, version))
         if check_only:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            if not path.is_file():
+                missing.append(str(path))
+            elif path.read_text(encoding="utf-8") != text:
                 stale.append(str(path))
         else:
             write_atomic(path, text)
             wrote(path)
+    if missing:
+        click.echo("Missing: " + ", ".join(missing), err=True)
     if stale:
         click.echo("Out of date: " + ", ".join(stale), err=True)
+    if missing or stale:
+        click.echo(f"Run svscore schemas --out {out} to write them.", err=True)
         sys.exit(1)
+    if check_only:
+        click.echo(f"The {len(DOCUMENTS)} schemas in {out} are current.")
 
 
 from svscore.cli.award import award_notice, standstill  # noqa: E402

@@ -103,7 +103,8 @@ def pack(tender_file: Path, out: Path, measures: Path | None) -> None:
 @template.command()
 @click.argument("pack_file", metavar="PACK", type=click.Path(path_type=Path))
 def verify(pack_file: Path) -> None:
-    """Check a pack against its manifest. Exit 0 when intact, 1 when not."""
+    """Check a pack (the zip, or the folder it was unzipped into) against its manifest. Exit 0 when
+    intact, 1 when not."""
     from svscore.excel.pack import verify_pack
 
     problems = verify_pack(pack_file)

@@ -7,16 +7,18 @@ can read. Packs are deterministic: the same tender gives a byte-identical zip.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from svscore import __version__
-from svscore.errors import Problem
+from svscore.errors import Problem, file_label
 from svscore.excel.bid_return import build_bid_return
 from svscore.excel.evaluation import build_evaluation
 from svscore.excel.score_sheets import build_score_sheets
@@ -124,36 +126,63 @@ def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: 
 
 
 def verify_pack(path: Path) -> list[Problem]:
-    """Everything wrong with a pack; an empty list means it is intact."""
-    name = path.name
+    """Everything wrong with a pack (a zip, or the folder it was unzipped into); an empty list means
+    it is intact.
+
+    Folder entries are ignored: ``zip -r`` and common archive tools add one for each folder when a
+    pack is unzipped and zipped again, and a folder holds no bytes the manifest could vouch for.
+    """
+    name = file_label(str(path))
+    if path.is_dir():
+        return _verify_files(name, _folder_files(path))
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         return [Problem(name, f"not a readable zip file ({exc})")]
     with z:
-        infos = z.infolist()
+        infos = [i for i in z.infolist() if not i.is_dir()]
         if len(infos) > MAX_PACK_MEMBERS or sum(i.file_size for i in infos) > MAX_PACK_BYTES:
             return [Problem(name, "too many or too large files for a template pack; not opened")]
-        names = {i.filename for i in infos}
-        if "manifest.json" not in names:
-            return [Problem(name, "manifest.json is missing")]
-        try:
-            manifest = json.loads(z.read("manifest.json"))
-            listed = {f["name"]: f for f in manifest["files"]}
-        except (ValueError, KeyError, TypeError) as exc:
-            return [Problem(f"{name} › manifest.json", f"not a valid manifest ({exc})")]
-        problems = []
-        for n in sorted(set(listed) - names):
-            problems.append(Problem(f"{name} › {n}", "listed in the manifest but missing from the pack"))
-        for n in sorted(names - set(listed) - {"manifest.json"}):
-            problems.append(Problem(f"{name} › {n}", "in the pack but not in the manifest"))
-        for n in sorted(set(listed) & names):
-            data = z.read(n)
-            if len(data) != listed[n].get("size") or hashlib.sha256(data).hexdigest() != listed[n].get("sha256"):
-                problems.append(Problem(f"{name} › {n}", "changed since the pack was made (size or SHA-256 differs)"))
-            elif n.endswith(".xlsx"):
-                problems += _check_template(f"{name} › {n}", data)
-        return problems
+        return _verify_files(name, {i.filename: functools.partial(z.read, i) for i in infos})
+
+
+def _folder_files(folder: Path) -> dict[str, Callable[[], bytes]] | None:
+    """An unzipped pack's files by the names they have in the zip (``templates/x.xlsx``); None when
+    there are too many or too large to be a pack."""
+    files: dict[str, Callable[[], bytes]] = {}
+    total = 0
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            total += p.stat().st_size
+            if len(files) >= MAX_PACK_MEMBERS or total > MAX_PACK_BYTES:
+                return None
+            files[p.relative_to(folder).as_posix()] = p.read_bytes
+    return files
+
+
+def _verify_files(name: str, files: dict[str, Callable[[], bytes]] | None) -> list[Problem]:
+    if files is None:
+        return [Problem(name, "too many or too large files for a template pack; not opened")]
+    if "manifest.json" not in files:
+        return [Problem(name, "manifest.json is missing")]
+    try:
+        manifest = json.loads(files["manifest.json"]())
+        listed = {f["name"]: f for f in manifest["files"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        return [Problem(f"{name} › manifest.json", f"not a valid manifest ({exc})")]
+    names = set(files)
+    problems = []
+    for n in sorted(set(listed) - names):
+        problems.append(Problem(f"{name} › {n}", "listed in the manifest but missing from the pack"))
+    for n in sorted(names - set(listed) - {"manifest.json"}):
+        problems.append(Problem(f"{name} › {n}", "in the pack but not in the manifest"))
+    for n in sorted(set(listed) & names):
+        data = files[n]()
+        if len(data) != listed[n].get("size") or hashlib.sha256(data).hexdigest() != listed[n].get("sha256"):
+            problems.append(Problem(f"{name} › {n}", "changed since the pack was made (size or SHA-256 differs)"))
+        elif n.endswith(".xlsx"):
+            problems += _check_template(f"{name} › {n}", data)
+    return problems
 
 
 def _check_template(where: str, data: bytes) -> list[Problem]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import Problem, TenderFileError, WorkbookError
+from svscore.errors import Problem, TenderFileError, WorkbookError, file_label
 from svscore.excel.cells import (
     Values,
     as_date,
@@ -44,19 +44,23 @@ class EvaluationWorkbook:
 
 def read_evaluation(path: Path) -> EvaluationWorkbook:
     """Read a filled evaluation workbook (any format version svscore has written)."""
+    label = file_label(str(path))  # the folder too: an officer may have several copies open
     try:
         values = load_values(path)
     except Exception:  # calamine raises several types for unreadable files
-        raise WorkbookError(path.name, [Problem(path.name, f"not read: {unreadable(path)}")]) from None
+        raise WorkbookError(label, [Problem(label, f"not read: {unreadable(path)}")]) from None
     meta = metadata(values)
     if meta is None or meta.get("template_kind") not in ("evaluation", "evaluation_live"):
         what = kind_name(meta.get("template_kind") if meta else None)
-        raise WorkbookError(path.name, [Problem(path.name, f"not an svscore evaluation workbook: this is {what}")])
+        raise WorkbookError(label, [Problem(label, f"not an svscore evaluation workbook: this is {what}")])
     version = int(meta.get("format_version") or 0)
     reader = READERS.get(version)
     if reader is None:
-        raise WorkbookError(path.name, [Problem(path.name, f"evaluation workbook format version {version} is not one this svscore reads ({sorted(READERS)})")])
-    return reader(values, meta)
+        raise WorkbookError(label, [Problem(label, f"evaluation workbook format version {version} is not one this svscore reads ({sorted(READERS)})")])
+    try:
+        return reader(values, meta)
+    except WorkbookError as exc:
+        raise WorkbookError(label, exc.problems) from None
 
 
 def _set(data: dict, path: str, value: Any) -> None:

@@ -219,10 +219,44 @@ def validate_document(data: Any, kind: str, source: str) -> BaseModel:
         raise TenderFileError(source, _pydantic_problems(exc)) from None
 
 
+KIND_NAME = {"tender": "tender file", "bids": "bids file", "measures": "measures table", "thresholds": "thresholds table"}
+# What each kind of file is for, said when a file of that kind is given where another is wanted.
+KIND_USE = {
+    "tender": "a tender file is checked with 'svscore check TENDER'",
+    "bids": "a bids file is scored with 'svscore score TENDER BIDS'",
+    "measures": "a measures table is named by the tender's social_value.measures_file, or given with --measures",
+    "thresholds": "a thresholds table is given with --thresholds, or named by the tender's thresholds_table",
+}
+
+
 def _load(path: str | Path, kind: str, model: type[M]) -> M:
-    result = validate_document(read_json(path), kind, str(path))
+    data = read_json(path)
+    try:
+        result = validate_document(data, kind, str(path))
+    except TenderFileError as exc:
+        other = other_kind(data, kind)
+        if other is None:
+            raise
+        raise TenderFileError(str(path), [Problem("$", f"this is a {KIND_NAME[other]}, not a {KIND_NAME[kind]}: {KIND_USE[other]}")]) from exc
     assert isinstance(result, model)
     return result
+
+
+def other_kind(data: Any, kind: str) -> str | None:
+    """The kind of svscore file ``data`` is when it is not the ``kind`` wanted: it lacks a field the
+    wanted kind requires, has every field the other requires, and no field the other does not allow.
+    None when it is no kind in particular (a broken file of the wanted kind is reported as such)."""
+    if not isinstance(data, dict):
+        return None
+    wanted = schema_for(kind, latest(kind).version)
+    if all(f in data for f in wanted.get("required", [])):
+        return None
+    for (other, version) in sorted(DOCUMENTS):
+        schema = schema_for(other, version)
+        if (other != kind and version == latest(other).version and all(f in data for f in schema.get("required", []))
+                and set(data) <= set(schema.get("properties", {}))):
+            return other
+    return None
 
 
 def load_tender(path: str | Path) -> Tender:

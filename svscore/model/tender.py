@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, PrivateAttr, model_validator

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import textwrap
 
-from svscore.errors import escaped
+from svscore.errors import escaped, shortened
 from svscore.fmt import money, number, points
+from svscore.model.enums import WeightingMode
 from svscore.rules.act import Decision
 from svscore.rules.checks import CheckReport
 from svscore.rules.findings import Severity
@@ -54,10 +55,14 @@ def check_text(report: CheckReport, source: str) -> str:
     for lot in report.lots:
         title = f"Effective weights{f' (lot {lot.lot_id})' if t.lots else ''}:"
         lines.append(title)
+        width = 18 if t.weighting is WeightingMode.MARKS else 10
         for w in lot.criteria:
             kind = (w.kind.value if w.kind else "?").replace("_", " ")
             weight = "gate" if w.kind and w.kind.value == "pass_fail" else f"{number(w.effective_percent, 4)}%"
-            lines.append(f"  {'  ' * w.depth}{w.criterion.id:<10} {w.criterion.name[:50]:<50} {kind:<12} {weight:>10}")
+            if t.weighting is WeightingMode.MARKS and weight != "gate":  # the officer set marks: show them too
+                weight = f"{number(w.points_available, 4)} marks ({weight})"
+            name = one_line(shortened(w.criterion.name, 50))
+            lines.append(f"  {'  ' * w.depth}{w.criterion.id:<10} {name:<50} {kind:<12} {weight:>{width}}")
         lines.append("")
     if report.decision:
         lines.append(decision_text(report.decision, with_warnings=False))
@@ -100,7 +105,7 @@ def results_text(result: TenderResult) -> str:
             cells = " ".join(f"{(points(v) if (v := subs.get(c)) is not None else '—'):>9}" for c in tops)
             total = points(b.total) if b.total is not None else "—"
             rank = str(b.rank) if b.rank else "—"
-            lines.append(f"{rank:>4}  {one_line(b.bidder[:28]):<28} {b.status.value:<12} {cells} {total:>9}")
+            lines.append(f"{rank:>4}  {one_line(shortened(b.bidder, 28)):<28} {b.status.value:<12} {cells} {total:>9}")
         lines.append(f"(points out of {number(lot.total_points)})")
         for b in lot.bids:
             notes = [f.message for f in b.flags] + (list(b.reasons) if b.status is not Status.RANKED else [])

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from svscore.errors import ScoringError, SvscoreError, json_path
+from svscore.errors import ScoringError, SvscoreError, file_label, json_path
 from svscore.model.tender import (
     AuthorityType,
     ContractKind,
@@ -102,11 +102,15 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
     return CheckReport(tender, tuple(findings), tuple(lots), decision)
 
 
-def require_no_errors(report: CheckReport, consequence: str) -> None:
-    """Raise when the tender has errors: nothing is scored or built from a broken methodology."""
+def require_no_errors(report: CheckReport, consequence: str, tender_file: Path | None = None) -> None:
+    """Raise when the tender has errors: nothing is scored or built from a broken methodology.
+
+    ``tender_file``, when known, is named in the command the message suggests.
+    """
     if not report.ok:
         errors = [f"  {f.path}: {f.message}" for f in report.findings if f.severity is Severity.ERROR]
-        raise ScoringError(f"The tender has errors, so {consequence} (run 'svscore check'):\n" + "\n".join(errors))
+        command = f"svscore check {file_label(str(tender_file))}" if tender_file is not None else "svscore check"
+        raise ScoringError(f"The tender has errors, so {consequence} (run '{command}'):\n" + "\n".join(errors))
 
 
 def _resolve(base_dir: Path | None, path: str) -> Path:

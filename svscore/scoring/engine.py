@@ -601,8 +601,10 @@ def _tie_rules(tender: Tender, results: dict[int, BidResult]) -> list[ranking.Ti
 def _sensitivity(tender: Tender, tree: list[WeightedCriterion], ranked: list[BidResult], ppqp: bool) -> Sensitivity:
     if ppqp:
         return Sensitivity(False, "Not applicable: the award is by price per quality point, not by weighted totals.")
+    if not ranked:  # no bids at all, or none could be ranked: there is no leading bid to speak of
+        return Sensitivity(False, "No bid is ranked, so there is nothing to test.")
     if len(ranked) < 2:
-        return Sensitivity(False, "Fewer than two ranked bids: there is no rival to overtake the winner.")
+        return Sensitivity(False, "Only one bid is ranked: there is no rival to overtake it.")
     winners = [b for b in ranked if b.rank == 1]
     if len(winners) > 1:
         return Sensitivity(False, "The top bids tie, so there is no single winner to test.")

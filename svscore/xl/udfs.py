@@ -53,8 +53,18 @@ def arg(name: str, *args: Any, **options: Any) -> Callable:
     return apply
 
 
-__all__ = ["SV_VERSION", "SV_WEIGHTCHECK", "SV_EFFECTIVEWEIGHTS", "SV_PRICESCORES", "SV_RESULTS", "SV_THRESHOLD",
-           "SV_ABOVETHRESHOLD", "SV_ACTAPPLIES", "SV_ACTREASONS", "SV_SOCIALVALUE"]
+__all__ = [
+    "SV_ABOVETHRESHOLD",
+    "SV_ACTAPPLIES",
+    "SV_ACTREASONS",
+    "SV_EFFECTIVEWEIGHTS",
+    "SV_PRICESCORES",
+    "SV_RESULTS",
+    "SV_SOCIALVALUE",
+    "SV_THRESHOLD",
+    "SV_VERSION",
+    "SV_WEIGHTCHECK",
+]
 """What ``from svscore.xl.udfs import *`` (xlwings Lite's main.py) brings in: the functions only."""
 
 Table = list[list[Any]]

@@ -51,7 +51,7 @@ def test_verify_finds_changed_missing_and_added_files(tmp_path):
     changed = tmp_path / "changed.zip"
     _rewrite(pack, changed, lambda n, d: d.replace(b"Borsetshire", b"Barsetshire") if n.endswith(".json") and "tender/" in n else d)
     problems = verify_pack(changed)
-    assert [p.location for p in problems] == ["changed.zip › tender/council-home-care.json"]
+    assert [p.location for p in problems] == [f"{changed} › tender/council-home-care.json"]  # the folder kept
     assert "changed since the pack was made" in problems[0].message
     missing = tmp_path / "missing.zip"
     _rewrite(pack, missing, lambda n, d: None if n == "GUIDE.md" else d)
