@@ -23,6 +23,7 @@ from svscore.model import tender as tm
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, SocialValueMethod, Tender, WeightingMode
 from svscore.rules.act import Decision
+from svscore.scoring.engine import ABNORMALLY_LOW_PLACES
 
 ENUMS: dict[str, type[StrEnum]] = {
     "AuthorityType": tm.AuthorityType, "Jurisdiction": tm.Jurisdiction, "ContractKind": tm.ContractKind,
@@ -30,6 +31,7 @@ ENUMS: dict[str, type[StrEnum]] = {
     "SocialValueMethod": tm.SocialValueMethod,
 }
 R9 = 9  # decimal places compared when ranking: totals equal to 1e-9 tie, as in the engine
+LOW_PLACES = ABNORMALLY_LOW_PLACES  # the engine's rounding of an abnormally low price's shortfall
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -517,15 +519,24 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             else:
                 ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({C("Price (£)", r)}),ROUND(-{C("Price (£)", r)},{R9}),-1E+300)')
         key = C("_key", r)
-        terms = [f'COUNTIF({rng("_key")},">"&{key})+1']
+        # Compared as numbers, never as criteria text (COUNTIF(range,">"&key) turns a 16-digit
+        # price per point into 15-digit text, and a bid then counts itself better than itself).
+        # ISNUMBER leaves out unranked rows: text compares greater than any number.
+        better = [f"(ISNUMBER({rng('_key')}))"]
+        terms = [f"SUMPRODUCT({better[0]}*({rng('_key')}>{key}))+1"]
+        level = [*better, f"({rng('_key')}={key})"]
         for k in range(len(t.tie_breaks)):
-            conds = [f"{rng('_key')},{key}"] + [f"{rng(f'_tie{j}')},{C(f'_tie{j}', r)}" for j in range(k)]
-            terms.append(f'COUNTIFS({",".join(conds)},{rng(f"_tie{k}")},">"&{C(f"_tie{k}", r)})')
+            tie, mine = rng(f"_tie{k}"), C(f"_tie{k}", r)
+            terms.append(f"SUMPRODUCT({'*'.join(level)}*({tie}>{mine}))")
+            level.append(f"({tie}={mine})")
         ws.cell(r, lay.rcol("Rank"), f'=IF(ISNUMBER({key}),{"+".join(terms)},"")')
         al = lay.detail("abnormally_low.percent_below_mean")
         pin = rng("_price_in")
         pr = C("Price (£)", r)
-        ws.cell(r, lay.rcol("Flags"), (f'=IF(AND({B}="ranked",COUNT({pin})>1,{al}<>""),IF({pr}<(SUM({pin})-{pr})/(COUNT({pin})-1)*(1-{al}/100),'
+        # The shortfall below the limit is rounded to LOW_PLACES, as the engine rounds it, so a
+        # price exactly on the limit is not flagged in any program, whatever its last binary digit.
+        short = f"ROUND((SUM({pin})-{pr})/(COUNT({pin})-1)*(1-{al}/100)-{pr},{LOW_PLACES})"
+        ws.cell(r, lay.rcol("Flags"), (f'=IF(AND({B}="ranked",COUNT({pin})>1,{al}<>""),IF({short}>0,'
                                        f'"Abnormally low price: ask the supplier (PA 2023 s.19(4))",""),"")'))
     # presentation
     for name in cols:
