@@ -1,9 +1,10 @@
 """The evaluation workbook for officers: Setup, Bidders, Scores, Prices, Social Value, Results.
 
 Results are native formulas (classic functions only: SUM, SUMPRODUCT, MIN, MAX, COUNTIF,
-COUNTIFS, MATCH, ROUND, IF), so the workbook calculates in Excel 2016 and in LibreOffice without
-any add-in. They are the one deliberate second implementation of the engine; a test recalculates
-them with LibreOffice and compares every criterion's points, total and rank with the engine.
+MATCH, ROUND, IF), so the workbook calculates in Excel 2016, LibreOffice and Gnumeric without any
+add-in. They are the one deliberate second implementation of the engine; a test recalculates them
+with LibreOffice and with Gnumeric and compares every criterion's points, total, rank and flag with
+the engine.
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from svscore.excel.evaluation import build_evaluation
-from svscore.excel.layout import EvaluationLayout
 from svscore.excel import gnumeric as gnumeric_program
 from svscore.excel import libreoffice as libreoffice_program
+from svscore.excel.evaluation import build_evaluation
+from svscore.excel.layout import EvaluationLayout
 from svscore.excel.workbook import save
 from svscore.model.bids import Bid, Commitment, Score
 from svscore.model.loading import load_bids, load_measures, load_tender
