@@ -32,6 +32,7 @@ ENUMS: dict[str, type[StrEnum]] = {
     "SocialValueMethod": tm.SocialValueMethod,
 }
 R9 = 9  # decimal places compared when ranking: totals equal to 1e-9 tie, as in the engine
+NO_KEY = "-1E+300"  # the hidden rank key of a bid that is not ranked: below every real key
 LOW_PLACES = ABNORMALLY_LOW_PLACES  # the engine's rounding of an abnormally low price's shortfall
 
 
@@ -509,10 +510,10 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         ws.cell(r, lay.rcol("Total"), f'=IF({B}="ranked",SUM({",".join(C(f"crit:{w.criterion.id}", r) for w in tops)}),"")').number_format = "0.00"
         if lay.ppqp:
             ws.cell(r, lay.rcol("Price per quality point"), f'=IF(AND({B}="ranked",N({total})>0),{C("Price (£)", r)}/{total},"")').number_format = "£#,##0.00"
-            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({C("Price per quality point", r)}),ROUND(-{C("Price per quality point", r)},{R9}),"")')
+            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({C("Price per quality point", r)}),ROUND(-{C("Price per quality point", r)},{R9}),{NO_KEY})')
         else:
             ws.cell(r, lay.rcol("Price per quality point"), '=""')
-            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({total}),ROUND({total},{R9}),"")')
+            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({total}),ROUND({total},{R9}),{NO_KEY})')
         for k, tb in enumerate(t.tie_breaks):
             if tb.rule == "higher_score_on":
                 src = C(f"crit:{tb.criterion}", r)
@@ -522,15 +523,15 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         key = C("_key", r)
         # Compared as numbers, never as criteria text (COUNTIF(range,">"&key) turns a 16-digit
         # price per point into 15-digit text, and a bid then counts itself better than itself).
-        # ISNUMBER leaves out unranked rows: text compares greater than any number.
-        better = [f"(ISNUMBER({rng('_key')}))"]
-        terms = [f"SUMPRODUCT({better[0]}*({rng('_key')}>{key}))+1"]
-        level = [*better, f"({rng('_key')}={key})"]
+        # Unranked rows carry NO_KEY, below every ranked key: a number, as Gnumeric does not
+        # take ISNUMBER(range) element by element inside SUMPRODUCT.
+        terms = [f"SUMPRODUCT(--({rng('_key')}>{key}))+1"]
+        level = [f"({rng('_key')}={key})"]
         for k in range(len(t.tie_breaks)):
             tie, mine = rng(f"_tie{k}"), C(f"_tie{k}", r)
             terms.append(f"SUMPRODUCT({'*'.join(level)}*({tie}>{mine}))")
             level.append(f"({tie}={mine})")
-        ws.cell(r, lay.rcol("Rank"), f'=IF(ISNUMBER({key}),{"+".join(terms)},"")')
+        ws.cell(r, lay.rcol("Rank"), f'=IF({key}>{NO_KEY},{"+".join(terms)},"")')
         al = lay.detail("abnormally_low.percent_below_mean")
         pin = rng("_price_in")
         pr = C("Price (£)", r)
