@@ -457,7 +457,8 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         qp = C("Quality (%)", r)
         reason = '""'
         if quality_leaves:
-            reason = f'IF(AND({minq}<>"",ISNUMBER({qp})),IF({qp}<{minq},"Quality below the minimum",""),"")'
+            # rounded: a quality % exactly on the minimum is 39.99999999999999 in Gnumeric
+            reason = f'IF(AND({minq}<>"",ISNUMBER({qp})),IF(ROUND({qp}-{minq},{R9})<0,"Quality below the minimum",""),"")'
         if below:
             reason = f'IF(OR({",".join(below)}),"Below a minimum score",{reason})'
         if gates:
