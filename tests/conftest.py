@@ -75,6 +75,17 @@ def libreoffice() -> str:
     return exe
 
 
+@pytest.fixture(scope="session")
+def gnumeric() -> str:
+    """Gnumeric's ssconvert, the second recalculating program (tests/install-test-deps.sh installs it)."""
+    from svscore.excel.gnumeric import ssconvert
+
+    exe = ssconvert()
+    if exe is None:
+        pytest.fail("Gnumeric is required: run tests/install-test-deps.sh")
+    return exe
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that start LibreOffice or Gnumeric are marked slow: `-m "not slow"` is the quick loop."""
     for item in items:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine with Python 3.11:
-# svscore itself with its test extras, and LibreOffice (Debian's libreoffice-calc-nogui), which
-# the tests use to recalculate the generated Excel templates' formulas.
+# svscore itself with its test extras, LibreOffice (Debian's libreoffice-calc-nogui) and Gnumeric
+# (its ssconvert; without recommends it needs no desktop), the two programs the tests use to
+# recalculate the generated Excel templates' formulas.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,14 @@ if ! command -v soffice >/dev/null 2>&1; then
   echo "Installing LibreOffice (libreoffice-calc-nogui) from Debian's packages..."
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null
+fi
+
+if ! command -v ssconvert >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  echo "Installing Gnumeric (gnumeric, without recommends) from Debian's packages..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gnumeric >/dev/null
 fi
 
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"

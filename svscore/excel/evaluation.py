@@ -1,9 +1,10 @@
 """The evaluation workbook for officers: Setup, Bidders, Scores, Prices, Social Value, Results.
 
 Results are native formulas (classic functions only: SUM, SUMPRODUCT, MIN, MAX, COUNTIF,
-COUNTIFS, MATCH, ROUND, IF), so the workbook calculates in Excel 2016 and in LibreOffice without
-any add-in. They are the one deliberate second implementation of the engine; a test recalculates
-them with LibreOffice and compares every criterion's points, total and rank with the engine.
+MATCH, ROUND, IF), so the workbook calculates in Excel 2016, LibreOffice and Gnumeric without any
+add-in. They are the one deliberate second implementation of the engine; a test recalculates them
+with LibreOffice and with Gnumeric and compares every criterion's points, total, rank and flag with
+the engine.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from svscore.model import tender as tm
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, SocialValueMethod, Tender, WeightingMode
 from svscore.rules.act import Decision
+from svscore.scoring.engine import ABNORMALLY_LOW_PLACES
 
 ENUMS: dict[str, type[StrEnum]] = {
     "AuthorityType": tm.AuthorityType, "Jurisdiction": tm.Jurisdiction, "ContractKind": tm.ContractKind,
@@ -30,6 +32,8 @@ ENUMS: dict[str, type[StrEnum]] = {
     "SocialValueMethod": tm.SocialValueMethod,
 }
 R9 = 9  # decimal places compared when ranking: totals equal to 1e-9 tie, as in the engine
+NO_KEY = "-1E+300"  # the hidden rank key of a bid that is not ranked: below every real key
+LOW_PLACES = ABNORMALLY_LOW_PLACES  # the engine's rounding of an abnormally low price's shortfall
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -452,7 +456,8 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         qp = C("Quality (%)", r)
         reason = '""'
         if quality_leaves:
-            reason = f'IF(AND({minq}<>"",ISNUMBER({qp})),IF({qp}<{minq},"Quality below the minimum",""),"")'
+            # rounded: a quality % exactly on the minimum is 39.99999999999999 in Gnumeric
+            reason = f'IF(AND({minq}<>"",ISNUMBER({qp})),IF(ROUND({qp}-{minq},{R9})<0,"Quality below the minimum",""),"")'
         if below:
             reason = f'IF(OR({",".join(below)}),"Below a minimum score",{reason})'
         if gates:
@@ -505,10 +510,10 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         ws.cell(r, lay.rcol("Total"), f'=IF({B}="ranked",SUM({",".join(C(f"crit:{w.criterion.id}", r) for w in tops)}),"")').number_format = "0.00"
         if lay.ppqp:
             ws.cell(r, lay.rcol("Price per quality point"), f'=IF(AND({B}="ranked",N({total})>0),{C("Price (£)", r)}/{total},"")').number_format = "£#,##0.00"
-            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({C("Price per quality point", r)}),ROUND(-{C("Price per quality point", r)},{R9}),"")')
+            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({C("Price per quality point", r)}),ROUND(-{C("Price per quality point", r)},{R9}),{NO_KEY})')
         else:
             ws.cell(r, lay.rcol("Price per quality point"), '=""')
-            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({total}),ROUND({total},{R9}),"")')
+            ws.cell(r, lay.rcol("_key"), f'=IF(ISNUMBER({total}),ROUND({total},{R9}),{NO_KEY})')
         for k, tb in enumerate(t.tie_breaks):
             if tb.rule == "higher_score_on":
                 src = C(f"crit:{tb.criterion}", r)
@@ -516,15 +521,24 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             else:
                 ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({C("Price (£)", r)}),ROUND(-{C("Price (£)", r)},{R9}),-1E+300)')
         key = C("_key", r)
-        terms = [f'COUNTIF({rng("_key")},">"&{key})+1']
+        # Compared as numbers, never as criteria text (COUNTIF(range,">"&key) turns a 16-digit
+        # price per point into 15-digit text, and a bid then counts itself better than itself).
+        # Unranked rows carry NO_KEY, below every ranked key: a number, as Gnumeric does not
+        # take ISNUMBER(range) element by element inside SUMPRODUCT.
+        terms = [f"SUMPRODUCT(--({rng('_key')}>{key}))+1"]
+        level = [f"({rng('_key')}={key})"]
         for k in range(len(t.tie_breaks)):
-            conds = [f"{rng('_key')},{key}"] + [f"{rng(f'_tie{j}')},{C(f'_tie{j}', r)}" for j in range(k)]
-            terms.append(f'COUNTIFS({",".join(conds)},{rng(f"_tie{k}")},">"&{C(f"_tie{k}", r)})')
-        ws.cell(r, lay.rcol("Rank"), f'=IF(ISNUMBER({key}),{"+".join(terms)},"")')
+            tie, mine = rng(f"_tie{k}"), C(f"_tie{k}", r)
+            terms.append(f"SUMPRODUCT({'*'.join(level)}*({tie}>{mine}))")
+            level.append(f"({tie}={mine})")
+        ws.cell(r, lay.rcol("Rank"), f'=IF({key}>{NO_KEY},{"+".join(terms)},"")')
         al = lay.detail("abnormally_low.percent_below_mean")
         pin = rng("_price_in")
         pr = C("Price (£)", r)
-        ws.cell(r, lay.rcol("Flags"), (f'=IF(AND({B}="ranked",COUNT({pin})>1,{al}<>""),IF({pr}<(SUM({pin})-{pr})/(COUNT({pin})-1)*(1-{al}/100),'
+        # The shortfall below the limit is rounded to LOW_PLACES, as the engine rounds it, so a
+        # price exactly on the limit is not flagged in any program, whatever its last binary digit.
+        short = f"ROUND((SUM({pin})-{pr})/(COUNT({pin})-1)*(1-{al}/100)-{pr},{LOW_PLACES})"
+        ws.cell(r, lay.rcol("Flags"), (f'=IF(AND({B}="ranked",COUNT({pin})>1,{al}<>""),IF({short}>0,'
                                        f'"Abnormally low price: ask the supplier (PA 2023 s.19(4))",""),"")'))
     # presentation
     for name in cols:

@@ -484,6 +484,13 @@ def _score_relative(tender: Tender, competition: list[_Work], leaves: list[Weigh
                                 f"points: {formula} = {points(pts)}.")
 
 
+ABNORMALLY_LOW_PLACES = 6
+"""Decimal places of a pound to which a price's shortfall below the abnormally low limit is rounded
+before it counts: a price exactly on the limit is never flagged, and the workbook's formula (which
+rounds the same way) gives the same answer in every spreadsheet program whatever floating point
+does to the limit's last digit."""
+
+
 def _abnormally_low(tender: Tender, competition: list[_Work]) -> None:
     pct = tender.abnormally_low.percent_below_mean
     priced = [(w, w.price) for w in competition if w.price is not None]
@@ -493,7 +500,8 @@ def _abnormally_low(tender: Tender, competition: list[_Work]) -> None:
     for w, price in priced:
         mean = (total - price) / (len(priced) - 1)
         limit = mean * (1 - Fraction(pct) / 100)
-        if price < limit:
+        # ROUND(shortfall, 6) > 0 as the workbook computes it: half a unit of the last place counts
+        if limit - price >= Fraction(1, 2 * 10 ** ABNORMALLY_LOW_PLACES):
             below = (mean - price) / mean * 100
             w.flags.append(Flag("abnormally_low", (
                 f"Price {money(price)} is {percent(below)} below the mean of the other compliant bids ({money(mean)}), "

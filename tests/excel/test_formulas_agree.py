@@ -1,13 +1,15 @@
-"""The evaluation workbook's native formulas give exactly the engine's results.
+"""The evaluation workbook's native formulas give exactly the engine's results, in two programs.
 
 Workbooks are generated, filled with openpyxl (including disqualifying scores, very low prices,
-missing scores and pass/fail failures), recalculated by LibreOffice headless in ONE batch call,
-and every criterion's points, every total, status and rank is compared with the engine (1e-9).
-The same is done for tenders and bids generated at random by hypothesis.
+missing scores and pass/fail failures), recalculated by LibreOffice headless in one batch call and
+by Gnumeric (ssconvert --recalc), and every criterion's points, every total, status, rank and
+abnormally low flag is compared with the engine (1e-9). The same is done for tenders and bids
+generated at random by hypothesis, with prices up to £100m.
 """
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from svscore.excel import gnumeric as gnumeric_program
+from svscore.excel import libreoffice as libreoffice_program
 from svscore.excel.evaluation import build_evaluation
 from svscore.excel.layout import EvaluationLayout
-from svscore.excel.libreoffice import convert
 from svscore.excel.workbook import save
 from svscore.model.bids import Bid, Commitment, Score
 from svscore.model.loading import load_bids, load_measures, load_tender
@@ -29,7 +32,7 @@ from tests.conftest import EXAMPLES
 from tests.excel.fill import fill_evaluation
 
 TOL = 1e-9
-RANDOM_CASES = 300
+RANDOM_CASES = int(os.environ.get("SVSCORE_RANDOM_CASES", "300"))
 
 
 def consensus(bids: list[Bid], drop: tuple[str, str] | None = None) -> list[Bid]:
@@ -65,7 +68,46 @@ def fixed_cases() -> list[tuple[str, Tender, MeasuresTable | None, list[Bid]]]:
     sv = home.social_value.revised(quantitative_method="target_ratio", target_pence_per_pound=Decimal(25))
     cases.append(("target_ratio", home.revised(social_value=sv), measures, home_bids))
     cases.append(("ppqp-zero", *zero_quality_points_case()))
+    cases.append(("ppqp-big", *big_price_per_point_case()))
+    cases.append(("low-knife-edge", *knife_edge_low_price_case()))
     return cases
+
+
+def _one_quality_tender(ref: str, method: str, **extra) -> Tender:
+    criteria = [{"id": "Q", "name": "Quality", "kind": "quality", "weight": 100 if method == "price_per_quality_point" else 60, "scale": "0-5"}]
+    if method == "price_per_quality_point":
+        criteria.insert(0, {"id": "P", "name": "Price", "kind": "price"})
+    else:
+        criteria.insert(0, {"id": "P", "name": "Price", "kind": "price", "weight": 40})
+    return Tender.model_validate({
+        "reference": ref, "title": ref, "authority": {"name": "X", "type": "sub_central", "jurisdiction": "england"},
+        "contract": {"kind": "services", "estimated_value": 500000, "value_includes_vat": True, "procurement_start": "2026-03-02"},
+        "weighting": "percent", "scales": SCALES, "price": {"method": method},
+        "social_value_policy": {"minimum_percent": 0, "mandatory": False}, "criteria": criteria, **extra})
+
+
+def big_price_per_point_case() -> tuple[Tender, None, list[Bid]]:
+    """A price per quality point above £1m has 16 significant digits: a comparison that turns it
+    into 15-digit text (COUNTIF(range, ">"&key)) counts the bid as better than itself."""
+    tender = _one_quality_tender("PPQP-BIG", "price_per_quality_point")
+    tender = tender.model_validate(tender.model_dump(mode="json") | {"criteria": [
+        {"id": "P", "name": "Price", "kind": "price"},
+        {"id": "Q", "name": "Quality", "kind": "quality", "weight": 100, "children": [
+            {"id": "Q1", "name": "Method", "weight": 72, "scale": "0-5"}, {"id": "Q2", "name": "Staff", "weight": 28, "scale": "0-5"}]}]})
+    q = (Score(criterion="Q1", value=3), Score(criterion="Q2", value=0))  # 43.2 points
+    bids = [Bid(bidder_id="A", bidder="Alpha Ltd", price=Decimal("50000000.05"), scores=q),
+            Bid(bidder_id="B", bidder="Beta Ltd", price=Decimal("99999999.99"), scores=q)]
+    return tender, None, bids
+
+
+def knife_edge_low_price_case() -> tuple[Tender, None, list[Bid]]:
+    """A price exactly 25% below the mean of the others (32,156.68 = 0.75 x 42,875.57333...): not
+    abnormally low, though (SUM-price)/3*0.75 in floating point is 32,156.680000000008."""
+    tender = _one_quality_tender("LOW-EDGE", "relative_to_lowest", abnormally_low={"percent_below_mean": 25})
+    prices = ["32156.68", "22542.58", "95496.57", "10587.57"]
+    bids = [Bid(bidder_id=f"K{i}", bidder=f"Knife {i} Ltd", price=Decimal(p), scores=(Score(criterion="Q", value=3),))
+            for i, p in enumerate(prices)]
+    return tender, None, bids
 
 
 def zero_quality_points_case() -> tuple[Tender, MeasuresTable, list[Bid]]:
@@ -178,7 +220,10 @@ def random_case(draw):
         data.pop("total_marks", None)
         return draw(random_case())
     n_bids = draw(st.integers(2, 7))
-    prices = [draw(st.integers(1, 100)) * 1000 for _ in range(n_bids)]
+    # round thousands up to £100k, or any pence up to £100m (a price per quality point above £1m
+    # has 16 significant digits)
+    pence = st.one_of(st.integers(1, 100).map(lambda k: k * 100_000), st.integers(100, 10_000_000_000))
+    prices = [Decimal(draw(pence)) / 100 for _ in range(n_bids)]
     if method == "pro_rata_to_qualification_price":
         data["price"]["qualification_price"] = draw(st.sampled_from([max(prices) + 1000, sorted(prices)[-1]]))
     tender = Tender.model_validate(data)
@@ -253,6 +298,8 @@ def compare(path: Path, lay: EvaluationLayout, bids: list[Bid], label: str) -> N
         assert _cell(ws.cell(r, lay.rcol("Status")).value) == e.status.value, where
         rank = _cell(ws.cell(r, lay.rcol("Rank")).value)
         assert (rank if rank is None else int(rank)) == e.rank, where
+        low = "Abnormally low" in (ws.cell(r, lay.rcol("Flags")).value or "")
+        assert low == any(f.code == "abnormally_low" for f in e.flags), f"{where}: abnormally low flag"
         total = _cell(ws.cell(r, lay.rcol("Total")).value)
         if e.total is None:
             assert total is None, where
@@ -270,7 +317,8 @@ def compare(path: Path, lay: EvaluationLayout, bids: list[Bid], label: str) -> N
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory, libreoffice):
+def filled(tmp_path_factory):
+    """Every case's workbook, filled: written once, recalculated by each program."""
     src = tmp_path_factory.mktemp("filled")
     cases = [(name, t, m, b) for name, t, m, b in fixed_cases()]
     cases += [(f"random-{k}", t, m, b) for k, (t, m, b) in enumerate(collect_random(RANDOM_CASES))]
@@ -282,13 +330,22 @@ def recalculated(tmp_path_factory, libreoffice):
         path = src / f"{name}.xlsx"
         save(wb, path)
         jobs.append((name, path, lay, bids))
-    out = convert([p for _, p, _, _ in jobs], tmp_path_factory.mktemp("recalculated"))
-    return [(name, o, lay, bids) for (name, _, lay, bids), o in zip(jobs, out, strict=True)]
+    return jobs
+
+
+@pytest.fixture(scope="module", params=["libreoffice", "gnumeric"])
+def recalculated(request, filled, tmp_path_factory, libreoffice):
+    """The filled workbooks recalculated by LibreOffice, then by Gnumeric."""
+    if request.param == "gnumeric":
+        request.getfixturevalue("gnumeric")
+    convert = libreoffice_program.convert if request.param == "libreoffice" else gnumeric_program.convert
+    out = convert([p for _, p, _, _ in filled], tmp_path_factory.mktemp(f"recalculated-{request.param}"))
+    return [(name, o, lay, bids) for (name, _, lay, bids), o in zip(filled, out, strict=True)]
 
 
 def test_bundled_examples_and_variants_agree_with_the_engine(recalculated):
     fixed = [c for c in recalculated if not c[0].startswith("random-")]
-    assert len(fixed) == 7
+    assert len(fixed) == 9
     for name, path, lay, bids in fixed:
         compare(path, lay, bids, name)
 

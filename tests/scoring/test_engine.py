@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
@@ -99,6 +100,13 @@ def test_abnormally_low_is_flagged_never_excluded():
     # exactly 20% below is not "more than" 20% below
     r2 = by_name(score_tender(make_tender(), [bid("A", 80, Q=3, SV=3), bid("B", 100, Q=3, SV=3)]))
     assert not any(f.code == "abnormally_low" for f in r2["A"].flags)
+
+
+@pytest.mark.parametrize(("price", "flagged"), [("79.9999996", False), ("79.9999995", True), ("79.99", True)])
+def test_abnormally_low_shortfall_counts_when_it_rounds_above_zero_at_6_places(price, flagged):
+    """The workbook's formula rounds the shortfall to 6 places of a pound; the engine must agree."""
+    r = by_name(score_tender(make_tender(), [bid("A", Decimal(price), Q=3, SV=3), bid("B", 100, Q=3, SV=3)]))
+    assert any(f.code == "abnormally_low" for f in r["A"].flags) is flagged
 
 
 def evaluators_tender(method="mean", spread=2):
