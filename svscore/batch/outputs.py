@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.batch.inspect import file_sha256
-from svscore.batch.run import BatchError, BatchRun
+from svscore.batch.run import BatchError, BatchRun, thresholds_path
 from svscore.errors import file_label
 from svscore.model.enums import CriterionKind, ScoredBy
 from svscore.render.sheet_rows import column_letter, utf16_cut
@@ -152,8 +152,10 @@ def _in_background(make: Callable[[T], bytes], arg: T) -> Callable[[], bytes]:
 def _thresholds(run: BatchRun) -> dict[str, Any]:
     from importlib import resources
 
-    if run.tender.thresholds_table:
-        return {"name": run.tender.thresholds_table, "source": "the tender's thresholds_table"}
+    path = thresholds_path(run.tender)
+    if path is not None:
+        # the council's own table: its bytes are what the decision was made on
+        return {"name": file_label(path.name), "source": "the tender's thresholds_table", "sha256": file_sha256(path)}
     data = resources.files("svscore.data").joinpath("thresholds.json").read_bytes()
     return {"name": "svscore/data/thresholds.json", "sha256": hashlib.sha256(data).hexdigest()}
 

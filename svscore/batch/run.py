@@ -200,12 +200,28 @@ def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Te
                                  "holds: leave out --measures to use the evaluation workbook's, or rebuild the workbook with the new table")
             measures = given
             used.append(measures_path)
-        return ev.tender, measures, book, used
+        tender = ev.tender.read_from(tender_path.parent)
+        return tender, measures, book, used + _thresholds_used(tender)
     tender = load_tender(tender_path)
     path = measures_path or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)
     if path is not None:
         used.append(path)
-    return tender, (load_measures(path) if path else None), None, used
+    return tender, (load_measures(path) if path else None), None, used + _thresholds_used(tender)
+
+
+def thresholds_path(tender: Tender) -> Path | None:
+    """The council's own thresholds table the tender names, found as `svscore check` finds it, or None."""
+    if not tender.thresholds_table:
+        return None
+    path = Path(tender.thresholds_table)
+    return path if path.is_absolute() or tender.source_dir is None else tender.source_dir / path
+
+
+def _thresholds_used(tender: Tender) -> list[Path]:
+    """The tender's own thresholds table, as an input of the run: the manifest records its SHA-256
+    and `svscore verify --tender` checks it, as it does the tender and the measures table."""
+    path = thresholds_path(tender)
+    return [path] if path is not None and path.is_file() else []
 
 
 def run_batch(tender_path: Path, returns: Path, out_dir: Path, *, scores_dir: Path | None = None,

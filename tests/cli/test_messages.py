@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import zipfile
 
 from tests.conftest import EXAMPLES, run_cli
@@ -36,7 +35,10 @@ def test_template_verify_accepts_a_pack_rezipped_with_folder_entries(tmp_path):
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(pack).extractall(unpacked)
     rezipped = tmp_path / "rezipped.zip"
-    subprocess.run(["zip", "-qr", str(rezipped), "."], cwd=unpacked, check=True)
+    # as `zip -r` and common archive tools write it: an entry for each folder before its files
+    with zipfile.ZipFile(rezipped, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(unpacked.rglob("*")):
+            z.write(path, path.relative_to(unpacked).as_posix() + ("/" if path.is_dir() else ""))
     assert any(n.endswith("/") for n in zipfile.ZipFile(rezipped).namelist())
     r = run_cli("template", "verify", str(rezipped))
     assert r.returncode == 0, r.stdout + r.stderr
