@@ -7,14 +7,13 @@ become the explanations in each bidder's assessment summary.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from svscore.batch.inspect import ERROR, WARNING, package_refused, read_capped
 from svscore.batch.spec import Limits
-from svscore.errors import Problem, file_label
+from svscore.errors import Problem, WorkbookError, file_label
 from svscore.excel import workbook as xw
 from svscore.excel.cells import (
     as_text,
@@ -23,6 +22,7 @@ from svscore.excel.cells import (
     kind_name,
     load_values,
     metadata,
+    metadata_extra,
     parse_number,
     unreadable,
 )
@@ -129,9 +129,13 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     lot = tender.all_lots()[lot_index].id
     if meta.get("lot") != lot:
         return  # another lot's score sheets: read with that lot
-    extra = json.loads(meta.get("extra") or "{}")
-    evaluators = tuple(extra.get("evaluators") or ())
-    slots = int(extra.get("slots") or 0)
+    try:
+        extra = metadata_extra(meta, name, {"evaluators": list, "slots": int})
+    except WorkbookError as exc:
+        book.problems += [(ERROR, p.location, f"not read: {p.message}") for p in exc.problems]
+        return
+    evaluators = tuple(str(e) for e in extra["evaluators"])
+    slots = extra["slots"]
     lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
     kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
     bidders = values.sheets.get("Bidders") or []

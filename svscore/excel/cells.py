@@ -12,6 +12,7 @@ names the file, sheet and cell. It never guesses.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -291,3 +292,31 @@ def metadata(values: Values) -> dict[str, str] | None:
         if row and isinstance(row[0], str) and row[0]:
             out[row[0]] = "".join(as_text(x) if not isinstance(x, str) else x for x in row[1:])
     return out
+
+
+def metadata_extra(meta: dict[str, str], name: str, fields: dict[str, type | tuple[type, ...]],
+                   optional: dict[str, type | tuple[type, ...]] | None = None) -> dict[str, Any]:
+    """The ``extra`` entry of a workbook's hidden metadata sheet, checked once, where it is read:
+    valid JSON holding each of ``fields`` with its type. Raises :class:`~svscore.errors.WorkbookError`
+    naming the file and sheet, so a damaged copy is one file's error, never a traceback."""
+    from svscore.errors import WorkbookError
+
+    where = cell_location(name, META)
+
+    def damaged(why: str) -> WorkbookError:
+        return WorkbookError(name, [Problem(where, f"the hidden {META} sheet svscore wrote is damaged ({why}): "
+                                                   "use the workbook as svscore built it, not an edited copy")])
+    try:
+        extra = json.loads(meta.get("extra") or "{}")
+    except ValueError:
+        raise damaged("its 'extra' entry is not valid JSON") from None
+    if not isinstance(extra, dict):
+        raise damaged("its 'extra' entry is not a JSON object")
+    for key, kind in fields.items():
+        value = extra.get(key)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+            raise damaged(f"'{key}' is missing or of the wrong type")
+    for key, kind in (optional or {}).items():
+        if key in extra and extra[key] is not None and not isinstance(extra[key], kind):
+            raise damaged(f"'{key}' is of the wrong type")
+    return extra

@@ -330,13 +330,20 @@ def _prices(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     xw.protect(ws)
 
 
+def _illustrative_title(ws: Worksheet, lay: EvaluationLayout) -> None:
+    """With an illustrative measures table, the sheet's title line says so (in red), as every output
+    of svscore does: row 2 holds the headers, so the title is the one line always seen and printed."""
+    warning = lay.measures.warning() if lay.measures is not None else None
+    if warning:
+        xw.set_text(ws["A1"], f"{ws['A1'].value} — {warning}").font = Font(bold=True, size=14, color="C00000")
+
+
 def _social_value(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     assert lay.measures is not None
     ws = wb.create_sheet("Social Value")
     ws["A1"] = "Social value commitments: quantity over the contract (first-year-only measures: year 1 only)"
     ws["A1"].font = xw.TITLE
-    if lay.measures.illustrative:
-        xw.set_text(ws["A2"], "ILLUSTRATIVE measures table: example values, not for a real evaluation").font = Font(bold=True, color="C00000")
+    _illustrative_title(ws, lay)
     heads = ["Measure", "Description", "Unit", "Proxy value (£)"]
     xw.header(ws, 2, heads)
     for i in range(lay.slots):
@@ -377,6 +384,7 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws = wb.create_sheet("Results")
     ws["A1"] = "Results (native formulas: no add-in needed)"
     ws["A1"].font = xw.TITLE
+    _illustrative_title(ws, lay)
     cols = lay.results_columns
     labels = []
     for name in cols:

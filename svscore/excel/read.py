@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import Problem, TenderFileError, WorkbookError, file_label
+from svscore.errors import Problem, TenderFileError, WorkbookError, cell_location, file_label
 from svscore.excel.cells import (
     Values,
     as_date,
@@ -24,6 +24,7 @@ from svscore.excel.cells import (
     kind_name,
     load_values,
     metadata,
+    metadata_extra,
     parse_number,
     unreadable,
 )
@@ -76,11 +77,16 @@ def _set(data: dict, path: str, value: Any) -> None:
 def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     from svscore.excel.layout import DETAILS, EvaluationLayout
 
-    extra = json.loads(meta["extra"])
+    extra = metadata_extra(meta, values.name, {"tender": dict, "lot_index": int, "slots": int}, {"measures": dict})
     base = extra["tender"]
     original = validate_document(base, "tender", f"{values.name} (metadata)")
     assert isinstance(original, Tender)
-    measures = MeasuresTable.model_validate(extra["measures"]) if extra.get("measures") else None
+    try:
+        measures = MeasuresTable.model_validate(extra["measures"]) if extra.get("measures") else None
+    except ValueError:  # pydantic's ValidationError: the copy of the table in the metadata was edited
+        raise WorkbookError(values.name, [Problem(cell_location(values.name, "_svscore"),
+                                                  "the hidden _svscore sheet's copy of the measures table is damaged: "
+                                                  "use the workbook as svscore built it")]) from None
     lay = EvaluationLayout(original, extra["lot_index"], extra["slots"], measures)
     problems: list[Problem] = []
     notes: list[Problem] = []
