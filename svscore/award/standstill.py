@@ -60,6 +60,10 @@ PCR_COMMON_LAW_NOTE = ("Uncertain: Christmas Day and Good Friday are treated as 
                        "does not name them; treating them as non-working can only lengthen the period.")
 COMMON_LAW_DAYS = ("Christmas Day", "Good Friday")
 
+PA_DEFINITION_NOTE = ("Unconfirmed: the words of s.123(1) given above could not be checked against the Act's published "
+                      "text when this version of svscore was made; check them before relying on the date. Bank holidays "
+                      "in any part of the UK are skipped, which can only lengthen the period if the Act counts fewer.")
+
 
 class StandstillError(SvscoreError):
     """A standstill question svscore cannot answer (a regime that does not apply to that part of the UK)."""
@@ -145,6 +149,8 @@ def standstill(start: dt.date, regime: str, nation: str = "england") -> Standsti
     notes: tuple[str, ...] = ()
     if regime == "pcr_2015" and any("common-law" in why for _, why in skipped):
         notes = (PCR_COMMON_LAW_NOTE,)
+    if regime == "pa_2023":
+        notes = (PA_DEFINITION_NOTE,)
     return Standstill(regime=regime, nation=nation, start=start, last_day=last, counted=tuple(counted),
                       skipped=tuple(skipped), provisions=PROVISIONS[regime], notes=notes)
 

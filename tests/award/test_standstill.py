@@ -123,3 +123,10 @@ def test_cli_refuses_bad_input() -> None:
     assert "Scotland" in done.stderr and "Traceback" not in done.stderr
     done = run_cli("standstill", "--published", "18/12/2026", "--regime", "pa_2023")
     assert done.returncode == 2 and "YYYY-MM-DD" in done.stderr
+
+
+def test_the_unconfirmed_wording_of_the_pa_definition_is_said_in_every_answer() -> None:
+    answer = standstill(dt.date(2026, 6, 1), "pa_2023", "england")
+    assert any(n.startswith("Unconfirmed: the words of s.123(1)") for n in answer.notes)
+    out = run_cli("standstill", "--published", "2026-06-01", "--regime", "pa_2023").stdout
+    assert "Unconfirmed: the words of s.123(1)" in out
