@@ -153,6 +153,9 @@ _TAG_NAME = re.compile(rb"<\s*(?:[\w.-]+:)?(\w+)")
 """The local name of the element starting at a ``<``."""
 
 
+_SECOND_INLINE = re.compile(rb"</(?:[\w.-]+:)?is\s*>\s*<(?:[\w.-]+:)?is\b")
+
+
 def _suspect_values(xml: bytes) -> bool:
     """Whether a sheet may hold a value the reader would take apart: a reference (``&``) inside a
     value element, a comment or CDATA anywhere (``<!``), a value element with a prefix (``x:v``),
@@ -165,6 +168,8 @@ def _suspect_values(xml: bytes) -> bool:
     for at in _positions(xml, b"!"):
         if xml[at - 1:at] == b"<":
             return True
+    if b"</is>" in xml and _SECOND_INLINE.search(xml):  # two inline strings in one cell: the reader takes the second
+        return True
     for at in _positions(xml, b"&"):  # a few per sheet (the print header's &amp;P page codes)
         tag = _TAG_NAME.match(xml, xml.rfind(b"<", 0, at))
         if tag is not None and tag.group(1) == b"v":
@@ -309,6 +314,7 @@ def _no_two_parts_alike(infos: list[zipfile.ZipInfo]) -> None:
 
 
 _UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["'](\d+)["']""")
+_SST_ROOT = re.compile(rb"<(?:[\w.-]+:)?sst\b[^>]*>")
 SMALLEST_STRING = 5
 """Bytes of the shortest entry a shared strings part can hold (``<si/>``)."""
 
@@ -317,10 +323,19 @@ def _strings_fit(data: bytes, info: zipfile.ZipInfo) -> None:
     """Refuse a shared strings part that claims more entries than its size could hold. The reader
     sets aside room for the claimed number before reading any: a count of 2,147,483,647 would ask
     for about 50 GB and stop the reader, with no better reason to give."""
-    head = _head(data, info, 2048, 4096)
+    head = _head(data, info, 2048, 4096)  # the root tag is nearly always in the first bytes
     if head is None:
         return
-    m = _UNIQUE_COUNT.search(head)
+    root = _SST_ROOT.search(head)
+    if root is None:  # comments before the root: look further, but never unboundedly
+        head = _head(data, info, PROLOG_LIMIT) or head
+        root = _SST_ROOT.search(head)
+    if root is None:
+        if len(head) >= PROLOG_LIMIT or info.file_size > len(head):
+            raise Refused(f"part {info.filename} does not begin as a shared strings part (no <sst> in its first "
+                          f"{PROLOG_LIMIT // 1024} KB): a damaged or altered file; not opened ({RESAVE})")
+        return
+    m = _UNIQUE_COUNT.search(root.group(0))
     if m and int(m.group(1)) > info.file_size // SMALLEST_STRING:
         raise Refused(f"part {info.filename} says it holds {int(m.group(1)):,} text values but has room for at most "
                       f"{info.file_size // SMALLEST_STRING:,}: a damaged or altered file, which would exhaust the reader's "
@@ -739,7 +754,8 @@ class _CellXml:
                 attrs, body = _attrs(c.group(1)), c.group(2) or ""
                 found = re.findall(r"<(?:[\w.-]+:)?v\b[^>]*>(.*?)</(?:[\w.-]+:)?v\s*>", body, re.S)
                 text = found[0] if found else ""
-                if len(found) > 1 or "<" in text or ("&" in text and attrs.get("t") not in ("str", "inlineStr")):
+                inline = len(re.findall(r"<(?:[\w.-]+:)?is\b", body))
+                if len(found) > 1 or inline > 1 or "<" in text or ("&" in text and attrs.get("t") not in ("str", "inlineStr")):
                     return sheet, attrs.get("r", "?"), (
                         f"the cell's value is written as {shortened(body, 60)!r}, in a form Excel never writes (a reference, comment or "
                         f"second value inside it): svscore's reader and Excel could read different values from it; not read ({RESAVE})")

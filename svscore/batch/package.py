@@ -27,6 +27,10 @@ _ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(Default|Override|Relationship)\b([^>]*)>
 _ATTR = re.compile(rb"""([\w.:-]+)\s*=\s*(["'])(.*?)\2""", re.S)
 
 
+LISTING_LIMIT = 4 * 1024 * 1024
+"""Bytes beyond which a content types or relationships part is not parsed (Excel's are a few KB)."""
+
+
 def key(name: str) -> str:
     """A part name as Office compares names: ignoring case, with no leading slash."""
     return name.replace("\\", "/").lstrip("/").casefold()
@@ -46,7 +50,12 @@ def xml_parts(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
     by_key = {key(i.filename): i for i in infos}
     chosen = {k for k in by_key if k.endswith(XML_SUFFIXES)}
     types = by_key.get("[content_types].xml")
-    if types is not None and types.file_size <= 4 * 1024 * 1024:
+    if (types is not None and types.file_size > LISTING_LIMIT) or \
+            any(k.endswith(".rels") and i.file_size > LISTING_LIMIT for k, i in by_key.items()):
+        # A listing far larger than any workbook's is not parsed for its names: every part is then
+        # taken for XML, so padding a listing cannot hide a part from the entity check.
+        return list(infos)
+    if types is not None:
         xml_extensions = set()
         for tag, attrs in _elements(body(types)):
             kind = attrs.get("ContentType", "").casefold()
@@ -58,7 +67,7 @@ def xml_parts(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
                 chosen.add(key(attrs.get("PartName", "")))
         chosen.update(k for k in by_key if k.endswith(tuple(xml_extensions)))
     for k, info in by_key.items():
-        if not k.endswith(".rels") or info.file_size > 4 * 1024 * 1024:
+        if not k.endswith(".rels"):
             continue
         base = k.rpartition("_rels/")[0]  # the folder of the part whose relationships these are
         for tag, attrs in _elements(body(info)):

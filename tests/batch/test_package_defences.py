@@ -122,3 +122,41 @@ def test_a_protected_cell_turned_into_a_formula_is_tampering_even_with_its_value
 def test_the_templates_own_formulas_are_not_reported(tmp_path, base, specs):
     result = _inspect(tmp_path, base, specs)
     assert result.ok and not [p for p in result.problems if p[0] != "note"], result.problems  # (a note: openpyxl calculates nothing)
+
+
+def test_padding_the_package_listings_past_their_limit_does_not_hide_a_part_from_the_entity_check(tmp_path, base, specs):
+    """The content types and relationships are not parsed beyond 4 MB; every part is then checked."""
+    import os
+
+    pad = b"<!--" + os.urandom(2_200_000).hex().encode() + b"-->"
+
+    def padded(name, body):
+        if name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+            m = re.search(rb"<(Relationships|Types)\b[^>]*>", body)
+            return body[:m.end()] + pad + body[m.end():]
+        return body
+    hostile = rezip(_renamed(base, "xl/worksheets/sheet2.xml", "xl/worksheets/sheet2.dat", lambda b: _with_doctype(b, LOL)), padded)
+    result = _inspect(tmp_path, hostile, specs)
+    assert result.bid is None
+    assert any("sheet2.dat declares XML entities" in m for _, _, m in result.problems), result.problems
+
+
+def test_a_shared_strings_count_behind_a_comment_is_still_checked(tmp_path, base, specs):
+    sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!--' + "x" * 3000 + '-->'
+           '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="2147483647">'
+           '<si><t>x</t></si></sst>')
+    result = _inspect(tmp_path, _add_member(base, "xl/sharedStrings.xml", sst.encode()), specs)
+    assert result.bid is None
+    assert any("2,147,483,647 text values" in m for _, _, m in result.problems), result.problems
+
+
+def test_a_cell_with_two_inline_strings_is_refused(tmp_path, base, specs):
+    """The reader takes the second of two values; Excel shows the first."""
+    def change(name, body):
+        if name != "xl/worksheets/sheet3.xml":
+            return body
+        return re.sub(rb'<c r="E5"[^>]*>.*?</c>', b'<c r="E5" s="8" t="inlineStr"><is><t>21.5</t></is><is><t>20</t></is></c>',
+                      body, count=1)
+    result = _inspect(tmp_path, rezip(base, change), specs)
+    assert result.bid is None
+    assert any(loc.endswith("Pricing!E5") and "in a form Excel never writes" in m for _, loc, m in result.problems), result.problems
