@@ -333,9 +333,11 @@ def _prices(wb: xw.Workbook, lay: EvaluationLayout) -> None:
 def _illustrative_title(ws: Worksheet, lay: EvaluationLayout) -> None:
     """With an illustrative measures table, the sheet's title line says so (in red), as every output
     of svscore does: row 2 holds the headers, so the title is the one line always seen and printed."""
-    warning = lay.measures.warning() if lay.measures is not None else None
-    if warning:
-        xw.set_text(ws["A1"], f"{ws['A1'].value} — {warning}").font = Font(bold=True, size=14, color="C00000")
+    if lay.measures is not None and lay.measures.illustrative:
+        # short, so the title stays within the table's printed width; the results svscore writes
+        # carry the table's full warning
+        xw.set_text(ws["A1"], f"{ws['A1'].value} — ILLUSTRATIVE measures table: invented values, not for a real award"
+                    ).font = Font(bold=True, size=14, color="C00000")
 
 
 def _social_value(wb: xw.Workbook, lay: EvaluationLayout) -> None:
