@@ -273,7 +273,8 @@ class _Book:
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
             "wrap_indented": wb.add_format({"text_wrap": True, "valign": "top", "indent": 1}),  # after a right-aligned number
             "bold": wb.add_format({"bold": True}),
-            "warning": wb.add_format({"bold": True, "font_size": 14, "font_color": "#C00000"}),  # the title, in red
+            "warning": wb.add_format({"bold": True, "font_size": 14, "font_color": "#C00000", "text_wrap": True,
+                                      "valign": "top"}),  # the title, in red
             # Rank centred and bidder id indented text, so "2" and "04567890" never read as one number.
             "rank": wb.add_format({"num_format": "0", "align": "center", "valign": "top"}),
             "id": wb.add_format({"num_format": "@", "indent": 1, "valign": "top"}),
@@ -377,12 +378,19 @@ HEADINGS = {"lot": "Lot", "rank": "Rank", "bidder_id": "Bidder id", "bidder": "B
 
 
 def _results_sheet(book: _Book, run: BatchRun) -> None:
+    from svscore.render.sheet_rows import rich_looking
+
     res = run.result
     ws = book.sheet("Results")
-    # A warning goes in the title line, the first thing read and printed, not below the table
-    ws.put(0, 0, f"Results: {res.reference} — {res.title}" + "".join(f"   WARNING: {w}" for w in res.warnings),
-           "warning" if res.warnings else "title")
     header, rows = result_rows(res)
+    title = f"Results: {res.reference} — {res.title}" + "".join(f"   WARNING: {w}" for w in res.warnings)
+    if res.warnings and not rich_looking(title):
+        # A warning goes in the title line, the first thing read and printed, not below the table:
+        # wrapped within the table's width, so the page is not shrunk to fit one long line.
+        ws.ws.merge_range(0, 0, 0, len(header) - 1, title, book.fmt["warning"])
+        ws.ws.set_row(0, LINE_HEIGHT * 1.4 * 3)
+    else:
+        ws.put(0, 0, title, "warning" if res.warnings else "title")
     names: dict[str, str] = {}
     for lot in res.lots:
         for cid, name in lot.top_level:
@@ -394,8 +402,10 @@ def _results_sheet(book: _Book, run: BatchRun) -> None:
     widths = {0: 4, 1: 5, 2: 11, 3: 22, 4: 10, 5: 8, 6: 15, sme: 5, sme + 1: 5, flags: 16, reasons: 28}
     ws.header(1, labels)
     ws.ws.set_row(1, LINE_HEIGHT * min(6, max(_lines(label, widths.get(c, 13)) for c, label in enumerate(labels))))
-    bids = [b for lot in res.lots for b in lot.bids]  # result_rows gives one row per bid, in this order
-    for r, (row, bid) in enumerate(zip(rows, bids, strict=True), start=2):
+    # result_rows gives one row per bid, in this order, then one per bid placed in no lot (which the
+    # batch never has: such a file is rejected when it is read), so only the bids' rows are paired
+    bids = [b for lot in res.lots for b in lot.bids]
+    for r, (row, bid) in enumerate(zip(rows[:len(bids)], bids, strict=True), start=2):
         for c, h in enumerate(header):  # a gate passed has no points: say "Pass" rather than leave it blank
             gate = next((x for x in bid.criteria if x.criterion_id == h and x.kind is CriterionKind.PASS_FAIL), None)
             if gate is not None and row[c] in (None, 0.0) and isinstance(gate.raw, str):

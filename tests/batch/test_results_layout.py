@@ -53,3 +53,12 @@ def test_bidder_sheets_format_pounds_points_and_indent_sub_criteria(results):
     assert ws.cell(rows["SV1"], 3).number_format == "£#,##0.00"
     assert ws.cell(rows["Q1"], 3).number_format == "0.00"
     assert ws.cell(rows["Q1"], 2).alignment.indent >= 1 and ws.cell(rows["QUAL"], 2).alignment.indent == 0
+
+
+def test_the_illustrative_warning_in_the_title_wraps_within_the_table_so_the_page_is_not_shrunk(results):
+    """Written as one long line, the warning set the fitted page's width and printed the table at ~3 pt."""
+    ws = results["Results"]
+    assert "ILLUSTRATIVE" in ws["A1"].value and ws["A1"].alignment.wrap_text
+    header_width = sum(1 for c in ws[2] if c.value is not None)
+    merged = [r for r in ws.merged_cells.ranges if r.min_row == 1 and r.min_col == 1]
+    assert merged and merged[0].max_col == header_width
