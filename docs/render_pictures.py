@@ -56,6 +56,7 @@ def main() -> None:
                                 str(pdf), str(target)], check=True)
                 print(f"{target}.png")
         results_picture(t, out)
+        summary_picture(t, out)
 
 
 def results_picture(tmp: Path, out: Path) -> None:
@@ -64,6 +65,23 @@ def results_picture(tmp: Path, out: Path) -> None:
                    capture_output=True)
     (pdf,) = convert([tmp / "demo" / "results" / "results.xlsx"], tmp / "results-pdf", to="pdf")
     target = out / "results-printed"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True)
+    print(f"{target}.png")
+
+
+def summary_picture(tmp: Path, out: Path) -> None:
+    """The first page of the example's assessment summary for its disqualified supplier (Writer)."""
+    from svscore.award.summary import assessment_summary
+    from svscore.scoring.engine import score_tender
+
+    tender = load_tender(ROOT / "examples" / "council-home-care.json")
+    result = score_tender(tender, load_bids(ROOT / "examples" / "council-home-care-bids.json"))
+    lot = result.lots[0]
+    bid = next(b for b in lot.bids if b.status.value == "disqualified")
+    docx = tmp / "assessment-summary.docx"
+    docx.write_bytes(assessment_summary(result, tender.authority.name, lot.lot_id, bid.bidder_id))
+    (pdf,) = convert([docx], tmp / "summary-pdf", to="pdf")
+    target = out / "assessment-summary"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True)
     print(f"{target}.png")
 

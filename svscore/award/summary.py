@@ -80,8 +80,13 @@ def _outcome(bid: BidResult) -> str:
 def assessment_summary(result: TenderResult, authority: str, lot_id: str, bidder_id: str, *, marks: bool = False,
                        issued: dt.date | None = None) -> bytes:
     """The assessment summary of one supplier's tender in one lot, as the bytes of a .docx file."""
-    lot = next(x for x in result.lots if x.lot_id == lot_id)
-    bid = next(b for b in lot.bids if b.bidder_id == bidder_id)
+    lot = next((x for x in result.lots if x.lot_id == lot_id), None)
+    if lot is None:
+        raise ValueError(f"the result has no lot {lot_id!r} (lots: {', '.join(x.lot_id for x in result.lots)})")
+    bid = next((b for b in lot.bids if b.bidder_id == bidder_id), None)
+    if bid is None:
+        raise ValueError(f"lot {lot_id} has no bid from bidder id {bidder_id!r} "
+                         f"(bidder ids: {', '.join(b.bidder_id for b in lot.bids)})")
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -91,3 +92,36 @@ def test_bid_text_is_inserted_as_text(home_care) -> None:
     document, text = read(assessment_summary(changed, tender.authority.name, "1", bid.bidder_id))
     assert hostile in text
     assert "fldSimple" not in document.element.body.xml.replace("&lt;w:fldSimple", "")
+
+
+def test_each_summary_prints_on_a4_with_no_table_off_the_page(home_care, tmp_path, libreoffice):
+    """Converted by LibreOffice Writer, as an officer's word processor would print it."""
+    import subprocess
+
+    from svscore.excel.libreoffice import convert
+
+    tender, result = home_care
+    docs = []
+    for bid in result.lots[0].bids:
+        path = tmp_path / f"{bid.bidder_id}.docx"
+        path.write_bytes(assessment_summary(result, tender.authority.name, result.lots[0].lot_id, bid.bidder_id))
+        docs.append(path)
+    for pdf in convert(docs, tmp_path / "pdf", to="pdf"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+        size = next(line for line in info.splitlines() if line.startswith("Page size:"))
+        assert 1 <= pages <= 4, (pdf.name, pages)
+        assert "(A4)" in size, size
+        # no table or text runs off the page: every word lies within the 20 mm margins (56.7 pt)
+        boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+        assert right and max(right) <= 595.3 - 56.7 + 2, (pdf.name, max(right))
+        assert ">scores</word>" in boxes and ">Page</word>" in boxes  # the scores table and the page number
+
+
+def test_an_unknown_lot_or_bidder_is_named(home_care):
+    tender, result = home_care
+    with pytest.raises(ValueError, match="no lot 'L9'"):
+        assessment_summary(result, tender.authority.name, "L9", "CE012345")
+    with pytest.raises(ValueError, match="no bid from bidder id 'nobody'"):
+        assessment_summary(result, tender.authority.name, result.lots[0].lot_id, "nobody")
