@@ -6,6 +6,7 @@ import json
 import zipfile
 
 from tests.conftest import EXAMPLES, run_cli
+from tests.excel.test_pack import make_pack
 
 
 def test_verify_of_a_folder_that_does_not_exist_is_cannot_read(tmp_path):
@@ -23,15 +24,8 @@ def test_verify_of_a_folder_without_manifest_hints_at_the_results_folder_inside(
     assert str(tmp_path / "run" / "results") in r.stderr
 
 
-def _pack(tmp_path):
-    out = tmp_path / "pack.zip"
-    r = run_cli("template", "pack", str(EXAMPLES / "council-home-care.json"), "--out", str(out))
-    assert r.returncode == 0, r.stderr
-    return out
-
-
 def test_template_verify_accepts_a_pack_rezipped_with_folder_entries(tmp_path):
-    pack = _pack(tmp_path)
+    pack = make_pack(tmp_path)
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(pack).extractall(unpacked)
     rezipped = tmp_path / "rezipped.zip"
@@ -46,7 +40,7 @@ def test_template_verify_accepts_a_pack_rezipped_with_folder_entries(tmp_path):
 
 
 def test_template_verify_accepts_an_unzipped_pack_folder_and_finds_a_change(tmp_path):
-    pack = _pack(tmp_path)
+    pack = make_pack(tmp_path)
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(pack).extractall(unpacked)
     r = run_cli("template", "verify", str(unpacked))
