@@ -29,10 +29,7 @@ def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ..
     ``protect`` lists input files that must never be overwritten.
     """
     target = Path(path)
-    resolved = target.resolve()
-    for p in protect:
-        if p.exists() and p.resolve() == resolved:
-            raise OutputRefused(f"refusing to write output over the input file {p}: choose another output name")
+    refuse_overwrites((target,), protect)
     if isinstance(data, str):
         data = data.encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,12 @@ PA_DEFINITION_NOTE = ("Unconfirmed: the words of s.123(1) given above could not 
                       "in any part of the UK are skipped, which can only lengthen the period if the Act counts fewer.")
 
 
+PA_2023_IN_FORCE = dt.date(2025, 2, 24)
+PCR_2015_IN_FORCE = dt.date(2015, 2, 26)
+LAST_YEAR = 2100
+"""Dates the standstill is worked out for: from each regime's start, to a year the calendar still knows."""
+
+
 class StandstillError(SvscoreError):
     """A standstill question svscore cannot answer (a regime that does not apply to that part of the UK)."""
 
@@ -128,6 +134,15 @@ def standstill(start: dt.date, regime: str, nation: str = "england") -> Standsti
     if regime == "pcr_2015" and nation == "scotland":
         raise StandstillError("the Public Contracts Regulations 2015 do not extend to Scotland (reg 1(7)); a Scottish "
                               "authority's standstill under the Public Contracts (Scotland) Regulations 2015 is not covered")
+    if regime == "pa_2023" and start < PA_2023_IN_FORCE:
+        raise StandstillError(f"{start.isoformat()} is before the Procurement Act 2023 came into force for procurements "
+                              f"({PA_2023_IN_FORCE.isoformat()}, SI 2024/716 as amended by SI 2024/959): a standstill then "
+                              "was under the Public Contracts Regulations 2015 (--regime pcr_2015)")
+    if regime == "pcr_2015" and start < PCR_2015_IN_FORCE:
+        raise StandstillError(f"{start.isoformat()} is before the Public Contracts Regulations 2015 came into force "
+                              f"({PCR_2015_IN_FORCE.isoformat()}): svscore does not cover the 2006 Regulations")
+    if start.year > LAST_YEAR:
+        raise StandstillError(f"{start.isoformat()} is beyond {LAST_YEAR}: bank holidays so far ahead are not known")
     skipped: list[tuple[dt.date, str]] = []
     counted: list[dt.date] = []
     if regime == "pa_2023":

@@ -178,7 +178,7 @@ OTHER_FILES = {
 def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Tender, MeasuresTable | None, ScoreBook | None, list[Path]]:
     """A tender file, or an evaluation workbook (whose consensus scores then count)."""
     from svscore.batch.scores import ScoreBook
-    from svscore.model.loading import load_measures, load_tender
+    from svscore.model.loading import load_measures, load_tender, tender_measures
 
     used = [tender_path]
     if tender_path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -203,10 +203,10 @@ def load_batch_tender(tender_path: Path, measures_path: Path | None) -> tuple[Te
         tender = ev.tender.read_from(tender_path.parent)
         return tender, measures, book, used + _thresholds_used(tender)
     tender = load_tender(tender_path)
-    path = measures_path or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)
+    table, path = tender_measures(tender, measures_path)
     if path is not None:
         used.append(path)
-    return tender, (load_measures(path) if path else None), None, used + _thresholds_used(tender)
+    return tender, table, None, used + _thresholds_used(tender)
 
 
 def thresholds_path(tender: Tender) -> Path | None:

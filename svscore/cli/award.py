@@ -11,17 +11,11 @@ import click
 from svscore.atomic import write_atomic
 from svscore.award.standstill import NATIONS, PROVISIONS
 from svscore.cli import wrote
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-12-18") from None
+from svscore.cli.amounts import uk_date
 
 
 @click.command()
-@click.option("--published", required=True, callback=_date, metavar="YYYY-MM-DD",
+@click.option("--published", required=True, callback=uk_date, metavar="DATE",
               help="PA 2023: the day the contract award notice is published. PCR 2015: the day the standstill letters are sent.")
 @click.option("--regime", type=click.Choice(tuple(PROVISIONS)), required=True, help="The procurement regime.")
 @click.option("--nation", type=click.Choice(tuple(NATIONS)), default="england", show_default=True,
@@ -54,19 +48,29 @@ def _datetime(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.da
               help="The release's date (YYYY-MM-DD, or a time with its offset): given, so the same scores give the same file.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("award.ocds.json"),
               show_default=True, help="Where to write the release (atomically).")
-def award_notice(tender: Path, bids: Path, measures: Path | None, ocid_prefix: str, when: dt.datetime, output: Path) -> None:
+@click.option("--illustrative-ok", is_flag=True, help="Write the release even from an ILLUSTRATIVE measures table (example data only).")
+def award_notice(tender: Path, bids: Path, measures: Path | None, ocid_prefix: str, when: dt.datetime, output: Path,
+                 illustrative_ok: bool) -> None:
     """Write the contract award notice data for TENDER scored with BIDS, as an OCDS 1.1 release (tag award)."""
     from svscore.award.notice import AwardNoticeError, award_release
     from svscore.award.ocds_schema import problems
-    from svscore.model.loading import load_bids, load_measures, load_tender
+    from svscore.model.loading import load_bids, load_tender, tender_measures
     from svscore.scoring.engine import score_tender
 
     model = load_tender(tender)
     bids_file = load_bids(bids)
-    measures_path = measures or (tender.parent / model.social_value.measures_file if model.social_value.measures_file else None)
-    table = load_measures(measures_path) if measures_path else None
-    release = award_release(model, score_tender(model, bids_file, table, base_dir=tender.parent),
-                            ocid_prefix=ocid_prefix, date=when)
+    table, measures_path = tender_measures(model, measures)
+    result = score_tender(model, bids_file, table, base_dir=tender.parent)
+    # A notice is published: never from bids that could not be scored, nor from invented proxy values.
+    if result.has_errors:
+        invalid = [f"{b.bidder} ({b.bidder_id}): invalid: {' '.join(b.reasons)}"
+                   for lot in result.lots for b in lot.bids if b.status.value == "invalid"]
+        raise AwardNoticeError("some bids could not be scored; correct them and score again:\n  "
+                               + "\n  ".join(invalid + list(result.bid_errors)))
+    if result.warnings and not illustrative_ok:
+        raise AwardNoticeError("\n".join(result.warnings) + "\nNo award notice is written from it "
+                               "(--illustrative-ok writes one anyway, to try svscore on example data).")
+    release = award_release(model, result, ocid_prefix=ocid_prefix, date=when)
     found = problems(release)
     if found:  # never write a file the platform would refuse
         raise AwardNoticeError("the release does not validate against the OCDS schema:\n  " + "\n  ".join(found))

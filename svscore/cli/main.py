@@ -121,15 +121,14 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
     Exit code 0: scored (bids may be incomplete or disqualified); 1: a bid could not be scored (its
     data is wrong, or it names a lot the tender lacks); 2: a file could not be read.
     """
-    from svscore.model.loading import load_bids, load_measures, load_tender
+    from svscore.model.loading import load_bids, load_tender, tender_measures
     from svscore.render.tables import to_csv, to_json
     from svscore.render.text import results_text
     from svscore.scoring.engine import score_tender
 
     model = load_tender(tender)
     bids_file = load_bids(bids)
-    measures_path = measures or (tender.parent / model.social_value.measures_file if model.social_value.measures_file else None)
-    table = load_measures(measures_path) if measures_path else None
+    table, measures_path = tender_measures(model, measures)
     result = score_tender(model, bids_file, table, base_dir=tender.parent)
     if fmt == "json":
         text = to_json(result.as_dict())
@@ -191,6 +190,7 @@ def act(tender: Path | None, value: Decimal | None, ex_vat: bool, options_value:
         model = load_tender(tender)
         question = _overridden(Question.from_tender(model), {
             "--value": value is not None and {"estimated_value": value, "value_includes_vat": not ex_vat},
+            "--ex-vat": value is None and ex_vat and {"value_includes_vat": False},  # the tender's own value is ex VAT
             "--options-value": options_value is not None and {"options_and_extensions_value": options_value},
             "--authority": authority is not None and {"authority_type": AuthorityType(authority)},
             "--contract": contract is not None and {"contract_kind": ContractKind(contract)},

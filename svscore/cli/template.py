@@ -21,10 +21,9 @@ measures_option = click.option("--measures", type=click.Path(dir_okay=False, pat
 
 
 def _measures(tender: Tender, tender_path: Path, measures: Path | None) -> tuple[MeasuresTable | None, Path | None]:
-    from svscore.model.loading import load_measures
+    from svscore.model.loading import tender_measures
 
-    path = measures or (tender_path.parent / tender.social_value.measures_file if tender.social_value.measures_file else None)
-    return (load_measures(path), path) if path else (None, None)
+    return tender_measures(tender, measures, tender_path.parent)
 
 
 @click.group()

@@ -121,3 +121,23 @@ def test_cli_writes_the_release_deterministically(tmp_path: Path) -> None:
     assert run_cli(*args).returncode == 0 and out.read_bytes() == first
     bad = run_cli(*args[:-4], "--date", "18/12/2026", "-o", str(out))
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_no_notice_from_invented_proxy_values_or_bids_that_could_not_be_scored(tmp_path):
+    import json as _json
+
+    from tests.conftest import run_cli
+
+    out = tmp_path / "a.json"
+    base = ("award-notice", str(EXAMPLES / "council-home-care.json"), str(EXAMPLES / "council-home-care-bids.json"),
+            "--ocid-prefix", "ocds-abc", "--date", "2026-03-01", "-o", str(out))
+    r = run_cli(*base)
+    assert r.returncode == 1 and "ILLUSTRATIVE" in r.stderr and not out.exists()
+    assert run_cli(*base, "--illustrative-ok").returncode == 0 and out.exists()
+    bids = _json.loads((EXAMPLES / "council-home-care-bids.json").read_text(encoding="utf-8"))
+    bids["bids"][0]["price"] = 0
+    (tmp_path / "b.json").write_text(_json.dumps(bids), encoding="utf-8")
+    out.unlink()
+    r = run_cli("award-notice", str(EXAMPLES / "council-home-care.json"), str(tmp_path / "b.json"), "--ocid-prefix", "ocds-abc",
+                "--date", "2026-03-01", "-o", str(out), "--illustrative-ok")
+    assert r.returncode == 1 and "could not be scored" in r.stderr and not out.exists()

@@ -121,8 +121,8 @@ def test_cli_refuses_bad_input() -> None:
     done = run_cli("standstill", "--published", "2026-12-18", "--regime", "pcr_2015", "--nation", "scotland")
     assert done.returncode == 1
     assert "Scotland" in done.stderr and "Traceback" not in done.stderr
-    done = run_cli("standstill", "--published", "18/12/2026", "--regime", "pa_2023")
-    assert done.returncode == 2 and "YYYY-MM-DD" in done.stderr
+    done = run_cli("standstill", "--published", "31/02/2026", "--regime", "pa_2023")
+    assert done.returncode == 2 and "is not a date" in done.stderr
 
 
 def test_the_unconfirmed_wording_of_the_pa_definition_is_said_in_every_answer() -> None:
@@ -130,3 +130,19 @@ def test_the_unconfirmed_wording_of_the_pa_definition_is_said_in_every_answer() 
     assert any(n.startswith("Unconfirmed: the words of s.123(1)") for n in answer.notes)
     out = run_cli("standstill", "--published", "2026-06-01", "--regime", "pa_2023").stdout
     assert "Unconfirmed: the words of s.123(1)" in out
+
+
+@pytest.mark.parametrize(("published", "regime", "said"), [
+    ("2020-01-06", "pa_2023", "before the Procurement Act 2023 came into force"),
+    ("2014-06-02", "pcr_2015", "before the Public Contracts Regulations 2015 came into force"),
+    ("9999-12-28", "pa_2023", "bank holidays so far ahead are not known"),
+])
+def test_a_date_outside_the_regime_is_refused_with_a_reason(published, regime, said) -> None:
+    r = run_cli("standstill", "--published", published, "--regime", regime)
+    assert r.returncode == 1 and said in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_uk_date_is_read_day_first_as_everywhere_else() -> None:
+    uk = run_cli("standstill", "--published", "18/12/2026", "--regime", "pa_2023", "--format", "json")
+    iso = run_cli("standstill", "--published", "2026-12-18", "--regime", "pa_2023", "--format", "json")
+    assert uk.returncode == 0 and uk.stdout == iso.stdout

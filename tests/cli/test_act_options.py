@@ -59,3 +59,11 @@ def test_options_given_with_a_tender_are_applied_and_said():
     r = run_cli("act", str(EXAMPLES / "council-home-care.json"), "--contract", "mixed", "--services-share", "40", "--format", "json")
     doc = json.loads(r.stdout)
     assert any("--services-share" in x for x in doc["reasons"]) and doc["social_value_act"]["applies"] == "no"
+
+
+def test_ex_vat_alone_with_a_tender_file_is_applied_and_said():
+    """Before, `act TENDER --ex-vat` gave the same answer as without it."""
+    plain = run_cli("act", str(EXAMPLES / "council-home-care.json"), "--format", "json")
+    ex_vat = run_cli("act", str(EXAMPLES / "council-home-care.json"), "--ex-vat", "--format", "json")
+    assert ex_vat.returncode == 0 and ex_vat.stdout != plain.stdout
+    assert "--ex-vat was given" in ex_vat.stdout
