@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,11 @@ from typing import Any, TypeVar
 
 import jsonschema
 from pydantic import BaseModel, ValidationError
+
+try:  # a compiled validator that answers "valid or not" fast; not built for Pyodide, where jsonschema alone is used
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - exercised where jsonschema-rs has no build
+    jsonschema_rs = None
 
 from svscore.errors import Problem, TenderFileError, json_path
 from svscore.model.bids import BidsFile
@@ -177,11 +183,56 @@ def _translate(error: jsonschema.ValidationError) -> Problem:
     return Problem(json_path(parts), msg)
 
 
+def _is_integer(checker: Any, instance: Any) -> bool:
+    """JSON Schema's integer: a number with a zero fractional part (2020-12 validation, §6.1.1), so
+    ``1.0`` is one as ``1`` is. svscore parses decimals exactly, as ``Decimal``; jsonschema's own check
+    knows only ``int`` and ``float``, and would refuse ``1.0`` where the fast validator accepts it."""
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, Decimal | float):
+        return math.isfinite(instance) and instance == int(instance)
+    return isinstance(instance, int)
+
+
 @cache
 def _validator(kind: str, version: int) -> jsonschema.protocols.Validator:
     schema = schema_for(kind, version)
     cls = jsonschema.validators.validator_for(schema)
+    cls = jsonschema.validators.extend(cls, type_checker=cls.TYPE_CHECKER.redefine("integer", _is_integer))
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+# Python's \s (str.isspace) also counts the separators U+001C-U+001F as white space; the Rust regex
+# engine's \s (Unicode White_Space) does not. The fast validator is given Python's meaning, so that it
+# accepts exactly what jsonschema accepts (tests/model/test_fast_validation.py compares the two).
+_PYTHON_NON_SPACE = "[^\\s\\x1c-\\x1f]"
+
+
+def _python_patterns(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: (v.replace("\\S", _PYTHON_NON_SPACE) if k == "pattern" and isinstance(v, str) else _python_patterns(v))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_python_patterns(v) for v in node]
+    return node
+
+
+@cache
+def _fast_validator(kind: str, version: int) -> Any:
+    """A jsonschema-rs validator of the same schema, or None where jsonschema-rs is not installed."""
+    if jsonschema_rs is None:
+        return None
+    return jsonschema_rs.validator_for(_python_patterns(schema_for(kind, version)), validate_formats=True)
+
+
+def _fast_valid(data: Any, kind: str, version: int) -> bool:
+    """True when the fast validator finds ``data`` valid; False when it finds it invalid, cannot take
+    one of its values, or is not installed: jsonschema then decides, and names every path."""
+    fast = _fast_validator(kind, version)
+    try:
+        return fast is not None and fast.is_valid(data)
+    except ValueError:  # "Unsupported type" from a jsonschema-rs too old for Decimal
+        return False
 
 
 def _pydantic_problems(exc: ValidationError) -> list[Problem]:
@@ -198,6 +249,8 @@ def validate_document(data: Any, kind: str, source: str) -> BaseModel:
     version = latest(kind).version
     if isinstance(data, dict) and "format_version" in data:
         found = data["format_version"]
+        if isinstance(found, Decimal) and _is_integer(None, found):
+            found = int(found)  # 2.0 is version 2, as the schema's integer type says
         if isinstance(found, int) and not isinstance(found, bool) and (kind, found) not in DOCUMENTS:
             newest = latest(kind).version
             why = ("is newer than this svscore understands; upgrade svscore" if found > newest
@@ -205,7 +258,8 @@ def validate_document(data: Any, kind: str, source: str) -> BaseModel:
             raise TenderFileError(source, [Problem("$.format_version", f"{kind} format version {found} {why} (it reads up to {newest})")])
         if (kind, found) in DOCUMENTS:
             version = found
-    errors = sorted(_validator(kind, version).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    errors = [] if _fast_valid(data, kind, version) else sorted(
+        _validator(kind, version).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:
         problems = []
         for e in errors[:MAX_PROBLEMS]:

@@ -9,6 +9,11 @@ from typing import Any
 
 from svscore.scoring.result import TenderResult
 
+try:  # writes indented JSON about 10x faster than the standard library; not built for Pyodide
+    import orjson
+except ImportError:  # pragma: no cover - exercised where orjson has no build
+    orjson = None
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,6 +25,16 @@ def safe_cell(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
+    """``data`` as JSON text indented by two spaces, characters beyond ASCII written as they are, and a
+    final line break. orjson writes it where it can: the same text as the standard library's except
+    that exponents lose their padding (``1e-7``, not ``1e-07``: the same number); a value orjson
+    refuses (a whole number beyond 64 bits, a lone surrogate from a JSON escape) goes to the standard
+    library instead."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+        except TypeError:
+            pass
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
