@@ -67,3 +67,10 @@ def test_ex_vat_alone_with_a_tender_file_is_applied_and_said():
     ex_vat = run_cli("act", str(EXAMPLES / "council-home-care.json"), "--ex-vat", "--format", "json")
     assert ex_vat.returncode == 0 and ex_vat.stdout != plain.stdout
     assert "--ex-vat was given" in ex_vat.stdout
+
+
+def test_a_main_subject_given_with_a_tender_whose_contract_is_not_mixed_is_said_unused():
+    r = run_cli("act", str(EXAMPLES / "council-home-care.json"), "--main-subject", "works", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert any("main subject-matter (works) is given, but the contract is services" in w for w in doc["warnings"]), doc["warnings"]

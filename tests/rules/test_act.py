@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from svscore.model.enums import MainSubject as M
 from svscore.model.tender import AuthorityType as A
 from svscore.model.tender import ContractKind as K
 from svscore.model.tender import Jurisdiction as J
@@ -267,3 +268,33 @@ def test_check_reports_a_negative_value_once():
     report = check_tender(make_tender(**{k: v for k, v in data.items() if k != "contract"}, contract=data["contract"]))
     codes = [f.code for f in report.findings]
     assert "contract.negative_value" in codes and "thresholds.unreadable" not in codes and report.decision is None
+
+
+# Facts given together that do not fit are said, never quietly dropped (one warning each).
+@pytest.mark.parametrize(("kw", "said"), [
+    ({"kind": K.WORKS, "main_subject": M.SERVICES},
+     "main subject-matter (services) is given, but the contract is works, not mixed"),
+    ({"kind": K.SERVICES, "services_share_percent": D(30)}, "services' share of the value (30%) is given, but the contract is services"),
+    ({"kind": K.MIXED, "services_share_percent": D(30), "main_subject": M.SERVICES},
+     "given as services, but services are 30% of the value: the two disagree"),
+    ({"kind": K.MIXED, "services_share_percent": D(80), "main_subject": M.GOODS},
+     "given as goods, but services are 80% of the value"),
+    ({"scottish_devolved": True}, "devolved Scottish authority is given, but it is in England"),
+    ({"welsh_devolved_functions": True}, "mainly Welsh devolved functions, but to be in England"),
+    ({"welsh_listed_body": True}, "not a Welsh devolved authority: it is not used"),
+])
+def test_facts_that_do_not_fit_are_warned(kw, said):
+    d = decide(q(500_000, **kw), TABLE)
+    assert [w for w in d.warnings if said in w], d.warnings
+
+
+@pytest.mark.parametrize("kw", [
+    {"kind": K.MIXED, "services_share_percent": D(60), "main_subject": M.SERVICES},
+    {"kind": K.MIXED, "services_share_percent": D(50), "main_subject": M.GOODS},
+    {"kind": K.MIXED, "services_share_percent": D(90), "main_subject": M.WORKS},
+    {"jurisdiction": J.SCOTLAND, "scottish_devolved": False},
+    {"jurisdiction": J.WALES, "welsh_devolved_functions": True, "welsh_listed_body": True},
+])
+def test_facts_that_fit_are_not_warned_about(kw):
+    d = decide(q(500_000, **kw), TABLE)
+    assert not [w for w in d.warnings if "not used" in w or "disagree" in w or "check the jurisdiction" in w], d.warnings
