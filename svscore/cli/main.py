@@ -90,18 +90,7 @@ def check(tender: Path, fmt: str, thresholds: Path | None, output: Path | None) 
     model = load_tender(tender)
     report = check_tender(model, tender.parent, thresholds)
     if fmt == "json":
-        text = to_json({
-            "ok": report.ok,
-            "tender": {"reference": model.reference, "title": model.title},
-            "findings": [f.as_dict() for f in report.findings],
-            "effective_weights": [
-                {"lot": lot.lot_id, "criterion": w.criterion.id, "name": w.criterion.name,
-                 "kind": w.kind.value if w.kind else None, "parent": w.parent_id,
-                 "effective_percent": float(w.effective_percent), "points_available": float(w.points_available)}
-                for lot in report.lots for w in lot.criteria],
-            "social_value_percent": {lot.lot_id: float(lot.social_value_share * 100) for lot in report.lots},
-            "threshold_decision": report.decision.as_dict() if report.decision else None,
-        })
+        text = to_json(report.as_dict())
     else:
         text = check_text(report, str(tender))
     emit(text, output, (tender,))

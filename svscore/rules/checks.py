@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from svscore.errors import ScoringError, SvscoreError, file_label, json_path
 from svscore.model.tender import (
@@ -52,6 +53,21 @@ class CheckReport:
 
     def counts(self) -> Counter:
         return Counter(f.severity.value for f in self.findings)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as ``svscore check --format json`` writes it."""
+        return {
+            "ok": self.ok,
+            "tender": {"reference": self.tender.reference, "title": self.tender.title},
+            "findings": [f.as_dict() for f in self.findings],
+            "effective_weights": [
+                {"lot": lot.lot_id, "criterion": w.criterion.id, "name": w.criterion.name,
+                 "kind": w.kind.value if w.kind else None, "parent": w.parent_id,
+                 "effective_percent": float(w.effective_percent), "points_available": float(w.points_available)}
+                for lot in self.lots for w in lot.criteria],
+            "social_value_percent": {lot.lot_id: float(lot.social_value_share * 100) for lot in self.lots},
+            "threshold_decision": self.decision.as_dict() if self.decision else None,
+        }
 
 
 def _fmt(x: Fraction | Decimal, places: int = 2) -> str:
