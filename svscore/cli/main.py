@@ -89,10 +89,7 @@ def check(tender: Path, fmt: str, thresholds: Path | None, output: Path | None) 
 
     model = load_tender(tender)
     report = check_tender(model, tender.parent, thresholds)
-    if fmt == "json":
-        text = to_json(report.as_dict())
-    else:
-        text = check_text(report, str(tender))
+    text = to_json(report.as_dict()) if fmt == "json" else check_text(report, str(tender))
     emit(text, output, (tender,))
     sys.exit(0 if report.ok else 1)
 

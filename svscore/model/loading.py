@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 try:  # a compiled validator that answers "valid or not" fast; not built for Pyodide, where jsonschema alone is used
     import jsonschema_rs
 except ImportError:  # pragma: no cover - exercised where jsonschema-rs has no build
-    jsonschema_rs = None
+    jsonschema_rs = None  # type: ignore[assignment]
 
 from svscore.errors import Problem, TenderFileError, json_path
 from svscore.model.bids import BidsFile

@@ -12,7 +12,7 @@ from svscore.scoring.result import TenderResult
 try:  # writes indented JSON about 10x faster than the standard library; not built for Pyodide
     import orjson
 except ImportError:  # pragma: no cover - exercised where orjson has no build
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
