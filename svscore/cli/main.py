@@ -253,8 +253,9 @@ def schemas(out: Path, check_only: bool) -> None:
 from svscore.cli.award import award_notice, standstill  # noqa: E402
 from svscore.cli.batch import batch, demo, verify  # noqa: E402
 from svscore.cli.template import template  # noqa: E402
+from svscore.cli.whatif import what_if  # noqa: E402
 
-for command in (template, batch, demo, verify, standstill, award_notice):
+for command in (template, batch, demo, verify, standstill, award_notice, what_if):
     cli.add_command(command)
 
 

@@ -81,6 +81,12 @@ def to_csv(result: TenderResult) -> str:
     if warning:
         header = [*header, "warning"]
         rows = [[*row, warning] for row in rows]
+    return csv_text(header, rows)
+
+
+def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    """CSV text of a header and rows: numbers to 10 significant digits, blanks for None, and text a
+    spreadsheet would run as a formula neutralised."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
