@@ -17,11 +17,11 @@ own tie-break rules, on the points at that weighting; a tie they do not break is
 from __future__ import annotations
 
 import itertools
-from operator import mul
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from svscore.errors import SvscoreError
