@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - exercised where jsonschema-rs has no b
 
 from svscore.errors import Problem, TenderFileError, json_path
 from svscore.model.bids import BidsFile
+from svscore.model.contract import ContractRecord
 from svscore.model.measures import MeasuresTable
 from svscore.model.schemas import DOCUMENTS, latest, schema_for
 from svscore.model.tender import Tender
@@ -273,13 +274,15 @@ def validate_document(data: Any, kind: str, source: str) -> BaseModel:
         raise TenderFileError(source, _pydantic_problems(exc)) from None
 
 
-KIND_NAME = {"tender": "tender file", "bids": "bids file", "measures": "measures table", "thresholds": "thresholds table"}
+KIND_NAME = {"tender": "tender file", "bids": "bids file", "measures": "measures table", "thresholds": "thresholds table",
+             "contract": "contract record"}
 # What each kind of file is for, said when a file of that kind is given where another is wanted.
 KIND_USE = {
     "tender": "a tender file is checked with 'svscore check TENDER'",
     "bids": "a bids file is scored with 'svscore score TENDER BIDS'",
     "measures": "a measures table is named by the tender's social_value.measures_file, or given with --measures",
     "thresholds": "a thresholds table is given with --thresholds, or named by the tender's thresholds_table",
+    "contract": "a contract record is made at award and read by the monitoring of the contract",
 }
 
 
@@ -343,6 +346,11 @@ def load_bids(path: str | Path) -> BidsFile:
 def load_measures(path: str | Path) -> MeasuresTable:
     """Load and validate a council's measures table."""
     return _load(path, "measures", MeasuresTable)
+
+
+def load_contract(path: str | Path) -> ContractRecord:
+    """Load and validate a contract record."""
+    return _load(path, "contract", ContractRecord)
 
 
 def load_thresholds(path: str | Path) -> ThresholdsTable:

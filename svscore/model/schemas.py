@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from svscore.model.bids import BIDS_FORMAT_VERSION, BidsFile
+from svscore.model.contract import CONTRACT_FORMAT_VERSION, ContractRecord
 from svscore.model.measures import MEASURES_FORMAT_VERSION, MeasuresTable
 from svscore.model.tender import TENDER_FORMAT_VERSION, Tender
 from svscore.model.thresholds import THRESHOLDS_FORMAT_VERSION, ThresholdsTable
@@ -52,6 +53,8 @@ DOCUMENTS: dict[tuple[str, int], Document] = {
                  "A council's social value measures with their units and proxy values in pounds."),
         Document("thresholds", THRESHOLDS_FORMAT_VERSION, ThresholdsTable, "svscore procurement thresholds table",
                  "Procurement thresholds by regime, category and date, each with its legal source."),
+        Document("contract", CONTRACT_FORMAT_VERSION, ContractRecord, "svscore contract record",
+                 "A contract as awarded: the supplier, its social value commitments valued as at award, KPIs and reporting periods."),
     )
 }
 

@@ -29,6 +29,7 @@ SAMPLES = {
     "bids": [EXAMPLES / "council-home-care-bids.json", EXAMPLES / "central-digital-marks-bids.json"],
     "measures": [EXAMPLES / "measures-illustrative.json"],
     "thresholds": [ROOT / "svscore" / "data" / "thresholds.json"],
+    "contract": [EXAMPLES / "council-home-care-contract.json"],
 }
 
 
