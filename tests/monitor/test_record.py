@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import hashlib
 
 import pytest
@@ -57,4 +58,4 @@ def test_periods_follow_the_calendar():
         (dt.date(2024, 2, 29), dt.date(2025, 2, 27)), (dt.date(2025, 2, 28), dt.date(2026, 2, 27))]
     q = quarterly_periods(dt.date(2026, 1, 31), 1)
     assert [(p.start, p.end) for p in q][:2] == [(dt.date(2026, 1, 31), dt.date(2026, 4, 29)), (dt.date(2026, 4, 30), dt.date(2026, 7, 30))]
-    assert all(b.start == a.end + dt.timedelta(days=1) for a, b in zip(q, q[1:], strict=False))
+    assert all(b.start == a.end + dt.timedelta(days=1) for a, b in itertools.pairwise(q))
