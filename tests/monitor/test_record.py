@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import hashlib
+import itertools
 
 import pytest
 
