@@ -35,7 +35,7 @@ def test_what_was_promised_is_locked_and_what_to_report_is_shaded_and_prompted()
 
 
 def test_spend_and_kpis_have_room_and_rules():
-    _, lay, wb = built()
+    record, lay, wb = built()
     spend = wb["Spend"]
     assert all(not spend[c].protection.locked for c in lay.spend_cells(SPEND_ROWS - 1))
     assert spend[lay.spend_total_cell].value.startswith("=SUM(")
