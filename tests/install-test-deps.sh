@@ -31,4 +31,23 @@ if ! command -v ssconvert >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gnumeric >/dev/null
 fi
 
+# Carlito has Calibri's metrics (the templates' font): LibreOffice then lays out and prints the
+# workbooks as Excel does, and the printed-size tests and the README pictures are true to Excel.
+if ! fc-list 2>/dev/null | grep -qi carlito; then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  echo "Installing the Carlito font (fonts-crosextra-carlito) from Debian's packages..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends fonts-crosextra-carlito >/dev/null
+fi
+
+# pdftotext and pdfinfo (poppler-utils) measure the PDFs LibreOffice prints: page counts, text sizes, margins.
+if ! command -v pdftotext >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  echo "Installing poppler-utils (pdftotext, pdfinfo) from Debian's packages..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
+fi
+
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"
