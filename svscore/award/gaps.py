@@ -95,7 +95,8 @@ def gather(tender: Tender, bids: BidsFile, source: str, result: TenderResult,
                 continue  # a pass needs no reason; a price or measure is explained by its arithmetic
             if not s.justification.strip():
                 who = s.evaluator or "the consensus score"
-                f.missing.setdefault(s.criterion, []).append(f"No justification recorded for {who}'s score.")
+                f.missing.setdefault(s.criterion, []).append(f"No justification recorded for {s.evaluator}'s score." if s.evaluator
+                                                             else "No justification recorded for the consensus score.")
                 gaps.append(Gap(bid.bidder, f"{s.criterion} ({found[0].name})",
                                 f"{source} {json_path([*here, 'scores', j, 'justification'])}",
                                 f"{who} gave a score of {s.value} with no justification"))
