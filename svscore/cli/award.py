@@ -115,3 +115,23 @@ def award(tender: Path, bids: Path, out: Path, measures: Path | None, ocid_prefi
                    err=True)
         for gap in made.gaps:
             click.echo(f"  {gap.line()}", err=True)
+
+
+def demo_award(out: Path) -> None:
+    """``svscore demo``'s award folder: the bundled home care example's tender and bids file, as a
+    draft (the example's data has gaps on purpose: evaluators who wrote no justification, a bid not
+    fully scored, an abnormally low price with no decision, no addresses)."""
+    from svscore.award.folder import AwardInputs, build, write_folder
+    from svscore.data import examples_dir
+    from svscore.model.loading import load_bids, load_tender, tender_measures
+
+    examples = examples_dir()
+    tender_path, bids_path = examples / "council-home-care.json", examples / "council-home-care-bids.json"
+    model = load_tender(tender_path)
+    table, measures_path = tender_measures(model)
+    inputs = AwardInputs(model, tender_path, load_bids(bids_path), bids_path, table, measures_path)
+    made = build(inputs, ocid_prefix="ocds-demo", draft=True)
+    write_folder(out, made.files, inputs.paths())
+    click.echo(f"\nWrote a DRAFT award folder for the example's bids file in {file_label(str(out))}: each supplier's "
+               f"assessment summary and the award decision report, with the {len(made.gaps)} things the example's data "
+               f"lacks shown in red and listed in award-report.docx. svscore award refuses to write it without --draft.")

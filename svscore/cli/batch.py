@@ -185,6 +185,9 @@ def demo(out: Path, jobs: int) -> None:
     click.echo(f"Scoring them: svscore batch {paths['tender']} {paths['returns']} --scores {paths['scores']} --out {out / 'results'}\n")
     code = _run(paths["tender"], paths["returns"], out / "results", paths["scores"], None, False, jobs, False, False, 30, 1536)
     click.echo(f"\nOpen {out / 'results' / 'results.xlsx'} to see the ranked results, each bidder's explanations and the problems found.")
+    from svscore.cli.award import demo_award
+
+    demo_award(out / "award")
     sys.exit(0 if code in (0, 1) else code)
 
 
