@@ -58,10 +58,11 @@ Cell = str | tuple[tuple[str, bool], ...]
 
 
 def table(document: WordDocument, header: tuple[str, ...], rows: list[tuple[Cell, ...]],
-          red: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(), *, size: float | None = None) -> None:
+          red: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(), *, size: float | None = None,
+          widths: tuple[float, ...] | None = None) -> None:
     """A bordered table; its header row repeats on each page and no row splits across two.
     ``red`` lists (row, column) cells shown in red: a gap the officer must fill (a cell of parts
-    says which of its parts are red itself)."""
+    says which of its parts are red itself). ``widths``: each column's width in mm (else equal)."""
     grid = document.add_table(rows=1, cols=len(header))
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, header, strict=True):
@@ -82,6 +83,16 @@ def table(document: WordDocument, header: tuple[str, ...], rows: list[tuple[Cell
                 if is_red:
                     run.font.color.rgb = RED
         grid.rows[-1]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if widths:
+        grid.autofit = False
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = Mm(width)
+            for cell in column.cells:
+                cell.width = Mm(width)
+    # a little room between a table and the paragraph after it, as Word's own tables have
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = Pt(6)
 
 
 def red_paragraph(document: WordDocument, text: str, *, bold: bool = False, style: str | None = None) -> None:

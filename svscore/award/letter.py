@@ -61,7 +61,7 @@ def standstill_letter(result: TenderResult, authority: str, lot_id: str, bidder_
         draft_banner(document, gaps)
     document.add_heading("Notice of award decision", level=0)
     document.add_paragraph(f"{authority}. Tender {result.reference}: {result.title}"
-                           + (f", lot {lot.lot_id}: {lot.title}" if lot.title else "") + ".")
+                           + (f", lot {lot.lot_id}: {lot.title}" if len(result.lots) > 1 and lot.title else "") + ".")
     document.add_paragraph(f"Date sent (electronically): {_long(period.start)}.")
     to = document.add_paragraph(f"To: {bid.bidder}")
     address = (facts.bid.postal_address or "").strip() if facts is not None else ""
@@ -88,7 +88,7 @@ def standstill_letter(result: TenderResult, authority: str, lot_id: str, bidder_
         rows.append((name, score_text(c), score_text(w) if w is not None else ""))
     rows.append(("Total", points(bid.total) if bid.total is not None else "not ranked",
                  points(winner.total) if winner.total is not None else ""))
-    table(document, ("Criterion", "Your tender", "Successful tender"), rows)
+    table(document, ("Criterion", "Your tender", "Successful tender"), rows, widths=(70, 50, 50))
 
     if bid.bidder_id != winner.bidder_id:
         document.add_heading("Reasons for the decision", level=1)

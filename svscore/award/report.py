@@ -74,8 +74,9 @@ def _ranked(document: WordDocument, lot: LotResult, r: ReportInputs) -> None:
                                                else points(c.points) if c.points is not None else "not scored"))
         cells += [points(b.total) if b.total is not None else "", money(b.price) if b.price is not None else "", b.status.value]
         rows.append(tuple(cells))
-    table(document, header, rows, size=8.5)
-    document.add_paragraph()
+    # landscape A4 leaves 257 mm: rank and money columns narrow, the bidder's name wide, criteria share the rest
+    share = (257 - 15 - 45 - 20 - 28 - 22) / max(len(top), 1)
+    table(document, header, rows, size=8.5, widths=(15, 45, *(share for _ in top), 20, 28, 22))
     # Every criterion, sub-criteria included: one row each, a column per bid in rank order.
     names = tuple(b.bidder for b in lot.bids)
     detail: list[tuple[Cell, ...]] = []

@@ -101,7 +101,7 @@ def assessment_summary(result: TenderResult, authority: str, lot_id: str, bidder
         draft_banner(document, gaps)
     document.add_heading("Assessment summary", level=0)
     document.add_paragraph(f"{authority}. Tender {result.reference}: {result.title}"
-                           + (f", lot {lot.lot_id}: {lot.title}" if lot.title else "") + ".")
+                           + (f", lot {lot.lot_id}: {lot.title}" if len(result.lots) > 1 and lot.title else "") + ".")
     if issued is not None:
         document.add_paragraph(f"Date: {issued.day} {issued.strftime('%B %Y')}.")
     document.add_paragraph(provision)
@@ -122,7 +122,7 @@ def assessment_summary(result: TenderResult, authority: str, lot_id: str, bidder
         rows += [("Contact postal address", address or NOT_RECORDED), ("Contact email address", email or NOT_RECORDED)]
         red |= {(2, 1)} if not address else set()
         red |= {(3, 1)} if not email else set()
-    table(document, ("Item", "Detail"), rows, red)
+    table(document, ("Item", "Detail"), rows, red, widths=(50, 120))
     document.add_heading("Outcome", level=1)
     document.add_paragraph(_outcome(bid, won))
 
@@ -136,8 +136,8 @@ def assessment_summary(result: TenderResult, authority: str, lot_id: str, bidder
     for c in bid.criteria:
         name = c.name if c.parent_id is None else f"    {c.name}"
         scores.append((name, score_text(c), explanation(c, facts)))
-    table(document, ("Criterion", "Score", "How it was scored, by reference to your tender"), scores)
-    document.add_paragraph()
+    # A4 portrait leaves 170 mm: the evaluators' words get the room
+    table(document, ("Criterion", "Score", "How it was scored, by reference to your tender"), scores, widths=(45, 30, 95))
     total = document.add_paragraph()
     total.add_run("Total: ").bold = True
     total.add_run(f"{points(bid.total)} of {points(lot.total_points)} points." if bid.total is not None
