@@ -35,7 +35,7 @@ from svscore.model.identity import bidder_key
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import Tender
 from svscore.model.thresholds import REGIME_NAMES, Regime
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from svscore.scoring.result import BidResult, Status, TenderResult
 
 MANIFEST = "manifest.json"
