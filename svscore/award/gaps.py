@@ -82,10 +82,10 @@ def gather(tender: Tender, bids: BidsFile, source: str, result: TenderResult,
                      for r in shown.reasons]
         if not (bid.postal_address or "").strip():
             gaps.append(Gap(bid.bidder, "", f"{source} {json_path([*here, 'postal_address'])}",
-                            "no contact postal address (the assessment summary must give it)"))
+                            "no contact postal address (the documents sent to the supplier give it)"))
         if not (bid.email or "").strip():
             gaps.append(Gap(bid.bidder, "", f"{source} {json_path([*here, 'email'])}",
-                            "no contact email address (the assessment summary must give it)"))
+                            "no contact email address (the documents sent to the supplier give it)"))
         criteria = kinds.get(k[0], {})
         for j, s in enumerate(bid.scores):
             if s.moderation_note.strip():

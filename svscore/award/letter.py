@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from svscore.award.docx_parts import Cell, docx_bytes, draft_banner, new_document, red_paragraph, table
+from svscore.award.docx_parts import RED, Cell, docx_bytes, draft_banner, new_document, red_paragraph, table
 from svscore.award.gaps import BidFacts
 from svscore.award.provisions import LETTER_PCR
 from svscore.award.standstill import Standstill
@@ -64,9 +64,11 @@ def standstill_letter(result: TenderResult, authority: str, lot_id: str, bidder_
                            + (f", lot {lot.lot_id}: {lot.title}" if len(result.lots) > 1 and lot.title else "") + ".")
     document.add_paragraph(f"Date sent (electronically): {_long(period.start)}.")
     to = document.add_paragraph(f"To: {bid.bidder}")
-    address = (facts.bid.postal_address or "").strip() if facts is not None else ""
-    if address:
-        to.add_run(f", {address}")
+    for detail in (facts.bid.postal_address, facts.bid.email) if facts is not None else ():
+        if text := (detail or "").strip():
+            to.add_run(f", {text}")
+        else:
+            to.add_run(", address not recorded in the bid data").font.color.rgb = RED
     document.add_paragraph(LETTER_PCR)
 
     document.add_heading("The decision", level=1)

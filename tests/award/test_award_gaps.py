@@ -170,3 +170,22 @@ def test_text_from_bids_is_inserted_as_text(tmp_path):
         document, text = read_docx(path)
         assert hostile in text, path.name
         assert "fldSimple" not in document.element.body.xml.replace("&lt;w:fldSimple", ""), path.name
+
+
+def test_a_pcr_letter_marks_a_missing_address_in_red(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = small_bids()
+    _no_address(data)
+    contract = {"kind": "services", "estimated_value": 1000000, "value_includes_vat": True,
+                "procurement_start": "2024-11-04", "commenced_by": "notice"}
+    (folder / "tender.json").write_text(json.dumps(small_tender(contract=contract)), encoding="utf-8")
+    (folder / "bids.json").write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "award"
+    args = ("award", str(folder / "tender.json"), str(folder / "bids.json"), "--out", str(out), "--ocid-prefix", "ocds-test")
+    r = run_cli(*args)
+    assert r.returncode == 1 and "Beacon Services Ltd: no contact postal address" in r.stderr and not out.exists()
+    assert run_cli(*args, "--draft").returncode == 0
+    document, text = read_docx(out / "standstill-letter-B.docx")
+    assert "address not recorded in the bid data" in red_text(document)
+    assert "b@example.org" in text
