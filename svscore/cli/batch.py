@@ -200,7 +200,7 @@ def demo(out: Path, jobs: int) -> None:
 @click.option("--tender", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also check the tender file (or evaluation workbook) and the measures table beside it.")
 def verify(results: Path, returns: Path | None, scores: Path | None, tender: Path | None) -> None:
-    """Check a batch's results folder against its manifest.json, and the inputs given: that they are
+    """Check a batch's results folder (or an award folder) against its manifest.json, and the inputs given: that they are
     the very files the run read, byte for byte.
 
     \b
