@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from svscore import __version__
-from svscore.award.gaps import BidFacts, Gap, gather, key, tie_decision
+from svscore.award.gaps import BidFacts, Gap, for_first_place, gather, key, tie_decision
 from svscore.award.letter import standstill_letter
 from svscore.award.provisions import retention, summary_provision
 from svscore.award.report import ReportInputs, award_report
@@ -83,12 +83,12 @@ def _winners(result: TenderResult, bids: BidsFile) -> dict[str, BidResult | None
     out: dict[str, BidResult | None] = {}
     for lot in result.lots:
         chosen = None
-        if lot.ties:
-            decisions = [tie_decision(lot, g, bids) for g in lot.ties]
-            first = next((d for g, d in zip(lot.ties, decisions, strict=True) if any(
-                b.rank == 1 and b.bidder_id in g for b in lot.bids)), None)
-            if first is not None and all(decisions):
-                chosen = next((b for b in lot.bids if bidder_key(b.bidder_id) == bidder_key(first.winner)), None)
+        top = next((g for g in lot.ties if for_first_place(lot, g)), None)
+        if top is not None:
+            decided = tie_decision(lot, top, bids)
+            if decided is not None:
+                chosen = next((b for b in lot.bids if b.bidder_id in top
+                               and bidder_key(b.bidder_id) == bidder_key(decided.winner)), None)
         elif len(lot.winners()) == 1:
             chosen = lot.winners()[0]
         out[lot.lot_id] = chosen
@@ -103,10 +103,10 @@ def _ties_decided(result: TenderResult, winners: dict[str, BidResult | None]) ->
         if not lot.ties or won is None:
             lots.append(lot)
             continue
-        tied = {i for g in lot.ties for i in g}
+        tied = {i for g in lot.ties if for_first_place(lot, g) for i in g}
         bids = tuple(dataclasses.replace(b, rank=b.rank + 1) if b.bidder_id in tied and b is not won and b.rank else b
                      for b in lot.bids)
-        lots.append(dataclasses.replace(lot, bids=bids, ties=()))
+        lots.append(dataclasses.replace(lot, bids=bids, ties=tuple(g for g in lot.ties if not for_first_place(lot, g))))
     return dataclasses.replace(result, lots=tuple(lots))
 
 

@@ -123,6 +123,11 @@ def tie_decision(lot: LotResult, group: tuple[str, ...], bids: BidsFile) -> TieD
     return None
 
 
+def for_first_place(lot: LotResult, group: tuple[str, ...]) -> bool:
+    """Whether a tie is for first place, so that it decides who is awarded the contract."""
+    return any(b.rank == 1 and b.bidder_id in group for b in lot.bids)
+
+
 def _tie_gaps(result: TenderResult, bids: BidsFile, source: str) -> list[Gap]:
     gaps = []
     used: set[int] = set()
@@ -131,6 +136,8 @@ def _tie_gaps(result: TenderResult, bids: BidsFile, source: str) -> list[Gap]:
         for group in lot.ties:
             decision = tie_decision(lot, group, bids)
             tied = ", ".join(names.get(i, i) for i in group)
+            if decision is None and not for_first_place(lot, group):
+                continue  # a tie lower down decides nothing about the award: the report states it
             if decision is None:
                 gaps.append(Gap("", "", f"{source} $.tie_decisions",
                                 f"lot {lot.lot_id}: {tied} are tied and the published tie-break rules do not separate them; "

@@ -83,9 +83,11 @@ def _statistics(lot: LotResult) -> list[dict[str, Any]]:
 
 
 def _winner(lot: LotResult) -> BidResult:
-    if lot.ties:
+    # only a tie for first place decides the award; one lower down is stated in each bid's rank
+    first = [group for group in lot.ties if any(b.rank == 1 and b.bidder_id in group for b in lot.bids)]
+    if first:
         names = {b.bidder_id: b.bidder for b in lot.bids}
-        tied = "; ".join(", ".join(names.get(i, i) for i in group) for group in lot.ties)
+        tied = "; ".join(", ".join(names.get(i, i) for i in group) for group in first)
         raise AwardNoticeError(f"lot {lot.lot_id}: the tie between {tied} is not resolved by the published tie-break rules; "
                                "record how it was decided before the award is published")
     winners = lot.winners()

@@ -17,7 +17,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 
 from svscore.award.docx_parts import Cell, docx_bytes, draft_banner, new_document, red_paragraph, table
-from svscore.award.gaps import BidFacts, Gap, key, tie_decision
+from svscore.award.gaps import BidFacts, Gap, for_first_place, key, tie_decision
 from svscore.award.provisions import Retention
 from svscore.award.standstill import Standstill
 from svscore.fmt import money, number, points
@@ -49,6 +49,15 @@ class ReportInputs:
 
 def _long(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
+
+
+PLACES = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def _place(rank: int | None) -> str:
+    if rank is None:
+        return "a place not ranked"
+    return f"{PLACES[rank - 1]} place" if rank <= len(PLACES) else f"place {rank}"
 
 
 def _landscape(document: WordDocument) -> None:
@@ -176,7 +185,11 @@ def _ties(document: WordDocument, r: ReportInputs) -> None:
             said = True
             tied = ", ".join(names.get(i, i) for i in group)
             decision = tie_decision(lot, group, r.bids)
-            if decision is None:
+            if decision is None and not for_first_place(lot, group):
+                rank = next((b.rank for b in lot.bids if b.bidder_id in group and b.rank), None)
+                document.add_paragraph(f"Lot {lot.lot_id}: {tied} are tied in {_place(rank)} after the published tie-break "
+                                       "rules; the tie does not decide the award, and each supplier's summary gives its rank.")
+            elif decision is None:
                 red_paragraph(document, f"Lot {lot.lot_id}: {tied} are tied and the published tie-break rules do not "
                                         "separate them. No decision is recorded.")
             else:

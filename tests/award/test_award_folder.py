@@ -260,3 +260,19 @@ def test_retention_is_three_years_beginning_with_the_contract_date(contract, unt
     assert kept.until == until and "s.98(4)(b)" in kept.provision
     assert retention(make_tender(), Regime.PA_2023, None).until is None
     assert "Uncertain" in retention(make_tender(), Regime.PCR_2015, dt.date(2027, 1, 11)).note
+
+
+def test_a_tie_below_first_place_needs_no_decision_and_is_stated(tmp_path):
+    folder = tmp_path / "in"
+    data = small_bids()
+    data["bids"][2].update(price=90000, scores=[dict(s, justification="Same as Beacon.") for s in data["bids"][1]["scores"]])
+    tender = write(folder, "tender.json", small_tender())
+    bids = write(folder, "bids.json", data)
+    lot = score_tender(load_tender(tender), load_bids(bids)).lots[0]
+    assert lot.ties == (("B", "C"),) and lot.winners()[0].bidder_id == "A"
+    out = tmp_path / "award"
+    r = award(tender, bids, out)
+    assert r.returncode == 0, r.stderr
+    _, report = read_docx(out / "award-report.docx")
+    assert "award the contract to Acme Care Ltd" in report
+    assert "Beacon Services Ltd, Corner Trust are tied in second place" in report and "does not decide the award" in report
