@@ -183,13 +183,21 @@ def build(inputs: AwardInputs, *, ocid_prefix: str, draft: bool = False, illustr
                 files[name + ".docx"] = standstill_letter(
                     letter_result, tender.authority.name, lot.lot_id, bid.bidder_id, won.bidder_id, period=period,
                     marks=marks, facts=f, gaps=len(gaps), further=further)
-    if bids.notice_published is not None and all(winners.values()):
+    unwritten = []  # only with --draft: what a gap leaves svscore unable to write at all
+    no_winner = [lot_id for lot_id, won in winners.items() if won is None]
+    why = ("no publication date is recorded" if bids.notice_published is None
+           else f"no bid can be recommended in lot {', '.join(no_winner)}")
+    if regime is Regime.PCR_2015 and (period is None or no_winner):
+        unwritten.append(f"Not written: the standstill letters, as {why}.")
+    if bids.notice_published is not None and not no_winner:
         files[NOTICE] = _notice(tender, _ties_decided(result, winners), ocid_prefix, bids.notice_published)
+    else:
+        unwritten.append(f"Not written: {NOTICE}, as {why}.")
     keep = retention(tender, regime, bids.contract_date)
     names = (*sorted(files), REPORT)
     report = ReportInputs(tender=tender, result=result, bids=bids, facts=facts, winners=winners, disregarded=disregarded,
                           gaps=tuple(gaps), standstill=period, retention=keep, regime_name=REGIME_NAMES[regime],
-                          documents=names, measures_note=measures_note)
+                          documents=names, measures_note=measures_note, unwritten=tuple(unwritten))
     files[REPORT] = award_report(report, bids.notice_published)
     files[MANIFEST] = _manifest(inputs, files, gaps, regime, keep.as_dict(), period)
     return Award(files, tuple(gaps), regime)

@@ -45,6 +45,8 @@ class ReportInputs:
     regime_name: str
     documents: tuple[str, ...]
     measures_note: str | None
+    unwritten: tuple[str, ...] = ()
+    """Documents a gap left unwritten (a draft only), each with why."""
 
 
 def _long(day: dt.date) -> str:
@@ -272,6 +274,8 @@ def award_report(r: ReportInputs, issued: dt.date | None) -> bytes:
         document.add_paragraph(r.retention.note)
     document.add_paragraph("Documents in this award folder (each with its SHA-256 in manifest.json): "
                            + ", ".join(r.documents) + ".")
+    for line in r.unwritten:
+        red_paragraph(document, line)
 
     if r.gaps:
         document.add_heading("What is missing", level=1)

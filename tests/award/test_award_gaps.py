@@ -189,3 +189,21 @@ def test_a_pcr_letter_marks_a_missing_address_in_red(tmp_path):
     document, text = read_docx(out / "standstill-letter-B.docx")
     assert "address not recorded in the bid data" in red_text(document)
     assert "b@example.org" in text
+
+
+def test_a_draft_says_which_documents_it_could_not_write(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = small_bids()
+    _no_notice_date(data)
+    contract = {"kind": "services", "estimated_value": 1000000, "value_includes_vat": True,
+                "procurement_start": "2024-11-04", "commenced_by": "notice"}
+    (folder / "tender.json").write_text(json.dumps(small_tender(contract=contract)), encoding="utf-8")
+    (folder / "bids.json").write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "award"
+    r = run_cli("award", str(folder / "tender.json"), str(folder / "bids.json"), "--out", str(out),
+                "--ocid-prefix", "ocds-test", "--draft")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["award-report.docx", "manifest.json"]
+    red = red_text(read_docx(out / "award-report.docx")[0])
+    assert "Not written: the standstill letters" in red and "Not written: award.ocds.json" in red
