@@ -190,7 +190,8 @@ def build(inputs: AwardInputs, *, ocid_prefix: str, draft: bool = False, illustr
     if regime is Regime.PCR_2015 and (period is None or no_winner):
         unwritten.append(f"Not written: the standstill letters, as {why}.")
     if bids.notice_published is not None and not no_winner:
-        files[NOTICE] = _notice(tender, _ties_decided(result, winners), ocid_prefix, bids.notice_published)
+        contacts = {f.bid.bidder_id: (f.bid.postal_address, f.bid.email) for f in facts.values()}
+        files[NOTICE] = _notice(tender, _ties_decided(result, winners), ocid_prefix, bids.notice_published, contacts)
     else:
         unwritten.append(f"Not written: {NOTICE}, as {why}.")
     keep = retention(tender, regime, bids.contract_date)
@@ -218,12 +219,13 @@ def _disregard_reason(f: BidFacts) -> str:
             f"for the price (s.19(4)): {d.reason}")
 
 
-def _notice(tender: Tender, result: TenderResult, ocid_prefix: str, published: dt.date) -> bytes:
+def _notice(tender: Tender, result: TenderResult, ocid_prefix: str, published: dt.date,
+            contacts: dict[str, tuple[str | None, str | None]]) -> bytes:
     from svscore.award.notice import award_release
     from svscore.award.ocds_schema import problems
 
     release = award_release(tender, result, ocid_prefix=ocid_prefix,
-                            date=dt.datetime.combine(published, dt.time(), tzinfo=dt.UTC))
+                            date=dt.datetime.combine(published, dt.time(), tzinfo=dt.UTC), contacts=contacts)
     found = problems(release)
     if found:  # never write a file the platform would refuse
         raise AwardError("the award notice does not validate against the OCDS schema:\n  " + "\n  ".join(found))

@@ -276,3 +276,14 @@ def test_a_tie_below_first_place_needs_no_decision_and_is_stated(tmp_path):
     _, report = read_docx(out / "award-report.docx")
     assert "award the contract to Acme Care Ltd" in report
     assert "Beacon Services Ltd, Corner Trust are tied in second place" in report and "does not decide the award" in report
+
+
+def test_the_award_notice_carries_each_suppliers_contact_details_when_known(tmp_path):
+    out = tmp_path / "award"
+    assert award(EXAMPLES / "central-digital-marks.json", EXAMPLES / "central-digital-marks-bids.json", out).returncode == 0
+    release = json.loads((out / "award.ocds.json").read_text())
+    parties = {p["name"]: p for p in release["parties"]}
+    brook = parties["Brook Systems plc"]  # Procurement Regulations 2024 reg 27(2)(e)(ii): postal and email address
+    assert brook["address"] == {"streetAddress": "12 Brook Street, Leeds LS1 2AB"}
+    assert brook["contactPoint"] == {"email": "bids@brooksystems.example"}
+    assert problems(release) == []
