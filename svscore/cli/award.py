@@ -96,7 +96,8 @@ def award(tender: Path, bids: Path, out: Path, measures: Path | None, ocid_prefi
 
     \b
     Exit codes: 0 written; 1 something is missing (each gap listed by bidder, criterion and
-    source; nothing written) or the award cannot be made; 2 a file could not be read.
+    source; nothing written) or the award cannot be made; 2 a file could not be read, or the
+    output folder is refused (it holds an input, or files svscore did not write).
     """
     from svscore.award.folder import AwardInputs, build, write_folder
     from svscore.model.loading import load_bids, load_tender, tender_measures
