@@ -56,7 +56,7 @@ def award_notice(tender: Path, bids: Path, measures: Path | None, ocid_prefix: s
     from svscore.award.notice import AwardNoticeError, award_release
     from svscore.award.ocds_schema import problems
     from svscore.model.loading import load_bids, load_tender, tender_measures
-    from svscore.scoring.engine import score_tender
+    from svscore.scoring import score_tender
 
     model = load_tender(tender)
     bids_file = load_bids(bids)
