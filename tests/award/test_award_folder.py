@@ -14,7 +14,7 @@ from svscore.award.ocds_schema import problems
 from svscore.award.standstill import standstill
 from svscore.fmt import money, points
 from svscore.model.loading import load_bids, load_measures, load_tender
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from tests.award.conftest import read_docx, red_text, small_bids, small_tender
 from tests.conftest import EXAMPLES, run_cli
 
