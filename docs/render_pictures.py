@@ -2,7 +2,8 @@
 
 Builds the example's workbooks, fills the evaluation workbook with the example bids, recalculates
 with LibreOffice, exports one PDF page per sheet, and turns each page into a PNG (pdftoppm).
-Run: python docs/render_pictures.py   (needs LibreOffice and poppler-utils)
+Run: python docs/render_pictures.py   (needs LibreOffice and poppler-utils); with the argument
+``award``, only the award folder's pictures.
 """
 
 from __future__ import annotations
@@ -70,21 +71,22 @@ def results_picture(tmp: Path, out: Path) -> None:
 
 
 def summary_picture(tmp: Path, out: Path) -> None:
-    """The first page of the example's assessment summary for its disqualified supplier (Writer)."""
-    from svscore.award.summary import assessment_summary
-    from svscore.scoring.engine import score_tender
-
-    tender = load_tender(ROOT / "examples" / "council-home-care.json")
-    result = score_tender(tender, load_bids(ROOT / "examples" / "council-home-care-bids.json"))
-    lot = result.lots[0]
-    bid = next(b for b in lot.bids if b.status.value == "disqualified")
-    docx = tmp / "assessment-summary.docx"
-    docx.write_bytes(assessment_summary(result, tender.authority.name, lot.lot_id, bid.bidder_id))
-    (pdf,) = convert([docx], tmp / "summary-pdf", to="pdf")
-    target = out / "assessment-summary"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True)
-    print(f"{target}.png")
+    """The first pages of the central government example's award folder (Writer): the assessment
+    summary of its disqualified supplier, and the award decision report."""
+    folder = tmp / "award"
+    subprocess.run([sys.executable, "-m", "svscore", "award", str(ROOT / "examples" / "central-digital-marks.json"),
+                    str(ROOT / "examples" / "central-digital-marks-bids.json"), "--out", str(folder),
+                    "--ocid-prefix", "ocds-example"], cwd=ROOT, check=True, capture_output=True)
+    docs = [folder / "assessment-summary-03456789.docx", folder / "award-report.docx"]
+    for pdf, name in zip(convert(docs, tmp / "award-pdf", to="pdf"), ("assessment-summary", "award-report"), strict=True):
+        target = out / name
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True)
+        print(f"{target}.png")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["award"]:  # only the award folder's pictures
+        with tempfile.TemporaryDirectory() as tmp:
+            summary_picture(Path(tmp), ROOT / "docs" / "images")
+    else:
+        main()

@@ -38,3 +38,6 @@ def test_demo_runs_as_a_user_runs_it(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "5 scored, 1 rejected, 1 excluded, 1 skipped" in r.stdout
     assert (tmp_path / "demo" / "results" / "results.xlsx").is_file()
+    award = tmp_path / "demo" / "award"  # the award folder, a draft: the example's data has gaps on purpose
+    assert (award / "award-report.docx").is_file() and len(list(award.glob("assessment-summary-*.docx"))) == 5
+    assert "Wrote a DRAFT award folder" in r.stdout

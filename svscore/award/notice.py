@@ -83,9 +83,11 @@ def _statistics(lot: LotResult) -> list[dict[str, Any]]:
 
 
 def _winner(lot: LotResult) -> BidResult:
-    if lot.ties:
+    # only a tie for first place decides the award; one lower down is stated in each bid's rank
+    first = [group for group in lot.ties if any(b.rank == 1 and b.bidder_id in group for b in lot.bids)]
+    if first:
         names = {b.bidder_id: b.bidder for b in lot.bids}
-        tied = "; ".join(", ".join(names.get(i, i) for i in group) for group in lot.ties)
+        tied = "; ".join(", ".join(names.get(i, i) for i in group) for group in first)
         raise AwardNoticeError(f"lot {lot.lot_id}: the tie between {tied} is not resolved by the published tie-break rules; "
                                "record how it was decided before the award is published")
     winners = lot.winners()
@@ -94,11 +96,13 @@ def _winner(lot: LotResult) -> BidResult:
     return winners[0]
 
 
-def award_release(tender: Tender, result: TenderResult, *, ocid_prefix: str, date: dt.datetime) -> dict[str, Any]:
+def award_release(tender: Tender, result: TenderResult, *, ocid_prefix: str, date: dt.datetime,
+                  contacts: dict[str, tuple[str | None, str | None]] | None = None) -> dict[str, Any]:
     """The OCDS release (tag ``award``) for the contract award notice of a scored tender.
 
     ``ocid_prefix`` is the publisher's registered OCDS prefix; ``date`` is the release's date
-    (given, not read from the clock, so the same result always gives the same file).
+    (given, not read from the clock, so the same result always gives the same file);
+    ``contacts``: each bidder id's contact postal and email address, where the bids file gives them.
     """
     if date.tzinfo is None:
         raise ValueError("the release date needs a time zone (UTC or UK time)")
@@ -113,6 +117,11 @@ def award_release(tender: Tender, result: TenderResult, *, ocid_prefix: str, dat
             details = {**({"scale": "sme"} if bid.sme else {}), **({"vcse": True} if bid.vcse else {})}
             if details:
                 party["details"] = details
+            address, email = (contacts or {}).get(bid.bidder_id, (None, None))
+            if address and address.strip():  # the address as one line: svscore does not split what the bidder wrote
+                party["address"] = {"streetAddress": address.strip()}
+            if email and email.strip():
+                party["contactPoint"] = {"email": email.strip()}
             if winners[lot.lot_id] is bid and "supplier" not in party["roles"]:
                 party["roles"].append("supplier")
     awards = []

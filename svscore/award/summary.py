@@ -8,78 +8,64 @@ where the evaluators gave none (the gap is shown in red instead).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from fractions import Fraction
 
-from docx import Document
-from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-
+from svscore.award.docx_parts import RED, Cell, docx_bytes, draft_banner, new_document, red_paragraph, table
+from svscore.award.gaps import BidFacts
+from svscore.award.provisions import SUMMARY_ENGLAND
 from svscore.fmt import money, number, points
 from svscore.model.enums import CriterionKind
-from svscore.scoring.result import BidResult, LotResult, Status, TenderResult
+from svscore.scoring.result import BidResult, CriterionResult, LotResult, Status, TenderResult
 
-RED = RGBColor(0xC0, 0x00, 0x00)
+__all__ = ["NO_JUSTIFICATION", "RED", "assessment_summary", "find_bid"]
+
 NO_JUSTIFICATION = "No justification recorded by the evaluators."
-_KIND = {CriterionKind.PRICE: "Price", CriterionKind.QUALITY: "Quality", CriterionKind.SOCIAL_VALUE: "Social value",
-         CriterionKind.PASS_FAIL: "Pass or fail"}
+NOT_RECORDED = "Not recorded in the bid data."
+KIND = {CriterionKind.PRICE: "Price", CriterionKind.QUALITY: "Quality", CriterionKind.SOCIAL_VALUE: "Social value",
+        CriterionKind.PASS_FAIL: "Pass or fail"}
 
 
-def _page_number_footer(document: WordDocument) -> None:
-    paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("Page ")
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
-
-
-def _table(document: WordDocument, header: tuple[str, ...], rows: list[tuple[str, ...]],
-           red: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset()) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    # The header row repeats on each page and rows do not split across pages.
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
-    for r, row in enumerate(rows):
-        cells = table.add_row().cells
-        for c, text in enumerate(row):
-            run = cells[c].paragraphs[0].add_run(text)
-            if (r, c) in red:
-                run.font.color.rgb = RED
-        table.rows[-1]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
-def _importance(available: Fraction, lot: LotResult, marks: bool) -> str:
+def importance(available: Fraction, lot: LotResult, marks: bool) -> str:
+    """A criterion's relative importance as the tender gives it: marks, or percent of the total."""
     if marks:
         return f"{number(available)} marks of {number(lot.total_points)}"
     return f"{number(available * 100 / lot.total_points)}%"
 
 
-def _outcome(bid: BidResult) -> str:
-    if bid.rank == 1:
-        return "Your tender is the most advantageous tender: the authority intends to award the contract to you."
-    if bid.status is Status.RANKED:
-        return f"Your tender was ranked {bid.rank} and is not the most advantageous tender."
-    return "Your tender is not awarded the contract, for the reasons below."
+def score_text(c: CriterionResult) -> str:
+    """A criterion's score as the documents show it (points to 2 dp, as results.xlsx)."""
+    if c.kind is CriterionKind.PASS_FAIL:
+        return "Pass or fail: " + str(c.raw)
+    return f"{points(c.points)} of {points(c.available)}" if c.points is not None else f"not scored (of {points(c.available)})"
 
 
-def assessment_summary(result: TenderResult, authority: str, lot_id: str, bidder_id: str, *, marks: bool = False,
-                       issued: dt.date | None = None) -> bytes:
-    """The assessment summary of one supplier's tender in one lot, as the bytes of a .docx file."""
+def criteria_rows(bid: BidResult, lot: LotResult, marks: bool) -> list[tuple[Cell, ...]]:
+    """The award criteria table: each top-level criterion's title, type, relative importance and the scores available."""
+    return [(c.name, KIND.get(c.kind, "") if c.kind else "", "Pass or fail" if c.kind is CriterionKind.PASS_FAIL
+             else importance(c.available, lot, marks), "Pass or fail" if c.kind is CriterionKind.PASS_FAIL
+             else f"{points(c.available)} points") for c in bid.criteria if c.parent_id is None]
+
+
+def explanation(c: CriterionResult, facts: BidFacts | None) -> Cell:
+    """How a criterion was scored, with the evaluators' own words and any moderation note; a gap in red."""
+    parts: list[tuple[str, bool]] = [(c.explanation, False)]
+    said = "; ".join(f"{who}: {text}" for who, text in c.justifications)
+    evaluated = c.is_leaf and c.kind in (CriterionKind.QUALITY, CriterionKind.SOCIAL_VALUE) and bool(c.evaluator_scores)
+    if said:
+        parts.append((f"\nEvaluators' justification: {said}", False))
+    elif evaluated:
+        parts.append((f"\n{NO_JUSTIFICATION}", True))
+    if facts is not None:
+        for note in facts.moderation.get(c.criterion_id, ()):
+            parts.append((f"\nModeration: {note}", False))
+        if said or not evaluated:  # otherwise the line above already says so
+            for gap in facts.missing.get(c.criterion_id, ()):
+                parts.append((f"\n{gap}", True))
+    return tuple(parts)
+
+
+def find_bid(result: TenderResult, lot_id: str, bidder_id: str) -> tuple[LotResult, BidResult]:
+    """A lot and one bid in it; ValueError naming what there is when either is unknown."""
     lot = next((x for x in result.lots if x.lot_id == lot_id), None)
     if lot is None:
         raise ValueError(f"the result has no lot {lot_id!r} (lots: {', '.join(x.lot_id for x in result.lots)})")
@@ -87,65 +73,85 @@ def assessment_summary(result: TenderResult, authority: str, lot_id: str, bidder
     if bid is None:
         raise ValueError(f"lot {lot_id} has no bid from bidder id {bidder_id!r} "
                          f"(bidder ids: {', '.join(b.bidder_id for b in lot.bids)})")
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(20))
-    document.styles["Normal"].font.size = Pt(10.5)
-    _page_number_footer(document)
-    document.core_properties.title = f"Assessment summary: {bid.bidder}"
-    if issued is not None:
-        moment = dt.datetime.combine(issued, dt.time())
-        document.core_properties.created = document.core_properties.modified = moment
+    return lot, bid
 
+
+def _outcome(bid: BidResult, winner: bool) -> str:
+    if winner:
+        return "Your tender is the most advantageous tender: the authority intends to award the contract to you."
+    if bid.status is Status.RANKED:
+        return f"Your tender was ranked {bid.rank} and is not the most advantageous tender."
+    return "Your tender is not awarded the contract, for the reasons below."
+
+
+def assessment_summary(result: TenderResult, authority: str, lot_id: str, bidder_id: str, *, marks: bool = False,
+                       issued: dt.date | None = None, facts: BidFacts | None = None, provision: str = SUMMARY_ENGLAND,
+                       provision_note: str | None = None, gaps: int = 0, further: tuple[str, ...] = (),
+                       winner: bool | None = None) -> bytes:
+    """The assessment summary of one supplier's tender in one lot, as the bytes of a .docx file.
+
+    ``facts`` gives the supplier's contact details, moderation notes and the gaps to show in red;
+    ``gaps`` above zero marks the document a draft; ``further`` adds reasons it is not awarded
+    (e.g. an abnormally low tender disregarded); ``winner`` overrides rank 1 (a tie decided).
+    """
+    lot, bid = find_bid(result, lot_id, bidder_id)
+    won = bid.rank == 1 if winner is None else winner
+    document = new_document(f"Assessment summary: {bid.bidder}", issued, result.reference)
+    if gaps:
+        draft_banner(document, gaps)
     document.add_heading("Assessment summary", level=0)
     document.add_paragraph(f"{authority}. Tender {result.reference}: {result.title}"
-                           + (f", lot {lot.lot_id}: {lot.title}" if lot.title else "") + ".")
-    document.add_paragraph("Given under section 50(3) of the Procurement Act 2023; contents as regulation 31 of the "
-                           "Procurement Regulations 2024.")
+                           + (f", lot {lot.lot_id}: {lot.title}" if len(result.lots) > 1 and lot.title else "") + ".")
+    if issued is not None:
+        document.add_paragraph(f"Date: {issued.day} {issued.strftime('%B %Y')}.")
+    document.add_paragraph(provision)
+    if provision_note:
+        document.add_paragraph(provision_note)
     document.add_heading("Supplier", level=1)
-    _table(document, ("Item", "Detail"), [("Name", bid.bidder), ("Identifier (as given in the bid)", bid.bidder_id),
-                                          ("Postal and email address", "Not recorded in the bid data.")], red={(2, 1)})
+    bid_data = facts.bid if facts is not None else None
+    address = (bid_data.postal_address or "").strip() if bid_data else ""
+    email = (bid_data.email or "").strip() if bid_data else ""
+    identifier = (bid_data.unique_identifier or "").strip() if bid_data else ""
+    rows: list[tuple[Cell, ...]] = [("Name", bid.bidder),
+                                    ("Unique identifier", identifier or f"{bid.bidder_id} (the bidder id given in the bid)")]
+    red: set[tuple[int, int]] = set()
+    if facts is None:
+        rows.append(("Postal and email address", NOT_RECORDED))
+        red.add((2, 1))
+    else:
+        rows += [("Contact postal address", address or NOT_RECORDED), ("Contact email address", email or NOT_RECORDED)]
+        red |= {(2, 1)} if not address else set()
+        red |= {(3, 1)} if not email else set()
+    table(document, ("Item", "Detail"), rows, red, widths=(50, 120))
     document.add_heading("Outcome", level=1)
-    document.add_paragraph(_outcome(bid))
+    document.add_paragraph(_outcome(bid, won))
 
-    top = [c for c in bid.criteria if c.parent_id is None]
     document.add_heading("Award criteria", level=1)
-    _table(document, ("Criterion", "Type", "Relative importance", "Scores available"),
-           [(c.name, _KIND.get(c.kind, "") if c.kind else "", "Pass or fail" if c.kind is CriterionKind.PASS_FAIL
-             else _importance(c.available, lot, marks), "Pass or fail" if c.kind is CriterionKind.PASS_FAIL
-             else f"{points(c.available)} points") for c in top])
+    table(document, ("Criterion", "Type", "Relative importance", "Scores available"), criteria_rows(bid, lot, marks))
+    document.add_paragraph(f"The award criteria and assessment methodology are set out in full in the tender documents "
+                           f"for {result.reference}.")
 
     document.add_heading("Your scores", level=1)
-    rows: list[tuple[str, ...]] = []
-    red: set[tuple[int, int]] = set()
+    scores: list[tuple[Cell, ...]] = []
     for c in bid.criteria:
         name = c.name if c.parent_id is None else f"    {c.name}"
-        score = "Pass or fail: " + str(c.raw) if c.kind is CriterionKind.PASS_FAIL else (
-            f"{points(c.points)} of {points(c.available)}" if c.points is not None else f"not scored (of {points(c.available)})")
-        why = c.explanation
-        if c.is_leaf and c.kind in (CriterionKind.QUALITY, CriterionKind.SOCIAL_VALUE) and c.evaluator_scores:
-            said = "; ".join(f"{who}: {text}" for who, text in c.justifications)
-            if said:
-                why = f"{why}\nEvaluators' justification: {said}"
-            else:
-                why = f"{why}\n{NO_JUSTIFICATION}"
-                red.add((len(rows), 2))
-        rows.append((name, score, why))
-    _table(document, ("Criterion", "Score", "How it was scored, by reference to your tender"), rows, red)
-    document.add_paragraph()
+        scores.append((name, score_text(c), explanation(c, facts)))
+    # A4 portrait leaves 170 mm: the evaluators' words get the room
+    table(document, ("Criterion", "Score", "How it was scored, by reference to your tender"), scores, widths=(45, 30, 95))
     total = document.add_paragraph()
     total.add_run("Total: ").bold = True
     total.add_run(f"{points(bid.total)} of {points(lot.total_points)} points." if bid.total is not None
                   else "no total: the tender was not ranked.")
     if bid.price is not None:
         document.add_paragraph(f"Tendered price: {money(bid.price)}.")
-    if bid.rank != 1:
+    if not won:
         document.add_heading("Further reasons your tender is not awarded", level=1)
-        reasons = list(bid.reasons) or ([f"Another tender scored more points: yours ranked {bid.rank}."] if bid.rank else [])
+        reasons = list(further) + list(bid.reasons)
+        if not reasons and bid.rank:
+            reasons = [f"Another tender scored more points: yours ranked {bid.rank}." if bid.rank > 1
+                       else "Another tender tied with yours was preferred, as the tie decision records."]
         for reason in reasons + [f.message for f in bid.flags]:
             document.add_paragraph(reason, style="List Bullet")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    for gap in (facts.missing.get("", ()) if facts else ()):
+        red_paragraph(document, gap)
+    return docx_bytes(document)

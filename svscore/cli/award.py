@@ -12,6 +12,7 @@ from svscore.atomic import write_atomic
 from svscore.award.standstill import NATIONS, PROVISIONS
 from svscore.cli import wrote
 from svscore.cli.amounts import uk_date
+from svscore.errors import file_label
 
 
 @click.command()
@@ -55,7 +56,7 @@ def award_notice(tender: Path, bids: Path, measures: Path | None, ocid_prefix: s
     from svscore.award.notice import AwardNoticeError, award_release
     from svscore.award.ocds_schema import problems
     from svscore.model.loading import load_bids, load_tender, tender_measures
-    from svscore.scoring.engine import score_tender
+    from svscore.scoring import score_tender
 
     model = load_tender(tender)
     bids_file = load_bids(bids)
@@ -77,3 +78,61 @@ def award_notice(tender: Path, bids: Path, measures: Path | None, ocid_prefix: s
     text = json.dumps(release, indent=2, ensure_ascii=False) + "\n"
     write_atomic(output, text, protect=tuple(p for p in (tender, bids, measures_path) if p))
     wrote(output)
+
+
+@click.command()
+@click.argument("tender", type=click.Path(path_type=Path))
+@click.argument("bids", type=click.Path(path_type=Path))
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The award folder to write (new, or one svscore award wrote, which is replaced whole).")
+@click.option("--measures", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The council's measures table (default: the tender's social_value.measures_file).")
+@click.option("--ocid-prefix", required=True, help="The publisher's registered OCDS prefix, for award.ocds.json, e.g. ocds-h6vhtk.")
+@click.option("--draft", is_flag=True, help="Write the documents even with gaps, each gap shown in red (not to be sent).")
+@click.option("--illustrative-ok", is_flag=True, help="Accept an ILLUSTRATIVE measures table (example data only).")
+def award(tender: Path, bids: Path, out: Path, measures: Path | None, ocid_prefix: str, draft: bool, illustrative_ok: bool) -> None:
+    """Write the award folder for TENDER scored with BIDS: each supplier's assessment summary (PA 2023)
+    or standstill letter (PCR 2015), the award notice data, the award decision report and the record.
+
+    \b
+    Exit codes: 0 written; 1 something is missing (each gap listed by bidder, criterion and
+    source; nothing written) or the award cannot be made; 2 a file could not be read, or the
+    output folder is refused (it holds an input, or files svscore did not write).
+    """
+    from svscore.award.folder import AwardInputs, build, write_folder
+    from svscore.model.loading import load_bids, load_tender, tender_measures
+
+    model = load_tender(tender)
+    bids_file = load_bids(bids)
+    table, measures_path = tender_measures(model, measures)
+    inputs = AwardInputs(model, tender, bids_file, bids, table, measures_path)
+    made = build(inputs, ocid_prefix=ocid_prefix, draft=draft, illustrative_ok=illustrative_ok)
+    write_folder(out, made.files, inputs.paths())
+    documents = [n for n in made.files if n.endswith(".docx")]
+    click.echo(f"Wrote the award folder {file_label(str(out))}: {len(documents)} Word documents, "
+               f"{'award.ocds.json, ' if 'award.ocds.json' in made.files else ''}manifest.json.")
+    if made.gaps:
+        click.echo(f"DRAFT: {len(made.gaps)} thing(s) missing, shown in red in the documents and listed in award-report.docx:",
+                   err=True)
+        for gap in made.gaps:
+            click.echo(f"  {gap.line()}", err=True)
+
+
+def demo_award(out: Path) -> None:
+    """``svscore demo``'s award folder: the bundled home care example's tender and bids file, as a
+    draft (the example's data has gaps on purpose: evaluators who wrote no justification, a bid not
+    fully scored, an abnormally low price with no decision, no addresses)."""
+    from svscore.award.folder import AwardInputs, build, write_folder
+    from svscore.data import examples_dir
+    from svscore.model.loading import load_bids, load_tender, tender_measures
+
+    examples = examples_dir()
+    tender_path, bids_path = examples / "council-home-care.json", examples / "council-home-care-bids.json"
+    model = load_tender(tender_path)
+    table, measures_path = tender_measures(model)
+    inputs = AwardInputs(model, tender_path, load_bids(bids_path), bids_path, table, measures_path)
+    made = build(inputs, ocid_prefix="ocds-demo", draft=True)
+    write_folder(out, made.files, inputs.paths())
+    click.echo(f"\nWrote a DRAFT award folder for the example's bids file in {file_label(str(out))}: each supplier's "
+               f"assessment summary and the award decision report, with the {len(made.gaps)} things the example's data "
+               f"lacks shown in red and listed in award-report.docx. svscore award refuses to write it without --draft.")

@@ -185,6 +185,9 @@ def demo(out: Path, jobs: int) -> None:
     click.echo(f"Scoring them: svscore batch {paths['tender']} {paths['returns']} --scores {paths['scores']} --out {out / 'results'}\n")
     code = _run(paths["tender"], paths["returns"], out / "results", paths["scores"], None, False, jobs, False, False, 30, 1536)
     click.echo(f"\nOpen {out / 'results' / 'results.xlsx'} to see the ranked results, each bidder's explanations and the problems found.")
+    from svscore.cli.award import demo_award
+
+    demo_award(out / "award")
     sys.exit(0 if code in (0, 1) else code)
 
 
@@ -197,7 +200,7 @@ def demo(out: Path, jobs: int) -> None:
 @click.option("--tender", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also check the tender file (or evaluation workbook) and the measures table beside it.")
 def verify(results: Path, returns: Path | None, scores: Path | None, tender: Path | None) -> None:
-    """Check a batch's results folder against its manifest.json, and the inputs given: that they are
+    """Check a batch's results folder (or an award folder) against its manifest.json, and the inputs given: that they are
     the very files the run read, byte for byte.
 
     \b

@@ -250,12 +250,12 @@ def schemas(out: Path, check_only: bool) -> None:
         click.echo(f"The {len(DOCUMENTS)} schemas in {out} are current.")
 
 
-from svscore.cli.award import award_notice, standstill  # noqa: E402
+from svscore.cli.award import award, award_notice, standstill  # noqa: E402
 from svscore.cli.batch import batch, demo, verify  # noqa: E402
 from svscore.cli.template import template  # noqa: E402
 from svscore.cli.whatif import what_if  # noqa: E402
 
-for command in (template, batch, demo, verify, standstill, award_notice, what_if):
+for command in (template, batch, demo, verify, standstill, award_notice, award, what_if):
     cli.add_command(command)
 
 

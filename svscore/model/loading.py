@@ -268,6 +268,9 @@ def validate_document(data: Any, kind: str, source: str) -> BaseModel:
             if p not in problems:
                 problems.append(p)
         raise TenderFileError(source, problems)
+    current = latest(kind)
+    if version != current.version and isinstance(data, dict):  # an older file: read as the newest version
+        data = {**data, "format_version": current.version}
     try:
         return DOCUMENTS[(kind, version)].model.model_validate(data)
     except ValidationError as exc:

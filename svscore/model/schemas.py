@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,6 +22,7 @@ from svscore.model.tender import TENDER_FORMAT_VERSION, Tender
 from svscore.model.thresholds import THRESHOLDS_FORMAT_VERSION, ThresholdsTable
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+FROZEN = Path(__file__).resolve().parent.parent / "data" / "schemas"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class Document:
     model: type[BaseModel]
     title: str
     description: str
+    frozen: bool = False
+    """An older version: its schema is the one published then (svscore/data/schemas/), and a file
+    of it is read into ``model``, the newest version, which only added optional fields."""
 
     @property
     def schema_id(self) -> str:
@@ -47,8 +52,11 @@ DOCUMENTS: dict[tuple[str, int], Document] = {
     for d in (
         Document("tender", TENDER_FORMAT_VERSION, Tender, "svscore tender evaluation",
                  "How a tender will be evaluated: authority, contract, criteria tree, weights, scales and scoring rules."),
+        Document("bids", 1, BidsFile, "svscore bids",
+                 "The bids received for a tender: prices, social value commitments and evaluators' scores.", frozen=True),
         Document("bids", BIDS_FORMAT_VERSION, BidsFile, "svscore bids",
-                 "The bids received for a tender: prices, social value commitments and evaluators' scores."),
+                 "The bids received for a tender: prices, social value commitments and evaluators' scores; "
+                 "the supplier's addresses, moderation notes, the panel and the award's dates and decisions."),
         Document("measures", MEASURES_FORMAT_VERSION, MeasuresTable, "svscore social value measures table",
                  "A council's social value measures with their units and proxy values in pounds."),
         Document("thresholds", THRESHOLDS_FORMAT_VERSION, ThresholdsTable, "svscore procurement thresholds table",
@@ -68,6 +76,9 @@ def latest(kind: str) -> Document:
 def schema_for(kind: str, version: int) -> dict[str, Any]:
     """The JSON Schema of one document kind and version."""
     doc = DOCUMENTS[(kind, version)]
+    if doc.frozen:
+        published: dict[str, Any] = json.loads((FROZEN / doc.filename).read_text(encoding="utf-8"))
+        return published
     generated = doc.model.model_json_schema(mode="validation")
     schema: dict[str, Any] = {
         "$schema": DIALECT,

@@ -12,7 +12,7 @@ import pytest
 from svscore.award.notice import AwardNoticeError, award_release
 from svscore.award.ocds_schema import merge_patch, problems, release_schema
 from svscore.model.loading import load_bids, load_measures, load_tender
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

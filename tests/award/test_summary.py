@@ -13,7 +13,7 @@ import pytest
 from svscore.award.summary import NO_JUSTIFICATION, RED, assessment_summary
 from svscore.fmt import money, points
 from svscore.model.loading import load_bids, load_measures, load_tender
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
