@@ -69,3 +69,24 @@ def test_a_bid_is_prepared_for_its_lot_or_reported_as_naming_an_unknown_one():
     assert stray == UnknownLot("B Ltd (B) bid for lot None, which this tender does not have (lots: 1, 2).")
     result = scorer.finish([prepared, stray])
     assert result.bid_errors == (stray.message,) and [len(lot.bids) for lot in result.lots] == [0, 1]
+
+
+def test_score_tender_is_the_scoring_packages_public_function():
+    import svscore.scoring
+    from svscore.scoring import engine
+
+    assert svscore.scoring.score_tender is engine.score_tender
+    assert svscore.scoring.__all__ == ["score_tender"]
+
+
+def test_a_pure_formula_is_imported_without_the_engine():
+    """Excel's SV_PRICESCORES imports the price formulas only: not the engine and the tender checks."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", "import sys, svscore.scoring.price; "
+                           "print(sorted(m for m in sys.modules if m in ('svscore.scoring.engine', 'svscore.rules.checks')))"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
