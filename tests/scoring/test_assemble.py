@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
+
 from svscore.scoring.engine import score_tender
 from tests.conftest import bid, make_tender
 
@@ -60,3 +62,33 @@ def test_sensitivity_reports_no_change():
     lot = score_tender(t, [bid("A", 100, Q=5), bid("B", 125, Q=4)]).lots[0]
     assert all(x.tipping_percent is None for x in lot.sensitivity.lines)
     assert "no change of its weight within 0-100%" in lot.sensitivity.lines[0].message()
+
+
+LEVEL = [bid("A", 100, Q=3, SV=3), bid("B", 125, Q=4, SV=4)]  # 50 + 24 + 6 = 40 + 32 + 8 = 80 points each
+
+
+@pytest.mark.parametrize(("tie_breaks", "bids", "order", "rule"), [
+    ([{"rule": "lower_price"}], LEVEL, ["A", "B"], "tie-break 1, lower price"),
+    ([{"rule": "higher_score_on", "criterion": "Q"}], LEVEL, ["B", "A"], "tie-break 1, higher score on Q"),
+    ([{"rule": "higher_score_on", "criterion": "SV"}, {"rule": "lower_price"}], LEVEL, ["B", "A"],
+     "tie-break 1, higher score on SV"),
+    # the same price does not separate them, so the second rule is used: 50 + 32 + 2 = 50 + 24 + 10
+    ([{"rule": "lower_price"}, {"rule": "higher_score_on", "criterion": "Q"}],
+     [bid("A", 100, Q=3, SV=5), bid("B", 100, Q=4, SV=1)], ["B", "A"], "tie-break 2, higher score on Q"),
+])
+def test_the_published_tie_break_rules_separate_level_bids_in_order(tie_breaks, bids, order, rule):
+    lot = score_tender(make_tender(tie_breaks=tie_breaks), bids).lots[0]
+    assert lot.bids[0].total == lot.bids[1].total
+    assert [(b.bidder, b.rank) for b in lot.bids] == [(order[0], 1), (order[1], 2)]
+    message = f"Level on total with another bid; separated by the tie-break rule: {rule}."
+    assert all([(f.code, f.message) for f in b.flags] == [("tie_break", message)] for b in lot.bids)
+    assert lot.ties == ()
+
+
+def test_level_bids_no_rule_separates_share_the_rank_for_the_authority_to_decide():
+    lot = score_tender(make_tender(tie_breaks=[{"rule": "higher_score_on", "criterion": "P"}]),
+                       [bid("A", 100, Q=3, SV=5), bid("B", 100, Q=4, SV=1)]).lots[0]
+    assert [(b.bidder, b.rank) for b in lot.bids] == [("A", 1), ("B", 1)]
+    assert all([f.code for f in b.flags] == ["tie_unresolved"] for b in lot.bids)
+    assert lot.ties == (("A", "B"),)
+    assert not lot.sensitivity.applicable and lot.sensitivity.note == "The top bids tie, so there is no single winner to test."
