@@ -76,7 +76,7 @@ def error_message(exc: BaseException) -> str:
         if isinstance(exc, PermissionError):  # on Windows, most often a workbook still open in Excel
             return f"Error: cannot write {where} ({exc.strerror}): if it is open in Excel, close it and run again."
         return f"Error: cannot use {where}: {exc.strerror or exc}."
-    return (terminal_safe(traceback.format_exc()).rstrip("\n") + "\n"
+    return (terminal_safe("".join(traceback.format_exception(exc))).rstrip("\n") + "\n"
             f"svscore internal error (exit code {EXIT_BUG}): this is a bug in svscore, not a problem with your files. "
             "Please report it with the text above.")
 
