@@ -12,6 +12,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
+    "ErrorsFound": "svscore.errors",
     "InputError": "svscore.errors",
     "Question": "svscore.rules.act",
     "ScoringError": "svscore.errors",

@@ -1,4 +1,4 @@
-"""One exception hierarchy for svscore; the CLI maps it to exit codes.
+"""One exception hierarchy for svscore; the CLI maps it to exit codes (``svscore.cli.main.exit_code``).
 
 Every error a person can meet names *where* the problem is: a JSON path into a tender file
 (``$.criteria[2].weight``) or a file, sheet and cell in a workbook (``Bidder A.xlsx › Pricing!E14``).
@@ -84,9 +84,16 @@ class Problem:
 
 
 class SvscoreError(Exception):
-    """Base class of every error svscore raises on purpose."""
+    """Base class of every error svscore raises on purpose: an input that cannot be read or is
+    refused, or an output that cannot be written (the command line's exit code 2).
 
-    exit_code = 2
+    Every error svscore means to raise derives from it, so that anything else that escapes a
+    command is known to be a bug in svscore, not a problem with the user's files."""
+
+
+class ErrorsFound(SvscoreError):
+    """The inputs were read, but they have errors that stop the command (the command line's exit
+    code 1, as when ``svscore check`` finds errors): the message says what to correct."""
 
 
 class InputError(SvscoreError):
@@ -117,7 +124,5 @@ class DisagreementError(SvscoreError):
     """Two inputs give the same fact differently, and svscore will not choose between them."""
 
 
-class ScoringError(SvscoreError):
+class ScoringError(ErrorsFound):
     """The bids cannot be scored against this tender at all (not a problem with one bid)."""
-
-    exit_code = 1

@@ -29,7 +29,7 @@ from svscore.award.report import ReportInputs, award_report
 from svscore.award.standstill import Standstill, standstill
 from svscore.award.summary import assessment_summary
 from svscore.batch.inspect import file_sha256
-from svscore.errors import OutputRefused, SvscoreError, file_label
+from svscore.errors import ErrorsFound, OutputRefused, file_label
 from svscore.model.bids import BidsFile
 from svscore.model.identity import bidder_key
 from svscore.model.measures import MeasuresTable
@@ -44,10 +44,8 @@ REPORT = "award-report.docx"
 NOTICE = "award.ocds.json"
 
 
-class AwardError(SvscoreError):
+class AwardError(ErrorsFound):
     """The award documents cannot be written: every reason is listed (by bidder, criterion and source)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from svscore.errors import SvscoreError
+from svscore.errors import ErrorsFound
 from svscore.model.enums import CriterionKind
 from svscore.model.tender import Tender
 from svscore.scoring.result import BidResult, LotResult, Status, TenderResult
@@ -20,10 +20,8 @@ CURRENCY = "GBP"
 _BID_STATUS = {Status.RANKED: "valid", Status.DISQUALIFIED: "disqualified"}
 
 
-class AwardNoticeError(SvscoreError):
+class AwardNoticeError(ErrorsFound):
     """The result cannot yet be published as an award: each reason names the lot and bidders."""
-
-    exit_code = 1
 
 
 def _amount(value: Fraction) -> int | float:

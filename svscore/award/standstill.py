@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import holidays
 
-from svscore.errors import SvscoreError
+from svscore.errors import ErrorsFound
 
 NATIONS: dict[str, tuple[str, str]] = {
     # nation: (the holidays library's UK subdivision, the part of the UK it belongs to)
@@ -71,10 +71,8 @@ LAST_YEAR = 2100
 """Dates the standstill is worked out for: from each regime's start, to a year the calendar still knows."""
 
 
-class StandstillError(SvscoreError):
+class StandstillError(ErrorsFound):
     """A standstill question svscore cannot answer (a regime that does not apply to that part of the UK)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)

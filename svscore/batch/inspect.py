@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 
 from svscore.batch.package import has_macros, reaches_outside, xml_parts
 from svscore.batch.spec import Limits, LotSpec
-from svscore.errors import Problem, cell_location, shortened
+from svscore.errors import Problem, SvscoreError, cell_location, shortened
 from svscore.excel.cells import (
     DAMAGED,
     OLE_MAGIC,
@@ -73,7 +73,7 @@ class Inspection:
         self.problems.append((severity, location, message))
 
 
-class Refused(Exception):
+class Refused(SvscoreError):
     """The file must not be parsed; the message says why."""
 
 

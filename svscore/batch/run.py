@@ -82,7 +82,7 @@ NO_SCORES = ("no evaluators' scores were given: give their score sheets with --s
 
 
 class BatchError(SvscoreError):
-    exit_code = 2
+    """The batch cannot start (a missing folder, a broken tender), or its results cannot be written."""
 
 
 def discover(returns: Path, recursive: bool, out_dir: Path | None = None) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:

@@ -1,7 +1,8 @@
 """``svscore``: thin commands that parse options, call one library function, render, and exit.
 
-Exit codes: 0 done (warnings allowed); 1 the input has errors (findings, or bids that cannot be
-scored); 2 a file could not be read or written.
+Exit codes (:func:`exit_code` maps every error to one): 0 done (warnings allowed); 1 the input has
+errors (findings, or bids that cannot be scored); 2 a file could not be read or written, or a
+command's options are wrong; 70 a bug in svscore (its traceback is shown).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import sys
+import traceback
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +22,7 @@ from svscore import __version__
 from svscore.atomic import write_atomic
 from svscore.cli import wrote
 from svscore.cli.amounts import percent, pounds, uk_date
-from svscore.errors import SvscoreError, file_label
+from svscore.errors import ErrorsFound, SvscoreError, file_label
 from svscore.model.enums import AuthorityType, Commenced, ContractKind, Jurisdiction, MainSubject
 
 # Each command imports the models and engine it needs when it runs: `svscore batch` starts its
@@ -39,31 +41,59 @@ thresholds_option = click.option("--thresholds", type=click.Path(dir_okay=False,
 
 
 def emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """Print ``text``, or write it to ``output`` (never over one of ``inputs``)."""
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            write_atomic(output, text, protect=inputs)
-        except (OSError, ValueError) as exc:
-            raise click.ClickException(f"cannot write {output}: {exc}") from None
+        write_atomic(output, text, protect=inputs)
         wrote(output, err=True)
 
 
+EXIT_ERRORS_FOUND = 1
+EXIT_CANNOT_READ_OR_WRITE = 2
+EXIT_BUG = 70
+"""EX_SOFTWARE of BSD's sysexits.h, "an internal software error": what a bug in svscore exits with,
+so that no script takes it for an error in its input (1) or a file that could not be read (2)."""
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code of an error that ends a command: the one place the command line decides it."""
+    if isinstance(exc, ErrorsFound):
+        return EXIT_ERRORS_FOUND
+    if isinstance(exc, (SvscoreError, OSError)):
+        return EXIT_CANNOT_READ_OR_WRITE
+    return EXIT_BUG
+
+
+def error_message(exc: BaseException) -> str:
+    """What the user is told of an error that ends a command, for the terminal."""
+    from svscore.render.text import terminal_safe
+
+    if isinstance(exc, SvscoreError):
+        return f"Error: {terminal_safe(str(exc))}"  # it may name a file or quote a cell: text from outside
+    if isinstance(exc, OSError):
+        where = file_label(str(exc.filename)) if exc.filename else "a file"
+        if isinstance(exc, PermissionError):  # on Windows, most often a workbook still open in Excel
+            return f"Error: cannot write {where} ({exc.strerror}): if it is open in Excel, close it and run again."
+        return f"Error: cannot use {where}: {exc.strerror or exc}."
+    return (terminal_safe("".join(traceback.format_exception(exc))).rstrip("\n") + "\n"
+            f"svscore internal error (exit code {EXIT_BUG}): this is a bug in svscore, not a problem with your files. "
+            "Please report it with the text above.")
+
+
 class SvscoreGroup(click.Group):
-    """Maps svscore's own errors to a clean message and its exit code; never a traceback."""
+    """Ends every command that fails with a message and the exit code :func:`exit_code` gives."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SvscoreError as exc:
-            from svscore.render.text import terminal_safe
-
-            click.echo(f"Error: {terminal_safe(str(exc))}", err=True)  # it may name a file or quote a cell: text from outside
-            ctx.exit(exc.exit_code)
-        except PermissionError as exc:  # on Windows, most often a workbook still open in Excel
-            written = file_label(str(exc.filename)) if exc.filename else "a file"
-            click.echo(f"Error: cannot write {written} ({exc.strerror}): if it is open in Excel, close it and run again.", err=True)
-            ctx.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: a wrong option (exit 2), --help, Ctrl+C
+        except BrokenPipeError:
+            raise  # output piped into a program that stopped reading (| head): click ends quietly
+        except Exception as exc:
+            click.echo(error_message(exc), err=True)
+            ctx.exit(exit_code(exc))
 
 
 @click.group(cls=SvscoreGroup, context_settings={"help_option_names": ["-h", "--help"]})

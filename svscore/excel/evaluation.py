@@ -24,7 +24,7 @@ from svscore.model import tender as tm
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, SocialValueMethod, Tender, WeightingMode
 from svscore.rules.act import Decision
-from svscore.scoring.engine import ABNORMALLY_LOW_PLACES
+from svscore.scoring.competition import ABNORMALLY_LOW_PLACES
 
 ENUMS: dict[str, type[StrEnum]] = {
     "AuthorityType": tm.AuthorityType, "Jurisdiction": tm.Jurisdiction, "ContractKind": tm.ContractKind,

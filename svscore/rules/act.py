@@ -304,10 +304,9 @@ def _threshold(q: Question, regime: Regime, table: ThresholdsTable
     if regime is not Regime.PA_2023:
         category = category_for(q)
         return category, find_row(table, regime, category, q.procurement_start), None
+    # Never empty: every contract has one authority type, and rows 3, 6, 11 and 12 (or a row they
+    # give way to) take each (tests/rules/test_schedule1.py tries every contract a question describes).
     within = schedule_1_rows(q.features())
-    if not within:  # a utility or defence authority's contract always has a row; kept for a safe answer
-        category = category_for(q)
-        return category, find_row(table, regime, category, q.procurement_start), None
     found = [(r, find_row(table, regime, r.category, q.procurement_start)) for r in within]
     first, row = found[0]
     if len(found) == 1:

@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from svscore.errors import Problem
+from svscore.errors import Problem, SvscoreError
 from svscore.excel.cells import parse_number, text_date
 
 EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
@@ -27,8 +27,10 @@ a default or a number."""
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-class BadInput(ValueError):
-    """An input an officer must fix; its message is shown in the cell."""
+class BadInput(SvscoreError, ValueError):
+    """An input an officer must fix; its message is shown in the cell.
+
+    Also a ValueError, as it was before svscore's own hierarchy held it."""
 
 
 def is_blank(v: Any) -> bool:

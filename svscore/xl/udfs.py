@@ -78,7 +78,7 @@ def _safe(f: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
-        except (BadInput, SvscoreError) as exc:
+        except SvscoreError as exc:  # BadInput among them
             return ERROR_PREFIX + str(exc).replace("\n", " ")
         except ValueError as exc:  # pydantic validation and other input errors
             return ERROR_PREFIX + _first_line(exc)

@@ -92,3 +92,23 @@ def test_the_concession_flag_from_the_command_line():
                 "--concession", "--start-date", "2026-03-02", "--format", "json")
     assert r.returncode == 0, r.stderr
     assert '"category": "light_touch_concession"' in r.stdout
+
+
+def test_every_contract_a_question_can_describe_is_within_a_row():
+    """Every question svscore can be asked names exactly one authority type, and every such contract,
+    whatever else it is (works, light touch, a concession, or several), is within a row of Sch. 1:
+    so the threshold is always read from the Schedule's own precedence, never guessed around it."""
+    import itertools
+
+    from svscore.model.enums import MainSubject
+    from svscore.model.thresholds import Feature, schedule_1_rows
+
+    authorities = {Feature.CENTRAL, Feature.SUB_CENTRAL, Feature.UTILITIES, Feature.DEFENCE_AND_SECURITY}
+    questions = [q(1, dt.date(2025, 3, 3), authority, kind, concession, main_subject=subject)
+                 for authority, kind, concession, subject in itertools.product(A, K, (False, True), (None, *MainSubject))]
+    features = {x.features() for x in questions}
+    assert all(len(f & authorities) == 1 for f in features)
+    others = (Feature.WORKS, Feature.LIGHT_TOUCH, Feature.CONCESSION)
+    every = {frozenset({a, *extra}) for a in authorities for n in range(4) for extra in itertools.combinations(others, n)}
+    assert features <= every
+    assert [f for f in every if not schedule_1_rows(f)] == []

@@ -1,0 +1,101 @@
+"""Result assembly: a lot's worked bids turned into the immutable :class:`LotResult`.
+
+Each bid's criteria rows (groups totalled from their sub-criteria), its total and price per
+quality point, and its reasons; then the competing bids ranked by the published tie-break rules,
+with the flags that say how a tie was broken or that it was not, and the sensitivity analysis.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from fractions import Fraction
+
+from svscore.errors import ScoringError
+from svscore.fmt import points
+from svscore.model.tender import CriterionKind, Lot, ScoredBy, Tender
+from svscore.rules.weights import WeightedCriterion, total_points
+from svscore.scoring import ranking
+from svscore.scoring.adapters import lot_sensitivity, tie_rules
+from svscore.scoring.price import price_per_quality_point
+from svscore.scoring.result import BidResult, CriterionResult, Flag, LotResult, Status
+from svscore.scoring.work import BidWork, LeafWork
+
+
+def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: Sequence[BidWork],
+               competition: Sequence[BidWork], ppqp: bool) -> LotResult:
+    """The lot's result: the competing bids ranked (ties broken by the published rules), then the others."""
+    children = {x.criterion.id: [k for k in tree if k.parent_id == x.criterion.id and k.kind is not CriterionKind.PASS_FAIL]
+                for x in tree if not x.is_leaf}  # a group's scored children (pass/fail gates carry no points)
+    competing = {id(w) for w in competition}
+    results = {id(w): bid_result(w, tree, children, lot.id, ppqp) for w in works}
+
+    def key(r: BidResult) -> Fraction | None:
+        if ppqp:
+            return -r.price_per_quality_point if r.price_per_quality_point is not None else None
+        return r.total
+
+    ranked = ranking.rank([results[id(w)] for w in competition], key, tie_rules(tender))
+    ties: dict[int, list[str]] = defaultdict(list)
+    final: list[BidResult] = []
+    for r in ranked:
+        flags = list(r.item.flags)
+        if r.broken_by:
+            flags.append(Flag("tie_break", f"Level on total with another bid; separated by the tie-break rule: {r.broken_by}."))
+        if r.unresolved:
+            ties[r.rank].append(r.item.bidder_id)
+            flags.append(Flag("tie_unresolved", "Exactly level with another bid, and the published tie-break rules do not separate them: the authority must decide."))
+        final.append(replace(r.item, rank=r.rank, flags=tuple(flags)))
+    final.sort(key=lambda b: (b.rank, b.bidder, b.bidder_id))
+    others = sorted((results[id(w)] for w in works if id(w) not in competing),
+                    key=lambda b: (list(Status).index(b.status), b.bidder, b.bidder_id))
+    tie_groups = tuple(tuple(sorted(v)) for _, v in sorted(ties.items()))
+    top = tuple((w.criterion.id, w.criterion.name) for w in tree if w.depth == 0)
+    sens = lot_sensitivity(tender, tree, final, ppqp)
+    return LotResult(lot.id, lot.title or tender.title, total_points(tender), tuple(final + others), tie_groups, sens, top)
+
+
+def bid_result(w: BidWork, tree: list[WeightedCriterion], children: dict[str, list[WeightedCriterion]],
+               lot_id: str, ppqp: bool) -> BidResult:
+    """One bid's result, not yet ranked: its criteria rows (children before parents are totalled), total and reasons."""
+    status = w.status()
+    pts: dict[str, Fraction | None] = {}
+    rows: list[CriterionResult] = []
+    for x in reversed(tree):  # children before parents
+        c = x.criterion
+        if x.is_leaf:
+            leaf = w.leaves[c.id]
+            p = leaf.points if x.kind is not CriterionKind.PASS_FAIL else None
+            pts[c.id] = p
+            raw = leaf.value
+        else:
+            kids = children[c.id]
+            got = [g for k in kids if (g := pts[k.criterion.id]) is not None]
+            p = sum(got, Fraction(0)) if kids and len(got) == len(kids) else None
+            pts[c.id] = p
+            raw = None
+            leaf = LeafWork(explanation=(f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(x.points_available)} points."
+                                         if p is not None else "Not totalled: some sub-criteria have no points."))
+        rows.append(CriterionResult(c.id, c.name, x.kind, x.parent_id, x.is_leaf, x.points_available, p, raw,
+                                    leaf.explanation, tuple(leaf.evaluators), tuple(leaf.justifications)))
+    rows.reverse()
+    top = [x for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL]
+    total = None
+    if status is Status.RANKED:
+        total = sum((pts[x.criterion.id] or Fraction(0) for x in top), Fraction(0))
+    ppqp_value = None
+    if ppqp and total is not None and w.price is not None:
+        ppqp_value = price_per_quality_point(w.price, total)
+        if ppqp_value is None:  # ruled out before the competition (competition.NO_QUALITY_POINTS)
+            raise ScoringError(f"{w.who}: no quality points to divide the price by, yet in the competition")
+    sv_pounds = None
+    measure_leaves = [w.leaves[x.criterion.id] for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES]
+    if measure_leaves:
+        sv_pounds = sum((leaf.committed for leaf in measure_leaves), Fraction(0))
+    reasons = tuple(w.errors or w.disqualified or [f"Missing: {m}." for m in w.missing])
+    if status is Status.DISQUALIFIED and w.missing:
+        reasons += tuple(f"Also missing: {m}." for m in w.missing)
+    return BidResult(w.bid.bidder_id, w.bid.bidder, lot_id, status, w.price, total, None, tuple(rows),
+                     tuple(w.flags), reasons, w.bid.sme, w.bid.vcse, ppqp_value, sv_pounds)
+

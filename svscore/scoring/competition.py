@@ -1,0 +1,183 @@
+"""The lot competition: what a bid's standing depends on the other bids of its lot for.
+
+In order: every evaluator on a criterion's panel scored every bid (mean or median), one bid per
+company, the gates (minimum quality percentage; a price per quality point bid with no quality
+points), then relative scoring over the bids still competing (price, and social value scored by
+measures), so a disqualified bid's price never sets the lowest price, and the abnormally low
+price flag. A bid out of the competition says why its relative scores are missing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from svscore.fmt import money, number, percent, points
+from svscore.model.identity import bidder_key
+from svscore.model.tender import Aggregation, CriterionKind, Lot, PriceMethod, ScoredBy, Tender
+from svscore.rules.weights import WeightedCriterion
+from svscore.scoring.price import score_prices
+from svscore.scoring.result import Flag, Status
+from svscore.scoring.social_value import score_values
+from svscore.scoring.work import BidWork
+
+ABNORMALLY_LOW_PLACES = 6
+"""Decimal places of a pound to which a price's shortfall below the abnormally low limit is rounded
+before it counts: a price exactly on the limit is never flagged, and the workbook's formula (which
+rounds the same way) gives the same answer in every spreadsheet program whatever floating point
+does to the limit's last digit."""
+
+NO_QUALITY_POINTS = "quality points to divide the price by (the bid scored 0)"
+
+
+def compete(tender: Tender, lot: Lot, leaves: list[WeightedCriterion], works: Sequence[BidWork]) -> list[BidWork]:
+    """Apply the lot's checks and gates to its prepared bids and score the competition relatively.
+
+    Returns the bids that compete (ranked status), in the order given; every bid's record is
+    completed in place."""
+    ppqp = tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT
+    _panel_check(tender, works, leaves)
+    _duplicates(works)
+    for w in works:
+        _gates(tender, w, leaves)
+        if ppqp and w.status() is Status.RANKED and _no_quality_points(w, leaves):
+            w.missing.append(NO_QUALITY_POINTS)  # nothing to divide its price by: out of the competition, as the workbook has it
+    competition = [w for w in works if w.status() is Status.RANKED]
+    price_leaf = next((x for x in leaves if x.kind is CriterionKind.PRICE), None)
+    _score_relative(tender, competition, leaves, price_leaf, ppqp, lot.estimated_value)
+    _abnormally_low(tender, competition)
+    competing = {id(w) for w in competition}
+    for w in works:
+        if id(w) not in competing:
+            _explain_not_competing(w, leaves)
+    return competition
+
+
+def _panel_check(tender: Tender, works: Sequence[BidWork], leaves: list[WeightedCriterion]) -> None:
+    """Under mean/median, every bid needs a score from every evaluator on that criterion's panel."""
+    if tender.evaluation.aggregation is Aggregation.CONSENSUS:
+        return
+    for x in leaves:
+        cid = x.criterion.id
+        panel = sorted({e for w in works for e, _ in w.leaves[cid].evaluators})
+        if len(panel) < 2:
+            continue
+        for w in works:
+            have = {e for e, _ in w.leaves[cid].evaluators}
+            if have and have != set(panel):
+                lacking = ", ".join(e for e in panel if e not in have)
+                w.missing.append(f"{cid} ({x.criterion.name}) scores from {lacking}")
+
+
+def _duplicates(works: Sequence[BidWork]) -> None:
+    seen: dict[str, list[BidWork]] = defaultdict(list)
+    for w in works:
+        seen[bidder_key(w.bid.bidder_id)].append(w)  # the batch's rule: 04567890 and 4567890 are one company
+    for group in seen.values():
+        if len(group) > 1:
+            ids = " and ".join(dict.fromkeys(w.bid.bidder_id for w in group))
+            for w in group:
+                w.errors.append(f"Bidder id {ids} has {len(group)} bids in this lot; decide which one stands before scoring.")
+
+
+def _gates(tender: Tender, w: BidWork, leaves: list[WeightedCriterion]) -> None:
+    minimum = tender.minimum_quality_percent
+    if minimum is None or w.errors:
+        return
+    quality = [x for x in leaves if x.kind is CriterionKind.QUALITY and x.points_available > 0]
+    got = [p for x in quality if (p := w.leaves[x.criterion.id].points) is not None]
+    if not quality or len(got) < len(quality):
+        return
+    available = sum((x.points_available for x in quality), Fraction(0))
+    pct = sum(got, Fraction(0)) * 100 / available
+    if pct < Fraction(minimum):
+        w.disqualified.append(f"Scored {percent(pct)} of the available quality points, below the minimum of {number(minimum)}%.")
+
+
+def _score_relative(tender: Tender, competition: list[BidWork], leaves: list[WeightedCriterion],
+                    price_leaf: WeightedCriterion | None, ppqp: bool, lot_value: Any) -> None:
+    if price_leaf is not None and competition:
+        cid = price_leaf.criterion.id
+        if ppqp:
+            for w in competition:
+                w.leaves[cid].value = w.priced()
+                w.leaves[cid].explanation = f"Price {money(w.priced())}: divided by the quality points to give the price per quality point (lowest wins)."
+        else:
+            q = tender.price.qualification_price
+            scored = score_prices(tender.price.method, [w.priced() for w in competition], price_leaf.points_available,
+                                  Fraction(q) if q is not None else None)
+            for w, s in zip(competition, scored, strict=True):
+                leaf = w.leaves[cid]
+                leaf.value, leaf.points = w.priced(), s.points
+                leaf.explanation = (f"Price {money(w.priced())} scored {points(s.points)} of {points(price_leaf.points_available)} "
+                                    f"points ({tender.price.method.value.replace('_', ' ')}): {s.formula} = {points(s.points)}.")
+                if q is not None and w.priced() >= q:
+                    w.flags.append(Flag("above_qualification_price", f"Price {money(w.priced())} is at or above the qualification price {money(q)}, so it scores 0."))
+    sv = tender.social_value
+    for x in leaves:
+        if not (x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES) or not competition:
+            continue
+        cid = x.criterion.id
+        values = [w.leaves[cid].committed for w in competition]
+        fallback = Fraction(lot_value if lot_value is not None else tender.contract.estimated_value)
+        contract_values = [w.price if w.price is not None else fallback for w in competition]
+        target = Fraction(sv.target_pence_per_pound) if sv.target_pence_per_pound is not None else None
+        sv_scores = score_values(sv.quantitative_method, values, x.points_available, contract_values, target)  # type: ignore[arg-type]
+        for w, v, (pts, formula) in zip(competition, values, sv_scores, strict=True):
+            leaf = w.leaves[cid]
+            leaf.value, leaf.points = v, pts
+            parts = "; ".join(vc.explanation for vc in leaf.commitments) or "no commitments"
+            leaf.explanation = (f"Commitments valued at {money(v)} ({parts}). Scored {points(pts)} of {points(x.points_available)} "
+                                f"points: {formula} = {points(pts)}.")
+
+
+def _abnormally_low(tender: Tender, competition: list[BidWork]) -> None:
+    pct = tender.abnormally_low.percent_below_mean
+    priced = [(w, w.price) for w in competition if w.price is not None]
+    if pct is None or len(priced) < 2:
+        return
+    total = sum((price for _, price in priced), Fraction(0))
+    for w, price in priced:
+        mean = (total - price) / (len(priced) - 1)
+        limit = mean * (1 - Fraction(pct) / 100)
+        # ROUND(shortfall, 6) > 0 as the workbook computes it: half a unit of the last place counts
+        if limit - price >= Fraction(1, 2 * 10 ** ABNORMALLY_LOW_PLACES):
+            below = (mean - price) / mean * 100
+            w.flags.append(Flag("abnormally_low", (
+                f"Price {money(price)} is {percent(below)} below the mean of the other compliant bids ({money(mean)}), "
+                f"more than the {number(pct)}% limit. Procurement Act 2023 s.19(4): ask the supplier to show it can perform "
+                "for this price before deciding; the bid is not excluded.")))
+
+
+def _explain_not_competing(w: BidWork, leaves: list[WeightedCriterion]) -> None:
+    status = w.status()
+    why = {Status.INVALID: "the bid has data errors", Status.DISQUALIFIED: "the bid is disqualified",
+           Status.INCOMPLETE: "the bid is incomplete"}[status]
+    for x in leaves:
+        leaf = w.leaves[x.criterion.id]
+        relative = x.kind is CriterionKind.PRICE or x.criterion.scored_by is ScoredBy.MEASURES
+        if relative:
+            leaf.points = None
+            shown = money(w.price) if x.kind is CriterionKind.PRICE and w.price is not None else "—"
+            leaf.value = w.price if x.kind is CriterionKind.PRICE else None
+            leaf.explanation = f"Not scored ({shown}): {why}, so it takes no part in relative scoring."
+
+
+def _no_quality_points(w: BidWork, leaves: list[WeightedCriterion]) -> bool:
+    """Price per quality point: whether a complete bid has no points to divide its price by.
+
+    Decided before any score relative to other bids: a criterion scored by measures gives points
+    exactly when the bid's own commitments are worth something and the criterion has points."""
+    for x in leaves:
+        if x.kind in (CriterionKind.PRICE, CriterionKind.PASS_FAIL):
+            continue
+        leaf = w.leaves[x.criterion.id]
+        if x.criterion.scored_by is ScoredBy.MEASURES:
+            if leaf.committed > 0 and x.points_available > 0:
+                return False
+        elif leaf.points:
+            return False
+    return True
+
