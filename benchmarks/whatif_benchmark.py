@@ -21,7 +21,7 @@ from pathlib import Path
 from svscore.analysis.reweight import with_weights
 from svscore.analysis.whatif import grid_rows
 from svscore.model.loading import load_bids, load_tender, tender_measures
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ from svscore.analysis.frames import bids_frame
 from svscore.analysis.reweight import with_weights
 from svscore.analysis.whatif import weight_grid
 from svscore.model.loading import load_bids, load_tender, tender_measures
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 
 ROOT = Path(__file__).resolve().parents[1]
 

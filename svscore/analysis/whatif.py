@@ -29,7 +29,7 @@ from svscore.model.bids import Bid, BidsFile
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, Tender
 from svscore.rules.weights import total_points, weighted_tree
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from svscore.scoring.result import BidResult, LotResult, Status, TenderResult
 
 if TYPE_CHECKING:

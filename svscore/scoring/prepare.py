@@ -101,6 +101,12 @@ def _evaluator_split(tender: Tender, w: BidWork, x: WeightedCriterion, given: li
         w.missing.append(f"the consensus score for {x.criterion.id} ({x.criterion.name}){what}")
         return None
     if individual:
+        if consensus:  # two answers to one question: say which counts, never drop one without a word
+            rule = tender.evaluation.aggregation.value
+            w.flags.append(Flag("consensus_not_used", (
+                f"{x.criterion.id} ({x.criterion.name}): a consensus score of {_show(consensus[0].value)} is given beside the "
+                f"evaluators' own scores, but the tender combines evaluators' scores by {rule}: the {rule} of their scores is "
+                "used, not the consensus. Remove one of them, or change the tender's rule.")))
         return individual
     if consensus:
         return consensus

@@ -9,7 +9,7 @@ import pytest
 from svscore.analysis.across import award_shares, tenders_frame
 from svscore.errors import InputError
 from svscore.model.loading import load_bids, load_tender, tender_measures
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from tests.conftest import EXAMPLES
 
 pytest.importorskip("pandas")

@@ -8,7 +8,7 @@ import pytest
 
 from svscore.analysis.frames import bids_frame, criteria_frame
 from svscore.model.loading import load_bids, load_tender, tender_measures
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from tests.conftest import EXAMPLES
 
 pd = pytest.importorskip("pandas")

@@ -12,7 +12,7 @@ from svscore.analysis.reweight import with_weights
 from svscore.analysis.whatif import grid_rows, sensitivity_frame
 from svscore.errors import SvscoreError
 from svscore.model.loading import load_bids, load_tender, tender_measures
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from tests.conftest import EXAMPLES
 
 

@@ -11,7 +11,7 @@ import pytest
 from svscore.errors import SvscoreError
 from svscore.model.loading import load_bids, load_contract, load_tender, tender_measures
 from svscore.monitor.record import annual_periods, contract_record, quarterly_periods
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from tests.conftest import EXAMPLES
 
 

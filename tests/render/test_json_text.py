@@ -9,7 +9,7 @@ import pytest
 from svscore.model.loading import load_bids, load_tender, tender_measures
 from svscore.render import tables
 from svscore.render.tables import to_json
-from svscore.scoring.engine import score_tender
+from svscore.scoring import score_tender
 from tests.conftest import EXAMPLES
 
 

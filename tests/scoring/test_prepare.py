@@ -126,6 +126,19 @@ def test_under_mean_a_consensus_score_counts_when_no_evaluator_scored():
     assert r["A"].status is Status.RANKED and r["A"].points_on("Q") == F(4, 5) * 40
 
 
+@pytest.mark.parametrize("method", ["mean", "median"])
+def test_a_consensus_beside_evaluators_scores_is_said_not_used(method):
+    """Two answers to one question: the tender's rule decides, and the bid says the other was not used."""
+    b = Bid(bidder_id="A", bidder="A", price=100, scores=(
+        Score(criterion="Q", evaluator="E1", value=1), Score(criterion="Q", evaluator="E2", value=2),
+        Score(criterion="Q", value=4), Score(criterion="SV", value=3)))
+    result = score_tender(evaluators_tender(method), [b])
+    q = q_row(result, "A")
+    assert q.raw == F(3, 2)
+    (flag,) = [f for f in by_name(result)["A"].flags if f.code == "consensus_not_used"]
+    assert "a consensus score of 4" in flag.message and f"by {method}" in flag.message
+
+
 def test_under_consensus_the_agreed_score_counts_not_the_evaluators():
     b = Bid(bidder_id="A", bidder="A", price=100, scores=(
         Score(criterion="Q", evaluator="E1", value=1), Score(criterion="Q", evaluator="E2", value=2),
