@@ -5,13 +5,18 @@ calls the same engine as the command line and the batch, and returns explicit va
 input gives a short message in the cell, starting "svscore:", never a traceback.
 
 Runs in the classic Windows add-in and in xlwings Lite: at import time it needs only pydantic and
-the standard library (no compiled workbook reader), and nothing from xlwings PRO or Server.
+the standard library (no compiled workbook reader). It takes the decorators from xlwings only where
+they do something (see ``_xlwings_declares_functions``); under Lite they are xlwings' PRO code,
+supplied by the Lite add-in under its own licence, and svscore itself imports nothing of xlwings
+PRO or Server.
 All functions carry the prefix SV_ so that officers find them together in the function wizard.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -22,18 +27,29 @@ from svscore.errors import SvscoreError
 from svscore.xl import adapt
 from svscore.xl.adapt import BadInput
 
-try:  # the decorators only attach metadata; without xlwings the functions stay plain Python
-    import xlwings as xw
+def _xlwings_declares_functions() -> bool:
+    """Whether xlwings' decorators do anything here: on Windows (the classic add-in), under Pyodide
+    (xlwings Lite, whose add-in supplies xlwings) and on an xlwings server. Everywhere else they are
+    xlwings' own no-ops, and importing xlwings would only load its PRO licence check and, through
+    it, cryptography's compiled bindings. An xlwings already imported costs nothing to use."""
+    return (sys.platform in ("win32", "emscripten") or os.environ.get("XLWINGS_ON_SERVER") == "true"
+            or "xlwings" in sys.modules)
 
-    func, _xw_arg, ret = xw.func, xw.arg, xw.ret
-except ImportError:  # pragma: no cover - exercised where xlwings is not installed
-    def func(f: Callable | None = None, **_: Any) -> Any:
-        return f if f is not None else (lambda g: g)
 
-    def _xw_arg(*_: Any, **__: Any) -> Callable:
-        return lambda f: f
+def _no_op(f: Callable | None = None, *_: Any, **__: Any) -> Any:
+    return f if callable(f) else (lambda g: g)
 
-    ret = _xw_arg
+
+func: Callable[..., Any] = _no_op
+_xw_arg: Callable[..., Any] = _no_op
+ret: Callable[..., Any] = _no_op
+if _xlwings_declares_functions():
+    try:  # the decorators only attach metadata; without xlwings the functions stay plain Python
+        import xlwings as xw
+
+        func, _xw_arg, ret = xw.func, xw.arg, xw.ret
+    except ImportError:  # pragma: no cover - a Pyodide without the Lite add-in
+        pass
 
 
 def arg(name: str, *args: Any, **options: Any) -> Callable:
