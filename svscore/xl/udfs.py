@@ -27,6 +27,7 @@ from svscore.errors import SvscoreError
 from svscore.xl import adapt
 from svscore.xl.adapt import BadInput
 
+
 def _xlwings_declares_functions() -> bool:
     """Whether xlwings' decorators do anything here: on Windows (the classic add-in), under Pyodide
     (xlwings Lite, whose add-in supplies xlwings) and on an xlwings server. Everywhere else they are

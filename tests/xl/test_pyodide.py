@@ -36,7 +36,7 @@ CALLS = [
     ("SV_VERSION", []),
     ("SV_WEIGHTCHECK", [CRITERIA]),
     ("SV_WEIGHTCHECK", [[["P", None, "Price", "price", 70, None, None], ["Q", None, "Q", "quality", 130, "0-5", None]], "marks", 150]),
-    ("SV_WEIGHTCHECK", [[r[:4] + ["forty"] + r[5:] if r[0] == "Q1" else r for r in CRITERIA]]),
+    ("SV_WEIGHTCHECK", [[[*r[:4], "forty", *r[5:]] if r[0] == "Q1" else r for r in CRITERIA]]),
     ("SV_EFFECTIVEWEIGHTS", [CRITERIA]),
     ("SV_PRICESCORES", [[[100000], [120000], [None], [250000]]]),
     ("SV_PRICESCORES", [[[100, 150, 200]], "pro_rata_to_qualification_price", 40, 200]),

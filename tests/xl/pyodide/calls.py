@@ -1,3 +1,4 @@
+# ruff: noqa: F704, E402  (run by Pyodide's runPythonAsync, where top-level await is allowed)
 # Runs inside Pyodide (top-level await): installs svscore's wheel with micropip, as xlwings Lite does
 # from requirements.txt, then calls each function as Office.js sends its arguments.
 import importlib.metadata
@@ -17,7 +18,8 @@ await micropip.install("emfs:/wheels/" + svscore_wheel)
 
 from svscore.xl import udfs
 
-data = json.load(open("/data.json"))
+with open("/data.json") as f:
+    data = json.load(f)
 answers = [getattr(udfs, name)(*args) for name, args in data["calls"]]
 timings = {}
 for name, args, repeat in data["timed"]:
