@@ -19,6 +19,7 @@ COMMAND_LINE = {
     "jsonschema": "jsonschema",
     "msoffcrypto": "msoffcrypto-tool",
     "openpyxl": "openpyxl",
+    "packaging": "packaging",
     "python_calamine": "python-calamine",
     "tzdata": "tzdata",
     "xlsxwriter": "xlsxwriter",
