@@ -37,7 +37,7 @@ class Target:
     def environment(self, python: str) -> dict[str, str]:
         from packaging.markers import default_environment
 
-        env = dict(default_environment())
+        env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
         env.update(self.markers)
         if self.platform is not None:
             env.update(python_version=python, python_full_version=f"{python}.0", implementation_version=f"{python}.0")
@@ -78,7 +78,7 @@ def unmet(wheels: list[Path], env: dict[str, str]) -> list[str]:
         name, _, lines = _metadata(w)
         for line in lines:
             r = Requirement(line)
-            wanted = [""] + sorted(extras.get(canonicalize_name(name), ()))
+            wanted = ["", *sorted(extras.get(canonicalize_name(name), ()))]
             if r.marker is not None and not any(r.marker.evaluate({**env, "extra": e}) for e in wanted):
                 continue
             have = present.get(canonicalize_name(r.name))
