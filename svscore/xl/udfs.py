@@ -26,6 +26,7 @@ from svscore import __version__
 from svscore.errors import SvscoreError
 from svscore.xl import adapt
 from svscore.xl.adapt import BadInput
+from svscore.xl.memo import remembered
 
 
 def _xlwings_declares_functions() -> bool:
@@ -215,8 +216,10 @@ def _criteria(criteria: Any, scales_block: Any = None) -> tuple[list[dict[str, A
     return roots, list(scales.values()), order
 
 
+@remembered
 def _tender(criteria: Any, weighting: Any = None, total_marks: Any = None, method: Any = None,
-            qualification_price: Any = None, scales: Any = None, **rules: Any) -> tuple[Any, list[str]]:
+            qualification_price: Any = None, scales: Any = None, **rules: Any) -> tuple[Any, tuple[str, ...]]:
+    """The evaluation model of a criteria table, built once per table content (it is immutable)."""
     from svscore.model.tender import PriceMethod, Tender
 
     roots, scale_list, order = _criteria(criteria, scales)
@@ -235,7 +238,7 @@ def _tender(criteria: Any, weighting: Any = None, total_marks: Any = None, metho
     if q is not None:
         data["price"]["qualification_price"] = q
     data.update({k: v for k, v in rules.items() if v is not None})
-    return Tender.model_validate(data), order
+    return Tender.model_validate(data), tuple(order)  # kept for later calls: nothing in it can change
 
 
 def _findings_text(report: Any) -> list[str]:
@@ -276,6 +279,7 @@ _criteria_function = _excel_function(CRITERIA_ARGS)
 
 @_criteria_function
 @_safe
+@remembered
 def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Check the weights of a criteria table: "OK", or one problem per row (spills)."""
     from svscore.rules.checks import check_tender
@@ -287,6 +291,7 @@ def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None
 
 @_criteria_function
 @_safe
+@remembered
 def SV_EFFECTIVEWEIGHTS(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Each criterion's share of the whole score, in percent: two columns, ID and effective weight (spills)."""
     from svscore.rules.weights import weighted_tree
@@ -350,6 +355,7 @@ def SV_PRICESCORES(prices: Any, method: Any = None, max_points: Any = 100, quali
 @arg("minimum_quality", doc="Optional: the minimum quality score, in percent of the quality points.")
 @arg("abnormally_low", doc="Flag a price this many percent below the mean of the others (default 20).")
 @_safe
+@remembered
 def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices: Any, weighting: Any = None,
                total_marks: Any = None, method: Any = None, qualification_price: Any = None, sv_values: Any = None,
                sv_method: Any = None, sv_target: Any = None, minimum_quality: Any = None, abnormally_low: Any = 20,
@@ -413,8 +419,8 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
         row: list[Any] = [bid.bidder, result.status.value]
         for cid in order:
             c = pts[cid]
-            row.append(c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else adapt.out(c.points))
-        row += [adapt.out(result.total), result.rank if result.rank is not None else ""]
+            row.append(c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else c.points)
+        row += [result.total, result.rank]
         matrix.append([adapt.out(v) for v in row])
     return matrix
 

@@ -23,6 +23,7 @@ def wheel(tmp_path_factory) -> Path:
     return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_checkout_are_byte_identical(wheel, tmp_path):
     again = build_wheel(tmp_path / "again")
     assert again.name == wheel.name == "svscore-0.1.0-py3-none-any.whl"

@@ -48,7 +48,7 @@ CALLS = [
     ("SV_SOCIALVALUE", [[["Measure", "Quantity", "Deliverability %"], ["NT01", 3, 100], ["NT02", 10, None]],
                         [["NT01", 35550], ["NT02", 15.25]]]),
 ]
-TIMED = [("SV_RESULTS", RESULTS_ARGS, 20), ("SV_WEIGHTCHECK", [CRITERIA], 20)]
+TIMED = [("SV_RESULTS", "SV_RESULTS", [RESULTS_ARGS], 20), ("SV_WEIGHTCHECK", "SV_WEIGHTCHECK", [[CRITERIA]], 20)]
 
 
 def _as_classic(v):
