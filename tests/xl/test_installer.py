@@ -89,3 +89,13 @@ def test_pack_with_installer_carries_every_wheel_in_its_manifest_and_guide(tmp_p
     assert verify.returncode == 0 and "intact" in verify.stdout
     setup = run_cli("xl-setup")
     assert "py -m pip install --no-index --find-links wheelhouse svscore" in setup.stdout
+
+
+def test_xl_setup_says_how_to_install_without_an_index_and_what_the_licences_are():
+    for args in (("xl-setup",), ("xl-setup", "--lite")):
+        out = run_cli(*args).stdout
+        assert "py -m pip install --no-index --find-links wheelhouse svscore" in out
+        assert "https://YOUR-COUNCIL-HOST/path/svscore-0.1.0-py3-none-any.whl" in out
+        assert "xlwings (BSD 3-clause, open source)" in out and "xlwings' PRO code" in out
+        assert "supplied by the Lite add-in, not by svscore" in out
+    assert "svscore==" not in run_cli("xl-setup", "--lite").stdout  # svscore is not on the public package index
