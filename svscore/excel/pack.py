@@ -96,8 +96,8 @@ INSTALLER_GUIDE = """
 
 ## Installing svscore without a package index
 
-`wheelhouse/` holds svscore's wheel and every wheel it needs on Windows x64, for each Python
-svscore supports. Nothing is downloaded while installing, so it works where a council's IT allows
+`wheelhouse/` holds svscore's wheel and every wheel it needs on Windows x64, for Python {pythons}.
+Nothing is downloaded while installing, so it works where a council's IT allows
 no package index. The manifest lists every wheel with its checksum.
 
 ```
@@ -129,7 +129,10 @@ def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: 
     if wheels:
         from svscore.xl.setup import offline_steps
 
-        guide += INSTALLER_GUIDE.format(steps=offline_steps().rstrip())
+        # The Pythons the wheelhouse serves, as its compiled wheels' tags say (cp312: Python 3.12).
+        pythons = tuple(sorted({f"3.{m}" for m in re.findall(r"-cp3(\d+)-cp3\1-", " ".join(wheels))}, key=lambda v: int(v[2:])))
+        steps = offline_steps(pythons or None)
+        guide += INSTALLER_GUIDE.format(steps=steps.rstrip(), pythons=" and ".join(pythons) or "any version")
     files["GUIDE.md"] = guide.encode("utf-8")
     manifest = {
         "svscore_version": __version__,

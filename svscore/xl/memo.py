@@ -15,6 +15,7 @@ never exceptions: a table with a problem is checked again each time, and says so
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -38,15 +39,23 @@ class Memo:
         self.hits = self.misses = 0
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        if key in self.entries:
-            self.entries.move_to_end(key)
+        try:  # one look-up, so that another thread's eviction in between cannot raise here
+            value = self.entries[key]
+        except KeyError:
+            pass
+        else:
+            with contextlib.suppress(KeyError):  # evicted meanwhile by another thread
+                self.entries.move_to_end(key)
             self.hits += 1
-            return self.entries[key]
+            return value
         self.misses += 1
         value = make()  # an exception leaves nothing behind
         self.entries[key] = value
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        while len(self.entries) > self.size:
+            try:
+                self.entries.popitem(last=False)
+            except KeyError:  # emptied meanwhile by another thread
+                break
         return value
 
     def clear(self) -> None:

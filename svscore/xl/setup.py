@@ -103,12 +103,14 @@ This is not Windows, so INTERPRETER_WIN shows a placeholder: on the Windows mach
 """
 
 
-def offline_steps() -> str:
-    """How a partner council installs svscore without a package index (also in a pack's GUIDE.md)."""
+def offline_steps(pythons: tuple[str, ...] | None = None) -> str:
+    """How a partner council installs svscore without a package index (also in a pack's GUIDE.md):
+    ``pythons``, the Python versions the wheelhouse holds wheels for (default: every supported one)."""
     from svscore.xl.wheelhouse import SUPPORTED_PYTHONS
 
-    pythons = f"{SUPPORTED_PYTHONS[0]} to {SUPPORTED_PYTHONS[-1]}"
-    return OFFLINE.format(version=__version__, pythons=pythons)
+    pythons = pythons or SUPPORTED_PYTHONS
+    text = f"{pythons[0]} to {pythons[-1]}" if pythons == SUPPORTED_PYTHONS else " and ".join(pythons)
+    return OFFLINE.format(version=__version__, pythons=text)
 
 
 def lite_settings() -> str:

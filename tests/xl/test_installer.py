@@ -85,6 +85,8 @@ def test_pack_with_installer_carries_every_wheel_in_its_manifest_and_guide(tmp_p
     assert set(wheels) <= listed and listed == names - {"manifest.json"}
     assert "py -m pip install --no-index --find-links wheelhouse svscore" in guide
     assert "https://YOUR-COUNCIL-HOST/path/svscore-0.1.0-py3-none-any.whl" in guide
+    # The guide names the Pythons the wheelhouse holds (cryptography's cp311-abi3 wheel serves 3.12 too).
+    assert "on Windows x64, for Python 3.12." in guide and "3.11" not in guide
     verify = run_cli("template", "verify", str(out))
     assert verify.returncode == 0 and "intact" in verify.stdout
     setup = run_cli("xl-setup")
