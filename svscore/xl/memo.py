@@ -74,11 +74,16 @@ MEMOS: dict[str, Memo] = {}
 """Every function's memo by name (tests clear them and read their hits)."""
 
 
-def remembered(f: Callable) -> Callable:
+def remembered(f: Callable, size: int = SIZE) -> Callable:
     """``f``'s answers kept by the content of its arguments."""
-    memo = MEMOS.setdefault(f.__qualname__, Memo())
+    memo = MEMOS.setdefault(f.__qualname__, Memo(size))
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return _copy(memo.get(freeze((args, kwargs)), lambda: f(*args, **kwargs)))
     return wrapper
+
+
+def remembered_many(f: Callable) -> Callable:
+    """:func:`remembered` for a function called once per bidder in each call (up to 1,000 kept)."""
+    return remembered(f, size=1000)

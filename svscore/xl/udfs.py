@@ -26,7 +26,7 @@ from svscore import __version__
 from svscore.errors import SvscoreError
 from svscore.xl import adapt
 from svscore.xl.adapt import BadInput
-from svscore.xl.memo import remembered
+from svscore.xl.memo import remembered, remembered_many
 
 
 def _xlwings_declares_functions() -> bool:
@@ -361,7 +361,6 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
                sv_method: Any = None, sv_target: Any = None, minimum_quality: Any = None, abnormally_low: Any = 20,
                tie_breaks: Any = None, scales: Any = None) -> Any:
     """The whole results matrix in one call: for each bidder, status, points per criterion, total and rank (spills)."""
-    from svscore.model.bids import Bid, Commitment, Score
     from svscore.model.measures import MeasuresTable
     from svscore.model.tender import CriterionKind
     from svscore.scoring.engine import score_tender
@@ -389,25 +388,9 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
     for b, name in enumerate(names):
         if adapt.is_blank(name):
             continue
-        bidder = adapt.text(name, f"bidders {adapt.cell(b + 1)}", "the bidder")
-        score_list = []
-        for r, cid in enumerate(ids):
-            if not cid:
-                continue
-            v = grid[r][b] if r < len(grid) and b < len(grid[r]) else None
-            if adapt.is_blank(v):
-                continue
-            where = f"scores {adapt.cell(r + 1, b + 1)} ({bidder}, {cid})"
-            if kinds.get(cid) == CriterionKind.PASS_FAIL.value:
-                score_list.append(Score(criterion=cid, value=adapt.text(v, where, "pass or fail").lower()))  # type: ignore[arg-type]
-            else:
-                score_list.append(Score(criterion=cid, value=adapt.number(v, where, "a score")))
-        price = adapt.number(price_cells[b], f"prices {adapt.cell(b + 1)} ({bidder})", "the price", required=False) if b < len(price_cells) else None
-        commitments: tuple = ()
-        if measured and b < len(sv_cells) and not adapt.is_blank(sv_cells[b]):
-            pounds = adapt.number(sv_cells[b], f"sv_values {adapt.cell(b + 1)} ({bidder})", "the £ social value")
-            commitments = (Commitment(measure="VALUE", quantity=pounds),)
-        bids.append(Bid(bidder_id=f"{b + 1}", bidder=bidder, price=price, scores=tuple(score_list), commitments=commitments))
+        column = [grid[r][b] if r < len(grid) and b < len(grid[r]) else None for r in range(len(ids))]
+        bids.append(_bid(b, name, tuple(ids), column, price_cells[b] if b < len(price_cells) else None,
+                         sv_cells[b] if measured and b < len(sv_cells) else None, kinds))
     measures = MeasuresTable(title="£ values from the sheet", measures=({"id": "VALUE", "description": "£ social value", "unit": "£", "proxy_value": 1},)) if measured else None
     lot = score_tender(tender, bids, measures).lots[0]
     by_id = {r.bidder_id: r for r in lot.bids}
@@ -423,6 +406,32 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
         row += [result.total, result.rank]
         matrix.append([adapt.out(v) for v in row])
     return matrix
+
+
+@remembered_many
+def _bid(b: int, name: Any, ids: tuple[str, ...], column: list[Any], price_cell: Any, sv_cell: Any, kinds: dict[str, Any]) -> Any:
+    """The bid in column ``b`` of the ranges (0-based), built once per content of its own cells: after
+    an officer changes one score, the other bidders' bids are not read and validated again."""
+    from svscore.model.bids import Bid, Commitment, Score
+    from svscore.model.tender import CriterionKind
+
+    bidder = adapt.text(name, f"bidders {adapt.cell(b + 1)}", "the bidder")
+    score_list = []
+    for r, cid in enumerate(ids):
+        v = column[r]
+        if not cid or adapt.is_blank(v):
+            continue
+        where = f"scores {adapt.cell(r + 1, b + 1)} ({bidder}, {cid})"
+        if kinds.get(cid) == CriterionKind.PASS_FAIL.value:
+            score_list.append(Score(criterion=cid, value=adapt.text(v, where, "pass or fail").lower()))  # type: ignore[arg-type]
+        else:
+            score_list.append(Score(criterion=cid, value=adapt.number(v, where, "a score")))
+    price = adapt.number(price_cell, f"prices {adapt.cell(b + 1)} ({bidder})", "the price", required=False)
+    commitments: tuple = ()
+    if not adapt.is_blank(sv_cell):
+        pounds = adapt.number(sv_cell, f"sv_values {adapt.cell(b + 1)} ({bidder})", "the £ social value")
+        commitments = (Commitment(measure="VALUE", quantity=pounds),)
+    return Bid(bidder_id=f"{b + 1}", bidder=bidder, price=price, scores=tuple(score_list), commitments=commitments)
 
 
 def _kinds(tender: Any):

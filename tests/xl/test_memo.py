@@ -31,6 +31,10 @@ def test_a_repeated_call_is_answered_from_memory_and_builds_the_model_once():
     changed = udfs.SV_RESULTS(CRITERIA, [["Q"]], [[3, 5]], [["A", "B"]], [[100, 125]])
     assert [r[-1] for r in changed[1:]] != [r[-1] for r in first[1:]]
     assert memo.MEMOS["_tender"].misses == 1 and memo.MEMOS["_tender"].hits == 1
+    # Both bidders' scores changed here; with only B's changed, A's bid is not read again.
+    assert memo.MEMOS["_bid"].misses == 4
+    udfs.SV_RESULTS(CRITERIA, [["Q"]], [[3, 4]], [["A", "B"]], [[100, 125]])
+    assert memo.MEMOS["_bid"].misses == 5 and memo.MEMOS["_bid"].hits == 1
 
 
 def test_a_changed_table_gives_a_changed_answer():
