@@ -26,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BIDDERS, QUALITY, SOCIAL = 50, 25, 2  # 30 criteria rows: P, Q and its 25, SV and its 2
+SAME_RULES = {"abnormally_low": {"percent_below_mean": 20}, "social_value": {"quantitative_method": "relative_to_highest"},
+              "tie_breaks": []}
+"""The rules SV_RESULTS gives the model with its default arguments, so the engine scores the same tender."""
 
 
 def criteria() -> list[list]:
@@ -83,7 +86,7 @@ def engine_seconds(repeat: int) -> float:
     from svscore.xl import udfs
 
     crit, ids, scores, names, prices = arguments()
-    tender, _ = udfs._tender(crit, abnormally_low={"percent_below_mean": 20})
+    tender, _ = udfs._tender(crit, **SAME_RULES)
     bids = [Bid(bidder_id=str(b + 1), bidder=names[0][b], price=prices[0][b],
                 scores=tuple(Score(criterion=ids[r][0], value=scores[r][b]) for r in range(len(ids))))
             for b in range(BIDDERS)]
@@ -119,7 +122,7 @@ def pyodide(version: str, repeat: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(Path(tmp))
         data = Path(tmp) / "data.json"
-        data.write_text(json.dumps({"calls": [], "timed": timed, "engine": {"args": arguments(), "repeat": repeat}}), encoding="utf-8")
+        data.write_text(json.dumps({"calls": [], "timed": timed, "engine": {"args": arguments(), "repeat": repeat, "rules": SAME_RULES}}), encoding="utf-8")
         done = subprocess.run(["node", str(here / "run.mjs"), str(setup_pyodide.pyodide(version)), str(setup_pyodide.wheels(version)),
                                str(wheel), str(here / "calls.py"), str(data)], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.partition("\n@@svscore-answer@@\n")[2])["timings"]

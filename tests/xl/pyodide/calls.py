@@ -34,7 +34,7 @@ if "engine" in data:  # the engine's own scoring of the same matrix, its model a
     from svscore.scoring import engine
 
     criteria, ids, scores, names, prices = data["engine"]["args"]
-    tender, _ = udfs._tender(criteria, abnormally_low={"percent_below_mean": 20})
+    tender, _ = udfs._tender(criteria, **data["engine"]["rules"])
     bids = [Bid(bidder_id=str(b + 1), bidder=names[0][b], price=prices[0][b],
                 scores=tuple(Score(criterion=ids[r][0], value=scores[r][b]) for r in range(len(ids)))) for b in range(len(names[0]))]
     engine.score_tender(tender, bids)
