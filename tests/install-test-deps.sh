@@ -51,3 +51,9 @@ if ! command -v pdftotext >/dev/null 2>&1; then
 fi
 
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+# The Pyodide test (tests/xl/test_pyodide.py): the npm pyodide package of each version tested and
+# pydantic's wasm wheels from the package index, cached outside the checkout. Without node the test is skipped.
+if command -v node >/dev/null 2>&1; then
+  python tests/xl/pyodide/setup_pyodide.py
+fi

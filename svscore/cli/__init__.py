@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
+from svscore.optional import COMMAND_LINE, require
 
-from svscore.errors import file_label
+# Before anything imports them: a missing package is named with the command that installs it.
+require(COMMAND_LINE, "the svscore command")
+
+import click  # noqa: E402
+
+from svscore.errors import file_label  # noqa: E402
 
 
 def wrote(path: Path, err: bool = False) -> None:

@@ -11,6 +11,7 @@ import click
 
 from svscore.atomic import refuse_overwrites, write_atomic
 from svscore.cli import wrote
+from svscore.xl.wheelhouse import SUPPORTED_PYTHONS
 
 if TYPE_CHECKING:
     from svscore.model.measures import MeasuresTable
@@ -84,7 +85,12 @@ def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None
 @click.argument("tender_file", metavar="TENDER", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The pack's zip file.")
 @measures_option
-def pack(tender_file: Path, out: Path, measures: Path | None) -> None:
+@click.option("--with-installer", is_flag=True,
+              help="Also include svscore's wheel, built from this checkout, and a wheelhouse of every wheel it needs on "
+                   "Windows x64 (Python 3.11 to 3.14), downloaded from the package index, so a council installs without one.")
+@click.option("--installer-python", "installer_pythons", multiple=True, type=click.Choice(SUPPORTED_PYTHONS),
+              help="With --with-installer: only the wheels for this Python version (repeat for more); default: every supported one.")
+def pack(tender_file: Path, out: Path, measures: Path | None, with_installer: bool, installer_pythons: tuple[str, ...]) -> None:
     """Bundle templates, tender, schemas, measures, guide and checksums for a partner council."""
     from svscore.excel.pack import build_pack
     from svscore.model.loading import load_tender
@@ -93,10 +99,24 @@ def pack(tender_file: Path, out: Path, measures: Path | None) -> None:
     table, table_path = _measures(tender, tender_file, measures)
     inputs = (tender_file, table_path) if table_path else (tender_file,)
     refuse_overwrites((out,), inputs)
+    wheels = _installer_wheels(installer_pythons or SUPPORTED_PYTHONS) if with_installer else None
     data = build_pack(tender, tender_file.read_bytes(), tender_file.name, table,
-                      table_path.read_bytes() if table_path else None, table_path.name if table_path else None)
+                      table_path.read_bytes() if table_path else None, table_path.name if table_path else None, wheels)
     write_atomic(out, data, protect=inputs)
     wrote(out)
+
+
+def _installer_wheels(pythons: tuple[str, ...]) -> dict[str, bytes]:
+    """svscore's wheel and its Windows wheelhouse, by file name."""
+    import tempfile
+
+    from svscore.xl.wheel import build_wheel
+    from svscore.xl.wheelhouse import WINDOWS_X64, build_wheelhouse
+
+    with tempfile.TemporaryDirectory(prefix="svscore-installer-") as tmp:
+        click.echo("Building svscore's wheel and downloading the Windows wheelhouse (a minute or two)...", err=True)
+        wheel = build_wheel(Path(tmp) / "wheel")
+        return {w.name: w.read_bytes() for w in build_wheelhouse(wheel, Path(tmp) / "wheelhouse", WINDOWS_X64, pythons)}
 
 
 @template.command()

@@ -92,9 +92,27 @@ def portable_name(name: str) -> str:
     return re.sub(r'[\x00-\x1f\x7f\\/:*?"<>|]', "_", text).strip(" .") or "tender.json"
 
 
+INSTALLER_GUIDE = """
+
+## Installing svscore without a package index
+
+`wheelhouse/` holds svscore's wheel and every wheel it needs on Windows x64, for Python {pythons}.
+Nothing is downloaded while installing, so it works where a council's IT allows
+no package index. The manifest lists every wheel with its checksum.
+
+```
+{steps}
+```
+"""
+
+
 def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: MeasuresTable | None,
-               measures_bytes: bytes | None = None, measures_name: str | None = None) -> bytes:
+               measures_bytes: bytes | None = None, measures_name: str | None = None,
+               wheels: dict[str, bytes] | None = None) -> bytes:
+    """The pack's zip; ``wheels`` (file name → bytes): a wheelhouse to include, with the guide's install steps."""
     files: dict[str, bytes] = {f"templates/{k}": v for k, v in template_files(tender, measures).items()}
+    for name, data in sorted((wheels or {}).items()):
+        files[f"wheelhouse/{name}"] = data
     tender_name = portable_name(tender_name)
     files[f"tender/{tender_name}"] = tender_bytes
     if measures_bytes is not None and measures_name:
@@ -105,9 +123,17 @@ def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: 
     note = (" is ILLUSTRATIVE example data: replace it with your council's own before a real evaluation."
             if measures is not None and measures.illustrative else
             " is the council's own." if measures is not None else ": none (no social value measures).")
-    files["GUIDE.md"] = GUIDE.format(title=tender.title, reference=tender.reference, authority=tender.authority.name,
+    guide = GUIDE.format(title=tender.title, reference=tender.reference, authority=tender.authority.name,
                                      version=__version__, fmt=TEMPLATE_FORMAT_VERSION, files=listing,
-                                     tender_file=f"tender/{tender_name}", measures_note=note).encode("utf-8")
+                                     tender_file=f"tender/{tender_name}", measures_note=note)
+    if wheels:
+        from svscore.xl.setup import offline_steps
+
+        # The Pythons the wheelhouse serves, as its compiled wheels' tags say (cp312: Python 3.12).
+        pythons = tuple(sorted({f"3.{m}" for m in re.findall(r"-cp3(\d+)-cp3\1-", " ".join(wheels))}, key=lambda v: int(v[2:])))
+        steps = offline_steps(pythons or None)
+        guide += INSTALLER_GUIDE.format(steps=steps.rstrip(), pythons=" and ".join(pythons) or "any version")
+    files["GUIDE.md"] = guide.encode("utf-8")
     manifest = {
         "svscore_version": __version__,
         "template_format_version": TEMPLATE_FORMAT_VERSION,
@@ -119,7 +145,8 @@ def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: 
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # A wheel is a zip already: deflating it again takes time and saves nothing.
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(".whl") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, files[name])
     return buf.getvalue()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from svscore.errors import Problem, SvscoreError
@@ -178,15 +179,8 @@ def out(value: Any) -> Any:
     """An explicit value for Excel: never None or NaN (runtimes show those differently)."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | Fraction):
         return float(value)
     if isinstance(value, float) and value != value:
         return ""
-    try:
-        from fractions import Fraction
-
-        if isinstance(value, Fraction):
-            return float(value)
-    except ImportError:  # pragma: no cover
-        pass
     return value

@@ -5,13 +5,18 @@ calls the same engine as the command line and the batch, and returns explicit va
 input gives a short message in the cell, starting "svscore:", never a traceback.
 
 Runs in the classic Windows add-in and in xlwings Lite: at import time it needs only pydantic and
-the standard library (no compiled workbook reader), and nothing from xlwings PRO or Server.
+the standard library (no compiled workbook reader). It takes the decorators from xlwings only where
+they do something (see ``_xlwings_declares_functions``); under Lite they are xlwings' PRO code,
+supplied by the Lite add-in under its own licence, and svscore itself imports nothing of xlwings
+PRO or Server.
 All functions carry the prefix SV_ so that officers find them together in the function wizard.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -21,19 +26,32 @@ from svscore import __version__
 from svscore.errors import SvscoreError
 from svscore.xl import adapt
 from svscore.xl.adapt import BadInput
+from svscore.xl.memo import remembered, remembered_many
 
-try:  # the decorators only attach metadata; without xlwings the functions stay plain Python
-    import xlwings as xw
 
-    func, _xw_arg, ret = xw.func, xw.arg, xw.ret
-except ImportError:  # pragma: no cover - exercised where xlwings is not installed
-    def func(f: Callable | None = None, **_: Any) -> Any:
-        return f if f is not None else (lambda g: g)
+def _xlwings_declares_functions() -> bool:
+    """Whether xlwings' decorators do anything here: on Windows (the classic add-in), under Pyodide
+    (xlwings Lite, whose add-in supplies xlwings) and on an xlwings server. Everywhere else they are
+    xlwings' own no-ops, and importing xlwings would only load its PRO licence check and, through
+    it, cryptography's compiled bindings. An xlwings already imported costs nothing to use."""
+    return (sys.platform in ("win32", "emscripten") or os.environ.get("XLWINGS_ON_SERVER") == "true"
+            or "xlwings" in sys.modules)
 
-    def _xw_arg(*_: Any, **__: Any) -> Callable:
-        return lambda f: f
 
-    ret = _xw_arg
+def _no_op(f: Callable | None = None, *_: Any, **__: Any) -> Any:
+    return f if callable(f) else (lambda g: g)
+
+
+func: Callable[..., Any] = _no_op
+_xw_arg: Callable[..., Any] = _no_op
+ret: Callable[..., Any] = _no_op
+if _xlwings_declares_functions():
+    try:  # the decorators only attach metadata; without xlwings the functions stay plain Python
+        import xlwings as xw
+
+        func, _xw_arg, ret = xw.func, xw.arg, xw.ret
+    except ImportError:  # pragma: no cover - a Pyodide without the Lite add-in
+        pass
 
 
 def arg(name: str, *args: Any, **options: Any) -> Callable:
@@ -198,8 +216,10 @@ def _criteria(criteria: Any, scales_block: Any = None) -> tuple[list[dict[str, A
     return roots, list(scales.values()), order
 
 
+@remembered
 def _tender(criteria: Any, weighting: Any = None, total_marks: Any = None, method: Any = None,
-            qualification_price: Any = None, scales: Any = None, **rules: Any) -> tuple[Any, list[str]]:
+            qualification_price: Any = None, scales: Any = None, **rules: Any) -> tuple[Any, tuple[str, ...]]:
+    """The evaluation model of a criteria table, built once per table content (it is immutable)."""
     from svscore.model.tender import PriceMethod, Tender
 
     roots, scale_list, order = _criteria(criteria, scales)
@@ -218,7 +238,7 @@ def _tender(criteria: Any, weighting: Any = None, total_marks: Any = None, metho
     if q is not None:
         data["price"]["qualification_price"] = q
     data.update({k: v for k, v in rules.items() if v is not None})
-    return Tender.model_validate(data), order
+    return Tender.model_validate(data), tuple(order)  # kept for later calls: nothing in it can change
 
 
 def _findings_text(report: Any) -> list[str]:
@@ -259,6 +279,7 @@ _criteria_function = _excel_function(CRITERIA_ARGS)
 
 @_criteria_function
 @_safe
+@remembered
 def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Check the weights of a criteria table: "OK", or one problem per row (spills)."""
     from svscore.rules.checks import check_tender
@@ -270,6 +291,7 @@ def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None
 
 @_criteria_function
 @_safe
+@remembered
 def SV_EFFECTIVEWEIGHTS(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Each criterion's share of the whole score, in percent: two columns, ID and effective weight (spills)."""
     from svscore.rules.weights import weighted_tree
@@ -333,12 +355,12 @@ def SV_PRICESCORES(prices: Any, method: Any = None, max_points: Any = 100, quali
 @arg("minimum_quality", doc="Optional: the minimum quality score, in percent of the quality points.")
 @arg("abnormally_low", doc="Flag a price this many percent below the mean of the others (default 20).")
 @_safe
+@remembered
 def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices: Any, weighting: Any = None,
                total_marks: Any = None, method: Any = None, qualification_price: Any = None, sv_values: Any = None,
                sv_method: Any = None, sv_target: Any = None, minimum_quality: Any = None, abnormally_low: Any = 20,
                tie_breaks: Any = None, scales: Any = None) -> Any:
     """The whole results matrix in one call: for each bidder, status, points per criterion, total and rank (spills)."""
-    from svscore.model.bids import Bid, Commitment, Score
     from svscore.model.measures import MeasuresTable
     from svscore.model.tender import CriterionKind
     from svscore.scoring.engine import score_tender
@@ -366,25 +388,9 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
     for b, name in enumerate(names):
         if adapt.is_blank(name):
             continue
-        bidder = adapt.text(name, f"bidders {adapt.cell(b + 1)}", "the bidder")
-        score_list = []
-        for r, cid in enumerate(ids):
-            if not cid:
-                continue
-            v = grid[r][b] if r < len(grid) and b < len(grid[r]) else None
-            if adapt.is_blank(v):
-                continue
-            where = f"scores {adapt.cell(r + 1, b + 1)} ({bidder}, {cid})"
-            if kinds.get(cid) == CriterionKind.PASS_FAIL.value:
-                score_list.append(Score(criterion=cid, value=adapt.text(v, where, "pass or fail").lower()))  # type: ignore[arg-type]
-            else:
-                score_list.append(Score(criterion=cid, value=adapt.number(v, where, "a score")))
-        price = adapt.number(price_cells[b], f"prices {adapt.cell(b + 1)} ({bidder})", "the price", required=False) if b < len(price_cells) else None
-        commitments: tuple = ()
-        if measured and b < len(sv_cells) and not adapt.is_blank(sv_cells[b]):
-            pounds = adapt.number(sv_cells[b], f"sv_values {adapt.cell(b + 1)} ({bidder})", "the £ social value")
-            commitments = (Commitment(measure="VALUE", quantity=pounds),)
-        bids.append(Bid(bidder_id=f"{b + 1}", bidder=bidder, price=price, scores=tuple(score_list), commitments=commitments))
+        column = [grid[r][b] if r < len(grid) and b < len(grid[r]) else None for r in range(len(ids))]
+        bids.append(_bid(b, name, tuple(ids), column, price_cells[b] if b < len(price_cells) else None,
+                         sv_cells[b] if measured and b < len(sv_cells) else None, kinds))
     measures = MeasuresTable(title="£ values from the sheet", measures=({"id": "VALUE", "description": "£ social value", "unit": "£", "proxy_value": 1},)) if measured else None
     lot = score_tender(tender, bids, measures).lots[0]
     by_id = {r.bidder_id: r for r in lot.bids}
@@ -396,10 +402,36 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
         row: list[Any] = [bid.bidder, result.status.value]
         for cid in order:
             c = pts[cid]
-            row.append(c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else adapt.out(c.points))
-        row += [adapt.out(result.total), result.rank if result.rank is not None else ""]
+            row.append(c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else c.points)
+        row += [result.total, result.rank]
         matrix.append([adapt.out(v) for v in row])
     return matrix
+
+
+@remembered_many
+def _bid(b: int, name: Any, ids: tuple[str, ...], column: list[Any], price_cell: Any, sv_cell: Any, kinds: dict[str, Any]) -> Any:
+    """The bid in column ``b`` of the ranges (0-based), built once per content of its own cells: after
+    an officer changes one score, the other bidders' bids are not read and validated again."""
+    from svscore.model.bids import Bid, Commitment, Score
+    from svscore.model.tender import CriterionKind
+
+    bidder = adapt.text(name, f"bidders {adapt.cell(b + 1)}", "the bidder")
+    score_list = []
+    for r, cid in enumerate(ids):
+        v = column[r]
+        if not cid or adapt.is_blank(v):
+            continue
+        where = f"scores {adapt.cell(r + 1, b + 1)} ({bidder}, {cid})"
+        if kinds.get(cid) == CriterionKind.PASS_FAIL.value:
+            score_list.append(Score(criterion=cid, value=adapt.text(v, where, "pass or fail").lower()))  # type: ignore[arg-type]
+        else:
+            score_list.append(Score(criterion=cid, value=adapt.number(v, where, "a score")))
+    price = adapt.number(price_cell, f"prices {adapt.cell(b + 1)} ({bidder})", "the price", required=False)
+    commitments: tuple = ()
+    if not adapt.is_blank(sv_cell):
+        pounds = adapt.number(sv_cell, f"sv_values {adapt.cell(b + 1)} ({bidder})", "the £ social value")
+        commitments = (Commitment(measure="VALUE", quantity=pounds),)
+    return Bid(bidder_id=f"{b + 1}", bidder=bidder, price=price, scores=tuple(score_list), commitments=commitments)
 
 
 def _kinds(tender: Any):

@@ -237,8 +237,6 @@ def test_udf_module_imports_no_compiled_reader_and_reports_its_time():
     code = (
         "import sys, time, json\n"
         "t = time.perf_counter()\n"
-        "import xlwings\n"
-        "xw = time.perf_counter() - t\n"
         "import svscore.xl.udfs\n"
         "own = time.perf_counter() - t\n"
         "modules = sorted(sys.modules)\n"
@@ -248,14 +246,15 @@ def test_udf_module_imports_no_compiled_reader_and_reports_its_time():
         "t = time.perf_counter()\n"
         "for _ in range(100): svscore.xl.udfs.SV_PRICESCORES([[100000], [120000]])\n"
         "later = (time.perf_counter() - t) / 100\n"
-        "print(json.dumps({'seconds': own, 'xlwings': xw, 'first': first, 'later': later, 'modules': modules}))\n"
+        "print(json.dumps({'seconds': own, 'first': first, 'later': later, 'modules': modules}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     result = json.loads(done.stdout)
-    loaded = set(result["modules"])
-    for forbidden in ("python_calamine", "openpyxl", "jsonschema", "click", "msoffcrypto", "xlsxwriter"):
+    loaded = {m.split(".")[0] for m in result["modules"]}
+    # Off Windows, xlwings' decorators are no-ops and xlwings is not imported (nor, through it, cryptography).
+    for forbidden in ("python_calamine", "openpyxl", "jsonschema", "click", "msoffcrypto", "xlsxwriter", "xlwings", "cryptography"):
         assert forbidden not in loaded, forbidden
-    # xlwings itself imports xlwings.pro.utils when it loads; svscore's own code uses nothing of PRO or Server:
+    # svscore's own code uses nothing of xlwings PRO or Server:
     from pathlib import Path
 
     import svscore
@@ -263,7 +262,7 @@ def test_udf_module_imports_no_compiled_reader_and_reports_its_time():
         text = source.read_text(encoding="utf-8")
         assert "xlwings.pro" not in text and "xlwings.server" not in text, source
     assert result["seconds"] < 10  # reported in the README; a hang would show here
-    print(f"import svscore.xl.udfs: {result['seconds']:.2f} s, of which xlwings {result['xlwings']:.2f} s; "
+    print(f"import svscore.xl.udfs: {result['seconds']:.3f} s; "
           f"first call {result['first']:.2f} s; later calls {result['later'] * 1000:.2f} ms")
 
 
