@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from svscore.errors import ScoringError
@@ -26,10 +26,9 @@ from svscore.scoring.work import BidWork, LeafWork
 def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: Sequence[BidWork],
                competition: Sequence[BidWork], ppqp: bool) -> LotResult:
     """The lot's result: the competing bids ranked (ties broken by the published rules), then the others."""
-    children = {x.criterion.id: [k for k in tree if k.parent_id == x.criterion.id and k.kind is not CriterionKind.PASS_FAIL]
-                for x in tree if not x.is_leaf}  # a group's scored children (pass/fail gates carry no points)
+    shape = TreeShape.of(tree)
     competing = {id(w) for w in competition}
-    results = {id(w): bid_result(w, tree, children, lot.id, ppqp) for w in works}
+    results = {id(w): bid_result(w, shape, lot.id, ppqp) for w in works}
 
     def key(r: BidResult) -> Fraction | None:
         if ppqp:
@@ -56,43 +55,66 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
     return LotResult(lot.id, lot.title or tender.title, total_points(tender), tuple(final + others), tie_groups, sens, top)
 
 
-def bid_result(w: BidWork, tree: list[WeightedCriterion], children: dict[str, list[WeightedCriterion]],
-               lot_id: str, ppqp: bool) -> BidResult:
+@dataclass(frozen=True)
+class _Node:
+    x: WeightedCriterion
+    id: str
+    leaf: bool
+    gate: bool
+    kids: tuple[str, ...]
+    """A group's scored children (pass/fail gates carry no points)."""
+
+
+@dataclass(frozen=True)
+class TreeShape:
+    """What every bid's result of a lot shares: the criteria children first, the top-level ids, the measured leaves."""
+
+    nodes: tuple[_Node, ...]
+    top: tuple[str, ...]
+    measured: tuple[str, ...]
+
+    @classmethod
+    def of(cls, tree: list[WeightedCriterion]) -> TreeShape:
+        children = {x.criterion.id: tuple(k.criterion.id for k in tree if k.parent_id == x.criterion.id and k.kind is not CriterionKind.PASS_FAIL)
+                    for x in tree if not x.is_leaf}
+        nodes = tuple(_Node(x, x.criterion.id, x.is_leaf, x.kind is CriterionKind.PASS_FAIL, children.get(x.criterion.id, ()))
+                      for x in reversed(tree))  # children before parents
+        top = tuple(x.criterion.id for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL)
+        measured = tuple(x.criterion.id for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES)
+        return cls(nodes, top, measured)
+
+
+def bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool) -> BidResult:
     """One bid's result, not yet ranked: its criteria rows (children before parents are totalled), total and reasons."""
     status = w.status()
     pts: dict[str, Fraction | None] = {}
     rows: list[CriterionResult] = []
-    for x in reversed(tree):  # children before parents
-        c = x.criterion
-        if x.is_leaf:
-            leaf = w.leaves[c.id]
-            p = leaf.points if x.kind is not CriterionKind.PASS_FAIL else None
-            pts[c.id] = p
+    for n in shape.nodes:
+        x, c = n.x, n.x.criterion
+        if n.leaf:
+            leaf = w.leaves[n.id]
+            p = None if n.gate else leaf.points
+            pts[n.id] = p
             raw = leaf.value
         else:
-            kids = children[c.id]
-            got = [g for k in kids if (g := pts[k.criterion.id]) is not None]
-            p = sum(got, Fraction(0)) if kids and len(got) == len(kids) else None
-            pts[c.id] = p
+            got = [g for k in n.kids if (g := pts[k]) is not None]
+            p = sum(got, Fraction(0)) if n.kids and len(got) == len(n.kids) else None
+            pts[n.id] = p
             raw = None
             leaf = LeafWork(explanation=(f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(x.points_available)} points."
                                          if p is not None else "Not totalled: some sub-criteria have no points."))
-        rows.append(CriterionResult(c.id, c.name, x.kind, x.parent_id, x.is_leaf, x.points_available, p, raw,
+        rows.append(CriterionResult(n.id, c.name, x.kind, x.parent_id, n.leaf, x.points_available, p, raw,
                                     leaf.explanation, tuple(leaf.evaluators), tuple(leaf.justifications)))
     rows.reverse()
-    top = [x for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL]
     total = None
     if status is Status.RANKED:
-        total = sum((pts[x.criterion.id] or Fraction(0) for x in top), Fraction(0))
+        total = sum((pts[cid] or Fraction(0) for cid in shape.top), Fraction(0))
     ppqp_value = None
     if ppqp and total is not None and w.price is not None:
         ppqp_value = price_per_quality_point(w.price, total)
         if ppqp_value is None:  # ruled out before the competition (competition.NO_QUALITY_POINTS)
             raise ScoringError(f"{w.who}: no quality points to divide the price by, yet in the competition")
-    sv_pounds = None
-    measure_leaves = [w.leaves[x.criterion.id] for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES]
-    if measure_leaves:
-        sv_pounds = sum((leaf.committed for leaf in measure_leaves), Fraction(0))
+    sv_pounds = sum((w.leaves[cid].committed for cid in shape.measured), Fraction(0)) if shape.measured else None
     reasons = tuple(w.errors or w.disqualified or [f"Missing: {m}." for m in w.missing])
     if status is Status.DISQUALIFIED and w.missing:
         reasons += tuple(f"Also missing: {m}." for m in w.missing)

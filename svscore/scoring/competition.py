@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -40,8 +41,10 @@ def compete(tender: Tender, lot: Lot, leaves: list[WeightedCriterion], works: Se
     ppqp = tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT
     _panel_check(tender, works, leaves)
     _duplicates(works)
+    gate = _QualityGate.of(tender, leaves)
     for w in works:
-        _gates(tender, w, leaves)
+        if gate is not None:
+            gate.apply(w)
         if ppqp and w.status() is Status.RANKED and _no_quality_points(w, leaves):
             w.missing.append(NO_QUALITY_POINTS)  # nothing to divide its price by: out of the competition, as the workbook has it
     competition = [w for w in works if w.status() is Status.RANKED]
@@ -82,18 +85,34 @@ def _duplicates(works: Sequence[BidWork]) -> None:
                 w.errors.append(f"Bidder id {ids} has {len(group)} bids in this lot; decide which one stands before scoring.")
 
 
-def _gates(tender: Tender, w: BidWork, leaves: list[WeightedCriterion]) -> None:
-    minimum = tender.minimum_quality_percent
-    if minimum is None or w.errors:
-        return
-    quality = [x for x in leaves if x.kind is CriterionKind.QUALITY and x.points_available > 0]
-    got = [p for x in quality if (p := w.leaves[x.criterion.id].points) is not None]
-    if not quality or len(got) < len(quality):
-        return
-    available = sum((x.points_available for x in quality), Fraction(0))
-    pct = sum(got, Fraction(0)) * 100 / available
-    if pct < Fraction(minimum):
-        w.disqualified.append(f"Scored {percent(pct)} of the available quality points, below the minimum of {number(minimum)}%.")
+@dataclass(frozen=True)
+class _QualityGate:
+    """The minimum quality score, as a percent of the quality points: worked out once a lot."""
+
+    minimum: Fraction
+    shown: str
+    quality: tuple[str, ...]
+    """The ids of the quality criteria that carry points."""
+    available: Fraction
+
+    @classmethod
+    def of(cls, tender: Tender, leaves: list[WeightedCriterion]) -> _QualityGate | None:
+        minimum = tender.minimum_quality_percent
+        quality = [x for x in leaves if x.kind is CriterionKind.QUALITY and x.points_available > 0]
+        if minimum is None or not quality:
+            return None
+        return cls(Fraction(minimum), number(minimum), tuple(x.criterion.id for x in quality),
+                   sum((x.points_available for x in quality), Fraction(0)))
+
+    def apply(self, w: BidWork) -> None:
+        if w.errors:
+            return
+        got = [p for cid in self.quality if (p := w.leaves[cid].points) is not None]
+        if len(got) < len(self.quality):
+            return
+        pct = sum(got, Fraction(0)) * 100 / self.available
+        if pct < self.minimum:
+            w.disqualified.append(f"Scored {percent(pct)} of the available quality points, below the minimum of {self.shown}%.")
 
 
 def _score_relative(tender: Tender, competition: list[BidWork], leaves: list[WeightedCriterion],

@@ -60,6 +60,7 @@ def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measu
         if w.price <= 0:
             w.errors.append(f"{w.who}'s price {money(bid.price)} is not more than £0: a price must be positive.")
     measure_leaves = [x for x in leaves if x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES]
+    measured = {x.criterion.id for x in measure_leaves}  # by id: comparing the criteria themselves compares whole models
     for x in leaves:
         c = x.criterion
         leaf = w.leaves.setdefault(c.id, LeafWork())
@@ -69,7 +70,7 @@ def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measu
             if bid.price is None:
                 w.missing.append("the price")
             continue
-        if x in measure_leaves:
+        if c.id in measured:
             if given:
                 w.errors.append(f"{w.who} has evaluators' scores for {c.id} ({c.name}), which is scored from commitments, not by evaluators.")
             continue
