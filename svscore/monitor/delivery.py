@@ -52,7 +52,7 @@ class ReturnStatus:
     due: dt.date
     received: dt.date | None
     status: str
-    """'on time', 'late', 'missing' (due and not received) or 'not yet due'."""
+    """'on time', 'late', 'received' (when is not known), 'missing' (due and not received) or 'not yet due'."""
     source: str = ""
 
     @property
@@ -132,8 +132,9 @@ def _usable(record: ContractRecord, returns: list[MonitoringReturn], problems: l
 def _return_status(period: Period, r: MonitoringReturn | None, as_of: dt.date) -> ReturnStatus:
     if r is None:
         return ReturnStatus(period.id, period.due, None, "missing" if as_of > period.due else "not yet due")
-    late = r.received is not None and r.received > period.due
-    return ReturnStatus(period.id, period.due, r.received, "late" if late else "on time", r.source)
+    if r.received is None:
+        return ReturnStatus(period.id, period.due, None, "received", r.source)
+    return ReturnStatus(period.id, period.due, r.received, "late" if r.received > period.due else "on time", r.source)
 
 
 def monitor(record: ContractRecord, returns: list[MonitoringReturn], as_of: dt.date,

@@ -1,0 +1,58 @@
+"""``svscore monitor``: what was delivered of each contract's promises, and where the money went."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from svscore.cli import wrote
+from svscore.cli.amounts import uk_date
+
+
+@click.command()
+@click.argument("records", type=click.Path(exists=True, path_type=Path))
+@click.argument("returns", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder for results.xlsx, results.csv, results.json and manifest.json.")
+@click.option("--as-of", "as_of", callback=uk_date, default=None, metavar="DATE",
+              help="The date to judge returns and years by (day first, or ISO) [today].")
+@click.option("--local", "local", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A text file of the postcode areas and districts the council counts as local (BS, BS16, ...).")
+def monitor(records: Path, returns: Path, out_dir: Path, as_of: dt.date | None, local: Path | None) -> None:
+    """Read the returned monitoring workbooks in RETURNS against the contract records (a record, or a
+    folder of them): committed against delivered, shortfalls, returns late or missing, KPIs, and the
+    share of spend with local organisations, SMEs and VCSEs.
+
+    Exit code 0: every return read; 1: a return could not be used, a commitment fell short or a return
+    is missing; 2: a record or the folder could not be read.
+    """
+    from svscore.errors import Severity
+    from svscore.monitor.outputs import write_outputs
+    from svscore.monitor.run import run_monitor
+
+    when = as_of or dt.date.today()
+    run = run_monitor(records, returns, when, local)
+    inputs = tuple([*(sorted(records.glob("*.json")) if records.is_dir() else [records]), *(p for p in [local] if p)])
+    written = write_outputs(run, out_dir, (*inputs, *(returns / f.name for f in run.files)),
+                            {"as_of": when.isoformat(), "local": bool(local)})
+    for m in run.contracts:
+        committed, delivered = m.totals()
+        late = [r.period for r in m.returns if r.status == "late"]
+        missing = [r.period for r in m.returns if r.status == "missing"]
+        click.echo(f"{m.record.reference} ({m.record.supplier.name}): £{float(delivered):,.2f} of £{float(committed):,.2f} "
+                   f"social value delivered to {when:%d %b %Y}; {len(m.shortfalls)} shortfall(s)"
+                   + (f"; late: {', '.join(late)}" if late else "") + (f"; missing: {', '.join(missing)}" if missing else ""))
+        for c in m.shortfalls:
+            year = f"year {c.year}" if c.year is not None else "the contract"
+            click.echo(f"  shortfall: {c.measure} in {year}: {float(c.delivered):g} of {float(c.committed):g} {c.unit}")
+    bad = [f for f in run.files if not f.used]
+    for f in bad:
+        first = next((p for p in f.problems if p.severity is Severity.ERROR), None)
+        click.echo(f"  ! {f.name}: {first.message if first else 'not used'}")
+    for path in written.values():
+        wrote(path)
+    failed = bad or any(m.shortfalls or any(r.status == "missing" for r in m.returns) for m in run.contracts)
+    sys.exit(1 if failed else 0)
