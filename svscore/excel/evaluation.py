@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svscore import __version__
 from svscore.excel import workbook as xw
-from svscore.excel.layout import CRITERIA_COLUMNS, DETAILS, DETAILS_ROW, EvaluationLayout
+from svscore.excel.layout import CRITERIA_COLUMNS, DETAILS, EvaluationLayout
 from svscore.model import tender as tm
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, SocialValueMethod, Tender, WeightingMode
@@ -134,12 +134,12 @@ def _setup(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision | None, li
     ws["A1"].font = xw.TITLE
     xw.set_text(ws["A2"], f"{t.reference}: {t.title}" + (f" — lot {t.all_lots()[lay.lot_index].id}" if t.lots else ""))
     ws.row_dimensions[lay.criteria_header].height = 30
-    xw.header(ws, DETAILS_ROW - 1, ["Tender details", "", "", "Value"])
-    ws.merge_cells(start_row=DETAILS_ROW - 1, start_column=1, end_row=DETAILS_ROW - 1, end_column=3)
-    ws.merge_cells(start_row=DETAILS_ROW - 1, start_column=4, end_row=DETAILS_ROW - 1, end_column=6)
+    xw.header(ws, lay.DETAILS_ROW - 1, ["Tender details", "", "", "Value"])
+    ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=1, end_row=lay.DETAILS_ROW - 1, end_column=3)
+    ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=4, end_row=lay.DETAILS_ROW - 1, end_column=6)
     data = t.model_dump(mode="json")
     for i, (path, label, kind, editable) in enumerate(DETAILS):
-        r = DETAILS_ROW + i
+        r = lay.DETAILS_ROW + i
         ws.cell(r, 1, label)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
         cell = ws.cell(r, 4)
