@@ -56,6 +56,8 @@ class BidReturnLayout:
     """Quality: the first criterion answered in writing (the response in E)."""
     DECL_FIRST: ClassVar[int] = 4
     """Declarations: the first statement (the answer in B); the signature is below the last, after a blank row."""
+    PRICING_FIRST_COL: ClassVar[int] = 1
+    """Pricing: the column of the first of :data:`PRICING_COLUMNS` (the line id)."""
     SV_FIRST_YEAR_COL: ClassVar[int] = 5
     RESPONSE_COL: ClassVar[int] = 5
     ANSWER_COL: ClassVar[int] = 2
@@ -89,10 +91,10 @@ class BidReturnLayout:
         return f"{xw.col(self.ANSWER_COL)}{self.cover_row(key)}"
 
     # --- Pricing
-    @staticmethod
-    def pricing_col(name: str) -> int:
+    @classmethod
+    def pricing_col(cls, name: str) -> int:
         """The Pricing column of one of :data:`PRICING_COLUMNS`."""
-        return PRICING_COLUMNS.index(name) + 1
+        return cls.PRICING_FIRST_COL + PRICING_COLUMNS.index(name)
 
     def pricing_row(self, i: int) -> int:
         return self.PRICING_FIRST + i
@@ -233,7 +235,7 @@ def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
 def _pricing(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Pricing")
     _title(ws, "Pricing schedule", "Give a rate in pounds for every line (numbers only). Totals are calculated.")
-    xw.header(ws, lay.PRICING_FIRST - 1, PRICING_COLUMNS)
+    xw.header(ws, lay.PRICING_FIRST - 1, PRICING_COLUMNS, start_col=lay.PRICING_FIRST_COL)
     col = lay.pricing_col
     for i, line in enumerate(lay.lines):
         r = lay.pricing_row(i)
@@ -253,7 +255,7 @@ def _pricing(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     total.number_format, total.font = "£#,##0.00", Font(bold=True)
     xw.widths(ws, {col("Line"): 8, col("Description"): 50, col("Unit"): 12, col("Quantity"): 12, col("Rate (£) *"): 14,
                    col("Line total (£)"): 18})
-    ws.freeze_panes = f"A{lay.PRICING_FIRST}"
+    ws.freeze_panes = ws.cell(lay.PRICING_FIRST, 1)
     xw.print_setup(ws, f"{lay.PRICING_FIRST - 1}:{lay.PRICING_FIRST - 1}", landscape=False)
     xw.protect(ws)
 
@@ -318,7 +320,7 @@ def _declarations(wb: xw.Workbook, lay: BidReturnLayout) -> None:
         xw.set_text(ws.cell(answer.row, 1), text).alignment = xw.WRAP
         xw.unlock(answer, required=True)
     xw.list_validation(ws, '"Yes,No"', f"{answers[0]}:{answers[-1]}", "Yes or No")
-    name, position, date = lay.signed_by_cells
+    date = lay.signed_by_cells[2]
     for cell, r, label in zip(lay.signed_by_cells, lay.signed_by_rows, ("Signed by (name) *", "Position *", "Date *"), strict=True):
         xw.set_text(ws.cell(r, 1), label)
         xw.unlock(ws[cell], required=True)

@@ -14,12 +14,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from svscore import __version__
 from svscore.excel import workbook as xw
-from svscore.excel.layout import CRITERIA_COLUMNS, DETAILS, EvaluationLayout
+from svscore.excel.layout import BIDDER_FIELDS, CRITERIA_COLUMNS, DETAILS, EvaluationLayout
 from svscore.model import tender as tm
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, SocialValueMethod, Tender, WeightingMode
@@ -108,17 +109,17 @@ def _lists(wb: xw.Workbook, lay: EvaluationLayout) -> dict[str, str]:
     refs: dict[str, str] = {}
 
     def column(c: int, title: str, values: list[Any]) -> str:
-        ws.cell(1, c, title).font = Font(bold=True)
-        for i, v in enumerate(values, start=2):
+        ws.cell(lay.LIST_FIRST_ROW - 1, c, title).font = Font(bold=True)
+        for i, v in enumerate(values, start=lay.LIST_FIRST_ROW):
             xw.set_text(ws.cell(i, c), v) if isinstance(v, str) else ws.cell(i, c, v)
         letter = xw.col(c)
-        return f"Lists!${letter}$2:${letter}${len(values) + 1}"
+        return f"Lists!${letter}${lay.LIST_FIRST_ROW}:${letter}${lay.LIST_FIRST_ROW + len(values) - 1}"
 
     refs["bool"] = column(1, "Yes/No", ["Yes", "No"])
     refs["pass_fail"] = column(2, "Pass/fail", ["pass", "fail"])
     for s in lay.tender.scales:
         refs[f"scale:{s.id}"] = column(lay.scale_column[s.id], s.id, [excel_value(v, "number") for v in s.allowed()])
-    c = 3 + len(lay.tender.scales)
+    c = lay.FIRST_SCALE_COL + len(lay.tender.scales)
     for name, enum in ENUMS.items():
         refs[name] = column(c, name, [e.value for e in enum])
         c += 1
@@ -136,14 +137,15 @@ def _setup(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision | None, li
     ws.row_dimensions[lay.criteria_header].height = 30
     xw.header(ws, lay.DETAILS_ROW - 1, ["Tender details", "", "", "Value"])
     ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=1, end_row=lay.DETAILS_ROW - 1, end_column=3)
-    ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=4, end_row=lay.DETAILS_ROW - 1, end_column=6)
+    value_col = lay.DETAILS_COL
+    ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=value_col, end_row=lay.DETAILS_ROW - 1, end_column=value_col + 2)
     data = t.model_dump(mode="json")
-    for i, (path, label, kind, editable) in enumerate(DETAILS):
-        r = lay.DETAILS_ROW + i
+    for path, label, kind, editable in DETAILS:
+        r = lay.detail_row(path)
         ws.cell(r, 1, label)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-        cell = ws.cell(r, 4)
-        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=6)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=value_col - 1)
+        cell = ws[lay.detail_cell(path)]
+        ws.merge_cells(start_row=r, start_column=value_col, end_row=r, end_column=value_col + 2)
         v = excel_value(get_path(data, path), kind)
         if isinstance(v, str):
             xw.set_text(cell, v)
@@ -206,54 +208,62 @@ def _decision_block(ws: Worksheet, lay: EvaluationLayout, d: Decision | None) ->
 def _criteria_table(ws: Worksheet, lay: EvaluationLayout) -> None:
     t = lay.tender
     h = lay.criteria_header
-    xw.header(ws, h, CRITERIA_COLUMNS)
+    xw.header(ws, h, CRITERIA_COLUMNS, start_col=lay.CRITERIA_FIRST_COL)
     marks = t.weighting is WeightingMode.MARKS
     total_marks = lay.detail("total_marks")
     for w in lay.tree:
         c = w.criterion
-        r = lay.criteria_row[c.id]
-        xw.set_text(ws.cell(r, 1), c.id)
-        xw.set_text(ws.cell(r, 2), w.parent_id or "")
-        name = xw.set_text(ws.cell(r, 3), ("   " * w.depth) + c.name)
+
+        def at(name: str, cid: str = c.id) -> Cell:
+            return ws[lay.criteria_cell(cid, name)]
+
+        xw.set_text(at("ID"), c.id)
+        xw.set_text(at("Parent"), w.parent_id or "")
+        name = xw.set_text(at("Criterion"), ("   " * w.depth) + c.name)
         name.alignment = Alignment(wrap_text=True)
-        xw.set_text(ws.cell(r, 4), w.kind.value if w.kind else "")
+        xw.set_text(at("Kind"), w.kind.value if w.kind else "")
         gate = w.kind is CriterionKind.PASS_FAIL or (lay.ppqp and w.kind is CriterionKind.PRICE)
-        weight = ws.cell(r, 5, excel_value(c.weight, "number") if not gate else None)
+        weight = at("Weight")
+        weight.value = excel_value(c.weight, "number") if not gate else None
         if not gate:
             xw.unlock(weight)
             xw.number_validation(ws, weight.coordinate, 0, "a weight")
-        xw.set_text(ws.cell(r, 6), c.scale or "")
+        xw.set_text(at("Scale"), c.scale or "")
         if lay.scored_on_scale(w) and w.is_leaf:
-            m = xw.unlock(ws.cell(r, 7, excel_value(c.minimum_score, "number")))
+            m = at("Minimum score")
+            m.value = excel_value(c.minimum_score, "number")
+            xw.unlock(m)
             xw.number_validation(ws, m.coordinate, -1e9, "a minimum score")
-        xw.set_text(ws.cell(r, 8), c.scored_by.value if c.scored_by else "")
+        xw.set_text(at("Scored by"), c.scored_by.value if c.scored_by else "")
+        effective, points = at("Effective weight (%)"), at("Points available")
         if gate:
-            xw.set_text(ws.cell(r, 9), "gate" if w.kind is CriterionKind.PASS_FAIL else "divides")
-            ws.cell(r, 10, 0)
+            xw.set_text(effective, "gate" if w.kind is CriterionKind.PASS_FAIL else "divides")
+            points.value = 0
         else:
             if marks:
-                ws.cell(r, 9, f"=IF(N({total_marks})=0,0,E{r}/{total_marks}*100)")
-                ws.cell(r, 10, f"=E{r}")
+                effective.value = f"=IF(N({total_marks})=0,0,{weight.coordinate}/{total_marks}*100)"
+                points.value = f"={weight.coordinate}"
             else:
-                parent = lay.criteria_row.get(w.parent_id or "")
-                ws.cell(r, 9, f"=I{parent}*E{r}/100" if parent else f"=E{r}")
-                ws.cell(r, 10, f"=I{r}")
-            ws.cell(r, 9).number_format = "0.00##"
-            ws.cell(r, 10).number_format = "0.00##"
+                parent = lay.criteria_cell(w.parent_id, "Effective weight (%)") if w.parent_id in lay.criteria_row else None
+                effective.value = f"={parent}*{weight.coordinate}/100" if parent else f"={weight.coordinate}"
+                points.value = f"={effective.coordinate}"
+            effective.number_format = "0.00##"
+            points.number_format = "0.00##"
         if not w.is_leaf and not gate:
-            target = f"E{r}" if marks else "100"
-            ws.cell(r, 11, _check_formula(lay.weighted_children(c.id), lay, target, f"the sub-criteria of {c.id}"))
-            xw.flag_not_ok(ws, f"K{r}", f"K{r}")
+            target = weight.coordinate if marks else "100"
+            check = at("Weights check")
+            check.value = _check_formula(lay.weighted_children(c.id), lay, target, f"the sub-criteria of {c.id}")
+            xw.flag_not_ok(ws, check.coordinate, check.coordinate)
     rr = lay.root_check_row
-    ws.cell(rr, 3, "All top-level criteria").font = Font(bold=True)
-    ws.cell(rr, 11, _check_formula(lay.weighted_children(None), lay, total_marks if marks else "100", "the top-level criteria"))
-    xw.flag_not_ok(ws, f"K{rr}", f"K{rr}")
+    ws.cell(rr, lay.criteria_col("Criterion"), "All top-level criteria").font = Font(bold=True)
+    ws[lay.root_check_cell] = _check_formula(lay.weighted_children(None), lay, total_marks if marks else "100", "the top-level criteria")
+    xw.flag_not_ok(ws, lay.root_check_cell, lay.root_check_cell)
 
 
 def _check_formula(kids: list, lay: EvaluationLayout, target: str, what: str) -> str:
     if not kids:
         return '="ERROR: nothing here carries a weight"'
-    s = "SUM(" + ",".join(f"E{lay.criteria_row[k.criterion.id]}" for k in kids) + ")"
+    s = "SUM(" + ",".join(lay.criteria_cell(k.criterion.id, "Weight") for k in kids) + ")"
     return (f'=IF(ROUND({s}-{target},9)=0,"OK: {what} add up to "&{target},'
             f'IF(ABS({s}-{target})<=ABS({target})/100000,"ROUNDING: {what} add up to "&{s}&", not "&{target}&"; make them exact",'
             f'"ERROR: {what} add up to "&{s}&", not "&{target}))')
@@ -263,22 +273,21 @@ def _bidders(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws = wb.create_sheet("Bidders")
     ws["A1"] = "Bidders"
     ws["A1"].font = xw.TITLE
-    xw.header(ws, 2, ["Bidder id (e.g. company number)", "Bidder name", "SME", "VCSE"])
+    head = lay.FIRST_BIDDER_ROW - 1
+    xw.header(ws, head, ["Bidder id (e.g. company number)", "Bidder name", "SME", "VCSE"], start_col=lay.BIDDERS_FIRST_COL)
     for i in range(lay.slots):
-        r = lay.bidder_row(i)
-        for c in range(1, 5):
-            xw.unlock(ws.cell(r, c), text=c <= 2)  # ids and names as typed
-    last = lay.last_bidder_row
-    xw.list_validation(ws, '"Yes,No"', f"C3:D{last}", "Yes or No")
-    xw.widths(ws, {1: 24, 2: 40, 3: 8, 4: 8})
-    ws.freeze_panes = "A3"
-    xw.print_setup(ws, "1:2", landscape=False)
+        for field in BIDDER_FIELDS:
+            xw.unlock(ws[lay.bidder_cell(i, field)], text=field in ("id", "name"))  # ids and names as typed
+    xw.list_validation(ws, '"Yes,No"', f"{lay.bidder_cell(0, 'sme')}:{lay.bidder_cell(lay.slots - 1, 'vcse')}", "Yes or No")
+    xw.widths(ws, {lay.bidder_col("id"): 24, lay.bidder_col("name"): 40, lay.bidder_col("sme"): 8, lay.bidder_col("vcse"): 8})
+    ws.freeze_panes = ws.cell(head + 1, 1)
+    xw.print_setup(ws, f"1:{head}", landscape=False)
     xw.protect(ws)
 
 
 def _bidder_name(lay: EvaluationLayout, slot: int) -> str:
-    r = lay.bidder_row(slot)
-    return f'=IF(Bidders!$B${r}="","Bidder {slot + 1}",Bidders!$B${r})'
+    name = lay.bidder_ref(slot, "name")
+    return f'=IF({name}="","Bidder {slot + 1}",{name})'
 
 
 def _scores(wb: xw.Workbook, lay: EvaluationLayout) -> None:
@@ -286,9 +295,10 @@ def _scores(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws = wb.create_sheet("Scores")
     ws["A1"] = "Consensus scores (choose from the list: each criterion's scale)"
     ws["A1"].font = xw.TITLE
-    xw.header(ws, 2, ["ID", "Criterion", "Scale", "Minimum"])
+    head = lay.FIRST_SCORE_ROW - 1
+    xw.header(ws, head, ["ID", "Criterion", "Scale", "Minimum"])
     for i in range(lay.slots):
-        c = ws.cell(2, lay.score_col(i), _bidder_name(lay, i))
+        c = ws.cell(head, lay.score_col(i), _bidder_name(lay, i))
         c.font, c.fill, c.border = xw.HEADER, xw.HEADER_FILL, xw.BOX
     for cid, r in lay.score_rows.items():
         w = next(x for x in lay.tree if x.criterion.id == cid)
@@ -297,20 +307,20 @@ def _scores(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         gate = w.kind is CriterionKind.PASS_FAIL
         xw.set_text(ws.cell(r, 3), "pass/fail" if gate else (w.criterion.scale or ""))
         if not gate:
-            ws.cell(r, 4, f'=IF(Setup!$G${lay.criteria_row[cid]}="","",Setup!$G${lay.criteria_row[cid]})')
-        cells = f"{xw.col(lay.score_col(0))}{r}:{xw.col(lay.score_col(lay.slots - 1))}{r}"
+            minimum = lay.criteria_ref(cid, "Minimum score")
+            ws.cell(r, 4, f'=IF({minimum}="","",{minimum})')
+        cells = f"{lay.score_cell(cid, 0)}:{lay.score_cell(cid, lay.slots - 1)}"
         for i in range(lay.slots):
-            xw.unlock(ws.cell(r, lay.score_col(i)))
+            xw.unlock(ws[lay.score_cell(cid, i)])
         if gate:
             xw.list_validation(ws, '"pass,fail"', cells, "pass or fail")
         else:
             scale = t.scale(w.criterion.scale)
             assert scale is not None
-            xw.list_validation(ws, f"=Lists!${xw.col(lay.scale_column[scale.id])}$2:${xw.col(lay.scale_column[scale.id])}${len(scale.allowed()) + 1}",
-                               cells, f"a score on scale {scale.id}")
+            xw.list_validation(ws, f"={lay.scale_range(scale.id)}", cells, f"a score on scale {scale.id}")
     xw.widths(ws, {1: 9, 2: 40, 3: 9, 4: 9} | {lay.score_col(i): 14 for i in range(lay.slots)})
-    ws.freeze_panes = ws.cell(3, lay.score_col(0))
-    xw.print_setup(ws, "1:2")
+    ws.freeze_panes = ws.cell(head + 1, lay.score_col(0))
+    xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
 
 
@@ -318,15 +328,15 @@ def _prices(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws = wb.create_sheet("Prices")
     ws["A1"] = "Tendered prices (total from each bid return workbook)"
     ws["A1"].font = xw.TITLE
-    xw.header(ws, 2, ["Bidder", "Price (£)"])
+    head = lay.FIRST_BIDDER_ROW - 1
+    xw.header(ws, head, ["Bidder", "Price (£)"])
     for i in range(lay.slots):
-        r = lay.bidder_row(i)
-        ws.cell(r, 1, _bidder_name(lay, i))
-        xw.unlock(ws.cell(r, 2)).number_format = "£#,##0.00"
-    xw.number_validation(ws, f"B3:B{lay.last_bidder_row}", 0.01, "a price in pounds")
-    xw.widths(ws, {1: 40, 2: 18})
-    ws.freeze_panes = "A3"
-    xw.print_setup(ws, "1:2", landscape=False)
+        ws.cell(lay.bidder_row(i), 1, _bidder_name(lay, i))
+        xw.unlock(ws[lay.price_cell(i)]).number_format = "£#,##0.00"
+    xw.number_validation(ws, lay.prices_range(sheet=False), 0.01, "a price in pounds")
+    xw.widths(ws, {1: 40, lay.PRICE_COL: 18})
+    ws.freeze_panes = ws.cell(head + 1, 1)
+    xw.print_setup(ws, f"1:{head}", landscape=False)
     xw.protect(ws)
 
 
@@ -347,37 +357,38 @@ def _social_value(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws["A1"].font = xw.TITLE
     _illustrative_title(ws, lay)
     heads = ["Measure", "Description", "Unit", "Proxy value (£)"]
-    xw.header(ws, 2, heads)
+    head = lay.FIRST_SV_ROW - 1
+    xw.header(ws, head, heads)
     for i in range(lay.slots):
-        c = ws.cell(2, lay.sv_col(i), _bidder_name(lay, i))
+        c = ws.cell(head, lay.sv_col(i), _bidder_name(lay, i))
         c.font, c.fill = xw.HEADER, xw.HEADER_FILL
-    first, last_col = xw.col(lay.sv_col(0)), xw.col(lay.sv_col(lay.slots - 1))
     for m, measure in enumerate(lay.measures.measures):
         for row in (lay.sv_qty_row(m), lay.sv_deliv_row(m)):
             xw.set_text(ws.cell(row, 1), measure.id)
             xw.set_text(ws.cell(row, 2), measure.description)
             xw.set_text(ws.cell(row, 3), measure.unit)
-            ws.cell(row, 4, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
+            ws.cell(row, lay.sv_proxy_col, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
         for i in range(lay.slots):
-            xw.unlock(ws.cell(lay.sv_qty_row(m), lay.sv_col(i)))
-            xw.unlock(ws.cell(lay.sv_deliv_row(m), lay.sv_col(i), 100))
+            xw.unlock(ws[lay.sv_qty_cell(m, i)])
+            deliverable = ws[lay.sv_deliv_cell(m, i)]
+            deliverable.value = 100
+            xw.unlock(deliverable)
     h = lay.sv_deliv_header()
     xw.header(ws, h, ["Deliverability (%)", "Evaluators' judgement of each commitment (100 = fully deliverable)"])
-    qty = f"{first}{lay.sv_qty_row(0)}:{last_col}{lay.sv_qty_row(lay.measure_count - 1)}"
-    deliv = f"{first}{lay.sv_deliv_row(0)}:{last_col}{lay.sv_deliv_row(lay.measure_count - 1)}"
+    last_measure, last_slot = lay.measure_count - 1, lay.slots - 1
+    qty = f"{lay.sv_qty_cell(0, 0)}:{lay.sv_qty_cell(last_measure, last_slot)}"
+    deliv = f"{lay.sv_deliv_cell(0, 0)}:{lay.sv_deliv_cell(last_measure, last_slot)}"
     xw.number_validation(ws, qty, 0, "a quantity")
     xw.number_validation(ws, deliv, 0, "a percentage", 100)
     tr = lay.sv_total_row()
     ws.cell(tr, 1, "Total social value (£)").font = Font(bold=True)
-    proxies = f"$D${lay.sv_qty_row(0)}:$D${lay.sv_qty_row(lay.measure_count - 1)}"
     for i in range(lay.slots):
-        L = xw.col(lay.sv_col(i))
-        q = f"{L}{lay.sv_qty_row(0)}:{L}{lay.sv_qty_row(lay.measure_count - 1)}"
-        d = f"{L}{lay.sv_deliv_row(0)}:{L}{lay.sv_deliv_row(lay.measure_count - 1)}"
-        ws.cell(tr, lay.sv_col(i), f"=SUMPRODUCT({proxies},{q},{d})/100").number_format = "£#,##0.00"
-    xw.widths(ws, {1: 20, 2: 44, 3: 14, 4: 14} | {lay.sv_col(i): 14 for i in range(lay.slots)})
-    ws.freeze_panes = ws.cell(3, lay.sv_col(0))
-    xw.print_setup(ws, "1:2")
+        total = ws[lay.sv_total_cell(i)]
+        total.value = f"=SUMPRODUCT({lay.sv_proxy_range},{lay.sv_qty_range(i)},{lay.sv_deliv_range(i)})/100"
+        total.number_format = "£#,##0.00"
+    xw.widths(ws, {1: 20, 2: 44, 3: 14, lay.sv_proxy_col: 14} | {lay.sv_col(i): 14 for i in range(lay.slots)})
+    ws.freeze_panes = ws.cell(head + 1, lay.sv_col(0))
+    xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
 
 
@@ -395,7 +406,8 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             labels.append(cid)
         else:
             labels.append(name.lstrip("_") if name.startswith("_") else name)
-    xw.header(ws, 2, labels)
+    head = lay.FIRST_BIDDER_ROW - 1
+    xw.header(ws, head, labels)
     first, last = lay.bidder_row(0), lay.last_bidder_row
 
     def C(name: str, r: int | None = None, absolute: bool = False) -> str:
@@ -407,27 +419,23 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     def rng(name: str) -> str:
         return C(name)
 
-    scale_max = {s.id: f"MAX(Lists!${xw.col(lay.scale_column[s.id])}$2:${xw.col(lay.scale_column[s.id])}${len(s.allowed()) + 1})"
-                 for s in t.scales}
-    scale_rng = {s.id: f"Lists!${xw.col(lay.scale_column[s.id])}$2:${xw.col(lay.scale_column[s.id])}${len(s.allowed()) + 1}"
-                 for s in t.scales}
-    score_first = min(lay.score_rows.values(), default=3)
-    score_last = max(lay.score_rows.values(), default=2)
+    scale_rng = {s.id: lay.scale_range(s.id) for s in t.scales}
+    scale_max = {sid: f"MAX({r})" for sid, r in scale_rng.items()}
     quality_leaves = [w for w in lay.leaves if w.kind is CriterionKind.QUALITY and w.points_available > 0]
     gates = [w for w in lay.leaves if w.kind is CriterionKind.PASS_FAIL]
     for i in range(lay.slots):
         r = lay.bidder_row(i)
-        sc = xw.col(lay.score_col(i))
 
-        def score(cid: str, sc: str = sc) -> str:
-            return f"Scores!${sc}${lay.score_rows[cid]}"
+        def score(cid: str, i: int = i) -> str:
+            return lay.score_ref(cid, i)
 
-        ws.cell(r, lay.rcol("Bidder"), f'=IF(Bidders!$B${r}="","",Bidders!$B${r})')
+        name = lay.bidder_ref(i, "name")
+        ws.cell(r, lay.rcol("Bidder"), f'=IF({name}="","",{name})')
         B = C("Status", r, True)
-        price = f"Prices!$B${r}"
+        price = lay.price_ref(i)
         ws.cell(r, lay.rcol("Price (£)"), f'=IF({price}="","",{price})').number_format = "£#,##0.00"
         ws.cell(r, lay.rcol("_price_in"), f'=IF(AND({B}="ranked",ISNUMBER({C("Price (£)", r)})),{C("Price (£)", r)},"")')
-        missing = f"COUNTBLANK(Scores!${sc}${score_first}:${sc}${score_last})" if lay.score_rows else "0"
+        missing = f"COUNTBLANK(Scores!{lay.score_column_range(i)})" if lay.score_rows else "0"
         if lay.price_leaf is not None:
             missing += f'+IF({price}="",1,0)'
         ws.cell(r, lay.rcol("_missing"), f"={missing}")
@@ -439,16 +447,14 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             else:
                 invalid.append(f'IF({score(cid)}="",0,IF(ISNUMBER(MATCH({score(cid)},{scale_rng[w.criterion.scale_id()]},0)),0,1))')
         if lay.measures_leaf is not None:
-            L = xw.col(lay.sv_col(i))
-            q = f"'Social Value'!{L}{lay.sv_qty_row(0)}:{L}{lay.sv_qty_row(lay.measure_count - 1)}"
-            d = f"'Social Value'!{L}{lay.sv_deliv_row(0)}:{L}{lay.sv_deliv_row(lay.measure_count - 1)}"
+            q, d = f"'Social Value'!{lay.sv_qty_range(i)}", f"'Social Value'!{lay.sv_deliv_range(i)}"
             invalid.append(f'COUNTIF({q},"<0")+COUNTIF({d},"<0")+COUNTIF({d},">100")')
         ws.cell(r, lay.rcol("_invalid"), "=" + ("+".join(invalid) or "0"))
         # Quality % (only when every quality criterion is scored)
         if quality_leaves:
             blanks = "+".join(f'({score(w.criterion.id)}="")' for w in quality_leaves)
             got = ",".join(C(f"crit:{w.criterion.id}", r) for w in quality_leaves)
-            avail = "+".join(f"Setup!$J${lay.criteria_row[w.criterion.id]}" for w in quality_leaves)
+            avail = "+".join(lay.criteria_ref(w.criterion.id, "Points available") for w in quality_leaves)
             ws.cell(r, lay.rcol("Quality (%)"), f'=IF(OR({blanks}),"",IF(COUNT({got})<{len(quality_leaves)},"",SUM({got})/({avail})*100))')
         else:
             ws.cell(r, lay.rcol("Quality (%)"), '=""')
@@ -460,8 +466,8 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             reasons.append((f'SUMPRODUCT(({cells.split(",")[0]}="fail")*1)' if len(gates) == 1 else
                             "(" + "+".join(f'({score(w.criterion.id)}="fail")' for w in gates) + ")") + ">0")
         mins = [w for w in lay.leaves if lay.scored_on_scale(w)]
-        below = [f'AND(ISNUMBER({score(w.criterion.id)}),Setup!$G${lay.criteria_row[w.criterion.id]}<>"",'
-                 f'{score(w.criterion.id)}<Setup!$G${lay.criteria_row[w.criterion.id]})' for w in mins]
+        below = [f'AND(ISNUMBER({score(w.criterion.id)}),{lay.criteria_ref(w.criterion.id, "Minimum score")}<>"",'
+                 f'{score(w.criterion.id)}<{lay.criteria_ref(w.criterion.id, "Minimum score")})' for w in mins]
         minq = lay.detail("minimum_quality_percent")
         qp = C("Quality (%)", r)
         reason = '""'
@@ -477,7 +483,7 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         if lay.ppqp:  # no quality points to divide the price by: incomplete, as the engine says
             zero = [f'SUM({",".join(C(f"crit:{w.criterion.id}", r) for w in mins)})=0' if mins else "TRUE"]
             if lay.measures_leaf is not None:  # its points depend on Status: judged by the bid's own £ value instead
-                avail_sv = f"Setup!$J${lay.criteria_row[lay.measures_leaf.criterion.id]}"
+                avail_sv = lay.criteria_ref(lay.measures_leaf.criterion.id, "Points available")
                 zero.append(f'NOT(AND(N({C("Social value (£)", r)})>0,{avail_sv}>0))')
             ranked = f'IF(AND({",".join(zero)}),"incomplete","ranked")'
         status = (f'=IF({C("Bidder", r)}="","",IF({C("_invalid", r)}>0,"invalid",IF({C("Reason", r)}<>"","disqualified",'
@@ -487,7 +493,7 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         for w in lay.tree:
             cell = ws.cell(r, lay.rcol(f"crit:{w.criterion.id}"))
             cell.number_format = "0.00"
-            avail = f"Setup!$J${lay.criteria_row[w.criterion.id]}"
+            avail = lay.criteria_ref(w.criterion.id, "Points available")
             if not w.is_leaf:
                 kids = [k for k in lay.children(w.criterion.id) if k.kind is not CriterionKind.PASS_FAIL]
                 refs = ",".join(C(f"crit:{k.criterion.id}", r) for k in kids)
@@ -510,7 +516,7 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
                     base = f'IF(N({C("Price (£)", r)})>0,{C("Price (£)", r)},{lay.detail("contract.estimated_value")})'
                     cell.value = f'=IF({B}="ranked",MIN({avail},{avail}*({v}/{base})/({tgt}/100)),"")'
         if lay.measures_leaf is not None:
-            ws.cell(r, lay.rcol("Social value (£)"), f"='Social Value'!{xw.col(lay.sv_col(i))}{lay.sv_total_row()}").number_format = "£#,##0.00"
+            ws.cell(r, lay.rcol("Social value (£)"), f"='Social Value'!{lay.sv_total_cell(i)}").number_format = "£#,##0.00"
             ws.cell(r, lay.rcol("_sv_in"), f'=IF({B}="ranked",{C("Social value (£)", r)},"")')
         else:
             ws.cell(r, lay.rcol("Social value (£)"), '=""')
@@ -527,9 +533,9 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         for k, tb in enumerate(t.tie_breaks):
             if tb.rule == "higher_score_on":
                 src = C(f"crit:{tb.criterion}", r)
-                ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({src}),ROUND({src},{R9}),-1E+300)')
+                ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({src}),ROUND({src},{R9}),{NO_KEY})')
             else:
-                ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({C("Price (£)", r)}),ROUND(-{C("Price (£)", r)},{R9}),-1E+300)')
+                ws.cell(r, lay.rcol(f"_tie{k}"), f'=IF(ISNUMBER({C("Price (£)", r)}),ROUND(-{C("Price (£)", r)},{R9}),{NO_KEY})')
         key = C("_key", r)
         # Compared as numbers, never as criteria text (COUNTIF(range,">"&key) turns a 16-digit
         # price per point into 15-digit text, and a bid then counts itself better than itself).
@@ -565,9 +571,9 @@ def _results(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws.conditional_formatting.add(status_rng, FormulaRule(formula=[f'{s0}="ranked"'], fill=xw.OK_FILL))
     ws.conditional_formatting.add(status_rng, FormulaRule(formula=[f'OR({s0}="disqualified",{s0}="invalid")'], fill=xw.ERROR_FILL))
     ws.conditional_formatting.add(status_rng, FormulaRule(formula=[f'{s0}="incomplete"'], fill=xw.INPUT_FILL))
-    ws.freeze_panes = "C3"
-    ws.auto_filter.ref = f"A2:{xw.col(len(cols))}{last}"
-    xw.print_setup(ws, "1:2")
+    ws.freeze_panes = ws.cell(first, lay.rcol("Status") + 1)  # the bidder and status stay in view
+    ws.auto_filter.ref = f"A{head}:{xw.col(len(cols))}{last}"
+    xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
 
 

@@ -48,10 +48,10 @@ DETAILS: tuple[tuple[str, str, str, bool], ...] = (
 
 CRITERIA_COLUMNS = ("ID", "Parent", "Criterion", "Kind", "Weight", "Scale", "Minimum score", "Scored by",
                     "Effective weight (%)", "Points available", "Weights check")
-"""The Setup sheet's criteria table, from column A. The first eight are what svscore's Excel
+"""The Setup sheet's criteria table, left to right. The first eight are what svscore's Excel
 functions read as a criteria range (ID to Scored by)."""
 BIDDER_FIELDS = ("id", "name", "sme", "vcse")
-"""The Bidders sheet's columns, from column A."""
+"""The Bidders sheet's columns, left to right."""
 
 
 @dataclass
@@ -62,6 +62,10 @@ class EvaluationLayout:
     DETAILS_ROW: ClassVar[int] = 4
     """Setup: the first tender detail (labels across A:C, values in D:F, merged)."""
     DETAILS_COL: ClassVar[int] = 4
+    CRITERIA_FIRST_COL: ClassVar[int] = 1
+    """Setup: the column of the criteria table's first column (ID)."""
+    BIDDERS_FIRST_COL: ClassVar[int] = 1
+    """Bidders: the column of the first of :data:`BIDDER_FIELDS` (the id)."""
     FIRST_BIDDER_ROW: ClassVar[int] = 3
     """Bidders, Prices and Results: the row of bidder slot 0."""
     PRICE_COL: ClassVar[int] = 2
@@ -156,10 +160,10 @@ class EvaluationLayout:
         return f"Setup!${_col(self.DETAILS_COL)}${self.detail_row(path)}"
 
     # --- Setup: criteria table
-    @staticmethod
-    def criteria_col(name: str) -> int:
+    @classmethod
+    def criteria_col(cls, name: str) -> int:
         """The Setup column of one of :data:`CRITERIA_COLUMNS`."""
-        return CRITERIA_COLUMNS.index(name) + 1
+        return cls.CRITERIA_FIRST_COL + CRITERIA_COLUMNS.index(name)
 
     def criteria_cell(self, cid: str, name: str) -> str:
         """A criterion's cell in the criteria table (``E24``), as the Setup sheet's own formulas refer to it."""
@@ -178,7 +182,7 @@ class EvaluationLayout:
     def criteria_range(self) -> str:
         """The criteria table from ID to Scored by: the criteria range svscore's Excel functions read."""
         first, last = self.criteria_row[self.tree[0].criterion.id], self.criteria_row[self.tree[-1].criterion.id]
-        return f"Setup!$A${first}:${_col(self.criteria_col('Scored by'))}${last}"
+        return f"Setup!${_col(self.criteria_col('ID'))}${first}:${_col(self.criteria_col('Scored by'))}${last}"
 
     # --- Bidders and Prices
     def bidder_row(self, slot: int) -> int:
@@ -189,10 +193,10 @@ class EvaluationLayout:
     def last_bidder_row(self) -> int:
         return self.bidder_row(self.slots - 1)
 
-    @staticmethod
-    def bidder_col(name: str) -> int:
+    @classmethod
+    def bidder_col(cls, name: str) -> int:
         """The Bidders column of one of :data:`BIDDER_FIELDS`."""
-        return BIDDER_FIELDS.index(name) + 1
+        return cls.BIDDERS_FIRST_COL + BIDDER_FIELDS.index(name)
 
     def bidder_cell(self, slot: int, name: str) -> str:
         return f"{_col(self.bidder_col(name))}{self.bidder_row(slot)}"
@@ -235,6 +239,21 @@ class EvaluationLayout:
         """The first and last rows of scores (an empty span, first > last, when nothing is scored)."""
         rows = self.score_rows.values()
         return min(rows, default=self.FIRST_SCORE_ROW), max(rows, default=self.FIRST_SCORE_ROW - 1)
+
+    def score_column_range(self, slot: int) -> str:
+        """One bidder's scores for every criterion (``$E$3:$E$9``), on the Scores sheet."""
+        first, last = self.score_row_span
+        c = _col(self.score_col(slot))
+        return f"${c}${first}:${c}${last}"
+
+    @property
+    def scores_block(self) -> tuple[str, str]:
+        """The criterion ids and every bidder's scores, as svscore's Excel functions read them
+        (``Scores!$A$3:$A$9``, ``Scores!$E$3:$N$9``); one row when nothing is scored."""
+        rows = sorted(self.score_rows.values())
+        first, last = (rows[0], rows[-1]) if rows else (self.FIRST_SCORE_ROW, self.FIRST_SCORE_ROW)
+        c0, c1 = _col(self.score_col(0)), _col(self.score_col(self.slots - 1))
+        return f"Scores!$A${first}:$A${last}", f"Scores!${c0}${first}:${c1}${last}"
 
     # --- Lists
     def scale_range(self, scale_id: str) -> str:
@@ -279,12 +298,29 @@ class EvaluationLayout:
     def sv_total_cell(self, slot: int) -> str:
         return f"{_col(self.sv_col(slot))}{self.sv_total_row()}"
 
+    @property
+    def sv_proxy_col(self) -> int:
+        """The column of each measure's proxy value (measure, description and unit before it)."""
+        return self.FIRST_SV_COL - 1
+
+    @property
+    def sv_proxy_range(self) -> str:
+        """Every measure's proxy value (``$D$3:$D$9``)."""
+        c = _col(self.sv_proxy_col)
+        return f"${c}${self.sv_qty_row(0)}:${c}${self.sv_qty_row(self.measure_count - 1)}"
+
     def sv_qty_range(self, slot: int) -> str:
         """One bidder's quantities of every measure (``E3:E9``)."""
         return f"{self.sv_qty_cell(0, slot)}:{self.sv_qty_cell(self.measure_count - 1, slot)}"
 
     def sv_deliv_range(self, slot: int) -> str:
         return f"{self.sv_deliv_cell(0, slot)}:{self.sv_deliv_cell(self.measure_count - 1, slot)}"
+
+    @property
+    def sv_totals_range(self) -> str:
+        """Every bidder's total social value (``'Social Value'!$E$20:$N$20``)."""
+        r = self.sv_total_row()
+        return f"'Social Value'!${_col(self.sv_col(0))}${r}:${_col(self.sv_col(self.slots - 1))}${r}"
 
     # Results sheet columns
     @property
