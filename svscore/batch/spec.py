@@ -107,7 +107,7 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
     from svscore.excel import workbook as xw
     from svscore.excel.bid_return import COVER, BidReturnLayout, build_bid_return
     from svscore.excel.cells import canonical
-    from svscore.excel.evaluation import protected_cells
+    from svscore.excel.workbook import protected_cells
 
     out = {}
     for i, lot in enumerate(tender.all_lots()):

@@ -15,8 +15,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from svscore import __version__
 from svscore.excel import workbook as xw
-from svscore.excel.evaluation import excel_value, protected_cells
 from svscore.excel.layout import EvaluationLayout
+from svscore.excel.workbook import excel_value, protected_cells
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import PricingLine, Tender
 

@@ -14,11 +14,10 @@ from svscore import __version__
 from svscore.errors import SvscoreError
 from svscore.excel import workbook as xw
 from svscore.excel.cells import META
-from svscore.excel.evaluation import excel_value, protected_cells
 from svscore.excel.layout import EvaluationLayout
+from svscore.excel.workbook import excel_value, protected_cells
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
-
 
 
 @dataclass(frozen=True)

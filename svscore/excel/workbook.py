@@ -1,9 +1,11 @@
-"""What every workbook svscore writes has in common: styles, protection, print set-up, the hidden
+"""What every workbook svscore writes has in common: styles, protection and the protected
+constants its fingerprint covers, model values as cells hold them, print set-up, the hidden
 metadata sheet, and a deterministic save (the same tender gives byte-identical files).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -11,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +96,35 @@ def add_metadata(wb: Workbook, meta: Metadata) -> None:
             set_text(ws.cell(r, c), chunk)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
+
+
+def excel_value(v: Any, kind: str) -> Any:
+    """A value of the tender model as a cell holds it: Yes/No for a bool, a date, a whole number or a float for a Decimal."""
+    if v is None:
+        return None
+    if kind == "bool":
+        return "Yes" if v else "No"
+    if kind == "date":
+        return dt.date.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def protected_cells(wb: Workbook) -> dict[str, Any]:
+    """Every locked constant (not formula) cell of the visible sheets: what tampering would change."""
+    out: dict[str, Any] = {}
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None or c.value == "" or c.protection.locked is False:
+                    continue
+                if c.data_type == "f" or not isinstance(c.value, str | int | float | bool):
+                    continue  # formulas (including array formulas) are not constants
+                out[f"{ws.title}!{c.coordinate}"] = c.value
+    return out
 
 
 def set_text(cell: Cell, value: str | None) -> Cell:
