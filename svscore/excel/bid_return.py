@@ -88,7 +88,7 @@ class BidReturnLayout:
         return self.COVER_ROW + [c[0] for c in COVER].index(key)
 
     def cover_cell(self, key: str) -> str:
-        return f"{xw.col(self.ANSWER_COL)}{self.cover_row(key)}"
+        return xw.address(self.ANSWER_COL, self.cover_row(key))
 
     # --- Pricing
     @classmethod
@@ -100,7 +100,7 @@ class BidReturnLayout:
         return self.PRICING_FIRST + i
 
     def _pricing(self, name: str, i: int) -> str:
-        return f"{xw.col(self.pricing_col(name))}{self.pricing_row(i)}"
+        return xw.address(self.pricing_col(name), self.pricing_row(i))
 
     def quantity_cell(self, i: int) -> str:
         return self._pricing("Quantity", i)
@@ -129,7 +129,7 @@ class BidReturnLayout:
         return self.SV_FIRST_YEAR_COL + year
 
     def qty_cell(self, m: int, year: int) -> str:
-        return f"{xw.col(self.qty_col(year))}{self.sv_row(m)}"
+        return xw.address(self.qty_col(year), self.sv_row(m))
 
     @property
     def sv_value_col(self) -> int:
@@ -138,14 +138,14 @@ class BidReturnLayout:
 
     def sv_value_cell(self, m: int) -> str:
         """Measure ``m``'s value in pounds; with ``m`` one past the last measure, the total."""
-        return f"{xw.col(self.sv_value_col)}{self.sv_row(m)}"
+        return xw.address(self.sv_value_col, self.sv_row(m))
 
     # --- Quality and Declarations
     def response_cell(self, i: int) -> str:
-        return f"{xw.col(self.RESPONSE_COL)}{self.QUALITY_FIRST + i}"
+        return xw.address(self.RESPONSE_COL, self.QUALITY_FIRST + i)
 
     def declaration_cell(self, i: int) -> str:
-        return f"{xw.col(self.ANSWER_COL)}{self.DECL_FIRST + i}"
+        return xw.address(self.ANSWER_COL, self.DECL_FIRST + i)
 
     @property
     def declaration_cells(self) -> tuple[str, ...]:
@@ -160,9 +160,8 @@ class BidReturnLayout:
 
     @property
     def signed_by_cells(self) -> tuple[str, str, str]:
-        c = xw.col(self.ANSWER_COL)
         name, position, date = self.signed_by_rows
-        return f"{c}{name}", f"{c}{position}", f"{c}{date}"
+        return xw.address(self.ANSWER_COL, name), xw.address(self.ANSWER_COL, position), xw.address(self.ANSWER_COL, date)
 
 
 def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None) -> xw.Workbook:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from svscore.errors import ScoringError
-from svscore.excel.workbook import col as _col
+from svscore.excel.workbook import address, range_address
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport
@@ -153,11 +153,11 @@ class EvaluationLayout:
         return self.DETAILS_ROW + [d[0] for d in DETAILS].index(path)
 
     def detail_cell(self, path: str) -> str:
-        return f"{_col(self.DETAILS_COL)}{self.detail_row(path)}"
+        return address(self.DETAILS_COL, self.detail_row(path))
 
     def detail(self, path: str) -> str:
         """A tender detail's value as a formula reference (``Setup!$D$17``)."""
-        return f"Setup!${_col(self.DETAILS_COL)}${self.detail_row(path)}"
+        return address(self.DETAILS_COL, self.detail_row(path), "Setup")
 
     # --- Setup: criteria table
     @classmethod
@@ -167,22 +167,22 @@ class EvaluationLayout:
 
     def criteria_cell(self, cid: str, name: str) -> str:
         """A criterion's cell in the criteria table (``E24``), as the Setup sheet's own formulas refer to it."""
-        return f"{_col(self.criteria_col(name))}{self.criteria_row[cid]}"
+        return address(self.criteria_col(name), self.criteria_row[cid])
 
     def criteria_ref(self, cid: str, name: str) -> str:
         """A criterion's cell as another sheet's formulas refer to it (``Setup!$J$24``)."""
-        return f"Setup!${_col(self.criteria_col(name))}${self.criteria_row[cid]}"
+        return address(self.criteria_col(name), self.criteria_row[cid], "Setup")
 
     @property
     def root_check_cell(self) -> str:
         """The check that the top-level criteria's weights add up."""
-        return f"{_col(self.criteria_col('Weights check'))}{self.root_check_row}"
+        return address(self.criteria_col("Weights check"), self.root_check_row)
 
     @property
     def criteria_range(self) -> str:
         """The criteria table from ID to Scored by: the criteria range svscore's Excel functions read."""
         first, last = self.criteria_row[self.tree[0].criterion.id], self.criteria_row[self.tree[-1].criterion.id]
-        return f"Setup!${_col(self.criteria_col('ID'))}${first}:${_col(self.criteria_col('Scored by'))}${last}"
+        return range_address(self.criteria_col("ID"), first, self.criteria_col("Scored by"), last, "Setup")
 
     # --- Bidders and Prices
     def bidder_row(self, slot: int) -> int:
@@ -199,40 +199,36 @@ class EvaluationLayout:
         return cls.BIDDERS_FIRST_COL + BIDDER_FIELDS.index(name)
 
     def bidder_cell(self, slot: int, name: str) -> str:
-        return f"{_col(self.bidder_col(name))}{self.bidder_row(slot)}"
+        return address(self.bidder_col(name), self.bidder_row(slot))
 
     def bidder_ref(self, slot: int, name: str) -> str:
         """A bidder's detail as another sheet's formulas refer to it (``Bidders!$B$3``)."""
-        return f"Bidders!${_col(self.bidder_col(name))}${self.bidder_row(slot)}"
+        return address(self.bidder_col(name), self.bidder_row(slot), "Bidders")
 
     def bidders_range(self, name: str, sheet: bool = True) -> str:
         """One Bidders column over every slot (``Bidders!$B$3:$B$12``; ``sheet=False``: ``B3:B12``)."""
-        c = _col(self.bidder_col(name))
-        if not sheet:
-            return f"{c}{self.bidder_row(0)}:{c}{self.last_bidder_row}"
-        return f"Bidders!${c}${self.bidder_row(0)}:${c}${self.last_bidder_row}"
+        c = self.bidder_col(name)
+        return range_address(c, self.bidder_row(0), c, self.last_bidder_row, "Bidders" if sheet else None)
 
     def price_cell(self, slot: int) -> str:
-        return f"{_col(self.PRICE_COL)}{self.bidder_row(slot)}"
+        return address(self.PRICE_COL, self.bidder_row(slot))
 
     def price_ref(self, slot: int) -> str:
-        return f"Prices!${_col(self.PRICE_COL)}${self.bidder_row(slot)}"
+        return address(self.PRICE_COL, self.bidder_row(slot), "Prices")
 
     def prices_range(self, sheet: bool = True) -> str:
-        c = _col(self.PRICE_COL)
-        if not sheet:
-            return f"{c}{self.bidder_row(0)}:{c}{self.last_bidder_row}"
-        return f"Prices!${c}${self.bidder_row(0)}:${c}${self.last_bidder_row}"
+        c = self.PRICE_COL
+        return range_address(c, self.bidder_row(0), c, self.last_bidder_row, "Prices" if sheet else None)
 
     # --- Scores
     def score_col(self, slot: int) -> int:
         return self.FIRST_SCORE_COL + slot
 
     def score_cell(self, cid: str, slot: int) -> str:
-        return f"{_col(self.score_col(slot))}{self.score_rows[cid]}"
+        return address(self.score_col(slot), self.score_rows[cid])
 
     def score_ref(self, cid: str, slot: int) -> str:
-        return f"Scores!${_col(self.score_col(slot))}${self.score_rows[cid]}"
+        return address(self.score_col(slot), self.score_rows[cid], "Scores")
 
     @property
     def score_row_span(self) -> tuple[int, int]:
@@ -243,8 +239,8 @@ class EvaluationLayout:
     def score_column_range(self, slot: int) -> str:
         """One bidder's scores for every criterion (``$E$3:$E$9``), on the Scores sheet."""
         first, last = self.score_row_span
-        c = _col(self.score_col(slot))
-        return f"${c}${first}:${c}${last}"
+        c = self.score_col(slot)
+        return range_address(c, first, c, last, absolute=True)
 
     @property
     def scores_block(self) -> tuple[str, str]:
@@ -252,22 +248,22 @@ class EvaluationLayout:
         (``Scores!$A$3:$A$9``, ``Scores!$E$3:$N$9``); one row when nothing is scored."""
         rows = sorted(self.score_rows.values())
         first, last = (rows[0], rows[-1]) if rows else (self.FIRST_SCORE_ROW, self.FIRST_SCORE_ROW)
-        c0, c1 = _col(self.score_col(0)), _col(self.score_col(self.slots - 1))
-        return f"Scores!$A${first}:$A${last}", f"Scores!${c0}${first}:${c1}${last}"
+        return (range_address(1, first, 1, last, "Scores"),
+                range_address(self.score_col(0), first, self.score_col(self.slots - 1), last, "Scores"))
 
     # --- Lists
     def scale_range(self, scale_id: str) -> str:
         """A scale's allowed values on the Lists sheet (``Lists!$C$2:$C$7``)."""
-        c = _col(self.scale_column[scale_id])
+        c = self.scale_column[scale_id]
         n = len(next(s for s in self.tender.scales if s.id == scale_id).allowed())
-        return f"Lists!${c}${self.LIST_FIRST_ROW}:${c}${self.LIST_FIRST_ROW + n - 1}"
+        return range_address(c, self.LIST_FIRST_ROW, c, self.LIST_FIRST_ROW + n - 1, "Lists")
 
     @property
     def scales_block(self) -> str:
         """Every scale's column on the Lists sheet, titles included: the scales range svscore's Excel functions read."""
         longest = max((len(s.allowed()) for s in self.tender.scales), default=1)
         last = self.FIRST_SCALE_COL + max(len(self.tender.scales), 1) - 1
-        return f"Lists!${_col(self.FIRST_SCALE_COL)}${self.LIST_FIRST_ROW - 1}:${_col(last)}${self.LIST_FIRST_ROW + longest - 1}"
+        return range_address(self.FIRST_SCALE_COL, self.LIST_FIRST_ROW - 1, last, self.LIST_FIRST_ROW + longest - 1, "Lists")
 
     # --- Social Value sheet
     @property
@@ -290,13 +286,13 @@ class EvaluationLayout:
         return self.FIRST_SV_COL + slot
 
     def sv_qty_cell(self, m: int, slot: int) -> str:
-        return f"{_col(self.sv_col(slot))}{self.sv_qty_row(m)}"
+        return address(self.sv_col(slot), self.sv_qty_row(m))
 
     def sv_deliv_cell(self, m: int, slot: int) -> str:
-        return f"{_col(self.sv_col(slot))}{self.sv_deliv_row(m)}"
+        return address(self.sv_col(slot), self.sv_deliv_row(m))
 
     def sv_total_cell(self, slot: int) -> str:
-        return f"{_col(self.sv_col(slot))}{self.sv_total_row()}"
+        return address(self.sv_col(slot), self.sv_total_row())
 
     @property
     def sv_proxy_col(self) -> int:
@@ -306,21 +302,23 @@ class EvaluationLayout:
     @property
     def sv_proxy_range(self) -> str:
         """Every measure's proxy value (``$D$3:$D$9``)."""
-        c = _col(self.sv_proxy_col)
-        return f"${c}${self.sv_qty_row(0)}:${c}${self.sv_qty_row(self.measure_count - 1)}"
+        c = self.sv_proxy_col
+        return range_address(c, self.sv_qty_row(0), c, self.sv_qty_row(self.measure_count - 1), absolute=True)
 
     def sv_qty_range(self, slot: int) -> str:
         """One bidder's quantities of every measure (``E3:E9``)."""
-        return f"{self.sv_qty_cell(0, slot)}:{self.sv_qty_cell(self.measure_count - 1, slot)}"
+        c = self.sv_col(slot)
+        return range_address(c, self.sv_qty_row(0), c, self.sv_qty_row(self.measure_count - 1))
 
     def sv_deliv_range(self, slot: int) -> str:
-        return f"{self.sv_deliv_cell(0, slot)}:{self.sv_deliv_cell(self.measure_count - 1, slot)}"
+        c = self.sv_col(slot)
+        return range_address(c, self.sv_deliv_row(0), c, self.sv_deliv_row(self.measure_count - 1))
 
     @property
     def sv_totals_range(self) -> str:
         """Every bidder's total social value (``'Social Value'!$E$20:$N$20``)."""
         r = self.sv_total_row()
-        return f"'Social Value'!${_col(self.sv_col(0))}${r}:${_col(self.sv_col(self.slots - 1))}${r}"
+        return range_address(self.sv_col(0), r, self.sv_col(self.slots - 1), r, "Social Value")
 
     # Results sheet columns
     @property
@@ -337,5 +335,5 @@ class EvaluationLayout:
 
     def results_range(self, name: str) -> str:
         """One Results column over every bidder slot (``Results!$L$3:$L$12``)."""
-        c = _col(self.rcol(name))
-        return f"Results!${c}${self.bidder_row(0)}:${c}${self.last_bidder_row}"
+        c = self.rcol(name)
+        return range_address(c, self.bidder_row(0), c, self.last_bidder_row, "Results")

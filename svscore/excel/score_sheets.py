@@ -48,10 +48,10 @@ class ScoreSheetLayout:
         return self.FIRST_SCORE_COL + 1 + 2 * slot
 
     def score_cell(self, cid: str, slot: int) -> str:
-        return f"{xw.col(self.score_col(slot))}{self.rows[cid]}"
+        return xw.address(self.score_col(slot), self.rows[cid])
 
     def justification_cell(self, cid: str, slot: int) -> str:
-        return f"{xw.col(self.justification_col(slot))}{self.rows[cid]}"
+        return xw.address(self.justification_col(slot), self.rows[cid])
 
     def bidder_row(self, slot: int) -> int:
         """The Bidders sheet's row of bidder slot 0..slots-1."""
@@ -59,7 +59,7 @@ class ScoreSheetLayout:
 
     def bidder_name_ref(self, slot: int) -> str:
         """A bidder's name as the evaluators' sheets refer to it (``Bidders!$B$3``)."""
-        return f"Bidders!${xw.col(self.BIDDER_NAME_COL)}${self.bidder_row(slot)}"
+        return xw.address(self.BIDDER_NAME_COL, self.bidder_row(slot), "Bidders")
 
     def scale_col(self, index: int) -> int:
         """The Lists column of the tender's scale ``index`` (in the tender's order)."""
@@ -67,8 +67,8 @@ class ScoreSheetLayout:
 
     def scale_range(self, index: int, values: int) -> str:
         """The allowed values of the tender's scale ``index`` on the Lists sheet (``Lists!$A$2:$A$7``)."""
-        c = xw.col(self.scale_col(index))
-        return f"Lists!${c}${self.LIST_FIRST_ROW}:${c}${self.LIST_FIRST_ROW + values - 1}"
+        c = self.scale_col(index)
+        return xw.range_address(c, self.LIST_FIRST_ROW, c, self.LIST_FIRST_ROW + values - 1, "Lists")
 
     @property
     def header_row(self) -> int:

@@ -238,3 +238,25 @@ def save(wb: Workbook, path: Path) -> Path:
 
 def col(n: int) -> str:
     return get_column_letter(n)
+
+
+def address(column: int, row: int, sheet: str | None = None) -> str:
+    """A cell's address (``E24``); with a sheet, as another sheet's formulas refer to it
+    (``Setup!$E$24``, ``'Social Value'!$E$24``)."""
+    if sheet is None:
+        return f"{col(column)}{row}"
+    return f"{_sheet_prefix(sheet)}${col(column)}${row}"
+
+
+def range_address(first_column: int, first_row: int, last_column: int, last_row: int, sheet: str | None = None,
+                  absolute: bool = False) -> str:
+    """A block's address (``E3:E9``); ``absolute``: ``$E$3:$E$9``; with a sheet, absolute and
+    prefixed (``Scores!$E$3:$N$9``)."""
+    if sheet is None and not absolute:
+        return f"{col(first_column)}{first_row}:{col(last_column)}{last_row}"
+    prefix = "" if sheet is None else _sheet_prefix(sheet)
+    return f"{prefix}${col(first_column)}${first_row}:${col(last_column)}${last_row}"
+
+
+def _sheet_prefix(sheet: str) -> str:
+    return f"'{sheet}'!" if " " in sheet else f"{sheet}!"

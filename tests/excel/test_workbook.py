@@ -28,3 +28,12 @@ def test_same_tender_gives_identical_bytes():
 def test_fingerprint_is_stable_across_int_and_float():
     assert fingerprint({"A!B1": 100}) == fingerprint({"A!B1": 100.0})
     assert fingerprint({"A!B1": 100}) != fingerprint({"A!B1": 101})
+
+
+def test_cell_and_range_addresses():
+    from svscore.excel.workbook import address, range_address
+
+    assert address(5, 24) == "E24" and address(5, 24, "Setup") == "Setup!$E$24"
+    assert address(28, 3, "Social Value") == "'Social Value'!$AB$3"  # a sheet name with a space is quoted
+    assert range_address(5, 3, 5, 9) == "E3:E9" and range_address(5, 3, 5, 9, absolute=True) == "$E$3:$E$9"
+    assert range_address(1, 3, 14, 9, "Scores") == "Scores!$A$3:$N$9"
