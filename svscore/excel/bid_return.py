@@ -277,7 +277,7 @@ def _social_value(wb: xw.Workbook, lay: BidReturnLayout) -> None:
         for y in range(lay.years):
             xw.unlock(ws[lay.qty_cell(m, y)])
         counted = lay.qty_cell(m, 0) if measure.first_year_only else f"SUM({lay.qty_cell(m, 0)}:{lay.qty_cell(m, lay.years - 1)})"
-        ws[lay.sv_value_cell(m)] = f"=N({counted})*{xw.col(proxy_col)}{r}"
+        ws[lay.sv_value_cell(m)] = f"=N({counted})*{xw.address(proxy_col, r)}"
         ws[lay.sv_value_cell(m)].number_format = "£#,##0.00"
     xw.number_validation(ws, f"{lay.qty_cell(0, 0)}:{lay.qty_cell(n - 1, lay.years - 1)}", 0, "a quantity")
     ws.cell(lay.sv_row(n), vcol - 1, "Total").font = Font(bold=True)

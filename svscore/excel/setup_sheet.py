@@ -40,8 +40,7 @@ def add_lists_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> dict[str, str]:
         ws.cell(lay.LIST_FIRST_ROW - 1, c, title).font = Font(bold=True)
         for i, v in enumerate(values, start=lay.LIST_FIRST_ROW):
             xw.set_text(ws.cell(i, c), v) if isinstance(v, str) else ws.cell(i, c, v)
-        letter = xw.col(c)
-        return f"Lists!${letter}${lay.LIST_FIRST_ROW}:${letter}${lay.LIST_FIRST_ROW + len(values) - 1}"
+        return xw.range_address(c, lay.LIST_FIRST_ROW, c, lay.LIST_FIRST_ROW + len(values) - 1, "Lists")
 
     refs["bool"] = column(1, "Yes/No", ["Yes", "No"])
     refs["pass_fail"] = column(2, "Pass/fail", ["pass", "fail"])
