@@ -43,8 +43,10 @@ PRICING_COLUMNS = ("Line", "Description", "Unit", "Quantity", "Rate (£) *", "Li
 
 @dataclass
 class BidReturnLayout:
-    """Every position in one lot's bid return workbook. The first rows are class attributes, so the
-    builder, the batch's reader and a test that shifts them all agree."""
+    """Every position in one lot's bid return workbook. The first rows and columns are class
+    attributes, so the builder, the batch's reader and a test that shifts them all agree. Moving
+    one changes the workbook's format: bump ``TEMPLATE_FORMAT_VERSION`` and keep reading workbooks
+    of the old one."""
 
     COVER_ROW: ClassVar[int] = 4
     """Cover: the first question (labels in A, answers in B)."""

@@ -57,7 +57,9 @@ BIDDER_FIELDS = ("id", "name", "sme", "vcse")
 @dataclass
 class EvaluationLayout:
     """Every position in one lot's evaluation workbook. The first rows and columns are class
-    attributes, so the builder, the reader and a test that shifts them all agree."""
+    attributes, so the builder, the reader and a test that shifts them all agree.
+    Moving one changes the workbook's format: bump ``TEMPLATE_FORMAT_VERSION`` and keep reading
+    workbooks of the old one."""
 
     DETAILS_ROW: ClassVar[int] = 4
     """Setup: the first tender detail (labels across A:C, values in D:F, merged)."""
