@@ -22,10 +22,8 @@ from svscore.model.tender import CriterionKind, Tender
 
 @dataclass(frozen=True)
 class ScoreSheetLayout:
-    """Every position in a score sheets workbook. The first rows and columns are class attributes,
-    so the builder, the batch's reader and a test that shifts them all agree.
-    Moving one changes the workbook's format: bump ``TEMPLATE_FORMAT_VERSION`` and keep reading
-    workbooks of the old one."""
+    """Every position in a score sheets workbook, its first rows and columns class attributes as in
+    :class:`EvaluationLayout` (so the builder and the batch's reader agree; moving one changes the format)."""
 
     FIRST_ROW: ClassVar[int] = 4
     """Each evaluator's sheet: the row of the first criterion (its headers are the row above)."""
