@@ -59,7 +59,7 @@ def fill_bid_return(tender: Tender, lot_index: int, measures: MeasuresTable | No
     for i, (line, rate) in enumerate(zip(lay.lines, bid.rates, strict=True)):
         wb["Pricing"][lay.rate_cell(i)] = rate
         line_total = float(line.quantity) * rate
-        cached["Pricing"][f"F{int(lay.rate_cell(i)[1:])}"] = line_total
+        cached["Pricing"][lay.line_total_cell(i)] = line_total
         total += line_total
     cached["Pricing"][lay.total_price_cell] = total
     if lay.has_sv and measures is not None:
@@ -70,13 +70,13 @@ def fill_bid_return(tender: Tender, lot_index: int, measures: MeasuresTable | No
                 wb["Social Value"][lay.qty_cell(m, y)] = q
             counted = (qs[:1] if measure.first_year_only else qs)
             value = sum(counted) * float(measure.proxy_value)
-            cached["Social Value"][f"{xw.col(5 + lay.years)}{5 + m}"] = value
+            cached["Social Value"][lay.sv_value_cell(m)] = value
             sv_total += value
-        cached["Social Value"][f"{xw.col(5 + lay.years)}{5 + len(measures.measures)}"] = sv_total
+        cached["Social Value"][lay.sv_value_cell(len(measures.measures))] = sv_total  # the total, below the last
     for i, (_cid, name, *_) in enumerate(lay.quality):
         xw.set_text(wb["Quality"][lay.response_cell(i)], bid.response or f"Our approach to {name.lower()}: see the method statement, sections 1 to 4.")
-    for i in range(4):
-        wb["Declarations"][lay.declaration_cell(i)] = "Yes"
+    for cell in lay.declaration_cells:
+        wb["Declarations"][cell] = "Yes"
     name, position, date = lay.signed_by_cells
     wb["Declarations"][name] = "A. Director"
     wb["Declarations"][position] = "Managing Director"
@@ -112,16 +112,16 @@ def fill_score_sheets(tender: Tender, lot_index: int, measures: MeasuresTable | 
     lay = score_sheet_layout(tender, lot_index, measures, len(bids), evaluators)
     wb = build_score_sheets(tender, lot_index, measures, len(bids), evaluators)
     for i, b in enumerate(bids):
-        wb["Bidders"].cell(3 + i, 1, b.bidder_id)
-        xw.set_text(wb["Bidders"].cell(3 + i, 2), b.bidder)
+        wb["Bidders"].cell(lay.bidder_row(i), lay.BIDDER_ID_COL, b.bidder_id)
+        xw.set_text(wb["Bidders"].cell(lay.bidder_row(i), lay.BIDDER_NAME_COL), b.bidder)
         for e, name in enumerate(evaluators):
             ws = wb[name]
-            for cid, row in lay.rows.items():
+            for cid in lay.rows:
                 scores = b.scores.get(cid)
                 if not scores:
                     continue
-                ws.cell(row, lay.score_col(i), scores[e])
-                xw.set_text(ws.cell(row, lay.justification_col(i)), f"{name}: {cid} scored {scores[e]} on the evidence in the response.")
+                ws[lay.score_cell(cid, i)] = scores[e]
+                xw.set_text(ws[lay.justification_cell(cid, i)], f"{name}: {cid} scored {scores[e]} on the evidence in the response.")
     return xw.to_bytes(wb)
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from svscore.batch.inspect import ERROR, WARNING, package_refused, read_capped
 from svscore.batch.spec import Limits
 from svscore.errors import Problem, WorkbookError, file_label
-from svscore.excel import workbook as xw
 from svscore.excel.cells import (
     as_text,
     exact_number,
@@ -139,7 +138,8 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
     kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
     bidders = values.sheets.get("Bidders") or []
-    slot_ids = [(as_text(_at(bidders, 3 + slot, 1)), as_text(_at(bidders, 3 + slot, 2))) for slot in range(slots)]
+    slot_ids = [(as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_ID_COL)),
+                 as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_NAME_COL))) for slot in range(slots)]
     for evaluator in evaluators:
         sheet = evaluator
         rows = values.sheets.get(sheet)
@@ -154,10 +154,10 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
                 raw = _at(rows, row, s_col)
                 if is_blank(raw):
                     continue
-                s_addr = f"{xw.col(s_col)}{row}"
+                s_addr = lay.score_cell(cid, slot)
                 justification = as_text(_at(rows, row, j_col))
                 if not justification:
-                    book.problems.append((ERROR, values.where(sheet, f"{xw.col(j_col)}{row}"),
+                    book.problems.append((ERROR, values.where(sheet, lay.justification_cell(cid, slot)),
                                           f"{evaluator}'s score for {ids[1] or ids[0]} on {cid} has no justification: the score is not used"))
                     continue
                 if kinds.get(cid) is CriterionKind.PASS_FAIL:

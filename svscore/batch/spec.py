@@ -107,7 +107,7 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
     from svscore.excel import workbook as xw
     from svscore.excel.bid_return import COVER, BidReturnLayout, build_bid_return
     from svscore.excel.cells import canonical
-    from svscore.excel.evaluation import protected_cells
+    from svscore.excel.workbook import protected_cells
 
     out = {}
     for i, lot in enumerate(tender.all_lots()):
@@ -119,13 +119,13 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
             lot_id=lot.id,
             sheets=tuple(ws.title for ws in wb.worksheets),
             cover=tuple((key, lay.cover_cell(key), required) for key, _, required, _ in COVER),
-            lines=tuple((line.id, line.quantity, lay.rate_cell(n), f"F{int(lay.rate_cell(n)[1:])}")
+            lines=tuple((line.id, line.quantity, lay.rate_cell(n), lay.line_total_cell(n))
                         for n, line in enumerate(lay.lines)),
             total_cell=lay.total_price_cell,
             measures=tuple((m.id, m.first_year_only, tuple(lay.qty_cell(k, y) for y in range(lay.years)))
                            for k, m in enumerate(measures.measures)) if lay.has_sv and measures else (),
             responses=tuple((cid, lay.response_cell(n)) for n, (cid, *_) in enumerate(lay.quality)),
-            declarations=tuple(lay.declaration_cell(n) for n in range(4)),
+            declarations=lay.declaration_cells,
             signature=lay.signed_by_cells,
             protected_at=by_position({k: canonical(v) for k, v in protected_cells(wb).items()}),
         )

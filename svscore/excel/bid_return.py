@@ -8,18 +8,19 @@ built workbook, so tampering is found by comparing a returned file with what svs
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from svscore import __version__
 from svscore.excel import workbook as xw
-from svscore.excel.evaluation import excel_value, protected_cells
 from svscore.excel.layout import EvaluationLayout
+from svscore.excel.workbook import excel_value, protected_cells
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import PricingLine, Tender
 
-# (key, label, required, kind) on the Cover sheet, from row COVER_ROW in column B.
+# (key, label, required, kind) on the Cover sheet, from BidReturnLayout.COVER_ROW in column B.
 COVER = (
     ("bidder", "Bidder (legal name)", True, "text"),
     ("bidder_id", "Company number or other registration number", True, "text"),
@@ -30,21 +31,40 @@ COVER = (
     ("phone", "Contact telephone", False, "text"),
     ("address", "Registered address", True, "text"),
 )
-COVER_ROW = 4
 DECLARATIONS = (
     "We confirm that the information in this bid is accurate and complete.",
     "We have not colluded with any other bidder or fixed the price of this bid.",
     "We will hold the insurances the contract requires from its start.",
     "We have read and accept the contract's terms and conditions.",
 )
-PRICING_FIRST = 5
-SV_FIRST = 5
-QUALITY_FIRST = 4
-DECL_FIRST = 4
+PRICING_COLUMNS = ("Line", "Description", "Unit", "Quantity", "Rate (£) *", "Line total (£)")
+"""The Pricing sheet's columns, from column A."""
 
 
 @dataclass
 class BidReturnLayout:
+    """Every position in one lot's bid return workbook. The first rows and columns are class
+    attributes, so the builder, the batch's reader and a test that shifts them all agree. Moving
+    one changes the workbook's format: bump ``TEMPLATE_FORMAT_VERSION`` and keep reading workbooks
+    of the old one."""
+
+    COVER_ROW: ClassVar[int] = 4
+    """Cover: the first question (labels in A, answers in B)."""
+    PRICING_FIRST: ClassVar[int] = 5
+    """Pricing: the first line (columns as :data:`PRICING_COLUMNS`); the total is below the last."""
+    SV_FIRST: ClassVar[int] = 5
+    """Social Value: the first measure (measure, description, unit, proxy value, then one column per year and the value)."""
+    QUALITY_FIRST: ClassVar[int] = 4
+    """Quality: the first criterion answered in writing (the response in E)."""
+    DECL_FIRST: ClassVar[int] = 4
+    """Declarations: the first statement (the answer in B); the signature is below the last, after a blank row."""
+    PRICING_FIRST_COL: ClassVar[int] = 1
+    """Pricing: the column of the first of :data:`PRICING_COLUMNS` (the line id)."""
+    SV_FIRST_YEAR_COL: ClassVar[int] = 5
+    RESPONSE_COL: ClassVar[int] = 5
+    ANSWER_COL: ClassVar[int] = 2
+    """Cover and Declarations: the column of the bidder's answers."""
+
     tender: Tender
     lot_index: int
     measures: MeasuresTable | None
@@ -66,29 +86,84 @@ class BidReturnLayout:
     def lot_id(self) -> str:
         return self.tender.all_lots()[self.lot_index].id
 
+    def cover_row(self, key: str) -> int:
+        return self.COVER_ROW + [c[0] for c in COVER].index(key)
+
     def cover_cell(self, key: str) -> str:
-        return f"B{COVER_ROW + [c[0] for c in COVER].index(key)}"
+        return xw.address(self.ANSWER_COL, self.cover_row(key))
+
+    # --- Pricing
+    @classmethod
+    def pricing_col(cls, name: str) -> int:
+        """The Pricing column of one of :data:`PRICING_COLUMNS`."""
+        return cls.PRICING_FIRST_COL + PRICING_COLUMNS.index(name)
+
+    def pricing_row(self, i: int) -> int:
+        return self.PRICING_FIRST + i
+
+    def _pricing(self, name: str, i: int) -> str:
+        return xw.address(self.pricing_col(name), self.pricing_row(i))
+
+    def quantity_cell(self, i: int) -> str:
+        return self._pricing("Quantity", i)
 
     def rate_cell(self, i: int) -> str:
-        return f"E{PRICING_FIRST + i}"
+        return self._pricing("Rate (£) *", i)
+
+    def line_total_cell(self, i: int) -> str:
+        """Line ``i``'s total: a formula, quantity times rate."""
+        return self._pricing("Line total (£)", i)
+
+    @property
+    def total_price_row(self) -> int:
+        return self.pricing_row(len(self.lines))
 
     @property
     def total_price_cell(self) -> str:
-        return f"F{PRICING_FIRST + len(self.lines)}"
+        return self._pricing("Line total (£)", len(self.lines))
+
+    # --- Social Value
+    def sv_row(self, m: int) -> int:
+        return self.SV_FIRST + m
+
+    def qty_col(self, year: int) -> int:
+        """The column of contract year ``year`` (0-based) on the Social Value sheet."""
+        return self.SV_FIRST_YEAR_COL + year
 
     def qty_cell(self, m: int, year: int) -> str:
-        return f"{xw.col(5 + year)}{SV_FIRST + m}"
+        return xw.address(self.qty_col(year), self.sv_row(m))
 
+    @property
+    def sv_value_col(self) -> int:
+        """The column of each measure's value (after the last year), and of the total below them."""
+        return self.qty_col(self.years)
+
+    def sv_value_cell(self, m: int) -> str:
+        """Measure ``m``'s value in pounds; with ``m`` one past the last measure, the total."""
+        return xw.address(self.sv_value_col, self.sv_row(m))
+
+    # --- Quality and Declarations
     def response_cell(self, i: int) -> str:
-        return f"E{QUALITY_FIRST + i}"
+        return xw.address(self.RESPONSE_COL, self.QUALITY_FIRST + i)
 
     def declaration_cell(self, i: int) -> str:
-        return f"B{DECL_FIRST + i}"
+        return xw.address(self.ANSWER_COL, self.DECL_FIRST + i)
+
+    @property
+    def declaration_cells(self) -> tuple[str, ...]:
+        """The answer to every declaration, in order."""
+        return tuple(self.declaration_cell(i) for i in range(len(DECLARATIONS)))
+
+    @property
+    def signed_by_rows(self) -> tuple[int, int, int]:
+        """The rows of the signatory's name, position and date."""
+        r = self.DECL_FIRST + len(DECLARATIONS) + 1
+        return r, r + 1, r + 2
 
     @property
     def signed_by_cells(self) -> tuple[str, str, str]:
-        r = DECL_FIRST + len(DECLARATIONS) + 1
-        return f"B{r}", f"B{r + 1}", f"B{r + 2}"
+        name, position, date = self.signed_by_rows
+        return xw.address(self.ANSWER_COL, name), xw.address(self.ANSWER_COL, position), xw.address(self.ANSWER_COL, date)
 
 
 def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None) -> xw.Workbook:
@@ -147,14 +222,13 @@ def _instructions(wb: xw.Workbook, lay: BidReturnLayout) -> None:
 def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Cover")
     _title(ws, "Cover details", "Shaded cells are for you to fill in; orange ones are required.")
-    xw.header(ws, COVER_ROW - 1, ["Question", "Your answer"])
-    for i, (_key, label, required, kind) in enumerate(COVER):
-        r = COVER_ROW + i
-        xw.set_text(ws.cell(r, 1), label + (" *" if required else ""))
-        c = xw.unlock(ws.cell(r, 2), required=required, text=kind == "text")
+    xw.header(ws, lay.COVER_ROW - 1, ["Question", "Your answer"])
+    for key, label, required, kind in COVER:
+        xw.set_text(ws.cell(lay.cover_row(key), 1), label + (" *" if required else ""))
+        c = xw.unlock(ws[lay.cover_cell(key)], required=required, text=kind == "text")
         if kind == "yesno":
             xw.list_validation(ws, '"Yes,No"', c.coordinate, "Yes or No")
-    xw.widths(ws, {1: 52, 2: 50})
+    xw.widths(ws, {1: 52, lay.ANSWER_COL: 50})
     xw.print_setup(ws, landscape=False)
     xw.protect(ws)
 
@@ -162,24 +236,28 @@ def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
 def _pricing(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Pricing")
     _title(ws, "Pricing schedule", "Give a rate in pounds for every line (numbers only). Totals are calculated.")
-    xw.header(ws, PRICING_FIRST - 1, ["Line", "Description", "Unit", "Quantity", "Rate (£) *", "Line total (£)"])
+    xw.header(ws, lay.PRICING_FIRST - 1, PRICING_COLUMNS, start_col=lay.PRICING_FIRST_COL)
+    col = lay.pricing_col
     for i, line in enumerate(lay.lines):
-        r = PRICING_FIRST + i
-        xw.set_text(ws.cell(r, 1), line.id)
-        xw.set_text(ws.cell(r, 2), line.description).alignment = Alignment(wrap_text=True)
-        xw.set_text(ws.cell(r, 3), line.unit)
-        ws.cell(r, 4, excel_value(line.quantity, "number"))
-        xw.unlock(ws.cell(r, 5), required=True).number_format = "£#,##0.00"
-        ws.cell(r, 6, f'=IF(E{r}="","",D{r}*E{r})').number_format = "£#,##0.00"
-    last = PRICING_FIRST + len(lay.lines) - 1
-    xw.number_validation(ws, f"E{PRICING_FIRST}:E{last}", 0, "a rate in pounds")
-    tr = last + 1
-    ws.cell(tr, 5, "Total price").font = Font(bold=True)
-    total = ws.cell(tr, 6, f"=SUM(F{PRICING_FIRST}:F{last})")
+        r = lay.pricing_row(i)
+        xw.set_text(ws.cell(r, col("Line")), line.id)
+        xw.set_text(ws.cell(r, col("Description")), line.description).alignment = Alignment(wrap_text=True)
+        xw.set_text(ws.cell(r, col("Unit")), line.unit)
+        ws[lay.quantity_cell(i)] = excel_value(line.quantity, "number")
+        xw.unlock(ws[lay.rate_cell(i)], required=True).number_format = "£#,##0.00"
+        rate, qty = lay.rate_cell(i), lay.quantity_cell(i)
+        ws[lay.line_total_cell(i)] = f'=IF({rate}="","",{qty}*{rate})'
+        ws[lay.line_total_cell(i)].number_format = "£#,##0.00"
+    last = len(lay.lines) - 1
+    xw.number_validation(ws, f"{lay.rate_cell(0)}:{lay.rate_cell(last)}", 0, "a rate in pounds")
+    ws.cell(lay.total_price_row, col("Rate (£) *"), "Total price").font = Font(bold=True)
+    total = ws[lay.total_price_cell]
+    total.value = f"=SUM({lay.line_total_cell(0)}:{lay.line_total_cell(last)})"
     total.number_format, total.font = "£#,##0.00", Font(bold=True)
-    xw.widths(ws, {1: 8, 2: 50, 3: 12, 4: 12, 5: 14, 6: 18})
-    ws.freeze_panes = f"A{PRICING_FIRST}"
-    xw.print_setup(ws, f"{PRICING_FIRST - 1}:{PRICING_FIRST - 1}", landscape=False)
+    xw.widths(ws, {col("Line"): 8, col("Description"): 50, col("Unit"): 12, col("Quantity"): 12, col("Rate (£) *"): 14,
+                   col("Line total (£)"): 18})
+    ws.freeze_panes = ws.cell(lay.PRICING_FIRST, 1)
+    xw.print_setup(ws, f"{lay.PRICING_FIRST - 1}:{lay.PRICING_FIRST - 1}", landscape=False)
     xw.protect(ws)
 
 
@@ -188,59 +266,63 @@ def _social_value(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Social Value")
     _title(ws, "Social value commitments", "For each measure, the quantity you commit to in each contract year, in the measure's unit.")
     years = [f"Year {y} *" if y == 1 else f"Year {y}" for y in range(1, lay.years + 1)]
-    xw.header(ws, SV_FIRST - 1, ["Measure", "Description", "Unit", "Proxy value (£ per unit)", *years, "Value (£)"])
+    xw.header(ws, lay.SV_FIRST - 1, ["Measure", "Description", "Unit", "Proxy value (£ per unit)", *years, "Value (£)"])
     n = len(lay.measures.measures)
-    vcol = 5 + lay.years
+    vcol = lay.sv_value_col
+    proxy_col = lay.SV_FIRST_YEAR_COL - 1
     for m, measure in enumerate(lay.measures.measures):
-        r = SV_FIRST + m
+        r = lay.sv_row(m)
         xw.set_text(ws.cell(r, 1), measure.id)
         xw.set_text(ws.cell(r, 2), measure.description + (" (counts in year 1 only)" if measure.first_year_only else "")).alignment = Alignment(wrap_text=True)
         xw.set_text(ws.cell(r, 3), measure.unit)
-        ws.cell(r, 4, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
+        ws.cell(r, proxy_col, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
         for y in range(lay.years):
-            xw.unlock(ws.cell(r, 5 + y))
-        counted = "E" + str(r) if measure.first_year_only else f"SUM(E{r}:{xw.col(4 + lay.years)}{r})"
-        ws.cell(r, vcol, f"=N({counted})*D{r}").number_format = "£#,##0.00"
-    xw.number_validation(ws, f"E{SV_FIRST}:{xw.col(4 + lay.years)}{SV_FIRST + n - 1}", 0, "a quantity")
-    ws.cell(SV_FIRST + n, vcol - 1, "Total").font = Font(bold=True)
-    ws.cell(SV_FIRST + n, vcol, f"=SUM({xw.col(vcol)}{SV_FIRST}:{xw.col(vcol)}{SV_FIRST + n - 1})").number_format = "£#,##0.00"
+            xw.unlock(ws[lay.qty_cell(m, y)])
+        counted = lay.qty_cell(m, 0) if measure.first_year_only else f"SUM({lay.qty_cell(m, 0)}:{lay.qty_cell(m, lay.years - 1)})"
+        ws[lay.sv_value_cell(m)] = f"=N({counted})*{xw.address(proxy_col, r)}"
+        ws[lay.sv_value_cell(m)].number_format = "£#,##0.00"
+    xw.number_validation(ws, f"{lay.qty_cell(0, 0)}:{lay.qty_cell(n - 1, lay.years - 1)}", 0, "a quantity")
+    ws.cell(lay.sv_row(n), vcol - 1, "Total").font = Font(bold=True)
+    ws[lay.sv_value_cell(n)] = f"=SUM({lay.sv_value_cell(0)}:{lay.sv_value_cell(n - 1)})"
+    ws[lay.sv_value_cell(n)].number_format = "£#,##0.00"
     if lay.measures.illustrative:
-        xw.set_text(ws.cell(SV_FIRST + n + 2, 1), "The measures table is ILLUSTRATIVE example data.").font = Font(color="C00000", bold=True)
-    xw.widths(ws, {1: 20, 2: 50, 3: 14, 4: 14} | {5 + y: 11 for y in range(lay.years)} | {vcol: 16})
-    ws.freeze_panes = f"E{SV_FIRST}"
-    xw.print_setup(ws, f"{SV_FIRST - 1}:{SV_FIRST - 1}")
+        xw.set_text(ws.cell(lay.sv_row(n + 2), 1), "The measures table is ILLUSTRATIVE example data.").font = Font(color="C00000", bold=True)
+    xw.widths(ws, {1: 20, 2: 50, 3: 14, proxy_col: 14} | {lay.qty_col(y): 11 for y in range(lay.years)} | {vcol: 16})
+    ws.freeze_panes = lay.qty_cell(0, 0)
+    xw.print_setup(ws, f"{lay.SV_FIRST - 1}:{lay.SV_FIRST - 1}")
     xw.protect(ws)
 
 
 def _quality(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Quality")
     _title(ws, "Quality responses", "Answer each question in the shaded cell.")
-    xw.header(ws, QUALITY_FIRST - 1, ["ID", "Criterion", "Weighting (% of total score)", "What we are looking for", "Your response *"])
+    xw.header(ws, lay.QUALITY_FIRST - 1, ["ID", "Criterion", "Weighting (% of total score)", "What we are looking for", "Your response *"])
     for i, (cid, name, description, weight) in enumerate(lay.quality):
-        r = QUALITY_FIRST + i
+        response = ws[lay.response_cell(i)]
+        r = response.row
         xw.set_text(ws.cell(r, 1), cid)
         xw.set_text(ws.cell(r, 2), name).alignment = xw.WRAP
         ws.cell(r, 3, weight).number_format = "0.00"
         xw.set_text(ws.cell(r, 4), description).alignment = xw.WRAP
-        xw.unlock(ws.cell(r, 5), required=True).alignment = xw.WRAP
+        xw.unlock(response, required=True).alignment = xw.WRAP
         ws.row_dimensions[r].height = 120
-    xw.widths(ws, {1: 8, 2: 30, 3: 12, 4: 40, 5: 80})
-    xw.print_setup(ws, f"{QUALITY_FIRST - 1}:{QUALITY_FIRST - 1}")
+    xw.widths(ws, {1: 8, 2: 30, 3: 12, 4: 40, lay.RESPONSE_COL: 80})
+    xw.print_setup(ws, f"{lay.QUALITY_FIRST - 1}:{lay.QUALITY_FIRST - 1}")
     xw.protect(ws)
 
 
 def _declarations(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Declarations")
     _title(ws, "Declarations", "Answer Yes or No to each statement, then sign.")
-    xw.header(ws, DECL_FIRST - 1, ["Statement", "Yes / No *"])
-    for i, text in enumerate(DECLARATIONS):
-        r = DECL_FIRST + i
-        xw.set_text(ws.cell(r, 1), text).alignment = xw.WRAP
-        xw.unlock(ws.cell(r, 2), required=True)
-    xw.list_validation(ws, '"Yes,No"', f"B{DECL_FIRST}:B{DECL_FIRST + len(DECLARATIONS) - 1}", "Yes or No")
-    name, position, date = lay.signed_by_cells
-    for cell, label in ((name, "Signed by (name) *"), (position, "Position *"), (date, "Date *")):
-        r = int(cell[1:])
+    xw.header(ws, lay.DECL_FIRST - 1, ["Statement", "Yes / No *"])
+    answers = lay.declaration_cells
+    for text, cell in zip(DECLARATIONS, answers, strict=True):
+        answer = ws[cell]
+        xw.set_text(ws.cell(answer.row, 1), text).alignment = xw.WRAP
+        xw.unlock(answer, required=True)
+    xw.list_validation(ws, '"Yes,No"', f"{answers[0]}:{answers[-1]}", "Yes or No")
+    date = lay.signed_by_cells[2]
+    for cell, r, label in zip(lay.signed_by_cells, lay.signed_by_rows, ("Signed by (name) *", "Position *", "Date *"), strict=True):
         xw.set_text(ws.cell(r, 1), label)
         xw.unlock(ws[cell], required=True)
     ws[date].number_format = "dd mmm yyyy"
@@ -248,7 +330,7 @@ def _declarations(wb: xw.Workbook, lay: BidReturnLayout) -> None:
                         error="Enter the date you signed.")
     dv.add(date)
     ws.add_data_validation(dv)
-    xw.widths(ws, {1: 80, 2: 24})
+    xw.widths(ws, {1: 80, lay.ANSWER_COL: 24})
     xw.print_setup(ws, landscape=False)
     xw.protect(ws)
 

@@ -7,8 +7,10 @@ A layout is chosen by the workbook's format version (see :data:`TEMPLATE_FORMAT_
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from svscore.errors import ScoringError
+from svscore.excel.workbook import address, range_address
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport
@@ -44,15 +46,43 @@ DETAILS: tuple[tuple[str, str, str, bool], ...] = (
     ("social_value_policy.minimum_percent", "Social value policy minimum (%)", "number", True),
 )
 
-DETAILS_ROW = 4
-DETAILS_COLUMN = "D"
-"""Details: labels across A:C, values in D."""
 CRITERIA_COLUMNS = ("ID", "Parent", "Criterion", "Kind", "Weight", "Scale", "Minimum score", "Scored by",
                     "Effective weight (%)", "Points available", "Weights check")
+"""The Setup sheet's criteria table, left to right. The first eight are what svscore's Excel
+functions read as a criteria range (ID to Scored by)."""
+BIDDER_FIELDS = ("id", "name", "sme", "vcse")
+"""The Bidders sheet's columns, left to right."""
 
 
 @dataclass
 class EvaluationLayout:
+    """Every position in one lot's evaluation workbook. The first rows and columns are class
+    attributes, so the builder, the reader and a test that shifts them all agree.
+    Moving one changes the workbook's format: bump ``TEMPLATE_FORMAT_VERSION`` and keep reading
+    workbooks of the old one."""
+
+    DETAILS_ROW: ClassVar[int] = 4
+    """Setup: the first tender detail (labels across A:C, values in D:F, merged)."""
+    DETAILS_COL: ClassVar[int] = 4
+    CRITERIA_FIRST_COL: ClassVar[int] = 1
+    """Setup: the column of the criteria table's first column (ID)."""
+    BIDDERS_FIRST_COL: ClassVar[int] = 1
+    """Bidders: the column of the first of :data:`BIDDER_FIELDS` (the id)."""
+    FIRST_BIDDER_ROW: ClassVar[int] = 3
+    """Bidders, Prices and Results: the row of bidder slot 0."""
+    PRICE_COL: ClassVar[int] = 2
+    """Prices: the column of the tendered prices (the bidder's name is in A)."""
+    FIRST_SCORE_ROW: ClassVar[int] = 3
+    FIRST_SCORE_COL: ClassVar[int] = 5
+    """Scores: the row of the first criterion scored and the column of bidder slot 0."""
+    FIRST_SV_ROW: ClassVar[int] = 3
+    FIRST_SV_COL: ClassVar[int] = 5
+    """Social Value: the row of the first measure's quantity and the column of bidder slot 0."""
+    FIRST_SCALE_COL: ClassVar[int] = 3
+    """Lists: the column of the first scale's values (Yes/No in A, pass/fail in B, enums after the scales)."""
+    LIST_FIRST_ROW: ClassVar[int] = 2
+    """Lists: the row of each list's first value (its title is above)."""
+
     tender: Tender
     lot_index: int
     slots: int
@@ -82,14 +112,14 @@ class EvaluationLayout:
             raise ScoringError("Templates support one social value criterion scored by measures per lot.")
         if measured and self.measures is None:
             raise ScoringError("This tender scores social value by measures: give the council's measures table.")
-        self.decision_row = DETAILS_ROW + len(DETAILS) + 1
+        self.decision_row = self.DETAILS_ROW + len(DETAILS) + 1
         self.criteria_header = self.decision_row + 14
         self.criteria_row = {w.criterion.id: self.criteria_header + 1 + i for i, w in enumerate(self.tree)}
         self.root_check_row = self.criteria_header + 1 + len(self.tree)
         scaled = [w for w in self.leaves if w.kind is not CriterionKind.PASS_FAIL and self.scored_on_scale(w)]
         gates = [w for w in self.leaves if w.kind is CriterionKind.PASS_FAIL]
-        self.score_rows = {w.criterion.id: 3 + i for i, w in enumerate(scaled + gates)}
-        self.scale_column = {s.id: 3 + i for i, s in enumerate(t.scales)}
+        self.score_rows = {w.criterion.id: self.FIRST_SCORE_ROW + i for i, w in enumerate(scaled + gates)}
+        self.scale_column = {s.id: self.FIRST_SCALE_COL + i for i, s in enumerate(t.scales)}
 
     # --- what the tree holds
     @property
@@ -120,37 +150,133 @@ class EvaluationLayout:
         return [w for w in kids if w.kind is not CriterionKind.PASS_FAIL
                 and not (self.ppqp and w.kind is CriterionKind.PRICE)]
 
-    # --- cells
+    # --- Setup: tender details
     def detail_row(self, path: str) -> int:
-        return DETAILS_ROW + [d[0] for d in DETAILS].index(path)
+        return self.DETAILS_ROW + [d[0] for d in DETAILS].index(path)
 
     def detail_cell(self, path: str) -> str:
-        return f"{DETAILS_COLUMN}{self.detail_row(path)}"
+        return address(self.DETAILS_COL, self.detail_row(path))
 
     def detail(self, path: str) -> str:
-        return f"Setup!${DETAILS_COLUMN}${self.detail_row(path)}"
+        """A tender detail's value as a formula reference (``Setup!$D$17``)."""
+        return address(self.DETAILS_COL, self.detail_row(path), "Setup")
 
+    # --- Setup: criteria table
+    @classmethod
+    def criteria_col(cls, name: str) -> int:
+        """The Setup column of one of :data:`CRITERIA_COLUMNS`."""
+        return cls.CRITERIA_FIRST_COL + CRITERIA_COLUMNS.index(name)
+
+    def criteria_cell(self, cid: str, name: str) -> str:
+        """A criterion's cell in the criteria table (``E24``), as the Setup sheet's own formulas refer to it."""
+        return address(self.criteria_col(name), self.criteria_row[cid])
+
+    def criteria_ref(self, cid: str, name: str) -> str:
+        """A criterion's cell as another sheet's formulas refer to it (``Setup!$J$24``)."""
+        return address(self.criteria_col(name), self.criteria_row[cid], "Setup")
+
+    @property
+    def root_check_cell(self) -> str:
+        """The check that the top-level criteria's weights add up."""
+        return address(self.criteria_col("Weights check"), self.root_check_row)
+
+    @property
+    def criteria_range(self) -> str:
+        """The criteria table from ID to Scored by: the criteria range svscore's Excel functions read."""
+        first, last = self.criteria_row[self.tree[0].criterion.id], self.criteria_row[self.tree[-1].criterion.id]
+        return range_address(self.criteria_col("ID"), first, self.criteria_col("Scored by"), last, "Setup")
+
+    # --- Bidders and Prices
     def bidder_row(self, slot: int) -> int:
         """Row of bidder slot 0..slots-1 on the Bidders, Prices and Results sheets."""
-        return 3 + slot
-
-    def score_col(self, slot: int) -> int:
-        return 5 + slot
+        return self.FIRST_BIDDER_ROW + slot
 
     @property
     def last_bidder_row(self) -> int:
         return self.bidder_row(self.slots - 1)
 
-    # Social Value sheet
+    @classmethod
+    def bidder_col(cls, name: str) -> int:
+        """The Bidders column of one of :data:`BIDDER_FIELDS`."""
+        return cls.BIDDERS_FIRST_COL + BIDDER_FIELDS.index(name)
+
+    def bidder_cell(self, slot: int, name: str) -> str:
+        return address(self.bidder_col(name), self.bidder_row(slot))
+
+    def bidder_ref(self, slot: int, name: str) -> str:
+        """A bidder's detail as another sheet's formulas refer to it (``Bidders!$B$3``)."""
+        return address(self.bidder_col(name), self.bidder_row(slot), "Bidders")
+
+    def bidders_range(self, name: str, sheet: bool = True) -> str:
+        """One Bidders column over every slot (``Bidders!$B$3:$B$12``; ``sheet=False``: ``B3:B12``)."""
+        c = self.bidder_col(name)
+        return range_address(c, self.bidder_row(0), c, self.last_bidder_row, "Bidders" if sheet else None)
+
+    def price_cell(self, slot: int) -> str:
+        return address(self.PRICE_COL, self.bidder_row(slot))
+
+    def price_ref(self, slot: int) -> str:
+        return address(self.PRICE_COL, self.bidder_row(slot), "Prices")
+
+    def prices_range(self, sheet: bool = True) -> str:
+        c = self.PRICE_COL
+        return range_address(c, self.bidder_row(0), c, self.last_bidder_row, "Prices" if sheet else None)
+
+    # --- Scores
+    def score_col(self, slot: int) -> int:
+        return self.FIRST_SCORE_COL + slot
+
+    def score_cell(self, cid: str, slot: int) -> str:
+        return address(self.score_col(slot), self.score_rows[cid])
+
+    def score_ref(self, cid: str, slot: int) -> str:
+        return address(self.score_col(slot), self.score_rows[cid], "Scores")
+
+    @property
+    def score_row_span(self) -> tuple[int, int]:
+        """The first and last rows of scores (an empty span, first > last, when nothing is scored)."""
+        rows = self.score_rows.values()
+        return min(rows, default=self.FIRST_SCORE_ROW), max(rows, default=self.FIRST_SCORE_ROW - 1)
+
+    def score_column_range(self, slot: int) -> str:
+        """One bidder's scores for every criterion (``$E$3:$E$9``), on the Scores sheet."""
+        first, last = self.score_row_span
+        c = self.score_col(slot)
+        return range_address(c, first, c, last, absolute=True)
+
+    @property
+    def scores_block(self) -> tuple[str, str]:
+        """The criterion ids and every bidder's scores, as svscore's Excel functions read them
+        (``Scores!$A$3:$A$9``, ``Scores!$E$3:$N$9``); one row when nothing is scored."""
+        rows = sorted(self.score_rows.values())
+        first, last = (rows[0], rows[-1]) if rows else (self.FIRST_SCORE_ROW, self.FIRST_SCORE_ROW)
+        return (range_address(1, first, 1, last, "Scores"),
+                range_address(self.score_col(0), first, self.score_col(self.slots - 1), last, "Scores"))
+
+    # --- Lists
+    def scale_range(self, scale_id: str) -> str:
+        """A scale's allowed values on the Lists sheet (``Lists!$C$2:$C$7``)."""
+        c = self.scale_column[scale_id]
+        n = len(next(s for s in self.tender.scales if s.id == scale_id).allowed())
+        return range_address(c, self.LIST_FIRST_ROW, c, self.LIST_FIRST_ROW + n - 1, "Lists")
+
+    @property
+    def scales_block(self) -> str:
+        """Every scale's column on the Lists sheet, titles included: the scales range svscore's Excel functions read."""
+        longest = max((len(s.allowed()) for s in self.tender.scales), default=1)
+        last = self.FIRST_SCALE_COL + max(len(self.tender.scales), 1) - 1
+        return range_address(self.FIRST_SCALE_COL, self.LIST_FIRST_ROW - 1, last, self.LIST_FIRST_ROW + longest - 1, "Lists")
+
+    # --- Social Value sheet
     @property
     def measure_count(self) -> int:
         return len(self.measures.measures) if self.measures else 0
 
     def sv_qty_row(self, m: int) -> int:
-        return 3 + m
+        return self.FIRST_SV_ROW + m
 
     def sv_deliv_header(self) -> int:
-        return 3 + self.measure_count + 1
+        return self.FIRST_SV_ROW + self.measure_count + 1
 
     def sv_deliv_row(self, m: int) -> int:
         return self.sv_deliv_header() + 1 + m
@@ -159,7 +285,42 @@ class EvaluationLayout:
         return self.sv_deliv_row(self.measure_count) + 1
 
     def sv_col(self, slot: int) -> int:
-        return 5 + slot
+        return self.FIRST_SV_COL + slot
+
+    def sv_qty_cell(self, m: int, slot: int) -> str:
+        return address(self.sv_col(slot), self.sv_qty_row(m))
+
+    def sv_deliv_cell(self, m: int, slot: int) -> str:
+        return address(self.sv_col(slot), self.sv_deliv_row(m))
+
+    def sv_total_cell(self, slot: int) -> str:
+        return address(self.sv_col(slot), self.sv_total_row())
+
+    @property
+    def sv_proxy_col(self) -> int:
+        """The column of each measure's proxy value (measure, description and unit before it)."""
+        return self.FIRST_SV_COL - 1
+
+    @property
+    def sv_proxy_range(self) -> str:
+        """Every measure's proxy value (``$D$3:$D$9``)."""
+        c = self.sv_proxy_col
+        return range_address(c, self.sv_qty_row(0), c, self.sv_qty_row(self.measure_count - 1), absolute=True)
+
+    def sv_qty_range(self, slot: int) -> str:
+        """One bidder's quantities of every measure (``E3:E9``)."""
+        c = self.sv_col(slot)
+        return range_address(c, self.sv_qty_row(0), c, self.sv_qty_row(self.measure_count - 1))
+
+    def sv_deliv_range(self, slot: int) -> str:
+        c = self.sv_col(slot)
+        return range_address(c, self.sv_deliv_row(0), c, self.sv_deliv_row(self.measure_count - 1))
+
+    @property
+    def sv_totals_range(self) -> str:
+        """Every bidder's total social value (``'Social Value'!$E$20:$N$20``)."""
+        r = self.sv_total_row()
+        return range_address(self.sv_col(0), r, self.sv_col(self.slots - 1), r, "Social Value")
 
     # Results sheet columns
     @property
@@ -173,3 +334,8 @@ class EvaluationLayout:
 
     def rcol(self, name: str) -> int:
         return self.results_columns.index(name) + 1
+
+    def results_range(self, name: str) -> str:
+        """One Results column over every bidder slot (``Results!$L$3:$L$12``)."""
+        c = self.rcol(name)
+        return range_address(c, self.bidder_row(0), c, self.last_bidder_row, "Results")

@@ -24,13 +24,10 @@ def add_live_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws = wb.create_sheet("Live")
     ws["A1"] = "Live results from svscore's Excel functions (needs the xlwings add-in or xlwings Lite)"
     ws["A1"].font = xw.TITLE
-    first, last = lay.criteria_row[lay.tree[0].criterion.id], lay.criteria_row[lay.tree[-1].criterion.id]
-    criteria = f"Setup!$A${first}:$H${last}"
+    criteria = lay.criteria_range
     mode = _q(t.weighting.value)
     marks = lay.detail("total_marks")
-    n_scales = len(t.scales)
-    longest = max((len(s.allowed()) for s in t.scales), default=1)
-    scales = f"Lists!${xw.col(3)}$1:${xw.col(2 + max(n_scales, 1))}${longest + 1}"
+    scales = lay.scales_block
     ws["A3"] = "svscore version"
     ws["B3"] = "=SV_VERSION()"
     ws["A5"] = "Weights check"
@@ -53,17 +50,12 @@ def add_live_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         ws.cell(r + k, 2, f"={fn}({args})")
     r += 5
     ws.cell(r, 1, "Results").font = Font(bold=True)
-    score_rows = sorted(lay.score_rows.values())
-    s_first, s_last = (score_rows[0], score_rows[-1]) if score_rows else (3, 3)
-    sc_first, sc_last = xw.col(lay.score_col(0)), xw.col(lay.score_col(lay.slots - 1))
-    bidders = f"Bidders!$B${lay.bidder_row(0)}:$B${lay.last_bidder_row}"
-    prices = f"Prices!$B${lay.bidder_row(0)}:$B${lay.last_bidder_row}"
-    sv = '""'
-    if lay.measures_leaf is not None:
-        tr = lay.sv_total_row()
-        sv = f"'Social Value'!${xw.col(lay.sv_col(0))}${tr}:${xw.col(lay.sv_col(lay.slots - 1))}${tr}"
+    score_ids, scores = lay.scores_block
+    bidders = lay.bidders_range("name")
+    prices = lay.prices_range()
+    sv = lay.sv_totals_range if lay.measures_leaf is not None else '""'
     ties = ";".join("lower_price" if tb.rule == "lower_price" else f"higher_score_on:{tb.criterion}" for tb in t.tie_breaks)
-    formula = (f"=SV_RESULTS({criteria},Scores!$A${s_first}:$A${s_last},Scores!${sc_first}${s_first}:${sc_last}${s_last},"
+    formula = (f"=SV_RESULTS({criteria},{score_ids},{scores},"
                f"{bidders},{prices},{mode},{marks},{_q(t.price.method.value)},{lay.detail('price.qualification_price')},{sv},"
                f"{_q(t.social_value.quantitative_method.value)},{lay.detail('social_value.target_pence_per_pound')},"
                f"{lay.detail('minimum_quality_percent')},{lay.detail('abnormally_low.percent_below_mean')},{_q(ties)},{scales})")
@@ -72,8 +64,7 @@ def add_live_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws.cell(top, 1, ArrayFormula(f"A{top}:{xw.col(width)}{top + lay.slots}", formula))
     total_col, agree_col = xw.col(width - 1), xw.col(width + 1)
     ws.cell(top, width + 1, "Agrees with the Results sheet?").font = Font(bold=True)
-    res_name = f"Results!${xw.col(lay.rcol('Bidder'))}${lay.bidder_row(0)}:${xw.col(lay.rcol('Bidder'))}${lay.last_bidder_row}"
-    res_total = f"Results!${xw.col(lay.rcol('Total'))}${lay.bidder_row(0)}:${xw.col(lay.rcol('Total'))}${lay.last_bidder_row}"
+    res_name, res_total = lay.results_range("Bidder"), lay.results_range("Total")
     for k in range(1, lay.slots + 1):
         row = top + k
         native = f"INDEX({res_total},MATCH($A{row},{res_name},0))"

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from svscore import __version__
 from svscore.excel import workbook as xw
-from svscore.excel.evaluation import excel_value, protected_cells
+from svscore.excel.workbook import excel_value, protected_cells
 from svscore.model.contract import ContractRecord, Period
 
 KIND = "monitoring_return"

@@ -112,16 +112,17 @@ def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
 
     def visit(nodes: list[dict]) -> None:
         for node in nodes:
-            r = lay.criteria_row[node["id"]]
-            name = as_text(values.get("Setup", f"C{r}"))
+            name = as_text(values.get("Setup", lay.criteria_cell(node["id"], "Criterion")))
             if name:
                 node["name"] = name
             w = next(x for x in lay.tree if x.criterion.id == node["id"])
-            if values.get("Setup", f"E{r}") is not None and "weight" in node:
-                n = parse_number(values.get("Setup", f"E{r}"), values.where("Setup", f"E{r}"), f"The weight of {node['id']}", problems, notes)
+            weight = lay.criteria_cell(node["id"], "Weight")
+            if values.get("Setup", weight) is not None and "weight" in node:
+                n = parse_number(values.get("Setup", weight), values.where("Setup", weight), f"The weight of {node['id']}", problems, notes)
                 _set(node, "weight", n)
             if w.is_leaf and lay.scored_on_scale(w):
-                n = parse_number(values.get("Setup", f"G{r}"), values.where("Setup", f"G{r}"), f"The minimum score of {node['id']}", problems, notes)
+                minimum = lay.criteria_cell(node["id"], "Minimum score")
+                n = parse_number(values.get("Setup", minimum), values.where("Setup", minimum), f"The minimum score of {node['id']}", problems, notes)
                 _set(node, "minimum_score", n)
             visit(node.get("children", []))
 
@@ -141,29 +142,27 @@ def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
 
 
 def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem]) -> list[Bid]:
-    from svscore.excel import workbook as xw
-
     out = []
     lot = lay.tender.all_lots()[lay.lot_index].id if lay.tender.lots else None
     for i in range(lay.slots):
-        r = lay.bidder_row(i)
-        bid_id = as_text(values.get("Bidders", f"A{r}"))
-        name = as_text(values.get("Bidders", f"B{r}"))
+        bid_id = as_text(values.get("Bidders", lay.bidder_cell(i, "id")))
+        name = as_text(values.get("Bidders", lay.bidder_cell(i, "name")))
         if not bid_id and not name:
             continue
         if not name:
-            problems.append(Problem(values.where("Bidders", f"B{r}"), f"bidder {bid_id} has no name"))
+            problems.append(Problem(values.where("Bidders", lay.bidder_cell(i, "name")), f"bidder {bid_id} has no name"))
             continue
         if not bid_id:
-            notes.append(Problem(values.where("Bidders", f"A{r}"), f"{name} has no bidder id; the name is used as the id"))
+            notes.append(Problem(values.where("Bidders", lay.bidder_cell(i, "id")), f"{name} has no bidder id; the name is used as the id"))
             bid_id = name
-        sme = as_yes_no(values.get("Bidders", f"C{r}"), values.where("Bidders", f"C{r}"), "SME", problems) or False
-        vcse = as_yes_no(values.get("Bidders", f"D{r}"), values.where("Bidders", f"D{r}"), "VCSE", problems) or False
-        price = parse_number(values.get("Prices", f"B{r}"), values.where("Prices", f"B{r}"), f"{name}'s price", problems, notes)
+        sme_at, vcse_at, price_at = lay.bidder_cell(i, "sme"), lay.bidder_cell(i, "vcse"), lay.price_cell(i)
+        sme = as_yes_no(values.get("Bidders", sme_at), values.where("Bidders", sme_at), "SME", problems) or False
+        vcse = as_yes_no(values.get("Bidders", vcse_at), values.where("Bidders", vcse_at), "VCSE", problems) or False
+        price = parse_number(values.get("Prices", price_at), values.where("Prices", price_at), f"{name}'s price", problems, notes)
         scores = []
-        col = xw.col(lay.score_col(i))
-        for cid, row in lay.score_rows.items():
-            v = values.get("Scores", f"{col}{row}")
+        for cid in lay.score_rows:
+            at = lay.score_cell(cid, i)
+            v = values.get("Scores", at)
             if is_blank(v):
                 continue
             w = next(x for x in lay.tree if x.criterion.id == cid)
@@ -171,14 +170,13 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
                 t = as_text(v).lower()
                 scores.append(Score(criterion=cid, value=t if t in ("pass", "fail") else t or "?"))
             else:
-                n = parse_number(v, values.where("Scores", f"{col}{row}"), f"{name}'s score for {cid}", problems, notes)
+                n = parse_number(v, values.where("Scores", at), f"{name}'s score for {cid}", problems, notes)
                 if n is not None:
                     scores.append(Score(criterion=cid, value=n))
         commitments = []
         if lay.measures_leaf is not None:
-            scol = xw.col(lay.sv_col(i))
             for m, measure in enumerate(lay.measures.measures):
-                q_addr, d_addr = f"{scol}{lay.sv_qty_row(m)}", f"{scol}{lay.sv_deliv_row(m)}"
+                q_addr, d_addr = lay.sv_qty_cell(m, i), lay.sv_deliv_cell(m, i)
                 q = parse_number(values.get("Social Value", q_addr), values.where("Social Value", q_addr), f"{name}'s quantity of {measure.id}", problems, notes)
                 if not q:
                     continue

@@ -39,7 +39,7 @@ class MonitoringRead:
 @lru_cache(maxsize=64)
 def _expected(record_json: str, period: str) -> tuple[tuple[str, str, Any], ...]:
     """The locked constants of a fresh return for ``period``: (sheet, cell, canonical value)."""
-    from svscore.excel.evaluation import protected_cells
+    from svscore.excel.workbook import protected_cells
 
     record = ContractRecord.model_validate_json(record_json)
     cells = protected_cells(build_monitoring_return(record, period))

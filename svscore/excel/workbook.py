@@ -1,9 +1,11 @@
-"""What every workbook svscore writes has in common: styles, protection, print set-up, the hidden
+"""What every workbook svscore writes has in common: styles, protection and the protected
+constants its fingerprint covers, model values as cells hold them, print set-up, the hidden
 metadata sheet, and a deterministic save (the same tender gives byte-identical files).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -11,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +96,35 @@ def add_metadata(wb: Workbook, meta: Metadata) -> None:
             set_text(ws.cell(r, c), chunk)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
+
+
+def excel_value(v: Any, kind: str) -> Any:
+    """A value of the tender model as a cell holds it: Yes/No for a bool, a date, a whole number or a float for a Decimal."""
+    if v is None:
+        return None
+    if kind == "bool":
+        return "Yes" if v else "No"
+    if kind == "date":
+        return dt.date.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def protected_cells(wb: Workbook) -> dict[str, Any]:
+    """Every locked constant (not formula) cell of the visible sheets: what tampering would change."""
+    out: dict[str, Any] = {}
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None or c.value == "" or c.protection.locked is False:
+                    continue
+                if c.data_type == "f" or not isinstance(c.value, str | int | float | bool):
+                    continue  # formulas (including array formulas) are not constants
+                out[f"{ws.title}!{c.coordinate}"] = c.value
+    return out
 
 
 def set_text(cell: Cell, value: str | None) -> Cell:
@@ -206,3 +238,25 @@ def save(wb: Workbook, path: Path) -> Path:
 
 def col(n: int) -> str:
     return get_column_letter(n)
+
+
+def address(column: int, row: int, sheet: str | None = None) -> str:
+    """A cell's address (``E24``); with a sheet, as another sheet's formulas refer to it
+    (``Setup!$E$24``, ``'Social Value'!$E$24``)."""
+    if sheet is None:
+        return f"{col(column)}{row}"
+    return f"{_sheet_prefix(sheet)}${col(column)}${row}"
+
+
+def range_address(first_column: int, first_row: int, last_column: int, last_row: int, sheet: str | None = None,
+                  absolute: bool = False) -> str:
+    """A block's address (``E3:E9``); ``absolute``: ``$E$3:$E$9``; with a sheet, absolute and
+    prefixed (``Scores!$E$3:$N$9``)."""
+    if sheet is None and not absolute:
+        return f"{col(first_column)}{first_row}:{col(last_column)}{last_row}"
+    prefix = "" if sheet is None else _sheet_prefix(sheet)
+    return f"{prefix}${col(first_column)}${first_row}:${col(last_column)}${last_row}"
+
+
+def _sheet_prefix(sheet: str) -> str:
+    return f"'{sheet}'!" if " " in sheet else f"{sheet}!"

@@ -1,0 +1,72 @@
+"""Evaluator score sheets: one sheet per evaluator, names that cannot be sheets refused, each layout
+method naming the cell the builder wrote, and a workbook with every position moved read back by the batch."""
+
+from __future__ import annotations
+
+import pytest
+
+from svscore.excel.score_sheets import ScoreSheetLayout, build_score_sheets, score_sheet_layout
+from svscore.model.loading import load_measures, load_tender
+from tests.conftest import EXAMPLES
+from tests.excel.books import reopen, shift
+
+HOME = load_tender(EXAMPLES / "council-home-care.json")
+MEASURES = load_measures(EXAMPLES / "measures-illustrative.json")
+
+SHIFTED_SCORE_SHEETS = {"FIRST_ROW": 7, "FIRST_SCORE_COL": 6, "FIRST_BIDDER_ROW": 6, "BIDDER_ID_COL": 3, "BIDDER_NAME_COL": 5,
+                        "LIST_FIRST_ROW": 4}
+
+
+def test_score_sheets_one_per_evaluator_with_justifications():
+    wb = reopen(build_score_sheets(HOME, 0, MEASURES, 4, ("Ann", "Bob")))
+    assert wb.sheetnames == ["Bidders", "Ann", "Bob", "Lists", "_svscore"]
+    ann = wb["Ann"]
+    assert ann["D3"].value.startswith('=IF(Bidders!$B$3="","Bidder 1"')
+    assert ann["E4"].protection.locked is False  # a justification
+    rules = [r for rng in ann.conditional_formatting for r in rng.rules]
+    assert any('AND(D4<>"",E4="")' in r.formula[0] for r in rules)
+
+
+@pytest.mark.parametrize(("names", "message"), [
+    ("", "Give at least one evaluator's name"),
+    ("Ann/Bob", "Evaluator name 'Ann/Bob' contains /, which Excel sheet names cannot hold."),
+    ("Ann,ann", "Evaluator name 'ann' is given twice (names are compared without case)."),
+    ("Bidders", "Evaluator name 'Bidders' is taken by a sheet of the workbook; choose another."),
+    ("An evaluator with a very long name one", "is longer than 31 characters"),
+])
+def test_evaluator_names_that_cannot_be_sheets_are_refused(tmp_path, names, message):
+    from tests.conftest import run_cli
+    r = run_cli("template", "build", str(EXAMPLES / "council-home-care.json"), "--out", str(tmp_path), "--evaluators", names)
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_score_sheet_layout_positions():
+    evaluators = ("Ann", "Bob")
+    lay = score_sheet_layout(HOME, 0, MEASURES, 3, evaluators)
+    wb = reopen(build_score_sheets(HOME, 0, MEASURES, 3, evaluators))
+    cid = next(iter(lay.rows))
+    assert lay.score_cell(cid, 1) == f"F{lay.rows[cid]}" and lay.justification_cell(cid, 1) == f"G{lay.rows[cid]}"
+    assert wb["Ann"].cell(lay.rows[cid], 1).value == cid
+    assert wb["Ann"][lay.score_cell(cid, 0)].protection.locked is False
+    assert wb["Ann"].cell(lay.header_row, lay.score_col(0)).value == f'=IF({lay.bidder_name_ref(0)}="","Bidder 1",{lay.bidder_name_ref(0)})&": score"'
+    assert lay.bidder_name_ref(2) == "Bidders!$B$5"
+    assert wb["Bidders"].cell(lay.bidder_row(2), lay.BIDDER_NAME_COL).protection.locked is False
+    scale = HOME.scales[0]
+    assert lay.scale_range(0, len(scale.allowed())) == f"Lists!$A$2:$A${1 + len(scale.allowed())}"
+    assert wb["Lists"].cell(lay.LIST_FIRST_ROW - 1, lay.scale_col(0)).value == scale.id
+
+
+def test_shifted_score_sheets_read_back(monkeypatch, tmp_path):
+    from svscore.batch.demo import EVALUATORS, demo_bids, fill_score_sheets
+    from svscore.batch.scores import read_score_folder
+
+    shift(monkeypatch, ScoreSheetLayout, SHIFTED_SCORE_SHEETS)
+    bids = demo_bids()[:3]
+    (tmp_path / "scores.xlsx").write_bytes(fill_score_sheets(HOME, 0, MEASURES, bids, EVALUATORS))
+    book = read_score_folder(tmp_path, HOME, 0, MEASURES)
+    assert book.problems == []
+    assert sorted(book.names.values()) == sorted(b.bidder for b in bids)  # each bidder's name read where it was written
+    for b in bids:
+        got = sorted((s.criterion, s.evaluator, str(s.value)) for s in book.for_bid(b.bidder_id, "", HOME.all_lots()[0].id))
+        want = sorted((cid, e, str(v)) for cid, vs in b.scores.items() for e, v in zip(EVALUATORS, vs, strict=True))
+        assert got == want, b.bidder
