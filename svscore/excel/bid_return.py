@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from svscore import __version__
@@ -250,10 +250,10 @@ def _pricing(wb: xw.Workbook, lay: BidReturnLayout) -> None:
         ws[lay.line_total_cell(i)].number_format = "£#,##0.00"
     last = len(lay.lines) - 1
     xw.number_validation(ws, f"{lay.rate_cell(0)}:{lay.rate_cell(last)}", 0, "a rate in pounds")
-    ws.cell(lay.total_price_row, col("Rate (£) *"), "Total price").font = Font(bold=True)
+    ws.cell(lay.total_price_row, col("Rate (£) *"), "Total price").font = xw.font(bold=True)
     total = ws[lay.total_price_cell]
     total.value = f"=SUM({lay.line_total_cell(0)}:{lay.line_total_cell(last)})"
-    total.number_format, total.font = "£#,##0.00", Font(bold=True)
+    total.number_format, total.font = "£#,##0.00", xw.font(bold=True)
     xw.widths(ws, {col("Line"): 8, col("Description"): 50, col("Unit"): 12, col("Quantity"): 12, col("Rate (£) *"): 14,
                    col("Line total (£)"): 18})
     ws.freeze_panes = ws.cell(lay.PRICING_FIRST, 1)
@@ -282,11 +282,11 @@ def _social_value(wb: xw.Workbook, lay: BidReturnLayout) -> None:
         ws[lay.sv_value_cell(m)] = f"=N({counted})*{xw.address(proxy_col, r)}"
         ws[lay.sv_value_cell(m)].number_format = "£#,##0.00"
     xw.number_validation(ws, f"{lay.qty_cell(0, 0)}:{lay.qty_cell(n - 1, lay.years - 1)}", 0, "a quantity")
-    ws.cell(lay.sv_row(n), vcol - 1, "Total").font = Font(bold=True)
+    ws.cell(lay.sv_row(n), vcol - 1, "Total").font = xw.font(bold=True)
     ws[lay.sv_value_cell(n)] = f"=SUM({lay.sv_value_cell(0)}:{lay.sv_value_cell(n - 1)})"
     ws[lay.sv_value_cell(n)].number_format = "£#,##0.00"
     if lay.measures.illustrative:
-        xw.set_text(ws.cell(lay.sv_row(n + 2), 1), "The measures table is ILLUSTRATIVE example data.").font = Font(color="C00000", bold=True)
+        xw.set_text(ws.cell(lay.sv_row(n + 2), 1), "The measures table is ILLUSTRATIVE example data.").font = xw.font(color="C00000", bold=True)
     xw.widths(ws, {1: 20, 2: 50, 3: 14, proxy_col: 14} | {lay.qty_col(y): 11 for y in range(lay.years)} | {vcol: 16})
     ws.freeze_panes = lay.qty_cell(0, 0)
     xw.print_setup(ws, f"{lay.SV_FIRST - 1}:{lay.SV_FIRST - 1}")

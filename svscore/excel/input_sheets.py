@@ -3,7 +3,7 @@ scale), Prices and Social Value (each bidder's committed quantities and their de
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from svscore.excel import workbook as xw
@@ -93,7 +93,7 @@ def illustrative_title(ws: Worksheet, lay: EvaluationLayout) -> None:
         # short, so the title stays within the table's printed width; the results svscore writes
         # carry the table's full warning
         xw.set_text(ws["A1"], f"{ws['A1'].value} — ILLUSTRATIVE measures table: invented values, not for a real award"
-                    ).font = Font(bold=True, size=14, color="C00000")
+                    ).font = xw.font(bold=True, size=14, color="C00000")
 
 
 def add_social_value_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
@@ -128,7 +128,7 @@ def add_social_value_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     xw.number_validation(ws, qty, 0, "a quantity")
     xw.number_validation(ws, deliv, 0, "a percentage", 100)
     tr = lay.sv_total_row()
-    ws.cell(tr, 1, "Total social value (£)").font = Font(bold=True)
+    ws.cell(tr, 1, "Total social value (£)").font = xw.font(bold=True)
     for i in range(lay.slots):
         total = ws[lay.sv_total_cell(i)]
         total.value = f"=SUMPRODUCT({lay.sv_proxy_range},{lay.sv_qty_range(i)},{lay.sv_deliv_range(i)})/100"

@@ -7,7 +7,6 @@ total with the native Results sheet, so an officer sees at a glance that both gi
 
 from __future__ import annotations
 
-from openpyxl.styles import Font
 from openpyxl.worksheet.formula import ArrayFormula
 
 from svscore.excel import workbook as xw
@@ -31,13 +30,13 @@ def add_live_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws["A3"] = "svscore version"
     ws["B3"] = "=SV_VERSION()"
     ws["A5"] = "Weights check"
-    ws["A5"].font = Font(bold=True)
+    ws["A5"].font = xw.font(bold=True)
     ws["B5"] = ArrayFormula("B5:B9", f"=SV_WEIGHTCHECK({criteria},{mode},{marks})")
     r = 11
-    ws.cell(r, 1, "Effective weights").font = Font(bold=True)
+    ws.cell(r, 1, "Effective weights").font = xw.font(bold=True)
     ws.cell(r + 1, 2, ArrayFormula(f"B{r + 1}:C{r + len(lay.tree)}", f"=SV_EFFECTIVEWEIGHTS({criteria},{mode},{marks})"))
     r = r + len(lay.tree) + 2
-    ws.cell(r, 1, "Threshold and Social Value Act").font = Font(bold=True)
+    ws.cell(r, 1, "Threshold and Social Value Act").font = xw.font(bold=True)
     args = ",".join([
         f"{lay.detail('contract.estimated_value')}+N({lay.detail('contract.options_and_extensions_value')})",
         lay.detail("authority.type"), lay.detail("contract.kind"), lay.detail("contract.procurement_start"),
@@ -49,7 +48,7 @@ def add_live_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         ws.cell(r + k, 1, label)
         ws.cell(r + k, 2, f"={fn}({args})")
     r += 5
-    ws.cell(r, 1, "Results").font = Font(bold=True)
+    ws.cell(r, 1, "Results").font = xw.font(bold=True)
     score_ids, scores = lay.scores_block
     bidders = lay.bidders_range("name")
     prices = lay.prices_range()
@@ -63,7 +62,7 @@ def add_live_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     top = r + 1
     ws.cell(top, 1, ArrayFormula(f"A{top}:{xw.col(width)}{top + lay.slots}", formula))
     total_col, agree_col = xw.col(width - 1), xw.col(width + 1)
-    ws.cell(top, width + 1, "Agrees with the Results sheet?").font = Font(bold=True)
+    ws.cell(top, width + 1, "Agrees with the Results sheet?").font = xw.font(bold=True)
     res_name, res_total = lay.results_range("Bidder"), lay.results_range("Total")
     for k in range(1, lay.slots + 1):
         row = top + k

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from svscore import __version__
@@ -194,10 +194,10 @@ def _social_value(wb: xw.Workbook, lay: MonitoringLayout) -> None:
         _top(ws, r, 9)
     last = lay.SV_FIRST + len(lay.commitments) - 1
     xw.number_validation(ws, f"{lay.delivered_cell(0)}:{lay.delivered_cell(len(lay.commitments) - 1)}", 0, "a quantity")
-    ws.cell(last + 1, 8, "Total").font = Font(bold=True)
+    ws.cell(last + 1, 8, "Total").font = xw.font(bold=True)
     ws.cell(last + 1, 9, f"=SUM(I{lay.SV_FIRST}:I{last})").number_format = "£#,##0.00"
     if lay.record.measures_table and lay.record.measures_table.illustrative:
-        xw.set_text(ws.cell(last + 3, 1), "The measures table is ILLUSTRATIVE example data.").font = Font(color="C00000", bold=True)
+        xw.set_text(ws.cell(last + 3, 1), "The measures table is ILLUSTRATIVE example data.").font = xw.font(color="C00000", bold=True)
     xw.widths(ws, {1: 20, 2: 44, 3: 14, 4: 12, 5: 16, 6: 14, 7: 28, 8: 14, 9: 16})
     ws.freeze_panes = f"A{lay.SV_FIRST}"
     xw.print_setup(ws, f"{lay.SV_FIRST - 1}:{lay.SV_FIRST - 1}")
@@ -218,8 +218,8 @@ def _spend(wb: xw.Workbook, lay: MonitoringLayout) -> None:
     xw.number_validation(ws, f"{first[4]}:{last[4]}", 0, "an amount in pounds")
     _prompt(f"{first[1]}:{last[1]}", ws, "Postcode", "The postcode of the address you paid (for example BS16 1QY).")
     total = ws[lay.spend_total_cell]
-    ws.cell(total.row, total.column - 1, "Total").font = Font(bold=True)
-    total.value, total.number_format, total.font = f"=SUM({first[4]}:{last[4]})", "£#,##0.00", Font(bold=True)
+    ws.cell(total.row, total.column - 1, "Total").font = xw.font(bold=True)
+    total.value, total.number_format, total.font = f"=SUM({first[4]}:{last[4]})", "£#,##0.00", xw.font(bold=True)
     xw.widths(ws, {1: 44, 2: 12, 3: 8, 4: 8, 5: 16})
     ws.freeze_panes = f"A{lay.SPEND_FIRST}"
     xw.print_setup(ws, f"{lay.SPEND_FIRST - 1}:{lay.SPEND_FIRST - 1}", landscape=False)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from svscore.excel import workbook as xw
@@ -37,7 +37,7 @@ def add_lists_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> dict[str, str]:
     refs: dict[str, str] = {}
 
     def column(c: int, title: str, values: list[Any]) -> str:
-        ws.cell(lay.LIST_FIRST_ROW - 1, c, title).font = Font(bold=True)
+        ws.cell(lay.LIST_FIRST_ROW - 1, c, title).font = xw.font(bold=True)
         for i, v in enumerate(values, start=lay.LIST_FIRST_ROW):
             xw.set_text(ws.cell(i, c), v) if isinstance(v, str) else ws.cell(i, c, v)
         return xw.range_address(c, lay.LIST_FIRST_ROW, c, lay.LIST_FIRST_ROW + len(values) - 1, "Lists")
@@ -183,7 +183,7 @@ def _criteria_table(ws: Worksheet, lay: EvaluationLayout) -> None:
             check.value = _check_formula(lay.weighted_children(c.id), lay, target, f"the sub-criteria of {c.id}")
             xw.flag_not_ok(ws, check.coordinate, check.coordinate)
     rr = lay.root_check_row
-    ws.cell(rr, lay.criteria_col("Criterion"), "All top-level criteria").font = Font(bold=True)
+    ws.cell(rr, lay.criteria_col("Criterion"), "All top-level criteria").font = xw.font(bold=True)
     ws[lay.root_check_cell] = _check_formula(lay.weighted_children(None), lay, total_marks if marks else "100", "the top-level criteria")
     xw.flag_not_ok(ws, lay.root_check_cell, lay.root_check_cell)
 

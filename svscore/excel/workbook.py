@@ -36,9 +36,19 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEMPLATE_FORMAT_VERSION = 1
 """Bump when a workbook layout changes; readers keep reading every earlier version."""
 
-HEADER = Font(bold=True, color="FFFFFF")
+FONT = "Calibri"
+"""The workbooks' font, named in every font svscore sets: a font without a name is drawn in whatever
+the program falls back to (LibreOffice: a serif), not in the workbook's own."""
+
+
+def font(**style: Any) -> Font:
+    """A font of the workbooks' family and size (Calibri 11 unless ``size`` is given)."""
+    return Font(name=FONT, size=style.pop("size", 11), **style)
+
+
+HEADER = font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-TITLE = Font(bold=True, size=14)
+TITLE = font(bold=True, size=14)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")

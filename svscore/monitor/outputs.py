@@ -99,7 +99,7 @@ def results_workbook(run: MonitorRun) -> bytes:
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": False})
     wb.set_properties({"title": "svscore contract monitoring", "author": f"svscore {__version__}"})
     wb.set_calc_mode("auto")
-    bold, title = wb.add_format({"bold": True}), wb.add_format({"bold": True, "font_size": 14})
+    title = wb.add_format({"bold": True, "font_size": 14})
     head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True, "valign": "top"})
     money, qty, pct = wb.add_format({"num_format": "£#,##0.00"}), wb.add_format({"num_format": "#,##0.##"}), wb.add_format({"num_format": "0.0%"})
     red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
