@@ -112,6 +112,7 @@ def build_monitoring_return(record: ContractRecord, period_id: str) -> xw.Workbo
     if record.kpis:
         _kpis(wb, lay)
     constants = protected_cells(wb)
+    xw.fit_pages_legibly(wb)
     xw.add_metadata(wb, xw.Metadata(KIND, FORMAT_VERSION, record.reference, period.id, __version__, xw.fingerprint(constants),
                                     {"tender_reference": record.tender_reference, "lot": record.lot}))
     wb.active = 0

@@ -11,6 +11,7 @@ installed as the test command installs it).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -55,13 +56,14 @@ def _column_points(ws: Worksheet, last: int) -> float:
     return total
 
 
-def printed_size(ws: Worksheet) -> PrintedSize:
-    """The scale ``ws`` prints at on its paper (A4 assumed), and its smallest font."""
-    setup = ws.page_setup
-    landscape = setup.orientation == "landscape"
-    paper_width = A4_POINTS[1] if landscape else A4_POINTS[0]
+def _printable(ws: Worksheet) -> float:
+    landscape = ws.page_setup.orientation == "landscape"
     margins = ws.page_margins
-    printable = paper_width - 72 * ((margins.left or 0.7) + (margins.right or 0.7))
+    return (A4_POINTS[1] if landscape else A4_POINTS[0]) - 72 * ((margins.left or 0.7) + (margins.right or 0.7))
+
+
+def _used(ws: Worksheet) -> tuple[int, list[float]]:
+    """The last column that prints (a value, or a shaded or boxed cell) and every font size used."""
     last_col, fonts = 0, []
     for row in ws.iter_rows():
         for cell in row:
@@ -73,9 +75,40 @@ def printed_size(ws: Worksheet) -> PrintedSize:
             fonts.append(float(cell.font.sz) if cell.font is not None and cell.font.sz else DEFAULT_FONT_PT)
     for merged in ws.merged_cells.ranges:
         last_col = max(last_col, merged.max_col)
+    return last_col, fonts
+
+
+TARGET_PT = 8.4
+"""What :func:`fit_legibly` keeps the smallest printed text at or above: a little above
+:data:`LEGIBLE_PT`, as Excel breaks pages between columns and may shrink a little more than the
+widths alone say. A sheet that prints that large on one page across stays on one."""
+
+
+def fit_legibly(ws: Worksheet) -> None:
+    """Spread a sheet set to fit its width over as many pages across as keep its smallest text at
+    about :data:`TARGET_PT` or larger, repeating its first column on each page when it takes more
+    than one (the bidder, criterion or measure each row is about)."""
+    setup = ws.page_setup
+    if not (ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth):
+        return
+    last_col, fonts = _used(ws)
+    width = _column_points(ws, last_col)
+    smallest = min(fonts) if fonts else DEFAULT_FONT_PT
+    wanted = min(1.0, TARGET_PT / smallest)
+    pages = max(1, math.ceil(width * wanted / _printable(ws)))
+    setup.fitToWidth = pages
+    if pages > 1 and not ws.print_title_cols:
+        ws.print_title_cols = "A:A"
+
+
+def printed_size(ws: Worksheet) -> PrintedSize:
+    """The scale ``ws`` prints at on its paper (A4 assumed), and its smallest font."""
+    setup = ws.page_setup
+    last_col, fonts = _used(ws)
     width = _column_points(ws, last_col)
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth:
-        scale = min(1.0, printable * int(setup.fitToWidth) / width) if width else 1.0
+        scale = min(1.0, _printable(ws) * int(setup.fitToWidth) / width) if width else 1.0
     else:
         scale = (setup.scale or 100) / 100
+    landscape = setup.orientation == "landscape"
     return PrintedSize(ws.title, scale, min(fonts) if fonts else DEFAULT_FONT_PT, "landscape" if landscape else "portrait")

@@ -169,6 +169,7 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
     wb.move_sheet("Lists", offset=len(wb.sheetnames))
     constants = protected_cells(wb)
     lot = tender.all_lots()[lot_index]
+    xw.fit_pages_legibly(wb)
     xw.add_metadata(wb, xw.Metadata("score_sheets", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__,
                                     xw.fingerprint(constants), {"slots": slots, "evaluators": list(evaluators)}))
     wb.active = 0

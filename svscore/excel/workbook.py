@@ -183,6 +183,15 @@ def print_setup(ws: Worksheet, title_rows: str | None = None, landscape: bool = 
     ws.oddFooter.center.text = "&A — page &P of &N"
 
 
+def fit_pages_legibly(wb: Workbook) -> None:
+    """Every visible sheet spread over as many pages across as keep its text legible on A4."""
+    from svscore.excel.printing import fit_legibly
+
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            fit_legibly(ws)
+
+
 def widths(ws: Worksheet, sizes: Mapping[int, float]) -> None:
     for col, w in sizes.items():
         ws.column_dimensions[get_column_letter(col)].width = w
