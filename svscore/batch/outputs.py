@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from svscore import __version__
 from svscore.atomic import write_atomic
-from svscore.batch.inspect import file_sha256
+from svscore.batch.intake import file_sha256
 from svscore.batch.run import BatchError, BatchRun, thresholds_path
 from svscore.errors import file_label
 from svscore.model.enums import CriterionKind, ScoredBy

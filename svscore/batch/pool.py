@@ -24,8 +24,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, Inspection, Opened, file_sha256, finish_reading, start_reading, why_stopped
+from svscore.batch.intake import ERROR, Inspection, Opened, file_sha256, finish_reading, start_reading
 from svscore.batch.spec import Limits, LotSpec
+from svscore.batch.stopped import why_stopped
 from svscore.errors import cell_location
 
 

@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from svscore.batch.inspect import ERROR, NOTE, WARNING
+from svscore.batch.intake import ERROR, NOTE, WARNING
 from svscore.errors import SvscoreError
 
 RECEIVED_FILE = "received.csv"

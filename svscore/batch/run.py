@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from svscore.batch.inspect import ERROR, WARNING, Inspection, file_sha256
+from svscore.batch.intake import ERROR, WARNING, Inspection, file_sha256
 from svscore.batch.pool import InspectionPool
 from svscore.batch.receipts import RECEIVED_FILE, Receipts
 from svscore.batch.spec import Limits

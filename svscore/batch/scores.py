@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, WARNING, package_refused, read_capped
+from svscore.batch.container import package_refused, read_capped
+from svscore.batch.intake import ERROR, WARNING
 from svscore.batch.spec import Limits
 from svscore.errors import Problem, WorkbookError, file_label
 from svscore.excel import workbook as xw

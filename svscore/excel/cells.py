@@ -93,6 +93,10 @@ def encrypted(path: Path) -> bool:
 
 
 DAMAGED = "the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)"
+RESAVE = "ask the bidder to save the workbook again in Excel and send it again"
+"""The remedy for a package Excel would not have written: Excel writes a clean one."""
+RESAVE_OWN = "save the workbook again in Excel"
+"""The same remedy for the council's own files (score sheets)."""
 
 
 def not_a_package(path: Path, head: bytes, returned: bool = False) -> str | None:

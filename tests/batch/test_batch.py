@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from svscore.batch.demo import EVALUATORS
-from svscore.batch.inspect import inspect_file
+from svscore.batch.intake import inspect_file
 from svscore.batch.spec import Limits, lot_specs
 from svscore.excel.libreoffice import convert
 from tests.batch.conftest import GOOD, MEASURES, SCORED, TENDER, rezip
@@ -384,7 +384,7 @@ def _read_by_pid(monkeypatch, slow: set[int], seconds: float = 0.05):
     import time
 
     import svscore.batch.pool as pool_module
-    from svscore.batch.inspect import NOTE
+    from svscore.batch.intake import NOTE
     start_reading = pool_module.start_reading
 
     def reading(path, name, limits):
@@ -722,7 +722,7 @@ def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_p
     import zipfile
 
     from svscore.batch.demo import fill_bid_return
-    from svscore.batch.inspect import _CellXml, _sheet_parts
+    from svscore.excel.cellxml import CellXml as _CellXml, sheet_parts as _sheet_parts
     from tests.batch.conftest import LAYOUT, rezip
 
     addr = LAYOUT.qty_cell(0, 0)
@@ -758,7 +758,7 @@ def test_cells_written_with_a_prefix_and_attributes_in_any_order_are_still_under
     import zipfile
 
     from svscore.batch.demo import fill_bid_return
-    from svscore.batch.inspect import _CellXml, _sheet_parts
+    from svscore.excel.cellxml import CellXml as _CellXml, sheet_parts as _sheet_parts
     from tests.batch.conftest import LAYOUT, edit, rezip
 
     qty, rate = LAYOUT.qty_cell(0, 0), LAYOUT.rate_cell(1)
@@ -1142,7 +1142,7 @@ def test_a_cell_far_outside_the_form_is_named_and_the_file_still_hashed(folder, 
 
 
 def test_the_far_cell_diagnosis_names_the_sheet_and_its_last_cell(folder, tmp_path):
-    from svscore.batch.inspect import why_stopped
+    from svscore.batch.stopped import why_stopped
     from tests.batch.conftest import edit
 
     good = folder["returns"] / "good-09876543.xlsx"
@@ -1306,7 +1306,7 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_refused_and_named(tmp_p
     at the declared size, and the report says which part lied, in words an officer can pass on."""
     import zipfile
 
-    from svscore.batch.inspect import start_reading
+    from svscore.batch.intake import start_reading
     good = _good(tmp_path)
     bomb = tmp_path / "lying.xlsx"
     bomb.write_bytes(_understated(good.read_bytes(), "xl/worksheets/sheet2.xml", 50 * 1024 * 1024))
@@ -1346,7 +1346,7 @@ def _zip_encrypted_flag(data: bytes) -> bytes:
     (_zip_encrypted_flag, "is encrypted with a zip password, which the Office file format does not allow"),
 ])
 def test_a_package_no_office_program_writes_is_refused_in_words_an_officer_can_pass_on(tmp_path, make, expected):
-    from svscore.batch.inspect import start_reading
+    from svscore.batch.intake import start_reading
     path = tmp_path / "odd.xlsx"
     path.write_bytes(make(_good(tmp_path).read_bytes()))
     result = start_reading(path, path.name, Limits()).result
@@ -1357,7 +1357,7 @@ def test_a_package_no_office_program_writes_is_refused_in_words_an_officer_can_p
 def test_a_stored_part_is_read_like_a_deflated_one(tmp_path):
     import zipfile
 
-    from svscore.batch.inspect import finish_reading, start_reading
+    from svscore.batch.intake import finish_reading, start_reading
     good = _good(tmp_path)
     stored = tmp_path / "stored.xlsx"
     stored.write_bytes(_repacked(good.read_bytes(), zipfile.ZIP_STORED))
@@ -1368,7 +1368,7 @@ def test_a_stored_part_is_read_like_a_deflated_one(tmp_path):
 
 
 def test_a_score_sheet_package_is_refused_with_the_remedy_for_the_councils_own_file(tmp_path):
-    from svscore.batch.inspect import package_refused
+    from svscore.batch.container import package_refused
     path = tmp_path / "scores.xlsx"
     path.write_bytes(_repacked(_good(tmp_path).read_bytes(), 12))
     why = package_refused(path, path.read_bytes(), Limits())
@@ -1453,7 +1453,7 @@ def test_a_file_far_larger_than_a_workbook_is_refused_without_being_held_in_memo
 def test_reading_a_file_stops_one_byte_past_the_cap_and_follows_a_file_that_grew(tmp_path, monkeypatch):
     import os
 
-    from svscore.batch import inspect
+    from svscore.batch import container as inspect
 
     path = tmp_path / "f.bin"
     for size, cap, expected in ((10, 20, 10), (20, 20, 20), (21, 20, 21), (5000, 20, 21)):

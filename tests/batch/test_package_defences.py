@@ -8,7 +8,7 @@ import re
 import pytest
 
 from svscore.batch.demo import DemoBid, fill_bid_return
-from svscore.batch.inspect import inspect_file
+from svscore.batch.intake import inspect_file
 from svscore.batch.spec import Limits, lot_specs
 from tests.batch.conftest import MEASURES, TENDER, _add_member, _with_doctype, rezip
 

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from svscore.batch.inspect import Inspection, _tampering
+from svscore.excel.read_bid_return import BidReturn, _tampering
 from svscore.batch.spec import by_position, lot_specs
 from svscore.excel.cells import Values
 from tests.batch.conftest import MEASURES, TENDER
@@ -35,7 +35,7 @@ def _rows():
 
 
 def _changed(rows) -> list[tuple[str, str]]:
-    result = Inspection("bid.xlsx", 1, "")
+    result = BidReturn("bid.xlsx")
     _tampering(Values("bid.xlsx", {"Pricing": rows}), _spec(), result)
     return [(loc.split("!")[1], msg) for _, loc, msg in result.problems]
 
