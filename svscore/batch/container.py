@@ -15,6 +15,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,6 +23,11 @@ from svscore.batch.package import has_macros, reaches_outside, xml_parts
 from svscore.batch.spec import Limits
 from svscore.excel.cells import DAMAGED, OLE_MAGIC, RESAVE, RESAVE_OWN, not_a_package
 from svscore.excel.zipparts import inflate_part, part_head
+
+ZIP_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError)
+"""What the zipfile module raises reading a damaged package (a bad CRC, a truncated header, an
+unknown zip version, a negative seek), found by corrupting a package byte by byte. Only these are
+taken for a damaged file: any other exception is svscore's own mistake and is not hidden."""
 
 
 class Refused(Exception):
@@ -62,7 +68,7 @@ def package_refused(path: Path, data: bytes, limits: Limits) -> str | None:
         check_container(path, data, limits, [])
     except Refused as exc:
         return str(exc).replace(RESAVE, RESAVE_OWN)
-    except Exception:  # not a zip, or damaged: the reader's own failure will say so
+    except ZIP_ERRORS:  # not a zip, or damaged: the reader's own failure will say so
         return None
     return None
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from svscore.batch.container import Refused, check_container, overflowing_part, read_capped
+from svscore.batch.container import ZIP_ERRORS, Refused, check_container, overflowing_part, read_capped
 from svscore.batch.spec import Limits, LotSpec
 from svscore.errors import cell_location
-from svscore.excel.cells import RESAVE, Values, load_values
+from svscore.excel.cells import RESAVE, UnreadableWorkbook, Values, load_values
 from svscore.excel.cellxml import CellXml
 from svscore.excel.read_bid_return import read_bid_return
 
@@ -44,6 +44,10 @@ class Inspection:
 
     def add(self, severity: str, location: str, message: str) -> None:
         self.problems.append((severity, location, message))
+
+
+READ_ERRORS: tuple[type[Exception], ...] = (UnreadableWorkbook, *ZIP_ERRORS)
+"""What reading a damaged file raises: the reader's refusal, or the zip module's."""
 
 
 def inspect_file(path: Path, name: str, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> Inspection:
@@ -93,7 +97,7 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
         result.add(ERROR, name, str(exc))
     except MemoryError:
         result.add(ERROR, name, f"reading it needed more than the {limits.memory_mb} MB allowed for one file; not read")
-    except Exception as exc:  # calamine raises several types for malformed files
+    except READ_ERRORS as exc:  # the reader's or the zip module's, never svscore's own
         part = overflowing_part(data, members)  # the reader's own words for this vary; the package is asked
         if part is not None:
             result.add(ERROR, name, f"part {part.filename} unpacks to more than the {part.file_size:,} bytes the package declares "
@@ -103,7 +107,8 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
             result.add(ERROR, cell_location(name, sheet, addr), f"the cell {why}: Excel does not write such a cell, so the file was "
                                                                 f"damaged or altered; not read ({RESAVE})")
         else:
-            result.add(ERROR, name, f"not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]})")
+            detail = exc.detail if isinstance(exc, UnreadableWorkbook) else f"{type(exc).__name__}: {str(exc)[:200]}"
+            result.add(ERROR, name, f"not a readable Excel workbook ({detail})")
     return Opened(result)
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import Problem, cell_location
+from svscore.errors import Problem, SvscoreError, cell_location
 from svscore.fmt import LARGEST
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -63,17 +63,38 @@ class Values:
         return cell_location(self.name, sheet, addr)
 
 
+class UnreadableWorkbook(SvscoreError):
+    """The reader (python-calamine) refused a file; ``detail`` says how, in its own words.
+
+    Only the reader's own failures become this, so a mistake in svscore's code is never reported as
+    a damaged file."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
 def load_values(path: Path, name: str | None = None, data: bytes | None = None) -> Values:
     """Read every sheet (hidden ones too) with positions kept; from ``data`` when the file's bytes
-    are already in memory (the batch has read them to hash them), so the file is read once."""
+    are already in memory (the batch has read them to hash them), so the file is read once.
+    Raises :class:`UnreadableWorkbook` when the reader refuses the file."""
     import io
 
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else CalamineWorkbook.from_path(str(path))
-    out = Values(name or path.name)
-    for sheet in wb.sheet_names:
-        out.sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else CalamineWorkbook.from_path(str(path))
+        out = Values(name or path.name)
+        for sheet in wb.sheet_names:
+            out.sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except (CalamineError, OSError) as exc:  # its errors for a malformed file; OSError for one it cannot open
+        raise UnreadableWorkbook(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+    except BaseException as exc:
+        # The reader panics on some damaged cells (a time of -1E+300): pyo3 raises PanicException,
+        # which is not an Exception and cannot be imported by name. Anything else is not the reader's.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise UnreadableWorkbook(f"the reader stopped on a damaged value ({str(exc)[:200]})") from None
     return out
 
 

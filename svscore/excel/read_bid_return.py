@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from svscore.errors import Problem
+from svscore.errors import Problem, WorkbookError
 from svscore.excel.cells import (
     Values,
     a1,
@@ -24,7 +24,6 @@ from svscore.excel.cells import (
     described,
     exact_number,
     is_blank,
-    kind_name,
     metadata,
     parse_number,
 )
@@ -53,28 +52,28 @@ class BidReturn:
 
 
 def read_bid_return(values: Values, cells: CellXml, name: str, specs: dict[int, dict[str, LotSpec]]) -> BidReturn:
-    """Read a parsed bid return workbook against the tender's templates (by format version, then lot)."""
+    """Read a parsed bid return workbook against the tender's templates (``specs``: each format
+    version's, by lot), with the reader its format version has (:mod:`svscore.excel.readers`)."""
+    from svscore.excel.readers import reader_for  # the registry imports this module's readers
+
     result = BidReturn(name)
-    _read(values, cells, result, specs)
+    meta = metadata(values)
+    try:
+        reader = reader_for(meta, name, "bid_return")
+    except WorkbookError as exc:
+        result.problems += [(ERROR, p.location, p.message) for p in exc.problems]
+        return result
+    assert meta is not None  # reader_for refuses a workbook without metadata
+    if reader.version not in specs:
+        result.add(ERROR, name, f"template format version {reader.version} is not one this tender's templates were built in ({sorted(specs)})")
+        return result
+    reader.read(values, meta, cells, result, specs[reader.version])
     return result
 
-def _read(values: Values, cells: CellXml, result: BidReturn, specs: dict[int, dict[str, LotSpec]]) -> None:
+
+def read_v1(values: Values, meta: dict[str, str], cells: CellXml, result: BidReturn, lot_specs: dict[str, LotSpec]) -> None:
+    """Read a format version 1 bid return (its kind and version already checked) into ``result``."""
     name = result.name
-    meta = metadata(values)
-    if meta is None:
-        result.add(ERROR, name, "not made from an svscore bid return template (no svscore identity sheet): use the workbook issued with the tender")
-        return
-    if meta.get("template_kind") != "bid_return":
-        result.add(ERROR, name, f"not a bid return workbook: this is {kind_name(meta.get('template_kind'))}")
-        return
-    try:
-        version = int(meta.get("format_version", "0"))
-    except ValueError:
-        version = 0
-    if version not in specs:
-        result.add(ERROR, name, f"template format version {meta.get('format_version')!r} is not one this svscore reads ({sorted(specs)})")
-        return
-    lot_specs = specs[version]
     reference = next(iter(lot_specs.values())).tender_reference
     if meta.get("tender_reference") != reference:
         result.add(ERROR, name, f"made for tender {meta.get('tender_reference')!r}, not this tender ({reference!r})")

@@ -1,129 +1,69 @@
-"""Evaluators' scores for a batch: from score sheet workbooks, or from an evaluation workbook.
+"""Read an evaluators' score sheets workbook: every score given, with its justification, by bidder.
 
-Scores are matched to returned bids by bidder id (company number), or by name when the id is
-blank. A score without a justification is not used: justifications are required, because they
-become the explanations in each bidder's assessment summary.
+A score without a justification is not used: justifications are required, because they become the
+explanations in each bidder's assessment summary. The batch (:mod:`svscore.batch.scores`) opens the
+files, checks their packages and matches the scores read here to the returned bids.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from svscore.batch.container import package_refused, read_capped
-from svscore.batch.intake import ERROR, WARNING
-from svscore.batch.spec import Limits
-from svscore.errors import Problem, WorkbookError, file_label
+from svscore.errors import Problem, WorkbookError
 from svscore.excel import workbook as xw
 from svscore.excel.cells import (
+    Values,
     as_text,
     exact_number,
     is_blank,
-    kind_name,
-    load_values,
     metadata,
     metadata_extra,
     parse_number,
-    unreadable,
 )
 from svscore.fmt import LARGEST
-from svscore.model.bids import Bid, Score
-from svscore.model.identity import bidder_key, same_name
+from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
 
+ERROR = "error"
+
 
 @dataclass
-class ScoreBook:
-    """Scores by bidder key, with the problems met while reading them."""
+class ScoreSheetScores:
+    """The scores one score sheets workbook gives, with the problems met while reading it."""
 
-    scores: dict[str, list[Score]] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    """bidder key -> name as the evaluators wrote it."""
+    scores: list[tuple[tuple[str, str], Score, str]] = field(default_factory=list)
+    """((bidder id, bidder name), score, lot id), in the order read."""
     problems: list[tuple[str, str, str]] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    recorded: dict[str, Bid] = field(default_factory=dict)
-    """bidder key -> the bid as the evaluation workbook records it (price, SME/VCSE, name, commitments)."""
-
-    def record(self, bid: Bid, lot: str) -> None:
-        self.recorded[f"{lot}|{bidder_key(bid.bidder_id) or bidder_key(bid.bidder)}"] = bid
-
-    def recorded_for(self, bidder_id: str, bidder: str, lot: str) -> Bid | None:
-        return next((self.recorded[k] for k in self._keys(bidder_id, bidder, lot) if k in self.recorded), None)
+    """(severity, location, message)."""
 
     def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
-        key = f"{lot}|{bidder_key(ids[0]) or bidder_key(ids[1])}"
-        self.scores.setdefault(key, []).append(score)
-        self.names[key] = ids[1] or ids[0]
-
-    def _keys(self, bidder_id: str, bidder: str, lot: str) -> list[str]:
-        return [f"{lot}|{k}" for k in (bidder_key(bidder_id), bidder_key(bidder)) if k]
-
-    def for_bid(self, bidder_id: str, bidder: str, lot: str) -> list[Score]:
-        for key in self._keys(bidder_id, bidder, lot):
-            if key in self.scores:
-                return self.scores[key]
-        return []
-
-    def name_disagrees(self, bidder_id: str, bidder: str, lot: str) -> str | None:
-        """The name the evaluators gave the scores matched to this bid by its company number, when
-        it is not the bid's name (beyond case, punctuation and legal suffixes); else None."""
-        key = f"{lot}|{bidder_key(bidder_id)}" if bidder_id else None
-        if key is None or key not in self.scores:
-            return None
-        theirs = self.names[key]
-        return None if same_name(theirs, bidder) or bidder_key(theirs) == bidder_key(bidder_id) else theirs
-
-    def matched_keys(self, bids: list[tuple[str, str, str]]) -> set[str]:
-        return {k for b in bids for k in self._keys(*b) if k in self.scores}
+        self.scores.append((ids, score, lot))
 
 
-def score_sheet_files(folder: Path) -> list[Path]:
-    """The workbooks in a scores folder that are read as score sheets (not hidden, not lock files)."""
-    return [path for path in sorted(folder.iterdir())
-            if not path.name.startswith((".", "~$")) and path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file()]
+def read_score_sheets(values: Values, tender: Tender, lot_index: int, measures: MeasuresTable | None,
+                      book: ScoreSheetScores) -> None:
+    """Add the scores of a parsed score sheets workbook made for this lot to ``book``, with the
+    reader its format version has (:mod:`svscore.excel.readers`). Another lot's are left alone."""
+    from svscore.excel.readers import reader_for  # the registry imports this module's readers
+
+    meta = metadata(values)
+    try:
+        reader = reader_for(meta, values.name, "score_sheets")
+    except WorkbookError as exc:
+        book.problems += [(ERROR, p.location, p.message) for p in exc.problems]
+        return
+    assert meta is not None  # reader_for refuses a workbook without metadata
+    reader.read(values, meta, tender, lot_index, measures, book)
 
 
-def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None,
-                      book: ScoreBook | None = None) -> ScoreBook:
-    """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
-    book = book or ScoreBook()
-    if not folder.is_dir():
-        book.problems.append((ERROR, file_label(str(folder)), "the scores folder does not exist"))
-        return book
-    for path in score_sheet_files(folder):
-        if path not in book.files:
-            book.files.append(path)
-        _read_one(path, tender, lot_index, measures, book)
-    return book
-
-
-def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None, book: ScoreBook) -> None:
+def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int, measures: MeasuresTable | None,
+            book: ScoreSheetScores) -> None:
+    """Read a format version 1 score sheets workbook (its kind and version already checked)."""
     from svscore.excel.score_sheets import score_sheet_layout
 
-    name = file_label(path.name)
-    limits = Limits()
-    try:
-        with path.open("rb") as fh:
-            data = read_capped(fh, limits.max_file_bytes)  # never a whole file of many GB in memory
-    except OSError as exc:
-        book.problems.append((ERROR, name, f"not read: it could not be opened ({exc.strerror})"))
-        return
-    # Score sheets pass through many hands: the package checks the returned bids pass (size first) come first.
-    why = package_refused(path, data, limits)
-    if why is not None:
-        book.problems.append((ERROR, name, f"not read: {why}"))
-        return
-    try:
-        values = load_values(path, name, data)
-    except Exception:  # calamine raises several types for unreadable files
-        book.problems.append((ERROR, name, f"not read: {unreadable(path)}"))
-        return
-    meta = metadata(values)
-    if meta is None or meta.get("template_kind") != "score_sheets":
-        book.problems.append((ERROR, name, f"not a score sheets workbook: this is {kind_name((meta or {}).get('template_kind'))}"))
-        return
+    name = values.name
     if meta.get("tender_reference") != tender.reference:
         book.problems.append((ERROR, name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))
         return
@@ -201,6 +141,3 @@ def _walk(criteria, kind=None):
         yield from _walk(c.children, k)
 
 
-def unused_warning(book: ScoreBook, matched: set[str]) -> list[tuple[str, str, str]]:
-    return [(WARNING, "scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook")
-            for k in sorted(set(book.scores) - matched)]

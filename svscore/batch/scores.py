@@ -1,0 +1,119 @@
+"""Evaluators' scores for a batch: from score sheet workbooks, or from an evaluation workbook.
+
+Scores are matched to returned bids by bidder id (company number), or by name when the id is
+blank. A score without a justification is not used: justifications are required, because they
+become the explanations in each bidder's assessment summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from svscore.batch.container import package_refused, read_capped
+from svscore.batch.intake import ERROR, WARNING
+from svscore.batch.spec import Limits
+from svscore.errors import file_label
+from svscore.excel.cells import UnreadableWorkbook, load_values, unreadable
+from svscore.excel.read_score_sheets import ScoreSheetScores, read_score_sheets
+from svscore.model.bids import Bid, Score
+from svscore.model.identity import bidder_key, same_name
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import Tender
+
+
+@dataclass
+class ScoreBook:
+    """Scores by bidder key, with the problems met while reading them."""
+
+    scores: dict[str, list[Score]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    """bidder key -> name as the evaluators wrote it."""
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    recorded: dict[str, Bid] = field(default_factory=dict)
+    """bidder key -> the bid as the evaluation workbook records it (price, SME/VCSE, name, commitments)."""
+
+    def record(self, bid: Bid, lot: str) -> None:
+        self.recorded[f"{lot}|{bidder_key(bid.bidder_id) or bidder_key(bid.bidder)}"] = bid
+
+    def recorded_for(self, bidder_id: str, bidder: str, lot: str) -> Bid | None:
+        return next((self.recorded[k] for k in self._keys(bidder_id, bidder, lot) if k in self.recorded), None)
+
+    def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
+        key = f"{lot}|{bidder_key(ids[0]) or bidder_key(ids[1])}"
+        self.scores.setdefault(key, []).append(score)
+        self.names[key] = ids[1] or ids[0]
+
+    def _keys(self, bidder_id: str, bidder: str, lot: str) -> list[str]:
+        return [f"{lot}|{k}" for k in (bidder_key(bidder_id), bidder_key(bidder)) if k]
+
+    def for_bid(self, bidder_id: str, bidder: str, lot: str) -> list[Score]:
+        for key in self._keys(bidder_id, bidder, lot):
+            if key in self.scores:
+                return self.scores[key]
+        return []
+
+    def name_disagrees(self, bidder_id: str, bidder: str, lot: str) -> str | None:
+        """The name the evaluators gave the scores matched to this bid by its company number, when
+        it is not the bid's name (beyond case, punctuation and legal suffixes); else None."""
+        key = f"{lot}|{bidder_key(bidder_id)}" if bidder_id else None
+        if key is None or key not in self.scores:
+            return None
+        theirs = self.names[key]
+        return None if same_name(theirs, bidder) or bidder_key(theirs) == bidder_key(bidder_id) else theirs
+
+    def matched_keys(self, bids: list[tuple[str, str, str]]) -> set[str]:
+        return {k for b in bids for k in self._keys(*b) if k in self.scores}
+
+
+def score_sheet_files(folder: Path) -> list[Path]:
+    """The workbooks in a scores folder that are read as score sheets (not hidden, not lock files)."""
+    return [path for path in sorted(folder.iterdir())
+            if not path.name.startswith((".", "~$")) and path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file()]
+
+
+def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None,
+                      book: ScoreBook | None = None) -> ScoreBook:
+    """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
+    book = book or ScoreBook()
+    if not folder.is_dir():
+        book.problems.append((ERROR, file_label(str(folder)), "the scores folder does not exist"))
+        return book
+    for path in score_sheet_files(folder):
+        if path not in book.files:
+            book.files.append(path)
+        _read_one(path, tender, lot_index, measures, book)
+    return book
+
+
+def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None, book: ScoreBook) -> None:
+    name = file_label(path.name)
+    limits = Limits()
+    try:
+        with path.open("rb") as fh:
+            data = read_capped(fh, limits.max_file_bytes)  # never a whole file of many GB in memory
+    except OSError as exc:
+        book.problems.append((ERROR, name, f"not read: it could not be opened ({exc.strerror})"))
+        return
+    # Score sheets pass through many hands: the package checks the returned bids pass (size first) come first.
+    why = package_refused(path, data, limits)
+    if why is not None:
+        book.problems.append((ERROR, name, f"not read: {why}"))
+        return
+    try:
+        values = load_values(path, name, data)
+    except UnreadableWorkbook:
+        book.problems.append((ERROR, name, f"not read: {unreadable(path)}"))
+        return
+    read = ScoreSheetScores()
+    read_score_sheets(values, tender, lot_index, measures, read)
+    for ids, score, lot in read.scores:
+        book.add(ids, score, lot)
+    book.problems += read.problems
+
+
+def unused_warning(book: ScoreBook, matched: set[str]) -> list[tuple[str, str, str]]:
+    return [(WARNING, "scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook")
+            for k in sorted(set(book.scores) - matched)]
+
