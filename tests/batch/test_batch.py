@@ -722,7 +722,8 @@ def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_p
     import zipfile
 
     from svscore.batch.demo import fill_bid_return
-    from svscore.excel.cellxml import CellXml as _CellXml, sheet_parts as _sheet_parts
+    from svscore.excel.cellxml import CellXml as _CellXml
+    from svscore.excel.cellxml import sheet_parts as _sheet_parts
     from tests.batch.conftest import LAYOUT, rezip
 
     addr = LAYOUT.qty_cell(0, 0)
@@ -758,7 +759,8 @@ def test_cells_written_with_a_prefix_and_attributes_in_any_order_are_still_under
     import zipfile
 
     from svscore.batch.demo import fill_bid_return
-    from svscore.excel.cellxml import CellXml as _CellXml, sheet_parts as _sheet_parts
+    from svscore.excel.cellxml import CellXml as _CellXml
+    from svscore.excel.cellxml import sheet_parts as _sheet_parts
     from tests.batch.conftest import LAYOUT, edit, rezip
 
     qty, rate = LAYOUT.qty_cell(0, 0), LAYOUT.rate_cell(1)

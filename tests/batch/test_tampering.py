@@ -7,9 +7,9 @@ import copy
 
 import pytest
 
-from svscore.excel.read_bid_return import BidReturn, _tampering
 from svscore.batch.spec import by_position, lot_specs
 from svscore.excel.cells import Values
+from svscore.excel.read_bid_return import BidReturn, _tampering
 from tests.batch.conftest import MEASURES, TENDER
 
 PROTECTED = {
