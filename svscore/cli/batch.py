@@ -203,7 +203,8 @@ def verify(results: Path, returns: Path | None, scores: Path | None, tender: Pat
     \b
     Exit codes: 0 everything given matches; 1 something does not (each listed).
     """
-    from svscore.batch.outputs import MANIFEST, verify_manifest
+    from svscore.batch.outputs import MANIFEST
+    from svscore.batch.verify import verify_manifest
 
     _check_results_folder(results, MANIFEST)
     problems = verify_manifest(results, returns, scores, tender)
