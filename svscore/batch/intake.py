@@ -18,12 +18,12 @@ from typing import Any, BinaryIO
 
 from svscore.batch.container import ZIP_ERRORS, Refused, check_container, overflowing_part, read_capped
 from svscore.batch.spec import Limits, LotSpec
-from svscore.errors import cell_location
+from svscore.errors import Place, Problem, Severity
 from svscore.excel.cells import RESAVE, UnreadableWorkbook, Values, load_values
 from svscore.excel.cellxml import CellXml
 from svscore.excel.read_bid_return import read_bid_return
 
-ERROR, WARNING, NOTE = "error", "warning", "note"
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
 @dataclass
@@ -33,17 +33,16 @@ class Inspection:
     name: str
     size: int
     sha256: str
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
-    """(severity, location, message)."""
+    problems: list[Problem] = field(default_factory=list)
     lot: str | None = None
     bid: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
-        return self.bid is not None and not any(s == ERROR for s, _, _ in self.problems)
+        return self.bid is not None and not any(p.severity is ERROR for p in self.problems)
 
-    def add(self, severity: str, location: str, message: str) -> None:
-        self.problems.append((severity, location, message))
+    def add(self, severity: Severity, where: Place | str, message: str) -> None:
+        self.problems.append(Problem(where, message, severity))
 
 
 READ_ERRORS: tuple[type[Exception], ...] = (UnreadableWorkbook, *ZIP_ERRORS)
@@ -104,7 +103,7 @@ def start_reading(path: Path, name: str, limits: Limits) -> Opened:
                                     f"for it: a damaged or altered file (possibly a zip bomb); not read ({RESAVE})")
         elif (cell := _refused_cell(data, members)) is not None:
             sheet, addr, why = cell
-            result.add(ERROR, cell_location(name, sheet, addr), f"the cell {why}: Excel does not write such a cell, so the file was "
+            result.add(ERROR, Place(name, sheet, addr), f"the cell {why}: Excel does not write such a cell, so the file was "
                                                                 f"damaged or altered; not read ({RESAVE})")
         else:
             detail = exc.detail if isinstance(exc, UnreadableWorkbook) else f"{type(exc).__name__}: {str(exc)[:200]}"

@@ -113,7 +113,7 @@ def results_document(run: BatchRun) -> dict[str, Any]:
     doc["svscore_version"] = __version__
     doc["files"] = [f.as_dict() for f in run.files]
     doc["skipped"] = [{"name": n, "reason": r} for n, r in run.skipped]
-    doc["problems"] = [{"severity": s, "location": loc, "message": m} for s, loc, m in run.problems]
+    doc["problems"] = [p.as_dict() for p in run.problems]
     doc["received_times_from"] = run.received_source
     return doc
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from svscore.batch.container import package_refused, read_capped
-from svscore.batch.intake import ERROR, WARNING
 from svscore.batch.spec import Limits
-from svscore.errors import file_label
+from svscore.errors import Problem, Severity, file_label
 from svscore.excel.cells import UnreadableWorkbook, load_values, unreadable
 from svscore.excel.read_score_sheets import ScoreSheetScores, read_score_sheets
 from svscore.model.bids import Bid, Score
@@ -29,7 +28,7 @@ class ScoreBook:
     scores: dict[str, list[Score]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     """bidder key -> name as the evaluators wrote it."""
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     recorded: dict[str, Bid] = field(default_factory=dict)
     """bidder key -> the bid as the evaluation workbook records it (price, SME/VCSE, name, commitments)."""
@@ -78,7 +77,7 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
     """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
     book = book or ScoreBook()
     if not folder.is_dir():
-        book.problems.append((ERROR, file_label(str(folder)), "the scores folder does not exist"))
+        book.problems.append(Problem(file_label(str(folder)), "the scores folder does not exist"))
         return book
     for path in score_sheet_files(folder):
         if path not in book.files:
@@ -94,17 +93,17 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
         with path.open("rb") as fh:
             data = read_capped(fh, limits.max_file_bytes)  # never a whole file of many GB in memory
     except OSError as exc:
-        book.problems.append((ERROR, name, f"not read: it could not be opened ({exc.strerror})"))
+        book.problems.append(Problem(name, f"not read: it could not be opened ({exc.strerror})"))
         return
     # Score sheets pass through many hands: the package checks the returned bids pass (size first) come first.
     why = package_refused(path, data, limits)
     if why is not None:
-        book.problems.append((ERROR, name, f"not read: {why}"))
+        book.problems.append(Problem(name, f"not read: {why}"))
         return
     try:
         values = load_values(path, name, data)
     except UnreadableWorkbook:
-        book.problems.append((ERROR, name, f"not read: {unreadable(path)}"))
+        book.problems.append(Problem(name, f"not read: {unreadable(path)}"))
         return
     read = ScoreSheetScores()
     read_score_sheets(values, tender, lot_index, measures, read)
@@ -113,7 +112,8 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     book.problems += read.problems
 
 
-def unused_warning(book: ScoreBook, matched: set[str]) -> list[tuple[str, str, str]]:
-    return [(WARNING, "scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook")
+def unused_warning(book: ScoreBook, matched: set[str]) -> list[Problem]:
+    """A warning for each bidder the evaluators scored who returned no workbook that could be scored."""
+    return [Problem("scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook", Severity.WARNING)
             for k in sorted(set(book.scores) - matched)]
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import Problem, SvscoreError, cell_location
+from svscore.errors import Place, Problem, SvscoreError
 from svscore.fmt import LARGEST
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -59,8 +59,8 @@ class Values:
             return ""
         return rows[r][c]
 
-    def where(self, sheet: str, addr: str) -> str:
-        return cell_location(self.name, sheet, addr)
+    def where(self, sheet: str, addr: str) -> Place:
+        return Place(self.name, sheet, addr)
 
 
 class UnreadableWorkbook(SvscoreError):
@@ -159,7 +159,7 @@ def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: list[Problem] | None = None) -> Decimal | None:
+def parse_number(v: Any, where: Place | str, what: str, problems: list[Problem], notes: list[Problem] | None = None) -> Decimal | None:
     """A cell as an exact number, or None with a problem recorded. Blank gives None, no problem."""
     if type(v) is float and -LARGEST < v < LARGEST:  # a number of a sensible size: what nearly every number cell holds
         return exact_number(v)
@@ -215,7 +215,7 @@ def described(v: Any) -> str:
     return f"{v!r}"
 
 
-def _sized(d: Decimal, where: str, what: str, problems: list[Problem]) -> Decimal | None:
+def _sized(d: Decimal, where: Place | str, what: str, problems: list[Problem]) -> Decimal | None:
     if abs(d) >= LARGEST:
         problems.append(Problem(where, f"{what} is {d:.3E}, far too large to be a real amount (svscore reads numbers smaller than {LARGEST:,})"))
         return None
@@ -239,7 +239,7 @@ def as_text(v: Any) -> str:
     return str(v).strip()
 
 
-def as_date(v: Any, where: str, what: str, problems: list[Problem]) -> dt.date | None:
+def as_date(v: Any, where: Place | str, what: str, problems: list[Problem]) -> dt.date | None:
     if is_blank(v):
         return None
     if isinstance(v, dt.datetime):
@@ -273,7 +273,7 @@ def text_date(text: str) -> dt.date | None:
     return None
 
 
-def as_yes_no(v: Any, where: str, what: str, problems: list[Problem]) -> bool | None:
+def as_yes_no(v: Any, where: Place | str, what: str, problems: list[Problem]) -> bool | None:
     if is_blank(v):
         return None
     if isinstance(v, bool):
@@ -326,7 +326,7 @@ def metadata_extra(meta: dict[str, str], name: str, fields: dict[str, type | tup
     naming the file and sheet, so a damaged copy is one file's error, never a traceback."""
     from svscore.errors import WorkbookError
 
-    where = cell_location(name, META)
+    where = Place(name, META)
 
     def damaged(why: str) -> WorkbookError:
         return WorkbookError(name, [Problem(where, f"the hidden {META} sheet svscore wrote is damaged ({why}): "

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import Problem, TenderFileError, WorkbookError, cell_location, file_label
+from svscore.errors import Place, Problem, TenderFileError, WorkbookError, file_label
 from svscore.excel.cells import (
     UnreadableWorkbook,
     Values,
@@ -80,7 +80,7 @@ def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     try:
         measures = MeasuresTable.model_validate(extra["measures"]) if extra.get("measures") else None
     except ValueError:  # pydantic's ValidationError: the copy of the table in the metadata was edited
-        raise WorkbookError(values.name, [Problem(cell_location(values.name, "_svscore"),
+        raise WorkbookError(values.name, [Problem(Place(values.name, "_svscore"),
                                                   "the hidden _svscore sheet's copy of the measures table is damaged: "
                                                   "use the workbook as svscore built it")]) from None
     lay = EvaluationLayout(original, extra["lot_index"], extra["slots"], measures)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from svscore.errors import Problem, WorkbookError
+from svscore.errors import Place, Problem, Severity, WorkbookError
 from svscore.excel.cells import (
     Values,
     a1,
@@ -33,7 +33,7 @@ from svscore.fmt import LARGEST
 if TYPE_CHECKING:
     from svscore.batch.spec import LotSpec
 
-ERROR, WARNING, NOTE = "error", "warning", "note"
+ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 
 @dataclass
@@ -41,14 +41,13 @@ class BidReturn:
     """What a bid return workbook said, and everything wrong with it."""
 
     name: str
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
-    """(severity, location, message)."""
+    problems: list[Problem] = field(default_factory=list)
     lot: str | None = None
     bid: dict[str, Any] | None = None
     """None when the workbook could not be read as a bid (the problems say why)."""
 
-    def add(self, severity: str, location: str, message: str) -> None:
-        self.problems.append((severity, location, message))
+    def add(self, severity: Severity, where: Place | str, message: str) -> None:
+        self.problems.append(Problem(where, message, severity))
 
 
 def read_bid_return(values: Values, cells: CellXml, name: str, specs: dict[int, dict[str, LotSpec]]) -> BidReturn:
@@ -61,7 +60,7 @@ def read_bid_return(values: Values, cells: CellXml, name: str, specs: dict[int, 
     try:
         reader = reader_for(meta, name, "bid_return")
     except WorkbookError as exc:
-        result.problems += [(ERROR, p.location, p.message) for p in exc.problems]
+        result.problems += exc.problems
         return result
     assert meta is not None  # reader_for refuses a workbook without metadata
     if reader.version not in specs:
@@ -179,10 +178,8 @@ def read_v1(values: Values, meta: dict[str, str], cells: CellXml, result: BidRet
     for sheet, addr, what in required_blank:
         why = cells.why_blank(sheet, addr)
         result.add(ERROR, values.where(sheet, addr), f"{what[:1].upper()}{what[1:]} {why}" if why else f"required: {what} is empty")
-    for p in problems:
-        result.add(ERROR, p.location, p.message)
-    for p in notes:
-        result.add(NOTE, p.location, p.message)
+    result.problems += problems
+    result.problems += [replace(p, severity=NOTE) for p in notes]
     result.bid = {
         "bidder": cover.get("bidder") or "", "bidder_id": cover.get("bidder_id") or "", "sme": bool(sme), "vcse": bool(vcse),
         "contact": cover.get("contact", ""), "email": cover.get("email", ""),

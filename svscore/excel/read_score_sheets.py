@@ -26,8 +26,6 @@ from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
 
-ERROR = "error"
-
 
 @dataclass
 class ScoreSheetScores:
@@ -35,8 +33,7 @@ class ScoreSheetScores:
 
     scores: list[tuple[tuple[str, str], Score, str]] = field(default_factory=list)
     """((bidder id, bidder name), score, lot id), in the order read."""
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
-    """(severity, location, message)."""
+    problems: list[Problem] = field(default_factory=list)
 
     def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
         self.scores.append((ids, score, lot))
@@ -52,7 +49,7 @@ def read_score_sheets(values: Values, tender: Tender, lot_index: int, measures: 
     try:
         reader = reader_for(meta, values.name, "score_sheets")
     except WorkbookError as exc:
-        book.problems += [(ERROR, p.location, p.message) for p in exc.problems]
+        book.problems += exc.problems
         return
     assert meta is not None  # reader_for refuses a workbook without metadata
     reader.read(values, meta, tender, lot_index, measures, book)
@@ -65,7 +62,7 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
 
     name = values.name
     if meta.get("tender_reference") != tender.reference:
-        book.problems.append((ERROR, name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))
+        book.problems.append(Problem(name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))
         return
     lot = tender.all_lots()[lot_index].id
     if meta.get("lot") != lot:
@@ -73,7 +70,7 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
     try:
         extra = metadata_extra(meta, name, {"evaluators": list, "slots": int})
     except WorkbookError as exc:
-        book.problems += [(ERROR, p.location, f"not read: {p.message}") for p in exc.problems]
+        book.problems += [Problem(p.where, f"not read: {p.message}") for p in exc.problems]
         return
     evaluators = tuple(str(e) for e in extra["evaluators"])
     slots = extra["slots"]
@@ -85,7 +82,7 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
         sheet = evaluator
         rows = values.sheets.get(sheet)
         if rows is None:
-            book.problems.append((ERROR, name, f"the sheet for {evaluator} is missing"))
+            book.problems.append(Problem(name, f"the sheet for {evaluator} is missing"))
             continue
         for slot, ids in enumerate(slot_ids):
             if not ids[0] and not ids[1]:
@@ -98,13 +95,13 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
                 s_addr = f"{xw.col(s_col)}{row}"
                 justification = as_text(_at(rows, row, j_col))
                 if not justification:
-                    book.problems.append((ERROR, values.where(sheet, f"{xw.col(j_col)}{row}"),
-                                          f"{evaluator}'s score for {ids[1] or ids[0]} on {cid} has no justification: the score is not used"))
+                    book.problems.append(Problem(values.where(sheet, f"{xw.col(j_col)}{row}"),
+                                                 f"{evaluator}'s score for {ids[1] or ids[0]} on {cid} has no justification: the score is not used"))
                     continue
                 if kinds.get(cid) is CriterionKind.PASS_FAIL:
                     value = as_text(raw).lower()
                     if value not in ("pass", "fail"):
-                        book.problems.append((ERROR, values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
+                        book.problems.append(Problem(values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
                         continue
                     book.add(ids, _score(cid, evaluator, value, justification), lot)
                     continue
@@ -113,8 +110,7 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
                     continue
                 problems: list[Problem] = []
                 n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)
-                for p in problems:
-                    book.problems.append((ERROR, p.location, p.message))
+                book.problems += problems
                 if n is not None:
                     book.add(ids, _score(cid, evaluator, n, justification), lot)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from svscore import __version__
+from svscore.errors import Problem
 from svscore.model.enums import CriterionKind, ScoredBy
 from svscore.render.background import in_background
 from svscore.render.sheet_rows import column_letter, utf16_cut
@@ -39,7 +40,7 @@ class BatchOutcome(Protocol):
     def files(self) -> Sequence[Any]:
         """Each file's report, with its ``problems``."""
     @property
-    def problems(self) -> Sequence[tuple[str, str, str]]: ...
+    def problems(self) -> Sequence[Problem]: ...
     @property
     def skipped(self) -> Sequence[tuple[str, str]]: ...
 
@@ -369,12 +370,13 @@ def _problems(book: _Book, run: BatchOutcome) -> None:
     ws.put(0, 0, "Files that could not be scored, and everything else worth checking", "title")
     ws.header(1, ["Severity", "File", "Sheet", "Cell", "What is wrong"])
     r = 2
-    entries = [(s, loc, m) for f in run.files for s, loc, m in f.problems] + list(run.problems) + \
-              [("skipped", name, reason) for name, reason in run.skipped]
-    for sev, loc, msg in entries:
-        for col, v in enumerate([sev, *_split(loc), msg]):
+    problems = [p for f in run.files for p in f.problems] + list(run.problems)
+    entries = [(p.severity.value, p.place.file, p.place.sheet or "", p.place.cell or "", p.message) for p in problems]
+    entries += [("skipped", name, "", "", reason) for name, reason in run.skipped]
+    for entry in entries:
+        for col, v in enumerate(entry):
             ws.put(r, col, v, "wrap" if col in (1, 4) else "top")
-        lines = max(_lines(msg, 100), _lines(_split(loc)[0], 36))
+        lines = max(_lines(entry[4], 100), _lines(entry[1], 36))
         if lines > 1:
             ws.ws.set_row(r, LINE_HEIGHT * lines)
         r += 1
@@ -385,16 +387,6 @@ def _problems(book: _Book, run: BatchOutcome) -> None:
     for col, w in enumerate([10, 36, 14, 8, 100]):
         ws.ws.set_column(col, col, w)
     ws.a4(1, reference=run.result.reference)
-
-
-def _split(loc: str) -> tuple[str, str, str]:
-    if " › " not in loc:
-        return loc, "", ""
-    file, rest = loc.split(" › ", 1)
-    if "!" in rest:
-        sheet, cell = rest.rsplit("!", 1)
-        return file, sheet, cell
-    return file, rest, ""
 
 
 def _f(x: Any) -> float | str:

@@ -121,3 +121,8 @@ def batch_run(folder):
     r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]), "--out", str(out))
     doc = json.loads((out / "results.json").read_text())
     return r, out, doc
+
+
+def triples(problems) -> list[tuple[str, str, str]]:
+    """Problems as (severity, location, message), as results.json lists them: for comparing."""
+    return [(p.severity.value, p.location, p.message) for p in problems]

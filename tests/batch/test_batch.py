@@ -20,7 +20,7 @@ from svscore.batch.demo import EVALUATORS
 from svscore.batch.intake import inspect_file
 from svscore.batch.spec import Limits, lot_specs
 from svscore.excel.libreoffice import convert
-from tests.batch.conftest import GOOD, MEASURES, SCORED, TENDER, rezip
+from tests.batch.conftest import GOOD, MEASURES, SCORED, TENDER, rezip, triples
 from tests.conftest import run_cli
 
 
@@ -291,7 +291,7 @@ def test_libreoffice_saved_return_reads_the_same(tmp_path, libreoffice):
     b = inspect_file(saved, "bid.xlsx", specs, Limits())
     assert a.ok and b.ok, b.problems
     assert a.bid == b.bid
-    assert [p for p in b.problems if p[0] == "error"] == []
+    assert [p for p in b.problems if p.severity == "error"] == []
 
 
 def huge_workbook(path: Path, rows: int = 150_000) -> Path:
@@ -332,7 +332,7 @@ def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path, huge):
     from svscore.batch.pool import inspect_all
     results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},
                           Limits(seconds=0.3, max_ratio=10_000), jobs=2)
-    assert "took longer than 0.3 seconds" in results[0].problems[0][2]
+    assert "took longer than 0.3 seconds" in results[0].problems[0].message
     assert results[1].ok
 
 
@@ -374,7 +374,7 @@ def test_a_stalled_file_is_blamed_even_when_its_worker_held_files_read_before_it
     pool.give_specs({1: lot_specs(TENDER, MEASURES)})
     results = pool.collect()
     assert [r.name for r in results] == ["a.xlsx", "b.xlsx", "huge.xlsx", "c.xlsx"]
-    assert "took longer than 0.3 seconds" in results[2].problems[0][2]
+    assert "took longer than 0.3 seconds" in results[2].problems[0].message
     assert results[0].ok and results[1].ok and results[3].ok
 
 
@@ -384,20 +384,20 @@ def _read_by_pid(monkeypatch, slow: set[int], seconds: float = 0.05):
     import time
 
     import svscore.batch.pool as pool_module
-    from svscore.batch.intake import NOTE
+    from svscore.errors import Severity
     start_reading = pool_module.start_reading
 
     def reading(path, name, limits):
         if int(name.split("-")[1].split(".")[0]) in slow:
             time.sleep(seconds)
         opened = start_reading(path, name, limits)
-        opened.result.add(NOTE, name, f"read by {os.getpid()}")
+        opened.result.add(Severity.NOTE, name, f"read by {os.getpid()}")
         return opened
     monkeypatch.setattr(pool_module, "start_reading", reading)
 
 
 def _reader(result) -> str:
-    return next(m for _, _, m in result.problems if m.startswith("read by "))
+    return next(m for _, _, m in triples(result.problems) if m.startswith("read by "))
 
 
 def test_files_kept_back_go_to_the_worker_that_finishes_first(tmp_path, monkeypatch):
@@ -476,7 +476,7 @@ def test_files_queued_behind_a_slow_file_go_to_a_fresh_worker(tmp_path, huge):
     results = inspect_all([(huge, "huge.xlsx"), (good, "second.xlsx"), (good, "third.xlsx")],
                           {1: lot_specs(TENDER, MEASURES)}, Limits(seconds=0.3, max_ratio=10_000), jobs=1)
     assert [r.name for r in results] == ["huge.xlsx", "second.xlsx", "third.xlsx"]
-    assert "took longer than 0.3 seconds" in results[0].problems[0][2]
+    assert "took longer than 0.3 seconds" in results[0].problems[0].message
     assert results[1].ok and results[2].ok
 
 
@@ -484,7 +484,7 @@ def test_a_file_over_the_memory_budget_is_stopped_and_the_batch_goes_on(tmp_path
     from svscore.batch.pool import inspect_all
     results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},
                           Limits(seconds=60, memory_mb=64, max_ratio=10_000), jobs=1)
-    message = results[0].problems[0][2]
+    message = results[0].problems[0].message
     assert "needed more than the 64 MB allowed" in message or "needed more than 64 MB" in message, message
     assert results[1].ok
 
@@ -687,7 +687,7 @@ def test_a_signature_date_typed_as_text(tmp_path, typed, problem):
     path = tmp_path / "bid.xlsx"
     path.write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    errors = [(loc, msg) for sev, loc, msg in result.problems if sev == "error"]
+    errors = [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"]
     assert errors == ([] if problem is None else [(f"bid.xlsx › Declarations!{cell}", problem)])
 
 
@@ -712,7 +712,7 @@ def test_a_wrong_kind_of_value_is_described_as_excel_shows_it(tmp_path, cell, va
     path = tmp_path / "bid.xlsx"
     path.write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [(f"bid.xlsx › {cell}", problem)]
+    assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [(f"bid.xlsx › {cell}", problem)]
 
 
 def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_path):
@@ -740,7 +740,7 @@ def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_p
     assert _CellXml(path.read_bytes()).error_cells("Social Value") == {addr: "#VALUE!"}  # found without the offsets too
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
     measure = MEASURES.measures[0].id
-    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [
+    assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         (f"bid.xlsx › Social Value!{addr}", f"The quantity of {measure} in year 1 holds the error value #VALUE!: correct the cell, "
                                             "save the workbook and send it again")]
 
@@ -778,7 +778,7 @@ def test_cells_written_with_a_prefix_and_attributes_in_any_order_are_still_under
     assert "<x:c " in zipfile.ZipFile(path).read(sorted(parts)[0]).decode()
     assert _CellXml(path.read_bytes()).error_cells("Social Value") == {qty: "#VALUE!"}
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    errors = dict((loc, msg) for sev, loc, msg in result.problems if sev == "error")
+    errors = dict((loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error")
     measure = MEASURES.measures[0].id
     assert errors == {
         f"bid.xlsx › Social Value!{qty}": f"The quantity of {measure} in year 1 holds the error value #VALUE!: correct the cell, "
@@ -1007,7 +1007,7 @@ def test_a_package_holding_two_parts_of_one_name_is_refused(tmp_path, second):
     path.write_bytes(out.getvalue())
     result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
     assert not result.ok and result.bid is None
-    assert result.problems == [("error", "two-copies.xlsx", "the package holds two parts named "
+    assert triples(result.problems) == [("error", "two-copies.xlsx", "the package holds two parts named "
                                 + ("xl/worksheets/sheet2.xml" if second.islower() else f"xl/worksheets/sheet2.xml and {second}")
                                 + ": a damaged or altered file, which programs may read differently; not opened "
                                   "(ask the bidder to save the workbook again in Excel and send it again)")]
@@ -1017,7 +1017,7 @@ def test_an_empty_file_is_told_apart_from_a_damaged_one(tmp_path):
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
     result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
-    assert result.problems == [("error", "empty.xlsx", "the file is empty (0 bytes): it may not have finished downloading "
+    assert triples(result.problems) == [("error", "empty.xlsx", "the file is empty (0 bytes): it may not have finished downloading "
                                                        "or copying; ask for it again")]
 
 
@@ -1114,7 +1114,7 @@ def test_another_svscore_workbook_among_the_returns_says_what_it_is(folder, tmp_
     path = tmp_path / "scores.xlsx"
     shutil.copy(folder["scores"] / "score-sheets.xlsx", path)
     result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
-    assert result.problems == [("error", "scores.xlsx", "not a bid return workbook: this is an evaluators' score sheets workbook "
+    assert triples(result.problems) == [("error", "scores.xlsx", "not a bid return workbook: this is an evaluators' score sheets workbook "
                                                         "(give its folder as --scores)")]
 
 
@@ -1176,13 +1176,13 @@ def test_a_file_that_runs_out_of_memory_after_opening_keeps_its_hash(tmp_path, m
     good = _good(tmp_path)
     [result] = pool.inspect_all([(good, "a.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=1)
     assert (result.size, result.sha256) == (good.stat().st_size, hashlib.sha256(good.read_bytes()).hexdigest())
-    assert result.problems[-1] == ("error", "a.xlsx", "reading it needed more than the 1536 MB allowed for one file; not read")
+    assert triples(result.problems)[-1] == ("error", "a.xlsx", "reading it needed more than the 1536 MB allowed for one file; not read")
 
 
 def test_a_file_gone_since_the_folder_was_listed_is_reported(tmp_path):
     from svscore.batch.pool import inspect_all
     [result] = inspect_all([(tmp_path / "gone.xlsx", "gone.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=1)
-    assert result.problems == [("error", "gone.xlsx", "could not be opened (No such file or directory): was it moved, deleted "
+    assert triples(result.problems) == [("error", "gone.xlsx", "could not be opened (No such file or directory): was it moved, deleted "
                                                       "or locked during the run? Nothing was read from it")]
 
 
@@ -1196,7 +1196,7 @@ def test_a_total_that_disagrees_with_the_lines_is_reported_in_pounds(tmp_path):
     path.write_bytes(edit(data, lambda wb: setattr(wb["Pricing"][LAYOUT.total_price_cell], "value", 1000)))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
     price = sum(line.quantity * Decimal(str(rate)) for line, rate in zip(LAYOUT.lines, GOOD[0].rates, strict=True))
-    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [
+    assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         (f"bid.xlsx › Pricing!{LAYOUT.total_price_cell}",
          f"the workbook shows a total of £1,000.00, but its lines add up to £{price:,.2f}: the total formula was altered")]
 
@@ -1233,7 +1233,7 @@ def test_a_shared_strings_count_beyond_its_size_is_refused_before_reading(tmp_pa
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_add_member(_good(tmp_path).read_bytes(), "xl/sharedStrings.xml", sst.encode()))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    assert result.problems == [("error", "bid.xlsx", "part xl/sharedStrings.xml says it holds 2,147,483,647 text values but has "
+    assert triples(result.problems) == [("error", "bid.xlsx", "part xl/sharedStrings.xml says it holds 2,147,483,647 text values but has "
                                                      f"room for at most {len(sst) // 5}: a damaged or altered file, which would "
                                                      "exhaust the reader's memory; not opened (ask the bidder to save the "
                                                      "workbook again in Excel and send it again)")]
@@ -1252,7 +1252,7 @@ def test_parts_that_reach_outside_the_workbook_are_flagged_and_never_opened(tmp_
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_add_member(_good(tmp_path).read_bytes(), part, b"<x/>" if part.endswith(".xml") else b"\xd0\xcf\x11\xe0"))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    assert result.ok and ("warning", "bid.xlsx", warning) in result.problems
+    assert result.ok and ("warning", "bid.xlsx", warning) in triples(result.problems)
 
 
 def test_a_file_read_while_the_parent_was_busy_does_not_count_against_the_next(tmp_path, monkeypatch):
@@ -1315,8 +1315,8 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_refused_and_named(tmp_p
     assert zipfile.ZipFile(bomb).getinfo("xl/worksheets/sheet2.xml").file_size < 100_000  # it declares a small part
     result = start_reading(bomb, bomb.name, Limits()).result
     assert not result.ok
-    assert result.problems[0][2].startswith("part xl/worksheets/sheet2.xml unpacks to more than the")
-    assert "possibly a zip bomb" in result.problems[0][2]
+    assert result.problems[0].message.startswith("part xl/worksheets/sheet2.xml unpacks to more than the")
+    assert "possibly a zip bomb" in result.problems[0].message
 
 
 def _repacked(data: bytes, method: int) -> bytes:
@@ -1352,8 +1352,8 @@ def test_a_package_no_office_program_writes_is_refused_in_words_an_officer_can_p
     path = tmp_path / "odd.xlsx"
     path.write_bytes(make(_good(tmp_path).read_bytes()))
     result = start_reading(path, path.name, Limits()).result
-    assert not result.ok and expected in result.problems[0][2], result.problems
-    assert result.problems[0][2].endswith("ask the bidder to save the workbook again in Excel and send it again)")
+    assert not result.ok and expected in result.problems[0].message, result.problems
+    assert result.problems[0].message.endswith("ask the bidder to save the workbook again in Excel and send it again)")
 
 
 def test_a_stored_part_is_read_like_a_deflated_one(tmp_path):
@@ -1521,7 +1521,7 @@ def test_a_value_the_reader_would_read_differently_from_excel_is_refused(tmp_pat
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_rate_cell_as(xml))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    errors = [(loc, msg) for sev, loc, msg in result.problems if sev == "error"]
+    errors = [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"]
     assert len(errors) == 1 and errors[0][0] == "bid.xlsx › Pricing!E5", errors
     assert "in a form Excel never writes" in errors[0][1] and not result.ok
 
@@ -1530,7 +1530,7 @@ def test_a_formula_text_result_holding_an_ampersand_is_read_as_usual(tmp_path):
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_rate_cell_as('<c r="E5" s="8" t="str"><f>"A"&amp;"B"</f><v>A&amp;B</v></c>'))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    assert [(loc, msg) for sev, loc, msg in result.problems if sev == "error"] == [
+    assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         ("bid.xlsx › Pricing!E5", "The rate for line L1 must be a number, but is the text 'A&B'")]
 
 
@@ -1546,5 +1546,5 @@ def test_a_cell_the_reader_refuses_is_named(tmp_path, xml, why):
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_rate_cell_as(xml))
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
-    assert [(loc, msg.split(":")[0]) for sev, loc, msg in result.problems if sev == "error"] == [
+    assert [(loc, msg.split(":")[0]) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         ("bid.xlsx › Pricing!E5", f"the cell {why}")]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
 from svscore.batch.spec import Limits, lot_specs
 from svscore.errors import WorkbookError
-from tests.batch.conftest import GOOD, MEASURES, TENDER
+from tests.batch.conftest import GOOD, MEASURES, TENDER, triples
 from tests.conftest import EXAMPLES, run_cli
 
 
@@ -52,7 +52,7 @@ def _read_bid_return(tmp_path: Path, data: bytes) -> list[tuple[str, str, str]]:
     path.write_bytes(data)
     result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
     assert result.bid is None
-    return [(str(p[0]), p[1], p[2]) for p in result.problems]
+    return triples(result.problems)
 
 
 def _read_score_sheets(tmp_path: Path, data: bytes):
@@ -86,7 +86,7 @@ def test_a_bid_return_of_a_newer_version_is_refused_by_name(tmp_path):
 def test_score_sheets_of_a_newer_version_are_refused_by_name(tmp_path):
     book = _read_score_sheets(tmp_path, _with_meta(fill_score_sheets(TENDER, 0, MEASURES, GOOD, EVALUATORS), "format_version", "2"))
     assert not book.scores
-    assert [(str(p[0]), p[1], p[2]) for p in book.problems] == [
+    assert triples(book.problems) == [
         ("error", "scores.xlsx", "score sheets workbook format version 2 was written by a newer svscore than this one "
                                  "(which reads format version 1): update svscore to read it")]
 
