@@ -228,3 +228,17 @@ def test_wrapped_lines_are_counted_generously():
     assert _lines("a" * 10, 10) == 1
     assert _lines("aaaaa bbbbb", 10) == 2
     assert _lines("word " * 30, 20) == 8  # 4 five-letter words a line
+
+
+def test_results_workbook_has_sheets_chart_and_print_setup(batch_run):
+    _, out, _ = batch_run
+    wb = load_workbook(out / "results.xlsx")
+    assert wb.sheetnames[:2] == ["Results", "Chart"] and "Problems" in wb.sheetnames
+    assert "Brightwater Homecare CIC" in wb.sheetnames
+    import zipfile
+    assert "xl/charts/chart1.xml" in zipfile.ZipFile(out / "results.xlsx").namelist()
+    ws = wb["Results"]
+    assert ws.freeze_panes == "E3" and ws.auto_filter.ref.startswith("A2:")
+    assert ws.page_setup.orientation == "landscape"
+    problems = [r[4] for r in wb["Problems"].iter_rows(min_row=3, values_only=True)]
+    assert any("password-protected" in (p or "") for p in problems)
