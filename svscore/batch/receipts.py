@@ -49,11 +49,11 @@ class Receipts:
                 (line, name, when, [self.in_folder[k] for k in self.with_base.get(key, [])])
                 for key, (when, line, name) in self.times.items() if key not in self.in_folder and key not in self.by_base):
             if same_name:
-                problems.append(Problem(severity=Severity.WARNING, where=f"{RECEIVED_FILE} line {line}", message=f"{name} could be any of {', '.join(same_name)}: their "
-                                                                         "receipt times were not matched (list the files with their folders)"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {line}", f"{name} could be any of {', '.join(same_name)}: their "
+                                        "receipt times were not matched (list the files with their folders)", Severity.WARNING))
             else:
-                problems.append(Problem(severity=Severity.ERROR, where=f"{RECEIVED_FILE} line {line}", message=f"the portal received {name} at {when.isoformat()}, but no such "
-                                                                       "file is in the returns folder: a bid may be missing"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {line}", f"the portal received {name} at {when.isoformat()}, but no such "
+                                        "file is in the returns folder: a bid may be missing"))
         return problems
 
 
@@ -79,23 +79,23 @@ def _read(returns: Path, problems: list[Problem]) -> tuple[dict[str, tuple[dt.da
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:  # saved as "CSV" by Excel on Windows: the Windows code page
         text = raw.decode("cp1252", errors="replace")
-        problems.append(Problem(severity=Severity.NOTE, where=RECEIVED_FILE, message="not UTF-8: read as Windows text (cp1252)"))
+        problems.append(Problem(RECEIVED_FILE, "not UTF-8: read as Windows text (cp1252)", Severity.NOTE))
     with io.StringIO(text, newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             try:
                 when = _receipt_time(row["received_at"])
                 name = row["file"].strip()
             except (KeyError, ValueError, AttributeError, TypeError):
-                problems.append(Problem(severity=Severity.ERROR, where=f"{RECEIVED_FILE} line {n}", message="needs the columns file,received_at with a date and time "
-                                                                     "(2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 in UK time)"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with a date and time "
+                                        "(2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 in UK time)"))
                 continue
             if when.tzinfo is None:
                 when = when.replace(tzinfo=uk_time())
             key = _file_key(name)
             if key in out:
                 earlier = out[key]
-                problems.append(Problem(severity=Severity.WARNING, where=f"{RECEIVED_FILE} line {n}", message=f"{name} is listed again (first on line {earlier[1]}): "
-                                                                       "the later receipt time is used"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {n}", f"{name} is listed again (first on line {earlier[1]}): "
+                                        "the later receipt time is used", Severity.WARNING))
                 if when < earlier[0]:
                     continue
             out[key] = (when, n, name)

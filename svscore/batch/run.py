@@ -300,13 +300,13 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         book.problems = list(dict.fromkeys(book.problems))
         pool.serve()
     if book is None:
-        problems.append(Problem(severity=Severity.WARNING, where="scores", message=NO_SCORES))
+        problems.append(Problem("scores", NO_SCORES, Severity.WARNING))
         book = ScoreBook()
     problems += book.problems
     if not pool.files:
         folders = any(reason.startswith("a folder") for _, reason in skipped)
-        problems.append(Problem(severity=Severity.WARNING, where="returns", message="no bid return workbooks (.xlsx, .xlsm) were found in the returns folder"
-                                             + (": they may be in its sub-folders (use --recursive)" if folders else "")))
+        problems.append(Problem("returns", "no bid return workbooks (.xlsx, .xlsm) were found in the returns folder"
+                                + (": they may be in its sub-folders (use --recursive)" if folders else ""), Severity.WARNING))
     deadline = tender.contract.submission_deadline
     reports: dict[int, FileReport] = {}
     usable: dict[int, tuple[Inspection, FileReport]] = {}
@@ -322,21 +322,21 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
             return
         when = receipts.time_of(ins.name)
         if deadline is not None and receipts.given and when is None:
-            rep.problems.append(Problem(severity=Severity.WARNING, where=ins.name, message=f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
+            rep.problems.append(Problem(ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked", Severity.WARNING))
         if deadline is not None and when is not None and when > deadline:
             late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
             if not options.accept_late:
                 rep.status = "excluded"
-                rep.problems.append(Problem(severity=Severity.ERROR, where=ins.name, message=late + "; not scored (use --accept-late to include it)"))
+                rep.problems.append(Problem(ins.name, late + "; not scored (use --accept-late to include it)"))
                 return
-            rep.problems.append(Problem(severity=Severity.WARNING, where=ins.name, message=late + " (accepted with --accept-late)"))
+            rep.problems.append(Problem(ins.name, late + " (accepted with --accept-late)", Severity.WARNING))
         usable[index] = (ins, rep)
         b = ins.bid or {}
         theirs = book.name_disagrees(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if theirs is not None:
             # The same company number under two names is most often a score given to the wrong row:
             # scoring it would hand one bidder another's marks, so neither name is taken on trust.
-            problems.append(Problem(severity=Severity.ERROR, where=ins.name, message=f"the evaluators' scores for company number {b.get('bidder_id')} are under the name "
+            problems.append(Problem(ins.name, f"the evaluators' scores for company number {b.get('bidder_id')} are under the name "
                                               f"{theirs!r}, but this workbook is from {b.get('bidder')!r}: the scores are not used "
                                               "until the number or the name is corrected on one side"))
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
@@ -408,11 +408,11 @@ def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
         if all(ins.sha256 == first_sha for ins, _ in group):
             for _, rep in group[1:]:
                 rep.status = "excluded"
-                rep.problems.append(Problem(severity=Severity.WARNING, where=rep.name, message=f"an identical copy of {group[0][1].name}: counted once"))
+                rep.problems.append(Problem(rep.name, f"an identical copy of {group[0][1].name}: counted once", Severity.WARNING))
             continue
         for _, rep in group:
             rep.status = "excluded"
-            rep.problems.append(Problem(severity=Severity.ERROR, where=rep.name, message=f"the same bidder returned more than one different workbook ({names}): none is "
+            rep.problems.append(Problem(rep.name, f"the same bidder returned more than one different workbook ({names}): none is "
                                                   "scored until the one that stands is chosen; remove the others and re-run"))
 
 
