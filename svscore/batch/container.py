@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from svscore.batch.package import has_macros, reaches_outside, xml_parts
 from svscore.batch.spec import Limits
+from svscore.errors import SvscoreError
 from svscore.excel.cells import DAMAGED, OLE_MAGIC, RESAVE, RESAVE_OWN, not_a_package
 from svscore.excel.zipparts import inflate_part, part_head
 
@@ -30,7 +31,7 @@ unknown zip version, a negative seek), found by corrupting a package byte by byt
 taken for a damaged file: any other exception is svscore's own mistake and is not hidden."""
 
 
-class Refused(Exception):
+class Refused(SvscoreError):
     """The file must not be parsed; the message says why."""
 
 
