@@ -35,8 +35,8 @@ def cpu(who: int = resource.RUSAGE_SELF) -> float:
 
 def worker_split(files: list[Path], tender) -> None:
     """Processor time per file in one worker, by part (the worker writes its totals to a file)."""
-    import svscore.batch.inspect as inspect
     import svscore.batch.pool as pool
+    import svscore.excel.cellxml as cellxml
     from svscore.batch.spec import Limits, lot_specs
 
     totals = Path(tempfile.mkstemp(suffix=".txt")[1])
@@ -59,14 +59,14 @@ def worker_split(files: list[Path], tender) -> None:
         finally:
             totals.write_text(f"{time.process_time() - t} {parts['start']} {parts['finish']} {parts['misread']}")
 
-    misread_cell = inspect._CellXml.misread_cell
+    misread_cell = cellxml.CellXml.misread_cell
     pool.start_reading, pool.finish_reading, pool._worker = timed("start", start_reading), timed("finish", finish_reading), counted_worker
-    inspect._CellXml.misread_cell = timed("misread", misread_cell)  # type: ignore[method-assign]
+    cellxml.CellXml.misread_cell = timed("misread", misread_cell)  # type: ignore[method-assign]
     try:
         pool.inspect_all([(f, f.name) for f in files], {1: lot_specs(tender, bench.MEASURES)}, Limits(), jobs=1)
     finally:
         pool.start_reading, pool.finish_reading, pool._worker = start_reading, finish_reading, worker
-        inspect._CellXml.misread_cell = misread_cell  # type: ignore[method-assign]
+        cellxml.CellXml.misread_cell = misread_cell  # type: ignore[method-assign]
     total, start, finish, misread = (float(x) for x in totals.read_text().split())
     totals.unlink()
     base = bench.timed(bench.calamine_read, files)

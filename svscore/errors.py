@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 def json_path(parts: Iterable[str | int]) -> str:
@@ -72,12 +73,61 @@ def cell_location(file: str, sheet: str | None = None, cell: str | None = None) 
     return f"{file} › {sheet}!{cell}" if cell else f"{file} › {sheet}"
 
 
+class Severity(StrEnum):
+    """How much a problem or a check's finding matters."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    """A check's finding worth knowing (``svscore check``)."""
+    NOTE = "note"
+    """How an input was read, worth saying (a number typed as text): the batch's lowest severity."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a problem is: a file (or what it concerns when it is not one file, such as ``scores``),
+    a sheet and cell in a workbook, or a JSON path into a tender file."""
+
+    file: str = ""
+    sheet: str | None = None
+    cell: str | None = None
+    json_path: str | None = None
+
+    def __str__(self) -> str:
+        if self.json_path is not None:
+            return f"{self.file} {self.json_path}" if self.file else self.json_path
+        return cell_location(self.file, self.sheet, self.cell)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, at one place."""
+    """One thing wrong with an input, at one place, with how much it matters.
 
-    location: str
+    ``where`` given as text is taken as the file (or what the problem concerns): readers give a
+    :class:`Place`, so its sheet and cell are kept apart and never read back out of the text."""
+
+    where: Place | str
     message: str
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if isinstance(self.where, str):
+            object.__setattr__(self, "where", Place(self.where))
+
+    @property
+    def place(self) -> Place:
+        assert isinstance(self.where, Place)  # made one by __post_init__
+        return self.where
+
+    @property
+    def location(self) -> str:
+        """The place as one line of text: ``Bidder A.xlsx › Pricing!E14``, ``$.criteria[2].weight``."""
+        return str(self.where)
+
+    def as_dict(self) -> dict[str, str]:
+        """The problem as results.json and the batch's reports list it."""
+        return {"severity": self.severity.value, "location": self.location, "message": self.message}
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"

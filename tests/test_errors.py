@@ -10,7 +10,7 @@ import pytest
 
 from svscore.award.notice import AwardNoticeError
 from svscore.award.standstill import StandstillError
-from svscore.batch.inspect import Refused
+from svscore.batch.container import Refused
 from svscore.batch.run import BatchError
 from svscore.cli.main import exit_code
 from svscore.errors import (

@@ -28,7 +28,7 @@ from svscore.award.provisions import retention, summary_provision
 from svscore.award.report import ReportInputs, award_report
 from svscore.award.standstill import Standstill, standstill
 from svscore.award.summary import assessment_summary
-from svscore.batch.inspect import file_sha256
+from svscore.batch.intake import file_sha256
 from svscore.errors import ErrorsFound, OutputRefused, file_label
 from svscore.model.bids import BidsFile
 from svscore.model.identity import bidder_key

@@ -24,9 +24,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from svscore.batch.inspect import ERROR, Inspection, Opened, file_sha256, finish_reading, start_reading, why_stopped
+from svscore.batch.intake import Inspection, Opened, file_sha256, finish_reading, start_reading
 from svscore.batch.spec import Limits, LotSpec
-from svscore.errors import cell_location
+from svscore.batch.stopped import why_stopped
+from svscore.errors import Place, Severity
+
+ERROR = Severity.ERROR
 
 
 def _memory_budget(mb: int) -> None:
@@ -328,7 +331,7 @@ class InspectionPool:
                 failed.add(ERROR, name, why)
             else:
                 sheet, cell, text = cause
-                failed.add(ERROR, cell_location(name, sheet, cell), f"{why}; {text}")
+                failed.add(ERROR, Place(name, sheet, cell), f"{why}; {text}")
             self._finish(index, failed)
             slot.close_pipes()
             self.slots[k] = self._slot(slot.queued)

@@ -10,8 +10,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from svscore.batch.inspect import ERROR, NOTE, WARNING
-from svscore.errors import SvscoreError
+from svscore.errors import Problem, Severity, SvscoreError
 
 RECEIVED_FILE = "received.csv"
 
@@ -22,7 +21,7 @@ class Receipts:
     only one file has that name. File modification times are never used: copying a folder
     changes them, and a bid must not be called late on that evidence."""
 
-    def __init__(self, returns: Path, names: list[str], problems: list[tuple[str, str, str]]):
+    def __init__(self, returns: Path, names: list[str], problems: list[Problem]):
         """``names``: every name found in the folder; problems reading received.csv go to ``problems``."""
         self.path = returns / RECEIVED_FILE
         self.given = self.path.is_file()
@@ -42,19 +41,19 @@ class Receipts:
             return self.times[base][0]
         return None
 
-    def unmatched(self) -> list[tuple[str, str, str]]:
+    def unmatched(self) -> list[Problem]:
         """Problems with received.csv lines that name no file in the folder (a bid may be missing),
         or by name alone several."""
-        problems = []
+        problems: list[Problem] = []
         for line, name, when, same_name in sorted(
                 (line, name, when, [self.in_folder[k] for k in self.with_base.get(key, [])])
                 for key, (when, line, name) in self.times.items() if key not in self.in_folder and key not in self.by_base):
             if same_name:
-                problems.append((WARNING, f"{RECEIVED_FILE} line {line}", f"{name} could be any of {', '.join(same_name)}: their "
-                                                                         "receipt times were not matched (list the files with their folders)"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {line}", f"{name} could be any of {', '.join(same_name)}: their "
+                                        "receipt times were not matched (list the files with their folders)", Severity.WARNING))
             else:
-                problems.append((ERROR, f"{RECEIVED_FILE} line {line}", f"the portal received {name} at {when.isoformat()}, but no such "
-                                                                       "file is in the returns folder: a bid may be missing"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {line}", f"the portal received {name} at {when.isoformat()}, but no such "
+                                        "file is in the returns folder: a bid may be missing"))
         return problems
 
 
@@ -68,7 +67,7 @@ def _file_key(name: str) -> str:
     return unicodedata.normalize("NFC", name.strip().replace("\\", "/")).casefold()
 
 
-def _read(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str, tuple[dt.datetime, int, str]], str]:
+def _read(returns: Path, problems: list[Problem]) -> tuple[dict[str, tuple[dt.datetime, int, str]], str]:
     """Receipt times from received.csv, by :func:`_file_key`: (time, line, the name as listed), and
     where they came from."""
     path = returns / RECEIVED_FILE
@@ -80,23 +79,23 @@ def _read(returns: Path, problems: list[tuple[str, str, str]]) -> tuple[dict[str
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:  # saved as "CSV" by Excel on Windows: the Windows code page
         text = raw.decode("cp1252", errors="replace")
-        problems.append((NOTE, RECEIVED_FILE, "not UTF-8: read as Windows text (cp1252)"))
+        problems.append(Problem(RECEIVED_FILE, "not UTF-8: read as Windows text (cp1252)", Severity.NOTE))
     with io.StringIO(text, newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             try:
                 when = _receipt_time(row["received_at"])
                 name = row["file"].strip()
             except (KeyError, ValueError, AttributeError, TypeError):
-                problems.append((ERROR, f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with a date and time "
-                                                                     "(2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 in UK time)"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {n}", "needs the columns file,received_at with a date and time "
+                                        "(2026-04-17T12:01:00+01:00, or 17/04/2026 12:01 in UK time)"))
                 continue
             if when.tzinfo is None:
                 when = when.replace(tzinfo=uk_time())
             key = _file_key(name)
             if key in out:
                 earlier = out[key]
-                problems.append((WARNING, f"{RECEIVED_FILE} line {n}", f"{name} is listed again (first on line {earlier[1]}): "
-                                                                       "the later receipt time is used"))
+                problems.append(Problem(f"{RECEIVED_FILE} line {n}", f"{name} is listed again (first on line {earlier[1]}): "
+                                        "the later receipt time is used", Severity.WARNING))
                 if when < earlier[0]:
                     continue
             out[key] = (when, n, name)

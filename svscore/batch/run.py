@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from svscore.batch.inspect import ERROR, WARNING, Inspection, file_sha256
+from svscore.batch.intake import Inspection, file_sha256
 from svscore.batch.pool import InspectionPool
 from svscore.batch.receipts import RECEIVED_FILE, Receipts
 from svscore.batch.spec import Limits
-from svscore.errors import SvscoreError, file_label
+from svscore.errors import Problem, Severity, SvscoreError, file_label
 
 # The models, the engine and the template code are imported by run_batch once its worker processes
 # are reading: their start-up (a few tenths of a second) then overlaps with the reading.
@@ -52,11 +52,11 @@ class FileReport:
     status: str
     """scored, rejected (could not be used), excluded (late, duplicate) or skipped."""
     bidder: str = ""
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "size": self.size, "sha256": self.sha256, "status": self.status,
-                "bidder": self.bidder, "problems": [{"severity": s, "location": loc, "message": m} for s, loc, m in self.problems]}
+                "bidder": self.bidder, "problems": [p.as_dict() for p in self.problems]}
 
 
 @dataclass
@@ -65,7 +65,7 @@ class BatchRun:
     result: TenderResult
     files: list[FileReport]
     skipped: list[tuple[str, str]]
-    problems: list[tuple[str, str, str]]
+    problems: list[Problem]
     """Problems not tied to one returned file (scores, received times)."""
     inputs: list[dict[str, Any]]
     received_source: str
@@ -290,7 +290,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     pool.give_specs({1: lot_specs(tender, measures)})
     pool.serve()  # a worker that has read all it was given is given more now, not once the scores are read
     scorer = TenderScorer(tender, measures, base_dir=tender_path.parent, report=report)
-    problems: list[tuple[str, str, str]] = []
+    problems: list[Problem] = []
     # While the workers read the returned files, read the scores and the receipt times here...
     receipts = Receipts(returns, [name for _, name in pool.files] + [name for name, _ in skipped], problems)
     if book is None and scores_dir is not None:
@@ -300,13 +300,13 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         book.problems = list(dict.fromkeys(book.problems))
         pool.serve()
     if book is None:
-        problems.append((WARNING, "scores", NO_SCORES))
+        problems.append(Problem("scores", NO_SCORES, Severity.WARNING))
         book = ScoreBook()
     problems += book.problems
     if not pool.files:
         folders = any(reason.startswith("a folder") for _, reason in skipped)
-        problems.append((WARNING, "returns", "no bid return workbooks (.xlsx, .xlsm) were found in the returns folder"
-                                             + (": they may be in its sub-folders (use --recursive)" if folders else "")))
+        problems.append(Problem("returns", "no bid return workbooks (.xlsx, .xlsm) were found in the returns folder"
+                                + (": they may be in its sub-folders (use --recursive)" if folders else ""), Severity.WARNING))
     deadline = tender.contract.submission_deadline
     reports: dict[int, FileReport] = {}
     usable: dict[int, tuple[Inspection, FileReport]] = {}
@@ -322,26 +322,26 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
             return
         when = receipts.time_of(ins.name)
         if deadline is not None and receipts.given and when is None:
-            rep.problems.append((WARNING, ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked"))
+            rep.problems.append(Problem(ins.name, f"no receipt time in {RECEIVED_FILE}: whether it was late was not checked", Severity.WARNING))
         if deadline is not None and when is not None and when > deadline:
             late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
             if not options.accept_late:
                 rep.status = "excluded"
-                rep.problems.append((ERROR, ins.name, late + "; not scored (use --accept-late to include it)"))
+                rep.problems.append(Problem(ins.name, late + "; not scored (use --accept-late to include it)"))
                 return
-            rep.problems.append((WARNING, ins.name, late + " (accepted with --accept-late)"))
+            rep.problems.append(Problem(ins.name, late + " (accepted with --accept-late)", Severity.WARNING))
         usable[index] = (ins, rep)
         b = ins.bid or {}
         theirs = book.name_disagrees(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if theirs is not None:
             # The same company number under two names is most often a score given to the wrong row:
             # scoring it would hand one bidder another's marks, so neither name is taken on trust.
-            problems.append((ERROR, ins.name, f"the evaluators' scores for company number {b.get('bidder_id')} are under the name "
+            problems.append(Problem(ins.name, f"the evaluators' scores for company number {b.get('bidder_id')} are under the name "
                                               f"{theirs!r}, but this workbook is from {b.get('bidder')!r}: the scores are not used "
                                               "until the number or the name is corrected on one side"))
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if recorded is not None:
-            problems.extend((ERROR, ins.name, d) for d in disagreements(b, recorded))
+            problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded))
         prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
 
     pool.collect(arrived)
@@ -352,10 +352,10 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     seen = [usable[i][0].bid or {} for i in chosen]
     bids_seen = [(b.get("bidder_id", ""), b.get("bidder", ""), b.get("lot") or default_lot) for b in seen]
     problems += unused_warning(book, book.matched_keys(bids_seen))
-    if options.strict and (any(r.status != "scored" for r in ordered) or any(s == ERROR for s, _, _ in problems)):
+    if options.strict and (any(r.status != "scored" for r in ordered) or any(p.severity is Severity.ERROR for p in problems)):
         raise BatchError(_strict_message(ordered, problems))
     result = scorer.finish([prepared[i] for i in chosen])
-    problems += [(WARNING, "measures", w) for w in result.warnings]  # on the Problems sheet too, beside everything else to check
+    problems += [Problem("measures", w, Severity.WARNING) for w in result.warnings]  # on the Problems sheet too, beside everything else to check
     inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
     others = [(f"returns/{RECEIVED_FILE}", receipts.path)] if receipts.given else []
     others += [(f"scores/{file_label(p.name)}", p) for p in book.files if p != tender_path] + [(file_label(p.name), p) for p in used]
@@ -408,18 +408,18 @@ def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
         if all(ins.sha256 == first_sha for ins, _ in group):
             for _, rep in group[1:]:
                 rep.status = "excluded"
-                rep.problems.append((WARNING, rep.name, f"an identical copy of {group[0][1].name}: counted once"))
+                rep.problems.append(Problem(rep.name, f"an identical copy of {group[0][1].name}: counted once", Severity.WARNING))
             continue
         for _, rep in group:
             rep.status = "excluded"
-            rep.problems.append((ERROR, rep.name, f"the same bidder returned more than one different workbook ({names}): none is "
+            rep.problems.append(Problem(rep.name, f"the same bidder returned more than one different workbook ({names}): none is "
                                                   "scored until the one that stands is chosen; remove the others and re-run"))
 
 
-def _strict_message(reports: list[FileReport], problems: list[tuple[str, str, str]]) -> str:
+def _strict_message(reports: list[FileReport], problems: list[Problem]) -> str:
     lines = ["--strict: stopping, because some inputs failed:"]
     for r in reports:
         if r.status != "scored":
-            lines += [f"  {loc}: {msg}" for sev, loc, msg in r.problems if sev == ERROR] or [f"  {r.name}: {r.status}"]
-    lines += [f"  {loc}: {msg}" for sev, loc, msg in problems if sev == ERROR]
+            lines += [f"  {p}" for p in r.problems if p.severity is Severity.ERROR] or [f"  {r.name}: {r.status}"]
+    lines += [f"  {p}" for p in problems if p.severity is Severity.ERROR]
     return "\n".join(lines)

@@ -9,27 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from svscore.batch.inspect import ERROR, WARNING, package_refused, read_capped
+from svscore.batch.container import package_refused, read_capped
 from svscore.batch.spec import Limits
-from svscore.errors import Problem, WorkbookError, file_label
-from svscore.excel.cells import (
-    as_text,
-    exact_number,
-    is_blank,
-    kind_name,
-    load_values,
-    metadata,
-    metadata_extra,
-    parse_number,
-    unreadable,
-)
-from svscore.fmt import LARGEST
+from svscore.errors import Problem, Severity, file_label
+from svscore.excel.cells import UnreadableWorkbook, load_values, unreadable
+from svscore.excel.read_score_sheets import ScoreSheetScores, read_score_sheets
 from svscore.model.bids import Bid, Score
 from svscore.model.identity import bidder_key, same_name
 from svscore.model.measures import MeasuresTable
-from svscore.model.tender import CriterionKind, Tender
+from svscore.model.tender import Tender
 
 
 @dataclass
@@ -39,7 +28,7 @@ class ScoreBook:
     scores: dict[str, list[Score]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     """bidder key -> name as the evaluators wrote it."""
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     recorded: dict[str, Bid] = field(default_factory=dict)
     """bidder key -> the bid as the evaluation workbook records it (price, SME/VCSE, name, commitments)."""
@@ -88,7 +77,7 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
     """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
     book = book or ScoreBook()
     if not folder.is_dir():
-        book.problems.append((ERROR, file_label(str(folder)), "the scores folder does not exist"))
+        book.problems.append(Problem(file_label(str(folder)), "the scores folder does not exist"))
         return book
     for path in score_sheet_files(folder):
         if path not in book.files:
@@ -98,108 +87,33 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
 
 
 def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None, book: ScoreBook) -> None:
-    from svscore.excel.score_sheets import score_sheet_layout
-
     name = file_label(path.name)
     limits = Limits()
     try:
         with path.open("rb") as fh:
             data = read_capped(fh, limits.max_file_bytes)  # never a whole file of many GB in memory
     except OSError as exc:
-        book.problems.append((ERROR, name, f"not read: it could not be opened ({exc.strerror})"))
+        book.problems.append(Problem(name, f"not read: it could not be opened ({exc.strerror})"))
         return
     # Score sheets pass through many hands: the package checks the returned bids pass (size first) come first.
     why = package_refused(path, data, limits)
     if why is not None:
-        book.problems.append((ERROR, name, f"not read: {why}"))
+        book.problems.append(Problem(name, f"not read: {why}"))
         return
     try:
         values = load_values(path, name, data)
-    except Exception:  # calamine raises several types for unreadable files
-        book.problems.append((ERROR, name, f"not read: {unreadable(path)}"))
+    except UnreadableWorkbook:
+        book.problems.append(Problem(name, f"not read: {unreadable(path)}"))
         return
-    meta = metadata(values)
-    if meta is None or meta.get("template_kind") != "score_sheets":
-        book.problems.append((ERROR, name, f"not a score sheets workbook: this is {kind_name((meta or {}).get('template_kind'))}"))
-        return
-    if meta.get("tender_reference") != tender.reference:
-        book.problems.append((ERROR, name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))
-        return
-    lot = tender.all_lots()[lot_index].id
-    if meta.get("lot") != lot:
-        return  # another lot's score sheets: read with that lot
-    try:
-        extra = metadata_extra(meta, name, {"evaluators": list, "slots": int})
-    except WorkbookError as exc:
-        book.problems += [(ERROR, p.location, f"not read: {p.message}") for p in exc.problems]
-        return
-    evaluators = tuple(str(e) for e in extra["evaluators"])
-    slots = extra["slots"]
-    lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
-    kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
-    bidders = values.sheets.get("Bidders") or []
-    slot_ids = [(as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_ID_COL)),
-                 as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_NAME_COL))) for slot in range(slots)]
-    for evaluator in evaluators:
-        sheet = evaluator
-        rows = values.sheets.get(sheet)
-        if rows is None:
-            book.problems.append((ERROR, name, f"the sheet for {evaluator} is missing"))
-            continue
-        for slot, ids in enumerate(slot_ids):
-            if not ids[0] and not ids[1]:
-                continue
-            s_col, j_col = lay.score_col(slot), lay.justification_col(slot)
-            for cid, row in lay.rows.items():
-                raw = _at(rows, row, s_col)
-                if is_blank(raw):
-                    continue
-                s_addr = lay.score_cell(cid, slot)
-                justification = as_text(_at(rows, row, j_col))
-                if not justification:
-                    book.problems.append((ERROR, values.where(sheet, lay.justification_cell(cid, slot)),
-                                          f"{evaluator}'s score for {ids[1] or ids[0]} on {cid} has no justification: the score is not used"))
-                    continue
-                if kinds.get(cid) is CriterionKind.PASS_FAIL:
-                    value = as_text(raw).lower()
-                    if value not in ("pass", "fail"):
-                        book.problems.append((ERROR, values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
-                        continue
-                    book.add(ids, _score(cid, evaluator, value, justification), lot)
-                    continue
-                if type(raw) is float and -LARGEST < raw < LARGEST:  # a number of a sensible size: the usual case
-                    book.add(ids, _score(cid, evaluator, exact_number(raw), justification), lot)
-                    continue
-                problems: list[Problem] = []
-                n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)
-                for p in problems:
-                    book.problems.append((ERROR, p.location, p.message))
-                if n is not None:
-                    book.add(ids, _score(cid, evaluator, n, justification), lot)
+    read = ScoreSheetScores()
+    read_score_sheets(values, tender, lot_index, measures, read)
+    for ids, score, lot in read.scores:
+        book.add(ids, score, lot)
+    book.problems += read.problems
 
 
-def _at(rows: list[list[object]], row: int, col: int) -> object:
-    """The value at a 1-based row and column of a sheet's rows ('' beyond its used area)."""
-    if row - 1 < len(rows):
-        cells = rows[row - 1]
-        if col - 1 < len(cells):
-            return cells[col - 1]
-    return ""
-
-
-def _score(criterion: str, evaluator: str, value: Any, justification: str) -> Score:
-    # Every field was parsed and checked above (value is a Decimal, or 'pass'/'fail'), so the model
-    # is built without a second validation pass: a batch reads tens of thousands of scores.
-    return Score.model_construct(criterion=criterion, evaluator=evaluator, value=value, justification=justification)
-
-
-def _walk(criteria, kind=None):
-    for c in criteria:
-        k = c.kind or kind
-        yield c, None, k
-        yield from _walk(c.children, k)
-
-
-def unused_warning(book: ScoreBook, matched: set[str]) -> list[tuple[str, str, str]]:
-    return [(WARNING, "scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook")
+def unused_warning(book: ScoreBook, matched: set[str]) -> list[Problem]:
+    """A warning for each bidder the evaluators scored who returned no workbook that could be scored."""
+    return [Problem("scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook", Severity.WARNING)
             for k in sorted(set(book.scores) - matched)]
+

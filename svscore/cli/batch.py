@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from svscore.batch.spec import Limits
-from svscore.errors import file_label, shortened
+from svscore.errors import Severity, file_label, shortened
 
 
 def _progress(total: int):
@@ -50,7 +50,7 @@ def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: 
 
         written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)})
     _summary(run, written)
-    return 1 if run.failed or any(severity == "error" for severity, _, _ in run.problems) else 0
+    return 1 if run.failed or any(p.severity is Severity.ERROR for p in run.problems) else 0
 
 
 @contextlib.contextmanager
@@ -102,7 +102,7 @@ def _summary(run, written) -> None:
     click.echo(f"Files: {counts.get('scored', 0)} scored, {counts.get('rejected', 0)} rejected, "
                f"{counts.get('excluded', 0)} excluded, {len(run.skipped)} skipped.")
     if not run.files:
-        said = next(msg for _, loc, msg in run.problems if loc == "returns")
+        said = next(p.message for p in run.problems if p.location == "returns")
         click.echo(f"  {said[0].upper()}{said[1:]}.")
     for lot in run.result.lots:
         prefix = f"Lot {lot.lot_id}: " if len(run.result.lots) > 1 else ""
@@ -115,15 +115,15 @@ def _summary(run, written) -> None:
                 click.echo(f"  {prefix}—  {_short(b.bidder)}: {b.status.value}: {_short(' '.join(b.reasons), 150)}{_low(b)}")
         if lot.ties:
             click.echo(f"  {prefix}unresolved tie: {', '.join(' = '.join(_short(n) for n in t) for t in lot.ties)}")
-    errors = [(loc, msg) for f in run.files for sev, loc, msg in f.problems if sev == "error"]
-    errors += [(loc, msg) for sev, loc, msg in run.problems if sev == "error"]  # scores, receipts
-    for loc, msg in errors[:SHOWN_ERRORS]:
-        click.echo(f"  ! {_short(loc)}: {_short(msg, 300)}")
+    errors = [p for f in run.files for p in f.problems if p.severity is Severity.ERROR]
+    errors += [p for p in run.problems if p.severity is Severity.ERROR]  # scores, receipts
+    for p in errors[:SHOWN_ERRORS]:
+        click.echo(f"  ! {_short(p.location)}: {_short(p.message, 300)}")
     if len(errors) > SHOWN_ERRORS:
         click.echo(f"  ! … and {len(errors) - SHOWN_ERRORS} more errors: see the Problems sheet of results.xlsx")
-    for _, loc, msg in run.problems:
-        if loc == "scores" and msg == NO_SCORES:
-            click.echo(f"  Note: {msg[0].upper()}{msg[1:]}.")
+    for p in run.problems:
+        if p.location == "scores" and p.message == NO_SCORES:
+            click.echo(f"  Note: {NO_SCORES[0].upper()}{NO_SCORES[1:]}.")
     for name, reason in run.skipped:
         click.echo(f"  skipped {_short(name, 200)}: {reason}")
     click.echo("Results: " + ", ".join(file_label(str(p)) for p in written.values()))
@@ -206,7 +206,8 @@ def verify(results: Path, returns: Path | None, scores: Path | None, tender: Pat
     \b
     Exit codes: 0 everything given matches; 1 something does not (each listed).
     """
-    from svscore.batch.outputs import MANIFEST, verify_manifest
+    from svscore.batch.outputs import MANIFEST
+    from svscore.batch.verify import verify_manifest
 
     _check_results_folder(results, MANIFEST)
     problems = verify_manifest(results, returns, scores, tender)

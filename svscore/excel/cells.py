@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import Problem, cell_location
+from svscore.errors import Place, Problem, SvscoreError
 from svscore.fmt import LARGEST
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -59,21 +59,42 @@ class Values:
             return ""
         return rows[r][c]
 
-    def where(self, sheet: str, addr: str) -> str:
-        return cell_location(self.name, sheet, addr)
+    def where(self, sheet: str, addr: str) -> Place:
+        return Place(self.name, sheet, addr)
+
+
+class UnreadableWorkbook(SvscoreError):
+    """The reader (python-calamine) refused a file; ``detail`` says how, in its own words.
+
+    Only the reader's own failures become this, so a mistake in svscore's code is never reported as
+    a damaged file."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
 
 
 def load_values(path: Path, name: str | None = None, data: bytes | None = None) -> Values:
     """Read every sheet (hidden ones too) with positions kept; from ``data`` when the file's bytes
-    are already in memory (the batch has read them to hash them), so the file is read once."""
+    are already in memory (the batch has read them to hash them), so the file is read once.
+    Raises :class:`UnreadableWorkbook` when the reader refuses the file."""
     import io
 
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else CalamineWorkbook.from_path(str(path))
-    out = Values(name or path.name)
-    for sheet in wb.sheet_names:
-        out.sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else CalamineWorkbook.from_path(str(path))
+        out = Values(name or path.name)
+        for sheet in wb.sheet_names:
+            out.sheets[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except (CalamineError, OSError) as exc:  # its errors for a malformed file; OSError for one it cannot open
+        raise UnreadableWorkbook(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+    except BaseException as exc:
+        # The reader panics on some damaged cells (a time of -1E+300): pyo3 raises PanicException,
+        # which is not an Exception and cannot be imported by name. Anything else is not the reader's.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise UnreadableWorkbook(f"the reader stopped on a damaged value ({str(exc)[:200]})") from None
     return out
 
 
@@ -93,6 +114,10 @@ def encrypted(path: Path) -> bool:
 
 
 DAMAGED = "the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)"
+RESAVE = "ask the bidder to save the workbook again in Excel and send it again"
+"""The remedy for a package Excel would not have written: Excel writes a clean one."""
+RESAVE_OWN = "save the workbook again in Excel"
+"""The same remedy for the council's own files (score sheets)."""
 
 
 def not_a_package(path: Path, head: bytes, returned: bool = False) -> str | None:
@@ -134,7 +159,7 @@ def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def parse_number(v: Any, where: str, what: str, problems: list[Problem], notes: list[Problem] | None = None) -> Decimal | None:
+def parse_number(v: Any, where: Place | str, what: str, problems: list[Problem], notes: list[Problem] | None = None) -> Decimal | None:
     """A cell as an exact number, or None with a problem recorded. Blank gives None, no problem."""
     if type(v) is float and -LARGEST < v < LARGEST:  # a number of a sensible size: what nearly every number cell holds
         return exact_number(v)
@@ -190,7 +215,7 @@ def described(v: Any) -> str:
     return f"{v!r}"
 
 
-def _sized(d: Decimal, where: str, what: str, problems: list[Problem]) -> Decimal | None:
+def _sized(d: Decimal, where: Place | str, what: str, problems: list[Problem]) -> Decimal | None:
     if abs(d) >= LARGEST:
         problems.append(Problem(where, f"{what} is {d:.3E}, far too large to be a real amount (svscore reads numbers smaller than {LARGEST:,})"))
         return None
@@ -214,7 +239,7 @@ def as_text(v: Any) -> str:
     return str(v).strip()
 
 
-def as_date(v: Any, where: str, what: str, problems: list[Problem]) -> dt.date | None:
+def as_date(v: Any, where: Place | str, what: str, problems: list[Problem]) -> dt.date | None:
     if is_blank(v):
         return None
     if isinstance(v, dt.datetime):
@@ -248,7 +273,7 @@ def text_date(text: str) -> dt.date | None:
     return None
 
 
-def as_yes_no(v: Any, where: str, what: str, problems: list[Problem]) -> bool | None:
+def as_yes_no(v: Any, where: Place | str, what: str, problems: list[Problem]) -> bool | None:
     if is_blank(v):
         return None
     if isinstance(v, bool):
@@ -301,7 +326,7 @@ def metadata_extra(meta: dict[str, str], name: str, fields: dict[str, type | tup
     naming the file and sheet, so a damaged copy is one file's error, never a traceback."""
     from svscore.errors import WorkbookError
 
-    where = cell_location(name, META)
+    where = Place(name, META)
 
     def damaged(why: str) -> WorkbookError:
         return WorkbookError(name, [Problem(where, f"the hidden {META} sheet svscore wrote is damaged ({why}): "

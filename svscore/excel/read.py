@@ -2,26 +2,26 @@
 
 The officer may change the tender's details, weights and minimum scores in the Setup sheet and
 enter bidders, scores, prices and commitments; this reader turns all of it back into a
-:class:`Tender` and a :class:`BidsFile`. Every problem names the file, sheet and cell. Readers are
-chosen by the workbook's format version, so a workbook built by an earlier svscore keeps reading.
+:class:`Tender` and a :class:`BidsFile`. Every problem names the file, sheet and cell. The reader of each
+format version is chosen in :mod:`svscore.excel.readers`, so a workbook built by an earlier svscore
+keeps reading.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from svscore.errors import Problem, TenderFileError, WorkbookError, cell_location, file_label
+from svscore.errors import Place, Problem, TenderFileError, WorkbookError, file_label
 from svscore.excel.cells import (
+    UnreadableWorkbook,
     Values,
     as_date,
     as_text,
     as_yes_no,
     is_blank,
-    kind_name,
     load_values,
     metadata,
     metadata_extra,
@@ -45,21 +45,17 @@ class EvaluationWorkbook:
 
 def read_evaluation(path: Path) -> EvaluationWorkbook:
     """Read a filled evaluation workbook (any format version svscore has written)."""
+    from svscore.excel.readers import reader_for  # the registry imports this module's readers
+
     label = file_label(str(path))  # the folder too: an officer may have several copies open
     try:
         values = load_values(path)
-    except Exception:  # calamine raises several types for unreadable files
+    except UnreadableWorkbook:
         raise WorkbookError(label, [Problem(label, f"not read: {unreadable(path)}")]) from None
     meta = metadata(values)
-    if meta is None or meta.get("template_kind") not in ("evaluation", "evaluation_live"):
-        what = kind_name(meta.get("template_kind") if meta else None)
-        raise WorkbookError(label, [Problem(label, f"not an svscore evaluation workbook: this is {what}")])
-    version = int(meta.get("format_version") or 0)
-    reader = READERS.get(version)
-    if reader is None:
-        raise WorkbookError(label, [Problem(label, f"evaluation workbook format version {version} is not one this svscore reads ({sorted(READERS)})")])
+    reader = reader_for(meta, label, "evaluation")
     try:
-        return reader(values, meta)
+        return reader.read(values, meta)
     except WorkbookError as exc:
         raise WorkbookError(label, exc.problems) from None
 
@@ -84,7 +80,7 @@ def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     try:
         measures = MeasuresTable.model_validate(extra["measures"]) if extra.get("measures") else None
     except ValueError:  # pydantic's ValidationError: the copy of the table in the metadata was edited
-        raise WorkbookError(values.name, [Problem(cell_location(values.name, "_svscore"),
+        raise WorkbookError(values.name, [Problem(Place(values.name, "_svscore"),
                                                   "the hidden _svscore sheet's copy of the measures table is damaged: "
                                                   "use the workbook as svscore built it")]) from None
     lay = EvaluationLayout(original, extra["lot_index"], extra["slots"], measures)
@@ -186,8 +182,5 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
                        commitments=tuple(commitments), scores=tuple(scores)))
     return out
 
-
-READERS: dict[int, Callable[[Values, dict[str, str]], EvaluationWorkbook]] = {1: _read_v1}
-"""Evaluation workbook readers by format version. Add one per new version; never remove one."""
 
 

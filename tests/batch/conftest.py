@@ -121,3 +121,59 @@ def batch_run(folder):
     r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(folder["scores"]), "--out", str(out))
     doc = json.loads((out / "results.json").read_text())
     return r, out, doc
+
+
+def triples(problems) -> list[tuple[str, str, str]]:
+    """Problems as (severity, location, message), as results.json lists them: for comparing."""
+    return [(p.severity.value, p.location, p.message) for p in problems]
+
+
+def file_report(doc, name):
+    return next(f for f in doc["files"] if f["name"] == name)
+
+
+def messages(doc, name):
+    return " | ".join(p["message"] for p in file_report(doc, name)["problems"])
+
+
+def huge_workbook(path: Path, rows: int = 150_000) -> Path:
+    """A valid workbook with one very large sheet (hostile by size, not by structure)."""
+    import zipfile
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r * 7 + i}</v></c>' for i, c in enumerate("ABCDEFGHIJ")) + "</row>"
+                   for r in range(1, rows + 1))
+    ns = "http://schemas.openxmlformats.org"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types">'
+                   f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   f'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                   f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+                   f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+                   f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+                   f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>'
+                   + body + "</sheetData></worksheet>")
+    return path
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory) -> Path:
+    return huge_workbook(tmp_path_factory.mktemp("huge") / "huge.xlsx")
+
+
+def _good(tmp_path: Path) -> Path:
+    from svscore.batch.demo import fill_bid_return
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]))
+    return good
+
+
+def _two_bids(folder, tmp_path) -> Path:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", returns / "a.xlsx")
+    shutil.copy(folder["returns"] / "good-CE012345.xlsx", returns / "b.xlsx")
+    return returns
+

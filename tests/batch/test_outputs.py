@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from svscore.batch.outputs import BIDDER_SHEETS_LIMIT, results_workbook_bytes, write_outputs
+from svscore.batch.outputs import write_outputs
 from svscore.batch.run import BatchRun
 from svscore.model.loading import load_bids
+from svscore.render.results_workbook import BIDDER_SHEETS_LIMIT, results_workbook_bytes
 from svscore.scoring.engine import score_tender
 from tests.batch.conftest import MEASURES, TENDER
 from tests.conftest import EXAMPLES
@@ -65,7 +66,7 @@ def test_a_workbook_made_without_background_processes_is_the_same(monkeypatch):
 def test_the_background_work_is_done_in_another_process():
     import os
 
-    from svscore.batch.outputs import _in_background
+    from svscore.render.background import in_background as _in_background
 
     assert _in_background(lambda run: str(os.getpid()).encode(), None)() != str(os.getpid()).encode()
 
@@ -73,7 +74,7 @@ def test_the_background_work_is_done_in_another_process():
 def test_a_failing_background_process_falls_back_to_working_here():
     import os
 
-    from svscore.batch.outputs import _in_background
+    from svscore.render.background import in_background as _in_background
 
     parent = os.getpid()
 
@@ -198,7 +199,7 @@ def test_results_workbook_reads_and_prints_as_officers_expect(tmp_path):
     keeps a row's stored height when it opens a file."""
     from openpyxl import load_workbook
 
-    from svscore.batch.outputs import LINE_HEIGHT, _lines
+    from svscore.render.results_workbook import LINE_HEIGHT, _lines
 
     bids = load_bids(EXAMPLES / "council-home-care-bids.json").bids  # one disqualified, one incomplete: reasons to wrap
     run = BatchRun(TENDER, score_tender(TENDER, bids, MEASURES), [], [], [], [], "not checked")
@@ -222,8 +223,22 @@ def test_results_workbook_reads_and_prints_as_officers_expect(tmp_path):
 
 
 def test_wrapped_lines_are_counted_generously():
-    from svscore.batch.outputs import _lines
+    from svscore.render.results_workbook import _lines
     assert _lines("", 10) == 1
     assert _lines("a" * 10, 10) == 1
     assert _lines("aaaaa bbbbb", 10) == 2
     assert _lines("word " * 30, 20) == 8  # 4 five-letter words a line
+
+
+def test_results_workbook_has_sheets_chart_and_print_setup(batch_run):
+    _, out, _ = batch_run
+    wb = load_workbook(out / "results.xlsx")
+    assert wb.sheetnames[:2] == ["Results", "Chart"] and "Problems" in wb.sheetnames
+    assert "Brightwater Homecare CIC" in wb.sheetnames
+    import zipfile
+    assert "xl/charts/chart1.xml" in zipfile.ZipFile(out / "results.xlsx").namelist()
+    ws = wb["Results"]
+    assert ws.freeze_panes == "E3" and ws.auto_filter.ref.startswith("A2:")
+    assert ws.page_setup.orientation == "landscape"
+    problems = [r[4] for r in wb["Problems"].iter_rows(min_row=3, values_only=True)]
+    assert any("password-protected" in (p or "") for p in problems)

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from svscore.batch.demo import DemoBid, fill_bid_return
-from svscore.batch.inspect import inspect_file
+from svscore.batch.intake import inspect_file
 from svscore.batch.spec import Limits, lot_specs
-from tests.batch.conftest import MEASURES, TENDER, _add_member, _with_doctype, rezip
+from tests.batch.conftest import MEASURES, TENDER, _add_member, _with_doctype, rezip, triples
 
 LOL = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
 
@@ -55,25 +55,25 @@ def test_a_worksheet_renamed_in_upper_case_with_a_doctype_is_refused(tmp_path, b
     hostile = _renamed(base, "xl/worksheets/sheet2.xml", "xl/worksheets/sheet2.XML", lambda b: _with_doctype(b, LOL))
     result = _inspect(tmp_path, hostile, specs)
     assert result.bid is None
-    assert any("sheet2.XML declares XML entities" in m for _, _, m in result.problems), result.problems
+    assert any("sheet2.XML declares XML entities" in m for _, _, m in triples(result.problems)), result.problems
 
 
 def test_a_part_the_content_types_call_xml_is_checked_whatever_its_name(tmp_path, base, specs):
     hostile = _renamed(base, "xl/worksheets/sheet2.xml", "xl/worksheets/sheet2.dat", lambda b: _with_doctype(b, LOL))
     result = _inspect(tmp_path, hostile, specs)
     assert result.bid is None
-    assert any("sheet2.dat declares XML entities" in m for _, _, m in result.problems), result.problems
+    assert any("sheet2.dat declares XML entities" in m for _, _, m in triples(result.problems)), result.problems
 
 
 def test_a_renamed_worksheet_without_a_doctype_still_reads(tmp_path, base, specs):
     result = _inspect(tmp_path, _renamed(base, "xl/worksheets/sheet2.xml", "xl/worksheets/sheet2.XML"), specs)
-    assert not any("entities" in m for _, _, m in result.problems), result.problems
+    assert not any("entities" in m for _, _, m in triples(result.problems)), result.problems
 
 
 @pytest.mark.parametrize("part", ["xl/vbaproject.bin", "XL/VBAPROJECT.BIN", "xl/vbaProject.bin"])
 def test_a_macro_project_in_any_letter_case_is_flagged(tmp_path, base, specs, part):
     result = _inspect(tmp_path, _add_member(base, part, b"\0VBA"), specs)
-    assert any("macro-enabled" in m for _, _, m in result.problems), result.problems
+    assert any("macro-enabled" in m for _, _, m in triples(result.problems)), result.problems
 
 
 @pytest.mark.parametrize("part, warning", [("xl/externallinks/externalLink1.xml", "links to other files"),
@@ -81,7 +81,7 @@ def test_a_macro_project_in_any_letter_case_is_flagged(tmp_path, base, specs, pa
                                            ("xl/activex/activeX1.xml", "embedded objects")])
 def test_parts_reaching_outside_are_flagged_in_any_letter_case(tmp_path, base, specs, part, warning):
     result = _inspect(tmp_path, _add_member(base, part, b"<x/>"), specs)
-    assert any(warning in m for _, _, m in result.problems), result.problems
+    assert any(warning in m for _, _, m in triples(result.problems)), result.problems
 
 
 @pytest.mark.parametrize("part, cell, written", [
@@ -95,7 +95,7 @@ def test_a_value_read_unlike_excel_is_refused_on_every_sheet_read_or_compared(tm
     result = _inspect(tmp_path, hostile, specs)
     cell_name = re.search(rb'r="(\w+)"', cell).group(1).decode()
     assert result.bid is None
-    assert any(loc.endswith(f"!{cell_name}") and "a form Excel never writes" in m for _, loc, m in result.problems), result.problems
+    assert any(loc.endswith(f"!{cell_name}") and "a form Excel never writes" in m for _, loc, m in triples(result.problems)), result.problems
 
 
 def test_an_input_cell_holding_a_formula_is_a_warning_naming_the_formula_and_the_value_used(tmp_path, base, specs):
@@ -103,7 +103,7 @@ def test_an_input_cell_holding_a_formula_is_a_warning_naming_the_formula_and_the
     hostile = rezip(base, lambda n, d: d.replace(old, b'<c r="E6" s="8"><f>5*5</f><v>25</v></c>') if n == "xl/worksheets/sheet3.xml" else d)
     assert hostile != base
     result = _inspect(tmp_path, hostile, specs)
-    found = [(s, m) for s, loc, m in result.problems if loc == "bid.xlsx › Pricing!E6" or loc.endswith("Pricing!E6")]
+    found = [(s, m) for s, loc, m in triples(result.problems) if loc == "bid.xlsx › Pricing!E6" or loc.endswith("Pricing!E6")]
     assert found and found[0][0] == "warning", result.problems
     assert "=5*5" in found[0][1] and "25" in found[0][1], found
     assert result.bid is not None and result.ok  # the value is still used, and said to be
@@ -114,14 +114,14 @@ def test_a_protected_cell_turned_into_a_formula_is_tampering_even_with_its_value
     hostile = rezip(base, lambda n, d: d.replace(old, b'<c r="C4" s="14"><f>7*2</f><v>14</v></c>') if n == "xl/worksheets/sheet5.xml" else d)
     assert hostile != base
     result = _inspect(tmp_path, hostile, specs)
-    found = [(s, m) for s, loc, m in result.problems if loc.endswith("Quality!C4")]
+    found = [(s, m) for s, loc, m in triples(result.problems) if loc.endswith("Quality!C4")]
     assert found and found[0][0] == "error" and "=7*2" in found[0][1], result.problems
     assert not result.ok
 
 
 def test_the_templates_own_formulas_are_not_reported(tmp_path, base, specs):
     result = _inspect(tmp_path, base, specs)
-    assert result.ok and not [p for p in result.problems if p[0] != "note"], result.problems  # (a note: openpyxl calculates nothing)
+    assert result.ok and not [p for p in result.problems if p.severity != "note"], result.problems  # (a note: openpyxl calculates nothing)
 
 
 def test_padding_the_package_listings_past_their_limit_does_not_hide_a_part_from_the_entity_check(tmp_path, base, specs):
@@ -138,7 +138,7 @@ def test_padding_the_package_listings_past_their_limit_does_not_hide_a_part_from
     hostile = rezip(_renamed(base, "xl/worksheets/sheet2.xml", "xl/worksheets/sheet2.dat", lambda b: _with_doctype(b, LOL)), padded)
     result = _inspect(tmp_path, hostile, specs)
     assert result.bid is None
-    assert any("sheet2.dat declares XML entities" in m for _, _, m in result.problems), result.problems
+    assert any("sheet2.dat declares XML entities" in m for _, _, m in triples(result.problems)), result.problems
 
 
 def test_a_shared_strings_count_behind_a_comment_is_still_checked(tmp_path, base, specs):
@@ -147,7 +147,7 @@ def test_a_shared_strings_count_behind_a_comment_is_still_checked(tmp_path, base
            '<si><t>x</t></si></sst>')
     result = _inspect(tmp_path, _add_member(base, "xl/sharedStrings.xml", sst.encode()), specs)
     assert result.bid is None
-    assert any("2,147,483,647 text values" in m for _, _, m in result.problems), result.problems
+    assert any("2,147,483,647 text values" in m for _, _, m in triples(result.problems)), result.problems
 
 
 def test_a_cell_with_two_inline_strings_is_refused(tmp_path, base, specs):
@@ -159,4 +159,4 @@ def test_a_cell_with_two_inline_strings_is_refused(tmp_path, base, specs):
                       body, count=1)
     result = _inspect(tmp_path, rezip(base, change), specs)
     assert result.bid is None
-    assert any(loc.endswith("Pricing!E5") and "in a form Excel never writes" in m for _, loc, m in result.problems), result.problems
+    assert any(loc.endswith("Pricing!E5") and "in a form Excel never writes" in m for _, loc, m in triples(result.problems)), result.problems

@@ -7,10 +7,10 @@ import copy
 
 import pytest
 
-from svscore.batch.inspect import Inspection, _tampering
 from svscore.batch.spec import by_position, lot_specs
 from svscore.excel.cells import Values
-from tests.batch.conftest import MEASURES, TENDER
+from svscore.excel.read_bid_return import BidReturn, _tampering
+from tests.batch.conftest import MEASURES, TENDER, triples
 
 PROTECTED = {
     "Pricing!A4": "L1", "Pricing!B4": "Care hour", "Pricing!D4": 1000,
@@ -35,9 +35,9 @@ def _rows():
 
 
 def _changed(rows) -> list[tuple[str, str]]:
-    result = Inspection("bid.xlsx", 1, "")
+    result = BidReturn("bid.xlsx")
     _tampering(Values("bid.xlsx", {"Pricing": rows}), _spec(), result)
-    return [(loc.split("!")[1], msg) for _, loc, msg in result.problems]
+    return [(loc.split("!")[1], msg) for _, loc, msg in triples(result.problems)]
 
 
 def test_consecutive_rows_with_the_same_columns_form_one_block():

@@ -109,7 +109,7 @@ def _check_raising(raised: str, tender: Path = TENDER) -> subprocess.CompletedPr
     program = textwrap.dedent(f"""
         import sys
         import svscore.rules.checks as checks
-        from svscore.batch.inspect import Refused
+        from svscore.batch.container import Refused
         from svscore.xl.adapt import BadInput
         from svscore.cli.main import main
 

@@ -64,7 +64,7 @@ def test_bid_return_layout_positions():
 
 def test_shifted_bid_return_reads_back(monkeypatch, tmp_path):
     from svscore.batch.demo import demo_bids, fill_bid_return
-    from svscore.batch.inspect import inspect_file
+    from svscore.batch.intake import inspect_file
     from svscore.batch.spec import Limits, lot_specs
     from svscore.excel import bid_return
 

@@ -1,0 +1,139 @@
+"""Read an evaluators' score sheets workbook: every score given, with its justification, by bidder.
+
+A score without a justification is not used: justifications are required, because they become the
+explanations in each bidder's assessment summary. The batch (:mod:`svscore.batch.scores`) opens the
+files, checks their packages and matches the scores read here to the returned bids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from svscore.errors import Problem, WorkbookError
+from svscore.excel.cells import (
+    Values,
+    as_text,
+    exact_number,
+    is_blank,
+    metadata,
+    metadata_extra,
+    parse_number,
+)
+from svscore.fmt import LARGEST
+from svscore.model.bids import Score
+from svscore.model.measures import MeasuresTable
+from svscore.model.tender import CriterionKind, Tender
+
+
+@dataclass
+class ScoreSheetScores:
+    """The scores one score sheets workbook gives, with the problems met while reading it."""
+
+    scores: list[tuple[tuple[str, str], Score, str]] = field(default_factory=list)
+    """((bidder id, bidder name), score, lot id), in the order read."""
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
+        self.scores.append((ids, score, lot))
+
+
+def read_score_sheets(values: Values, tender: Tender, lot_index: int, measures: MeasuresTable | None,
+                      book: ScoreSheetScores) -> None:
+    """Add the scores of a parsed score sheets workbook made for this lot to ``book``, with the
+    reader its format version has (:mod:`svscore.excel.readers`). Another lot's are left alone."""
+    from svscore.excel.readers import reader_for  # the registry imports this module's readers
+
+    meta = metadata(values)
+    try:
+        reader = reader_for(meta, values.name, "score_sheets")
+    except WorkbookError as exc:
+        book.problems += exc.problems
+        return
+    assert meta is not None  # reader_for refuses a workbook without metadata
+    reader.read(values, meta, tender, lot_index, measures, book)
+
+
+def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int, measures: MeasuresTable | None,
+            book: ScoreSheetScores) -> None:
+    """Read a format version 1 score sheets workbook (its kind and version already checked)."""
+    from svscore.excel.score_sheets import score_sheet_layout
+
+    name = values.name
+    if meta.get("tender_reference") != tender.reference:
+        book.problems.append(Problem(name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))
+        return
+    lot = tender.all_lots()[lot_index].id
+    if meta.get("lot") != lot:
+        return  # another lot's score sheets: read with that lot
+    try:
+        extra = metadata_extra(meta, name, {"evaluators": list, "slots": int})
+    except WorkbookError as exc:
+        book.problems += [Problem(p.where, f"not read: {p.message}") for p in exc.problems]
+        return
+    evaluators = tuple(str(e) for e in extra["evaluators"])
+    slots = extra["slots"]
+    lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
+    kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
+    bidders = values.sheets.get("Bidders") or []
+    slot_ids = [(as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_ID_COL)),
+                 as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_NAME_COL))) for slot in range(slots)]
+    for evaluator in evaluators:
+        sheet = evaluator
+        rows = values.sheets.get(sheet)
+        if rows is None:
+            book.problems.append(Problem(name, f"the sheet for {evaluator} is missing"))
+            continue
+        for slot, ids in enumerate(slot_ids):
+            if not ids[0] and not ids[1]:
+                continue
+            s_col, j_col = lay.score_col(slot), lay.justification_col(slot)
+            for cid, row in lay.rows.items():
+                raw = _at(rows, row, s_col)
+                if is_blank(raw):
+                    continue
+                s_addr = lay.score_cell(cid, slot)
+                justification = as_text(_at(rows, row, j_col))
+                if not justification:
+                    book.problems.append(Problem(values.where(sheet, lay.justification_cell(cid, slot)),
+                                                 f"{evaluator}'s score for {ids[1] or ids[0]} on {cid} has no justification: the score is not used"))
+                    continue
+                if kinds.get(cid) is CriterionKind.PASS_FAIL:
+                    value = as_text(raw).lower()
+                    if value not in ("pass", "fail"):
+                        book.problems.append(Problem(values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
+                        continue
+                    book.add(ids, _score(cid, evaluator, value, justification), lot)
+                    continue
+                if type(raw) is float and -LARGEST < raw < LARGEST:  # a number of a sensible size: the usual case
+                    book.add(ids, _score(cid, evaluator, exact_number(raw), justification), lot)
+                    continue
+                problems: list[Problem] = []
+                n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)
+                book.problems += problems
+                if n is not None:
+                    book.add(ids, _score(cid, evaluator, n, justification), lot)
+
+
+def _at(rows: list[list[object]], row: int, col: int) -> object:
+    """The value at a 1-based row and column of a sheet's rows ('' beyond its used area)."""
+    if row - 1 < len(rows):
+        cells = rows[row - 1]
+        if col - 1 < len(cells):
+            return cells[col - 1]
+    return ""
+
+
+def _score(criterion: str, evaluator: str, value: Any, justification: str) -> Score:
+    # Every field was parsed and checked above (value is a Decimal, or 'pass'/'fail'), so the model
+    # is built without a second validation pass: a batch reads tens of thousands of scores.
+    return Score.model_construct(criterion=criterion, evaluator=evaluator, value=value, justification=justification)
+
+
+def _walk(criteria, kind=None):
+    for c in criteria:
+        k = c.kind or kind
+        yield c, None, k
+        yield from _walk(c.children, k)
+
+

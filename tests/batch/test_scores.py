@@ -1,0 +1,98 @@
+"""Evaluators' scores matched to the returned bids, and score sheets that cannot be used."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+from openpyxl import load_workbook
+
+from tests.batch.conftest import (
+    GOOD,
+    MEASURES,
+    TENDER,
+    _two_bids,
+)
+from tests.conftest import run_cli
+
+
+def test_a_score_without_justification_is_not_used(folder, tmp_path):
+    returns = _two_bids(folder, tmp_path)
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    wb = load_workbook(folder["scores"] / "score-sheets.xlsx")
+    wb["Evaluator B"]["E4"].value = None  # Evaluator B's justification for bidder 1 on Q1
+    wb.save(scores / "score-sheets.xlsx")
+    run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(scores), "--out", str(tmp_path / "o"))
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    problem = next(p for p in doc["problems"] if p["location"] == "score-sheets.xlsx › Evaluator B!E4")
+    assert problem["message"] == "Evaluator B's score for Northfield Care Ltd on Q1 has no justification: the score is not used"
+    northfield = next(b for b in doc["lots"][0]["bids"] if b["bidder"] == "Northfield Care Ltd")
+    assert northfield["status"] == "incomplete"
+    assert northfield["reasons"] == ["Missing: Q1 (Service delivery and mobilisation) scores from Evaluator B."]
+
+
+def test_bidders_are_matched_without_case_or_punctuation_in_any_script():
+    from svscore.batch.scores import bidder_key
+    assert bidder_key("Acme Care Ltd.") == bidder_key("ACME  CARE LTD") == bidder_key("acme-care ltd")
+    assert bidder_key("CE 012345") == bidder_key("ce012345")
+    assert bidder_key("Gofal Cymru Cyf") != bidder_key("Gofal Cymru")
+    # Before, every letter outside A-Z was dropped: a name in another script, or of symbols, had an
+    # empty key, so two such bidders were taken for one (both excluded as duplicates).
+    keys = [bidder_key(n) for n in ("Ωmega Ltd", "株式会社テスト", "Café Ltd", "Cafe Ltd", "😀", "🙂")]
+    assert len(set(keys)) == len(keys) and all(keys)
+    # A company number typed into a cell formatted as a number loses its leading zero.
+    assert bidder_key("04567890") == bidder_key("4567890") == bidder_key("0456 7890")
+    assert bidder_key("04567890") != bidder_key("45678900") and bidder_key("000") == bidder_key("0")
+
+
+def test_a_company_number_that_lost_its_leading_zero_still_finds_its_scores(folder, tmp_path):
+    """The template's Cover answers are formatted as Text, but a bidder may paste a number over the
+    format. The evaluators wrote 04567890; the returned workbook holds the number 4567890."""
+    from tests.batch.conftest import edit
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    castle = next(b for b in GOOD if b.bidder_id == "04567890")
+    from svscore.batch.demo import fill_bid_return
+    from tests.batch.conftest import LAYOUT
+    cell = LAYOUT.cover_cell("bidder_id")
+    (returns / "castle.xlsx").write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, castle),
+                                               lambda wb: setattr(wb["Cover"][cell], "value", 4567890)))
+    out = tmp_path / "out"
+    r = run_cli("batch", str(folder["tender"]), str(returns), "--scores", str(folder["scores"]), "--out", str(out))
+    doc = json.loads((out / "results.json").read_text())
+    [bid] = doc["lots"][0]["bids"]
+    assert bid["bidder_id"] == "4567890" and bid["status"] == "ranked", r.stdout + r.stderr
+
+
+def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
+    """Councils' IT may encrypt files; an evaluator may drop a bid return among the score sheets."""
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    sheet = (folder["scores"] / "score-sheets.xlsx").read_bytes()
+    locked = io.BytesIO()
+    OOXMLFile(io.BytesIO(sheet)).encrypt("secret", locked)
+    (scores / "locked.xlsx").write_bytes(locked.getvalue())
+    (scores / "empty.xlsx").write_bytes(b"")
+    (scores / "cut.xlsx").write_bytes(sheet[:2000])
+    (scores / "bomb.xlsx").write_bytes((folder["returns"] / "zip-bomb.xlsx").read_bytes())  # checked as returned bids are
+    shutil.copy(folder["returns"] / "good-09876543.xlsx", scores / "a-bid.xlsx")
+    with (scores / "huge.xlsx").open("wb") as fh:  # sparse; the parent reads no more of it than the limit
+        fh.truncate(200 * 1024 * 1024)
+    out = tmp_path / "out"
+    r = run_cli("batch", str(folder["tender"]), str(folder["returns"]), "--scores", str(scores), "--out", str(out))
+    assert r.returncode == 1
+    problems = {p["location"]: p["message"] for p in json.loads((out / "results.json").read_text())["problems"] if p["location"] not in ("scores", "measures")}
+    bomb = problems.pop("bomb.xlsx")  # the ratio depends on the zlib that made the file
+    assert bomb.startswith("not read: part xl/worksheets/sheet1.xml is compressed ") and bomb.endswith(":1: not opened (possible zip bomb)")
+    assert problems == {
+        "locked.xlsx": "not read: the workbook is password-protected (encrypted): save a copy without a password",
+        "empty.xlsx": "not read: the file is empty (0 bytes): it may not have finished downloading or copying; copy it again",
+        "cut.xlsx": "not read: the file is damaged or not an Excel workbook (it is not a valid .xlsx zip package)",
+        "a-bid.xlsx": "not a score sheets workbook: this is a bid return workbook (bidders fill it in; it belongs in the "
+                      "returns folder)",
+        "huge.xlsx": "not read: the file is larger than the 25 MB allowed for a workbook: not opened",
+    }
