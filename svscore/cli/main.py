@@ -282,10 +282,11 @@ def schemas(out: Path, check_only: bool) -> None:
 
 from svscore.cli.award import award, award_notice, standstill  # noqa: E402
 from svscore.cli.batch import batch, demo, verify  # noqa: E402
+from svscore.cli.monitor import monitor  # noqa: E402
 from svscore.cli.template import template  # noqa: E402
 from svscore.cli.whatif import what_if  # noqa: E402
 
-for command in (template, batch, demo, verify, standstill, award_notice, award, what_if):
+for command in (template, batch, demo, verify, standstill, award_notice, award, what_if, monitor):
     cli.add_command(command)
 
 

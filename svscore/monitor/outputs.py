@@ -6,6 +6,7 @@ numbers (pence where money has them), the workbook formats them for reading.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
@@ -204,10 +205,8 @@ def results_workbook(run: MonitorRun) -> bytes:
     r = 4
     every = [p for f in run.files for p in f.problems] + run.problems + [p for m in run.contracts for p in m.problems]
     for p in every:
-        place = p.place if hasattr(p, "place") else None
-        where = f"{place.sheet}!{place.cell}" if place is not None and getattr(place, "sheet", None) else ""
-        probs.write_row(r, 0, [p.severity.value if hasattr(p, "severity") else "error",
-                               place.file if place is not None else p.location, where])
+        where = f"{p.place.sheet}!{p.place.cell}" if p.place.sheet and p.place.cell else (p.place.sheet or p.place.json_path or "")
+        probs.write_row(r, 0, [p.severity.value, p.place.file, where])
         probs.write(r, 3, p.message, wrap)
         r += 1
     for name, reason in run.skipped:
@@ -217,9 +216,7 @@ def results_workbook(run: MonitorRun) -> bytes:
     return buf.getvalue()
 
 
-def _midnight(day):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
+def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
