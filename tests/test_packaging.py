@@ -41,3 +41,6 @@ def test_demo_runs_as_a_user_runs_it(tmp_path):
     award = tmp_path / "demo" / "award"  # the award folder, a draft: the example's data has gaps on purpose
     assert (award / "award-report.docx").is_file() and len(list(award.glob("assessment-summary-*.docx"))) == 5
     assert "Wrote a DRAFT award folder" in r.stdout
+    monitoring = tmp_path / "demo" / "monitoring"  # a year of returns for the winner: one short of its promise, one late
+    assert len(list((monitoring / "returns").glob("*.xlsx"))) == 4 and (monitoring / "results" / "results.xlsx").is_file()
+    assert "1 shortfall(s), late returns: Y1Q3" in r.stdout

@@ -188,6 +188,9 @@ def demo(out: Path, jobs: int) -> None:
     from svscore.cli.award import demo_award
 
     demo_award(out / "award")
+    from svscore.cli.monitor import demo_monitoring
+
+    demo_monitoring(out / "monitoring")
     sys.exit(0 if code in (0, 1) else code)
 
 

@@ -10,6 +10,7 @@ import click
 
 from svscore.cli import wrote
 from svscore.cli.amounts import uk_date
+from svscore.errors import file_label
 
 
 @click.command()
@@ -43,7 +44,7 @@ def monitor(records: Path, returns: Path, out_dir: Path, as_of: dt.date | None, 
         late = [r.period for r in m.returns if r.status == "late"]
         missing = [r.period for r in m.returns if r.status == "missing"]
         click.echo(f"{m.record.reference} ({m.record.supplier.name}): £{float(delivered):,.2f} of £{float(committed):,.2f} "
-                   f"social value delivered to {when:%d %b %Y}; {len(m.shortfalls)} shortfall(s)"
+                   f"social value committed over the contract delivered to {when:%d %b %Y}; {len(m.shortfalls)} shortfall(s)"
                    + (f"; late: {', '.join(late)}" if late else "") + (f"; missing: {', '.join(missing)}" if missing else ""))
         for c in m.shortfalls:
             year = f"year {c.year}" if c.year is not None else "the contract"
@@ -56,3 +57,24 @@ def monitor(records: Path, returns: Path, out_dir: Path, as_of: dt.date | None, 
         wrote(path)
     failed = bad or any(m.shortfalls or any(r.status == "missing" for r in m.returns) for m in run.contracts)
     sys.exit(1 if failed else 0)
+
+
+def demo_monitoring(out: Path) -> None:
+    """``svscore demo``'s year of monitoring: the example contract's four quarterly returns (its local
+    jobs short of the promise, one return late) read by ``svscore monitor``."""
+    from svscore.data import examples_dir
+    from svscore.monitor.demo import AS_OF, make_monitoring_demo
+    from svscore.monitor.outputs import write_outputs
+    from svscore.monitor.run import run_monitor
+
+    paths = make_monitoring_demo(out, examples_dir() / "council-home-care-contract.json")
+    run = run_monitor(paths["record"], paths["returns"], AS_OF, paths["local"])
+    write_outputs(run, out / "results", (paths["record"], paths["local"], *paths["returns"].iterdir()),
+                  {"as_of": AS_OF.isoformat(), "local": True})
+    (m,) = run.contracts
+    committed, delivered = m.totals()
+    late = ", ".join(r.period for r in m.returns if r.status == "late") or "none"
+    click.echo(f"\nMonitoring the awarded contract ({m.record.supplier.name}) to {AS_OF:%d %b %Y}: £{float(delivered):,.2f} of "
+               f"£{float(committed):,.2f} social value committed over the contract delivered so far, {len(m.shortfalls)} shortfall(s), late returns: {late}. "
+               f"Results: {file_label(str(out / 'results' / 'results.xlsx'))} (svscore monitor {file_label(str(paths['record']))} "
+               f"{file_label(str(paths['returns']))} --local {file_label(str(paths['local']))} --out ...).")

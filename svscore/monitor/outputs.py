@@ -133,32 +133,37 @@ def results_workbook(run: MonitorRun) -> bytes:
         summary.write_number(r, 5, late, red if late else None)
         summary.write_number(r, 6, missing, red if missing else None)
 
-    lines = sheet("Commitments", "Committed against delivered", ["Contract", "Measure", "Unit", "Year", "Committed", "Delivered",
+    lines = sheet("Commitments", "Committed against delivered", ["Contract", "Measure", "Year", "Unit", "Committed", "Delivered",
                                                                   "Shortfall", "Committed (£)", "Delivered (£)", "Status", "Evidence"],
-                  [18, 22, 14, 14, 11, 11, 11, 15, 15, 12, 50])
+                  [16, 20, 12, 12, 10, 10, 10, 14, 14, 11, 34])
+    wrap_top = wb.add_format({"text_wrap": True, "valign": "top"})
     r = 4
     for m in run.contracts:
         for c in m.commitments:
-            lines.write_row(r, 0, [m.record.reference, c.measure, c.unit, c.year if c.year is not None else "whole contract"])
+            lines.write_row(r, 0, [m.record.reference, c.measure, f"year {c.year}" if c.year is not None else "whole contract", c.unit])
             for col, v, f in ((4, c.committed, qty), (5, c.delivered, qty), (6, c.shortfall, qty), (7, c.committed_value, money), (8, c.delivered_value, money)):
                 lines.write_number(r, col, float(v), f)
             lines.write(r, 9, c.status, red if c.status == "shortfall" else None)
-            lines.write(r, 10, "; ".join(c.evidence))
+            evidence = "; ".join(c.evidence)
+            lines.write(r, 10, evidence, wrap_top)
+            lines.set_row(r, 15 * max(1, -(-len(evidence) // 36)))  # the wrapped evidence's lines: no row grows by itself
             r += 1
     if r > 4:
         chart = wb.add_chart({"type": "bar"})
-        for col, name in ((7, "Committed (£)"), (8, "Delivered (£)")):
-            chart.add_series({"name": name, "categories": ["Commitments", 4, 1, r - 1, 1], "values": ["Commitments", 4, col, r - 1, col]})
-        chart.set_title({"name": "Social value committed and delivered"})
-        chart.set_size({"width": 720, "height": 40 * (r - 4) + 120})
+        for col, name in ((7, "Committed (£)"), (8, "Delivered (£)")):  # measure and year as the two levels of each bar's label
+            chart.add_series({"name": name, "categories": ["Commitments", 4, 1, r - 1, 2], "values": ["Commitments", 4, col, r - 1, col]})
+        chart.set_title({"name": "Social value committed and delivered (£)"})
+        chart.set_x_axis({"num_format": "£#,##0"})
+        chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": 760, "height": 40 * (r - 4) + 140})
         lines.insert_chart(r + 2, 1, chart)
 
-    spend = sheet("Spend", "Where the suppliers' money went", ["Year", "Spend (£)", "Local (£)", "SME (£)", "VCSE (£)",
+    spend = sheet("Spend", "Where the suppliers' money went", ["Contract year", "Spend (£)", "Local (£)", "SME (£)", "VCSE (£)",
                                                                "Postcode not known (£)", "Local share", "SME share", "VCSE share"],
-                  [8, 16, 16, 16, 16, 20, 12, 12, 12])
+                  [12, 16, 16, 16, 16, 20, 12, 12, 12])
     years = across(run)["spend_by_year"]
     for r, y in enumerate(years, start=4):
-        spend.write_number(r, 0, y["year"])
+        spend.write_number(r, 0, y["year"], wb.add_format({"num_format": '"Year "0'}))
         for col, key in enumerate(("total", "local", "sme", "vcse", "unknown_postcode"), start=1):
             spend.write_number(r, col, y[key], money)
         for col, key in enumerate(("local_share", "sme_share", "vcse_share"), start=6):

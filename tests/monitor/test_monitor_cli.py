@@ -114,7 +114,7 @@ def test_a_macro_enabled_return_is_read_as_the_batch_reads_one_its_macros_never_
 
 
 def test_the_outputs_and_their_manifest(monitored):
-    _, out, returns = monitored
+    _, out, _ = monitored
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "results.csv", "results.json", "results.xlsx"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     import hashlib
