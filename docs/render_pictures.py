@@ -68,6 +68,21 @@ def results_picture(tmp: Path, out: Path) -> None:
     target = out / "results-printed"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True)
     print(f"{target}.png")
+    monitoring_pictures(tmp, out)
+
+
+def monitoring_pictures(tmp: Path, out: Path) -> None:
+    """The demo's monitoring: a supplier's return (its Social Value sheet) and the results (committed
+    against delivered, and where the money went), each sheet on one page."""
+    folder = tmp / "demo" / "monitoring"
+    (returned,) = sorted((folder / "returns").glob("*Y1Q4.xlsx"))
+    (filled,) = convert([returned], tmp / "monitoring-return-pdf", to=PDF_ONE_PAGE_PER_SHEET)
+    (printed,) = convert([folder / "results" / "results.xlsx"], tmp / "monitoring-pdf", to=PDF_ONE_PAGE_PER_SHEET)
+    for pdf, page, name in ((filled, 2, "monitoring-return-social-value"), (printed, 2, "monitoring-commitments"),
+                            (printed, 3, "monitoring-spend")):
+        target = out / name
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(target)], check=True)
+        print(f"{target}.png")
 
 
 def summary_picture(tmp: Path, out: Path) -> None:

@@ -11,6 +11,7 @@ import click
 
 from svscore.atomic import refuse_overwrites, write_atomic
 from svscore.cli import wrote
+from svscore.excel import workbook as xw
 from svscore.xl.wheelhouse import SUPPORTED_PYTHONS
 
 if TYPE_CHECKING:
@@ -53,6 +54,31 @@ def build(tender_file: Path, out: Path, measures: Path | None, bidders: int, eva
     refuse_overwrites(tuple(out / name for name in files), inputs)
     for name, data in files.items():
         write_atomic(out / name, data, protect=inputs)
+        wrote(out / name)
+
+
+@template.command()
+@click.argument("record_file", metavar="CONTRACT", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write the returns to.")
+@click.option("--period", "periods", multiple=True, help="Only this reporting period (its id, e.g. Y1Q2); may be given again.")
+def monitoring(record_file: Path, out: Path, periods: tuple[str, ...]) -> None:
+    """Generate the monitoring return workbook of each reporting period of the contract CONTRACT
+    (a contract record) into --out, for its supplier to fill in."""
+    from svscore.errors import SvscoreError
+    from svscore.excel.monitoring_return import build_monitoring_return
+    from svscore.model.loading import load_contract
+
+    record = load_contract(record_file)
+    unknown = [p for p in periods if record.period(p) is None]
+    if unknown:
+        raise SvscoreError(f"The contract has no period {', '.join(map(repr, unknown))}: its periods are "
+                           f"{', '.join(p.id for p in record.periods)}.")
+    chosen = [p.id for p in record.periods if not periods or p.id in periods]
+    files = {f"{record.reference.replace('/', '-')}-{pid}-monitoring-return.xlsx": xw.to_bytes(build_monitoring_return(record, pid))
+             for pid in chosen}
+    refuse_overwrites(tuple(out / name for name in files), (record_file,))
+    for name, data in files.items():
+        write_atomic(out / name, data, protect=(record_file,))
         wrote(out / name)
 
 

@@ -102,8 +102,10 @@ def results_workbook(run: MonitorRun) -> bytes:
     wb.set_calc_mode("auto")
     title = wb.add_format({"bold": True, "font_size": 14})
     head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True, "valign": "top"})
-    money, qty, pct = wb.add_format({"num_format": "£#,##0.00"}), wb.add_format({"num_format": "#,##0.##"}), wb.add_format({"num_format": "0.0%"})
-    red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    # every cell reads from the top of its row: a row grows for wrapped evidence
+    money, qty = wb.add_format({"num_format": "£#,##0.00", "valign": "top"}), wb.add_format({"num_format": "#,##0.##", "valign": "top"})
+    pct, top = wb.add_format({"num_format": "0.0%", "valign": "top"}), wb.add_format({"valign": "top"})
+    red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"})
 
     def sheet(name: str, heading: str, headers: list[str], widths: list[float]):
         ws = wb.add_worksheet(name)
@@ -140,10 +142,10 @@ def results_workbook(run: MonitorRun) -> bytes:
     r = 4
     for m in run.contracts:
         for c in m.commitments:
-            lines.write_row(r, 0, [m.record.reference, c.measure, f"year {c.year}" if c.year is not None else "whole contract", c.unit])
+            lines.write_row(r, 0, [m.record.reference, c.measure, f"year {c.year}" if c.year is not None else "whole contract", c.unit], top)
             for col, v, f in ((4, c.committed, qty), (5, c.delivered, qty), (6, c.shortfall, qty), (7, c.committed_value, money), (8, c.delivered_value, money)):
                 lines.write_number(r, col, float(v), f)
-            lines.write(r, 9, c.status, red if c.status == "shortfall" else None)
+            lines.write(r, 9, c.status, red if c.status == "shortfall" else top)
             evidence = "; ".join(c.evidence)
             lines.write(r, 10, evidence, wrap_top)
             lines.set_row(r, 15 * max(1, -(-len(evidence) // 36)))  # the wrapped evidence's lines: no row grows by itself
@@ -163,7 +165,7 @@ def results_workbook(run: MonitorRun) -> bytes:
                   [12, 16, 16, 16, 16, 20, 12, 12, 12])
     years = across(run)["spend_by_year"]
     for r, y in enumerate(years, start=4):
-        spend.write_number(r, 0, y["year"], wb.add_format({"num_format": '"Year "0'}))
+        spend.write_string(r, 0, f"Year {y['year']}")
         for col, key in enumerate(("total", "local", "sme", "vcse", "unknown_postcode"), start=1):
             spend.write_number(r, col, y[key], money)
         for col, key in enumerate(("local_share", "sme_share", "vcse_share"), start=6):

@@ -136,3 +136,27 @@ def test_a_record_that_cannot_be_read_is_exit_2(tmp_path):
     assert r.returncode == 2 and "bad.json" in r.stderr and "$.reference" in r.stderr
     assert not (tmp_path / "out").exists()
 
+
+
+def test_verify_checks_a_monitoring_folder_and_its_returns(monitored, tmp_path):
+    import shutil
+
+    _, out, returns = monitored
+    r = run_cli("verify", str(out), "--returns", str(returns))
+    assert r.returncode == 0, r.stdout + r.stderr
+    copy = tmp_path / "returns"
+    shutil.copytree(returns, copy)
+    (copy / "Y1Q2.xlsx").write_bytes((copy / "Y1Q2.xlsx").read_bytes() + b"\0")
+    r = run_cli("verify", str(out), "--returns", str(copy))
+    assert r.returncode == 1 and "Y1Q2.xlsx" in r.stdout + r.stderr
+
+
+def test_the_returns_for_each_period_are_generated(tmp_path):
+    r = run_cli("template", "monitoring", str(RECORD_FILE), "--out", str(tmp_path), "--period", "Y1Q1", "--period", "Y2Q3")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["BCC-2026-014-Y1Q1-monitoring-return.xlsx",
+                                                          "BCC-2026-014-Y2Q3-monitoring-return.xlsx"]
+    r = run_cli("template", "monitoring", str(RECORD_FILE), "--out", str(tmp_path / "all"))
+    assert r.returncode == 0 and len(list((tmp_path / "all").iterdir())) == len(RECORD.periods)
+    r = run_cli("template", "monitoring", str(RECORD_FILE), "--out", str(tmp_path), "--period", "Y9")
+    assert r.returncode == 2 and "no period 'Y9'" in r.stderr
