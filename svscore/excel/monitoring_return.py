@@ -63,37 +63,66 @@ class MonitoringLayout:
                                        "the whole contract" if whole else "this contract year"))
         self.commitments = rows
 
-    # Cover
-    def cover_cell(self, key: str) -> str:
-        return f"B{self.COVER_FIRST + 3 + [k for k, _, _ in self.COVER].index(key)}"
+    # Cover: labels in A, answers in B, below the contract's own three lines
+    COVER_ANSWER_COL = 2
 
-    # Social Value: A measure, B description, C unit, D committed, E over, F delivered, G evidence, H proxy, I value
+    def cover_cell(self, key: str) -> str:
+        return xw.address(self.COVER_ANSWER_COL, self.COVER_FIRST + 3 + [k for k, _, _ in self.COVER].index(key))
+
+    # Social Value: one row a commitment, in these columns
+    SV_COLUMNS = ("Measure", "Description", "Unit", "Committed", "Committed over", "Delivered this period *",
+                  "Evidence reference", "Proxy value (£ per unit)", "Value delivered (£)")
+
+    def sv_col(self, heading: str) -> int:
+        return self.SV_COLUMNS.index(heading) + 1
+
+    def sv_row(self, i: int) -> int:
+        return self.SV_FIRST + i
+
+    def sv_cell(self, heading: str, i: int) -> str:
+        return xw.address(self.sv_col(heading), self.sv_row(i))
+
     def delivered_cell(self, i: int) -> str:
-        return f"F{self.SV_FIRST + i}"
+        return self.sv_cell("Delivered this period *", i)
 
     def evidence_cell(self, i: int) -> str:
-        return f"G{self.SV_FIRST + i}"
+        return self.sv_cell("Evidence reference", i)
 
     def committed_cell(self, i: int) -> str:
-        return f"D{self.SV_FIRST + i}"
+        return self.sv_cell("Committed", i)
 
-    # Spend: A name, B postcode, C SME, D VCSE, E amount
-    SPEND_COLUMNS = ("A", "B", "C", "D", "E")
+    def sv_range(self, heading: str) -> str:
+        col = self.sv_col(heading)
+        return xw.range_address(col, self.sv_row(0), col, self.sv_row(len(self.commitments) - 1))
+
+    # Spend: one row a supplier or subcontractor, in these columns
+    SPEND_COLUMNS = ("Supplier or subcontractor", "Postcode", "SME?", "VCSE?", "Amount (£)")
 
     def spend_cells(self, i: int) -> tuple[str, str, str, str, str]:
-        r = self.SPEND_FIRST + i
-        return tuple(f"{c}{r}" for c in self.SPEND_COLUMNS)  # type: ignore[return-value]
+        return tuple(xw.address(c, self.SPEND_FIRST + i) for c in range(1, len(self.SPEND_COLUMNS) + 1))  # type: ignore[return-value]
+
+    def spend_range(self, heading: str) -> str:
+        col = self.SPEND_COLUMNS.index(heading) + 1
+        return xw.range_address(col, self.SPEND_FIRST, col, self.SPEND_FIRST + SPEND_ROWS - 1)
 
     @property
     def spend_total_cell(self) -> str:
-        return f"E{self.SPEND_FIRST + SPEND_ROWS}"
+        return xw.address(len(self.SPEND_COLUMNS), self.SPEND_FIRST + SPEND_ROWS)
 
-    # KPIs: A id, B name, C target, D unit, E direction, F result, G comment
+    # KPIs: one row a KPI, in these columns
+    KPI_COLUMNS = ("KPI", "What is measured", "Target", "Unit", "Met when the result is", "Result *", "Comment")
+
+    def kpi_cell(self, heading: str, i: int) -> str:
+        return xw.address(self.KPI_COLUMNS.index(heading) + 1, self.KPI_FIRST + i)
+
     def kpi_result_cell(self, i: int) -> str:
-        return f"F{self.KPI_FIRST + i}"
+        return self.kpi_cell("Result *", i)
 
     def kpi_comment_cell(self, i: int) -> str:
-        return f"G{self.KPI_FIRST + i}"
+        return self.kpi_cell("Comment", i)
+
+    def kpi_range(self, heading: str) -> str:
+        return f"{self.kpi_cell(heading, 0)}:{self.kpi_cell(heading, len(self.record.kpis) - 1)}"
 
 
 def build_monitoring_return(record: ContractRecord, period_id: str) -> xw.Workbook:
@@ -176,31 +205,35 @@ def _cover(wb: xw.Workbook, lay: MonitoringLayout) -> None:
 def _social_value(wb: xw.Workbook, lay: MonitoringLayout) -> None:
     ws = wb.create_sheet("Social Value")
     _title(ws, "Social value delivered", f"Year {lay.period.year} of the contract, period {lay.period.id}: give what was delivered in this period.")
-    xw.header(ws, lay.SV_FIRST - 1, ["Measure", "Description", "Unit", "Committed", "Committed over", "Delivered this period *",
-                                      "Evidence reference", "Proxy value (£ per unit)", "Value delivered (£)"])
+    xw.header(ws, lay.SV_FIRST - 1, list(lay.SV_COLUMNS))
     for i, c in enumerate(lay.commitments):
-        r = lay.SV_FIRST + i
-        xw.set_text(ws.cell(r, 1), c.measure)
-        xw.set_text(ws.cell(r, 2), c.description).alignment = xw.WRAP
-        ws.row_dimensions[r].height = 15 * max(1, -(-len(c.description) // 40))  # the wrapped description's lines
-        xw.set_text(ws.cell(r, 3), c.unit)
-        ws.cell(r, 4, excel_value(c.committed, "number")).number_format = "#,##0.##"
-        xw.set_text(ws.cell(r, 5), c.over)
+        cell = lambda heading, i=i: ws[lay.sv_cell(heading, i)]  # noqa: E731 - the row's cell under a heading
+        xw.set_text(cell("Measure"), c.measure)
+        xw.set_text(cell("Description"), c.description).alignment = xw.WRAP
+        ws.row_dimensions[lay.sv_row(i)].height = 15 * max(1, -(-len(c.description) // 40))  # the wrapped description's lines
+        xw.set_text(cell("Unit"), c.unit)
+        cell("Committed").value = excel_value(c.committed, "number")
+        cell("Committed").number_format = "#,##0.##"
+        xw.set_text(cell("Committed over"), c.over)
         xw.unlock(ws[lay.delivered_cell(i)], required=True).number_format = "#,##0.##"
         xw.unlock(ws[lay.evidence_cell(i)], text=True).alignment = xw.WRAP
-        ws.cell(r, 8, excel_value(c.proxy_value, "number")).number_format = "£#,##0.00"
-        ws.cell(r, 9, f"=N({lay.delivered_cell(i)})*H{r}").number_format = "£#,##0.00"
+        cell("Proxy value (£ per unit)").value = excel_value(c.proxy_value, "number")
+        cell("Proxy value (£ per unit)").number_format = "£#,##0.00"
+        cell("Value delivered (£)").value = f"=N({lay.delivered_cell(i)})*{lay.sv_cell('Proxy value (£ per unit)', i)}"
+        cell("Value delivered (£)").number_format = "£#,##0.00"
         _prompt(lay.delivered_cell(i), ws, "Delivered this period", f"How many {c.unit} of {c.measure} you delivered in this period (0 if none).")
         _prompt(lay.evidence_cell(i), ws, "Evidence", "Where the council can check it: a document, register or report reference.")
-        _top(ws, r, 9)
-    last = lay.SV_FIRST + len(lay.commitments) - 1
-    xw.number_validation(ws, f"{lay.delivered_cell(0)}:{lay.delivered_cell(len(lay.commitments) - 1)}", 0, "a quantity")
-    ws.cell(last + 1, 8, "Total").font = xw.font(bold=True)
-    ws.cell(last + 1, 9, f"=SUM(I{lay.SV_FIRST}:I{last})").number_format = "£#,##0.00"
+        _top(ws, lay.sv_row(i), len(lay.SV_COLUMNS))
+    n = len(lay.commitments)
+    xw.number_validation(ws, lay.sv_range("Delivered this period *"), 0, "a quantity")
+    total_row = lay.sv_row(n)
+    ws.cell(total_row, lay.sv_col("Proxy value (£ per unit)"), "Total").font = xw.font(bold=True)
+    total = ws.cell(total_row, lay.sv_col("Value delivered (£)"), f"=SUM({lay.sv_range('Value delivered (£)')})")
+    total.number_format = "£#,##0.00"
     if lay.record.measures_table and lay.record.measures_table.illustrative:
-        xw.set_text(ws.cell(last + 3, 1), "The measures table is ILLUSTRATIVE example data.").font = xw.font(color="C00000", bold=True)
+        xw.set_text(ws.cell(total_row + 2, 1), "The measures table is ILLUSTRATIVE example data.").font = xw.font(color="C00000", bold=True)
     xw.widths(ws, {1: 20, 2: 44, 3: 14, 4: 12, 5: 16, 6: 14, 7: 28, 8: 14, 9: 16})
-    ws.freeze_panes = f"A{lay.SV_FIRST}"
+    ws.freeze_panes = xw.address(1, lay.SV_FIRST)
     xw.print_setup(ws, f"{lay.SV_FIRST - 1}:{lay.SV_FIRST - 1}")
     xw.protect(ws)
 
@@ -208,21 +241,20 @@ def _social_value(wb: xw.Workbook, lay: MonitoringLayout) -> None:
 def _spend(wb: xw.Workbook, lay: MonitoringLayout) -> None:
     ws = wb.create_sheet("Spend")
     _title(ws, "Spend with suppliers and subcontractors", "One row per supplier or subcontractor paid in this period (amounts in pounds).")
-    xw.header(ws, lay.SPEND_FIRST - 1, ["Supplier or subcontractor", "Postcode", "SME?", "VCSE?", "Amount (£)"])
+    xw.header(ws, lay.SPEND_FIRST - 1, list(lay.SPEND_COLUMNS))
     for i in range(SPEND_ROWS):
         name, postcode, sme, vcse, amount = (ws[c] for c in lay.spend_cells(i))
         for c in (name, postcode, sme, vcse):
             xw.unlock(c, text=True)
         xw.unlock(amount).number_format = "£#,##0.00"
-    first, last = lay.spend_cells(0), lay.spend_cells(SPEND_ROWS - 1)
-    xw.list_validation(ws, '"Yes,No"', f"{first[2]}:{last[2]} {first[3]}:{last[3]}", "Yes or No")
-    xw.number_validation(ws, f"{first[4]}:{last[4]}", 0, "an amount in pounds")
-    _prompt(f"{first[1]}:{last[1]}", ws, "Postcode", "The postcode of the address you paid (for example BS16 1QY).")
+    xw.list_validation(ws, '"Yes,No"', f"{lay.spend_range('SME?')} {lay.spend_range('VCSE?')}", "Yes or No")
+    xw.number_validation(ws, lay.spend_range("Amount (£)"), 0, "an amount in pounds")
+    _prompt(lay.spend_range("Postcode"), ws, "Postcode", "The postcode of the address you paid (for example BS16 1QY).")
     total = ws[lay.spend_total_cell]
     ws.cell(total.row, total.column - 1, "Total").font = xw.font(bold=True)
-    total.value, total.number_format, total.font = f"=SUM({first[4]}:{last[4]})", "£#,##0.00", xw.font(bold=True)
+    total.value, total.number_format, total.font = f"=SUM({lay.spend_range('Amount (£)')})", "£#,##0.00", xw.font(bold=True)
     xw.widths(ws, {1: 44, 2: 12, 3: 8, 4: 8, 5: 16})
-    ws.freeze_panes = f"A{lay.SPEND_FIRST}"
+    ws.freeze_panes = xw.address(1, lay.SPEND_FIRST)
     xw.print_setup(ws, f"{lay.SPEND_FIRST - 1}:{lay.SPEND_FIRST - 1}", landscape=False)
     xw.protect(ws)
 
@@ -230,22 +262,20 @@ def _spend(wb: xw.Workbook, lay: MonitoringLayout) -> None:
 def _kpis(wb: xw.Workbook, lay: MonitoringLayout) -> None:
     ws = wb.create_sheet("KPIs")
     _title(ws, "Key performance indicators", f"The result of each KPI for period {lay.period.id}.")
-    xw.header(ws, lay.KPI_FIRST - 1, ["KPI", "What is measured", "Target", "Unit", "Met when the result is", "Result *", "Comment"])
+    xw.header(ws, lay.KPI_FIRST - 1, list(lay.KPI_COLUMNS))
     for i, k in enumerate(lay.record.kpis):
-        r = lay.KPI_FIRST + i
-        xw.set_text(ws.cell(r, 1), k.id)
-        xw.set_text(ws.cell(r, 2), k.name).alignment = xw.WRAP
-        ws.row_dimensions[r].height = 15 * max(1, -(-len(k.name) // 40))
-        ws.cell(r, 3, excel_value(k.target, "number"))
-        xw.set_text(ws.cell(r, 4), k.unit)
-        xw.set_text(ws.cell(r, 5), "at or above the target" if k.higher_is_better else "at or below the target")
+        cell = lambda heading, i=i: ws[lay.kpi_cell(heading, i)]  # noqa: E731 - the row's cell under a heading
+        xw.set_text(cell("KPI"), k.id)
+        xw.set_text(cell("What is measured"), k.name).alignment = xw.WRAP
+        ws.row_dimensions[cell("KPI").row].height = 15 * max(1, -(-len(k.name) // 40))
+        cell("Target").value = excel_value(k.target, "number")
+        xw.set_text(cell("Unit"), k.unit)
+        xw.set_text(cell("Met when the result is"), "at or above the target" if k.higher_is_better else "at or below the target")
         xw.unlock(ws[lay.kpi_result_cell(i)], required=True)
         xw.unlock(ws[lay.kpi_comment_cell(i)], text=True).alignment = xw.WRAP
         _prompt(lay.kpi_result_cell(i), ws, k.id, f"The period's result for {k.name}" + (f", in {k.unit}" if k.unit else "") + ".")
-        _top(ws, r, 7)
-    n = len(lay.record.kpis)
-    xw.number_validation(ws, f"{lay.kpi_result_cell(0)}:{lay.kpi_result_cell(n - 1)}", -1e15, "the result")
+        _top(ws, cell("KPI").row, len(lay.KPI_COLUMNS))
+    xw.number_validation(ws, lay.kpi_range("Result *"), -1e15, "the result")
     xw.widths(ws, {1: 8, 2: 44, 3: 10, 4: 12, 5: 22, 6: 12, 7: 40})
     xw.print_setup(ws, f"{lay.KPI_FIRST - 1}:{lay.KPI_FIRST - 1}")
     xw.protect(ws)
-
