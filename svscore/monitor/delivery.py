@@ -100,9 +100,37 @@ class ContractMonitoring:
         return [c for c in self.commitments if c.status == "shortfall"]
 
     def totals(self) -> tuple[Fraction, Fraction]:
-        """Social value committed and delivered to date, in pounds at the pinned proxy values."""
+        """Social value committed over the contract, and delivered to date, in pounds at the pinned proxy values."""
         return (sum((c.committed_value for c in self.commitments), Fraction(0)),
                 sum((c.delivered_value for c in self.commitments), Fraction(0)))
+
+    def to_date(self) -> list[MeasureToDate]:
+        """Each measure cumulatively: delivered to date against what was due by now (the commitments
+        of the years that are over, and a whole-contract commitment once the contract is over) and
+        against the whole contract's."""
+        out = []
+        for measure in dict.fromkeys(c.measure for c in self.commitments):
+            lines = [c for c in self.commitments if c.measure == measure]
+            due = sum((c.committed for c in lines if c.status != "in progress"), Fraction(0))
+            out.append(MeasureToDate(measure, lines[0].unit, sum((c.delivered for c in lines), Fraction(0)), due,
+                                     sum((c.committed for c in lines), Fraction(0)), lines[0].proxy_value))
+        return out
+
+
+@dataclass(frozen=True)
+class MeasureToDate:
+    measure: str
+    unit: str
+    delivered: Fraction
+    due: Fraction
+    """Committed for the years that are over (and the whole contract's, once it is over)."""
+    committed: Fraction
+    """Committed over the whole contract."""
+    proxy_value: Fraction
+
+    @property
+    def behind(self) -> Fraction:
+        return max(self.due - self.delivered, Fraction(0))
 
 
 def _usable(record: ContractRecord, returns: list[MonitoringReturn], problems: list[Problem]) -> dict[str, MonitoringReturn]:

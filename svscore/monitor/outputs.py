@@ -49,6 +49,10 @@ def _contract(m: ContractMonitoring) -> dict[str, Any]:
                          "committed": _n(c.committed), "delivered": _n(c.delivered), "shortfall": _n(c.shortfall),
                          "committed_value": _n(c.committed_value), "delivered_value": _n(c.delivered_value),
                          "status": c.status, "evidence": list(c.evidence)} for c in m.commitments],
+        "to_date": [{"measure": t.measure, "unit": t.unit, "delivered": _n(t.delivered), "due_by_now": _n(t.due),
+                     "behind": _n(t.behind), "committed_over_contract": _n(t.committed),
+                     "delivered_value": _n(t.delivered * t.proxy_value), "committed_value": _n(t.committed * t.proxy_value)}
+                    for t in m.to_date()],
         "returns": [{"period": r.period, "due": r.due.isoformat(), "received": r.received.isoformat() if r.received else None,
                      "status": r.status, "days_late": r.days_late, "file": r.source} for r in m.returns],
         "spend": [_spend(s) for s in m.spend],
@@ -159,6 +163,16 @@ def results_workbook(run: MonitorRun) -> bytes:
         chart.set_y_axis({"reverse": True})
         chart.set_size({"width": 760, "height": 40 * (r - 4) + 140})
         lines.insert_chart(r + 2, 1, chart)
+
+    cumulative = sheet("To date", "Each measure to date", ["Contract", "Measure", "Unit", "Delivered to date", "Due by now",
+                                                           "Behind", "Committed over the contract"], [18, 22, 14, 16, 14, 12, 22])
+    r = 4
+    for m in run.contracts:
+        for t in m.to_date():
+            cumulative.write_row(r, 0, [m.record.reference, t.measure, t.unit], top)
+            for col, v in ((3, t.delivered), (4, t.due), (5, t.behind), (6, t.committed)):
+                cumulative.write_number(r, col, float(v), red if col == 5 and t.behind else qty)
+            r += 1
 
     spend = sheet("Spend", "Where the suppliers' money went", ["Contract year", "Spend (£)", "Local (£)", "SME (£)", "VCSE (£)",
                                                                "Postcode not known (£)", "Local share", "SME share", "VCSE share"],

@@ -131,3 +131,13 @@ def test_a_local_list_that_is_not_postcodes_is_refused():
 
     with pytest.raises(SvscoreError, match="'Bristol'"):
         LocalAreas.parse(["BS", "Bristol"])
+
+
+def test_cumulative_to_date_per_measure():
+    later = [*YEAR_ONE, ret("Y2Q1", dt.date(2027, 10, 20), "4")]
+    result = monitor(record(), later, as_of=dt.date(2027, 11, 1))
+    fte = next(t for t in result.to_date() if t.measure == "EX-LOCAL-FTE")
+    # 12.5 in year 1 and 4 so far in year 2; due by now: year 1's 15 (year 2 is not over); 45 over three years
+    assert (fte.delivered, fte.due, fte.behind, fte.committed) == (F(33, 2), 15, 0, 45)
+    hires = next(t for t in result.to_date() if t.measure == "EX-UNEMPLOYED-HIRE")
+    assert (hires.delivered, hires.due, hires.behind) == (0, 6, 6)
