@@ -11,7 +11,6 @@ import click
 
 from svscore.atomic import refuse_overwrites, write_atomic
 from svscore.cli import wrote
-from svscore.excel import workbook as xw
 from svscore.xl.wheelhouse import SUPPORTED_PYTHONS
 
 if TYPE_CHECKING:
@@ -65,6 +64,7 @@ def monitoring(record_file: Path, out: Path, periods: tuple[str, ...]) -> None:
     """Generate the monitoring return workbook of each reporting period of the contract CONTRACT
     (a contract record) into --out, for its supplier to fill in."""
     from svscore.errors import SvscoreError
+    from svscore.excel import workbook as xw
     from svscore.excel.monitoring_return import build_monitoring_return
     from svscore.model.loading import load_contract
 
