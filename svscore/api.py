@@ -18,7 +18,7 @@ import inspect
 import os
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -109,23 +109,31 @@ def decide_act(tender: PathLike | Tender | Question, *, thresholds: PathLike | N
 
 def batch(tender: PathLike, returns: PathLike, out: PathLike, *, scores: PathLike | None = None,
           measures: PathLike | None = None, recursive: bool = False, jobs: int | None = None, strict: bool = False,
-          accept_late: bool = False, seconds: float = 30, memory_mb: int = 1536) -> BatchRun:
+          accept_late: bool = False, seconds: float = 30, memory_mb: int = 1536,
+          progress: Callable[[int, int, str], None] | None = None) -> BatchRun:
     """Score a folder of returned bid workbooks and write results.xlsx, .csv, .json and the manifest (``svscore batch``).
 
     ``tender`` is a tender file or an evaluation workbook. The run is returned: ``run.result`` is
     the scored result, ``run.files`` each file's status and problems. One bad file never stops the
     run (unless ``strict``); a run that cannot start raises :class:`~svscore.batch.run.BatchError`.
+    ``progress(read, of, name)`` is called as each file has been read.
     """
-    from svscore.batch.outputs import write_outputs
-    from svscore.batch.run import BatchOptions, run_batch
+    from svscore.batch.run import BatchOptions, collector_paused, discover, run_batch
     from svscore.batch.spec import Limits
 
     options = BatchOptions(recursive=recursive, jobs=jobs or os.cpu_count() or 1, strict=strict, accept_late=accept_late,
                            limits=Limits(seconds=seconds, memory_mb=memory_mb))
-    out_dir = Path(out)
-    run = run_batch(Path(tender), Path(returns), out_dir, scores_dir=Path(scores) if scores is not None else None,
-                    measures_path=Path(measures) if measures is not None else None, options=options)
-    write_outputs(run, out_dir, {**options.as_dict(), "scores": scores is not None})
+    out_dir, returns_dir = Path(out), Path(returns)
+    discovered = discover(returns_dir, recursive, out_dir)
+    total = len(discovered[0])
+    with collector_paused():
+        run = run_batch(Path(tender), returns_dir, out_dir, scores_dir=Path(scores) if scores is not None else None,
+                        measures_path=Path(measures) if measures is not None else None, options=options,
+                        progress=(lambda n, name: progress(n, total, name)) if progress else None, discovered=discovered)
+        # imported once the workers have read the files: its start-up overlaps with their reading
+        from svscore.batch.outputs import write_outputs
+
+        write_outputs(run, out_dir, {**options.as_dict(), "scores": scores is not None})
     return run
 
 
