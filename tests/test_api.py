@@ -274,7 +274,11 @@ def returned(tmp_path_factory) -> dict[str, Path]:
 
 def test_batch_scores_the_folder_writes_the_results_and_returns_the_run(returned):
     out = returned["root"] / "out"
-    run = svscore.batch(returned["tender"], returned["returns"], out, scores=returned["scores"], jobs=1)
+    read: list[tuple[int, int, str]] = []
+    run = svscore.batch(returned["tender"], returned["returns"], out, scores=returned["scores"], jobs=1,
+                        progress=lambda n, of, name: read.append((n, of, name)))
+    assert [(n, of) for n, of, _ in read] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert sorted(name for *_, name in read) == sorted(p.name for p in returned["returns"].iterdir())
     assert {f.name: f.status for f in run.files} == {**{p.name: "scored" for p in returned["returns"].iterdir() if p.name != "corrupt.xlsx"},
                                                      "corrupt.xlsx": "rejected"}
     assert {p.name for p in out.iterdir()} >= {"results.xlsx", "results.csv", "results.json", "manifest.json"}
