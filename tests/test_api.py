@@ -142,6 +142,12 @@ def test_the_loaders_read_each_kind_of_file_and_name_a_wrong_one():
         svscore.load_bids(TENDER)
     with pytest.raises(svscore.TenderFileError, match="no such file"):
         svscore.load_tender(EXAMPLES / "no-such-tender.json")
+    with pytest.raises(svscore.TenderFileError, match="this is a tender file, not a measures table"):
+        svscore.load_measures(TENDER)
+    with pytest.raises(svscore.TenderFileError, match="this is a bids file, not a contract record"):
+        svscore.load_contract(BIDS)
+    with pytest.raises(svscore.TenderFileError, match="this is a tender file, not a thresholds table"):
+        svscore.load_thresholds(TENDER)
 
 
 # --- check, decide_act ---------------------------------------------------------------------------------
@@ -196,6 +202,10 @@ def test_score_refuses_bids_for_another_tender_and_a_broken_tender():
         svscore.score(TENDER, MARKS_BIDS)
     with pytest.raises(svscore.ScoringError, match="The tender has errors"):
         svscore.score(EXAMPLES / "broken-tender.json", BIDS)
+    with pytest.raises(svscore.ScoringError, match="The tender has errors"):
+        svscore.score_tender(svscore.load_tender(EXAMPLES / "broken-tender.json"), svscore.load_bids(BIDS))
+    report = svscore.check_tender(svscore.load_tender(EXAMPLES / "broken-tender.json"))
+    assert not report.ok
 
 
 def _same(read: object, written: object, path: str = "$") -> None:
@@ -347,6 +357,8 @@ def test_the_analysis_functions_are_public():
     assert svscore.score(heavier, bids).lots[0].winners()
     assert len(svscore.weight_grid(tender, bids, None, {"PRICE": [40, 60]})) == 2
     assert len(svscore.sensitivity_frame(result)) >= 1
+    with pytest.raises(svscore.SvscoreError, match="one or two top-level criteria"):
+        svscore.weight_grid(tender, bids, None, {"PRICE": [50], "QUAL": [40], "SV": [10]})
     with pytest.raises(svscore.ScoringError, match="add up to 90, not 100"):
         svscore.with_weights(tender, {"PRICE": 40})
 
