@@ -8,7 +8,9 @@ which the engine's exact fractions are written as floats. Read back:
 - not exact: totals, points, prices, £ values, percents and evaluators' scores come back as the
   fraction of the decimal the float was written as (``Fraction("83.33333333333333")``, not 250/3),
   so a value with more than 15 significant digits is within about one part in 10^15 of the
-  engine's. Re-score from the tender and bids (``svscore.score``) for the exact values.
+  engine's. Re-score from the tender and bids (``svscore.score``) for the exact values;
+- not there: the threshold row's note (results.json gives the row's value, basis, date, source and
+  whether it was confirmed, not the note), which comes back empty.
 """
 
 from __future__ import annotations
