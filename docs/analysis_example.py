@@ -13,30 +13,25 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from svscore.analysis.frames import bids_frame
-from svscore.analysis.reweight import with_weights
-from svscore.analysis.whatif import weight_grid
-from svscore.model.loading import load_bids, load_tender, tender_measures
-from svscore.scoring import score_tender
+import svscore
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     picture = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "images" / "what-if.png"
-    tender = load_tender(ROOT / "examples" / "council-home-care.json")
-    bids = load_bids(ROOT / "examples" / "council-home-care-bids.json")
-    measures, _ = tender_measures(tender)
+    tender = svscore.load_tender(ROOT / "examples" / "council-home-care.json")
+    bids = svscore.load_bids(ROOT / "examples" / "council-home-care-bids.json")
 
-    result = score_tender(tender, bids, measures)
-    frame = bids_frame(result)
+    result = svscore.score(tender, bids)  # with the measures table the tender names
+    frame = svscore.bids_frame(result)
     print(frame[["rank", "bidder", "status", "total", "price"]].to_string(index=False))
 
-    heavier = score_tender(with_weights(tender, {"PRICE": 40, "QUAL": 42, "SV": 18}), bids, measures)
+    heavier = svscore.score(svscore.with_weights(tender, {"PRICE": 40, "QUAL": 42, "SV": 18}), bids)
     print(f"\nWith price at 40%: {heavier.lots[0].winners()[0].bidder} wins "
           f"(at the published 50%: {result.lots[0].winners()[0].bidder}).")
 
-    grid = weight_grid(tender, bids, measures, {"PRICE": range(5, 96, 1)})
+    grid = svscore.weight_grid(tender, bids, None, {"PRICE": range(5, 96, 1)})
     changes = grid[grid["winner_id"] != grid["winner_id"].shift()]
     print("\nThe winner as the price weight rises:")
     for _, row in changes.iterrows():

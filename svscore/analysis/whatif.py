@@ -203,7 +203,9 @@ def grid_rows(tender: Tender, bids: BidsFile | Sequence[Bid], measures: Measures
 
 def weight_grid(tender: Tender, bids: BidsFile | Sequence[Bid], measures: MeasuresTable | None = None,
                 grid: Mapping[str, Sequence[Number]] | None = None, *, exact: bool = False) -> pd.DataFrame:
-    """:func:`grid_rows` as a data frame (``frame.attrs["values"]`` says floats or exact)."""
+    """The winner and margin at each weighting of one or two top-level criteria, as a data frame.
+
+    The rows of :func:`grid_rows` (``svscore.what_if``); ``frame.attrs["values"]`` says floats or exact."""
     from svscore.analysis.frames import EXACT, FLOATS, require_pandas
 
     pd = require_pandas()

@@ -99,15 +99,9 @@ def award(tender: Path, bids: Path, out: Path, measures: Path | None, ocid_prefi
     source; nothing written) or the award cannot be made; 2 a file could not be read, or the
     output folder is refused (it holds an input, or files svscore did not write).
     """
-    from svscore.award.folder import AwardInputs, build, write_folder
-    from svscore.model.loading import load_bids, load_tender, tender_measures
+    from svscore.api import award as write_award
 
-    model = load_tender(tender)
-    bids_file = load_bids(bids)
-    table, measures_path = tender_measures(model, measures)
-    inputs = AwardInputs(model, tender, bids_file, bids, table, measures_path)
-    made = build(inputs, ocid_prefix=ocid_prefix, draft=draft, illustrative_ok=illustrative_ok)
-    write_folder(out, made.files, inputs.paths())
+    made = write_award(tender, bids, out, ocid_prefix=ocid_prefix, measures=measures, draft=draft, illustrative_ok=illustrative_ok)
     documents = [n for n in made.files if n.endswith(".docx")]
     click.echo(f"Wrote the award folder {file_label(str(out))}: {len(documents)} Word documents, "
                f"{'award.ocds.json, ' if 'award.ocds.json' in made.files else ''}manifest.json.")

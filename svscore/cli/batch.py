@@ -7,48 +7,48 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
-from svscore.batch.spec import Limits
 from svscore.errors import Severity, file_label, shortened
 
 
-def _progress(total: int):
-    """A progress bar on a terminal; plain lines (about every tenth) otherwise."""
-    if total == 0:
-        return None, None
-    if sys.stderr.isatty():
-        bar = click.progressbar(length=total, label="Reading returned workbooks", file=sys.stderr)
-        bar.__enter__()
-        return (lambda n, name: bar.update(1)), bar
-    step = max(1, total // 10)
+class _Progress:
+    """A progress bar on a terminal, begun as the first file is read; plain lines (about every tenth) otherwise."""
 
-    def plain(n: int, name: str) -> None:
-        if n % step == 0 or n == total:
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, n: int, total: int, name: str) -> None:
+        if sys.stderr.isatty():
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="Reading returned workbooks", file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(1)
+        elif n % max(1, total // 10) == 0 or n == total:
             click.echo(f"read {n}/{total} files", err=True)
-    return plain, None
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _run(tender: Path, returns: Path, out: Path, scores: Path | None, measures: Path | None, recursive: bool,
          jobs: int, strict: bool, accept_late: bool, seconds: float, memory_mb: int) -> int:
-    from svscore.batch.run import BatchOptions, collector_paused, discover, run_batch
+    from svscore.api import batch as score_folder
 
-    options = BatchOptions(recursive=recursive, jobs=jobs, strict=strict, accept_late=accept_late,
-                           limits=Limits(seconds=seconds, memory_mb=memory_mb))
-    discovered = discover(returns, recursive, out)
-    callback, bar = _progress(len(discovered[0]))
-    with collector_paused():
-        try:
-            with _openpyxl_without_numpy():  # openpyxl is imported once the workers are reading
-                run = run_batch(tender, returns, out, scores_dir=scores, measures_path=measures, options=options,
-                                progress=callback, discovered=discovered)
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
-        from svscore.batch.outputs import write_outputs
+    progress = _Progress()
+    try:
+        with _openpyxl_without_numpy():  # openpyxl is imported once the workers are reading
+            run = score_folder(tender, returns, out, scores=scores, measures=measures, recursive=recursive, jobs=jobs,
+                               strict=strict, accept_late=accept_late, seconds=seconds, memory_mb=memory_mb, progress=progress)
+    finally:
+        progress.close()
+    from svscore.batch.outputs import MANIFEST, OUTPUTS
 
-        written = write_outputs(run, out, {**options.as_dict(), "scores": bool(scores)})
+    written = {name: out / name for name in (*OUTPUTS, MANIFEST)}
     _summary(run, written)
     return 1 if run.failed or any(p.severity is Severity.ERROR for p in run.problems) else 0
 

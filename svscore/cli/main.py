@@ -112,13 +112,11 @@ def check(tender: Path, fmt: str, thresholds: Path | None, output: Path | None) 
 
     Exit code 0: no errors (warnings allowed); 1: errors found; 2: the file could not be read.
     """
-    from svscore.model.loading import load_tender
+    from svscore.api import check as check_tender
     from svscore.render.tables import to_json
     from svscore.render.text import check_text
-    from svscore.rules.checks import check_tender
 
-    model = load_tender(tender)
-    report = check_tender(model, tender.parent, thresholds)
+    report = check_tender(tender, thresholds=thresholds)
     text = to_json(report.as_dict()) if fmt == "json" else check_text(report, str(tender))
     emit(text, output, (tender,))
     sys.exit(0 if report.ok else 1)
@@ -137,15 +135,14 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
     Exit code 0: scored (bids may be incomplete or disqualified); 1: a bid could not be scored (its
     data is wrong, or it names a lot the tender lacks); 2: a file could not be read.
     """
-    from svscore.model.loading import load_bids, load_tender, tender_measures
+    from svscore.api import score as score_bids
+    from svscore.model.loading import load_tender, tender_measures
     from svscore.render.tables import to_csv, to_json
     from svscore.render.text import results_text
-    from svscore.scoring.engine import score_tender
 
     model = load_tender(tender)
-    bids_file = load_bids(bids)
-    table, measures_path = tender_measures(model, measures)
-    result = score_tender(model, bids_file, table, base_dir=tender.parent)
+    table, measures_path = tender_measures(model, measures)  # its path, so that no output is written over it
+    result = score_bids(model, bids, measures=table)
     if fmt == "json":
         text = to_json(result.as_dict())
     elif fmt == "csv":

@@ -30,15 +30,13 @@ def monitor(records: Path, returns: Path, out_dir: Path, as_of: dt.date | None, 
     Exit code 0: every return read; 1: a return could not be used, a commitment fell short or a return
     is missing; 2: a record or the folder could not be read.
     """
+    from svscore.api import monitor as read_returns
     from svscore.errors import Severity
-    from svscore.monitor.outputs import write_outputs
-    from svscore.monitor.run import run_monitor
+    from svscore.monitor.outputs import MANIFEST, OUTPUTS
 
     when = as_of or dt.date.today()
-    run = run_monitor(records, returns, when, local)
-    inputs = tuple([*(sorted(records.glob("*.json")) if records.is_dir() else [records]), *(p for p in [local] if p)])
-    written = write_outputs(run, out_dir, (*inputs, *(returns / f.name for f in run.files)),
-                            {"as_of": when.isoformat(), "local": bool(local)})
+    run = read_returns(records, returns, out_dir, as_of=when, local=local)
+    written = {name: out_dir / name for name in (*OUTPUTS, MANIFEST)}
     for m in run.contracts:
         committed, delivered = m.totals()
         late = [r.period for r in m.returns if r.status == "late"]

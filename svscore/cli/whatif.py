@@ -55,14 +55,14 @@ def _vary(_ctx: click.Context, _param: click.Parameter, given: tuple[str, ...]) 
 def what_if(tender: Path, bids: Path, grid: dict[str, list[Decimal]], measures: Path | None, fmt: str, output: Path | None) -> None:
     """Who wins, and by how much, if the weights had been different: one row per lot and weighting,
     the other top-level criteria rescaled in proportion. The bids are scored once."""
-    from svscore.analysis.whatif import grid_rows
+    from svscore.api import what_if as grid_rows
     from svscore.cli.main import emit
-    from svscore.model.loading import load_bids, load_tender, tender_measures
+    from svscore.model.loading import load_tender, tender_measures
     from svscore.render.tables import csv_text, to_json
 
     model = load_tender(tender)
     table, measures_path = tender_measures(model, measures)
-    rows = grid_rows(model, load_bids(bids), table, grid)
+    rows = grid_rows(model, bids, grid, measures=table)
     if fmt == "json":
         text = to_json({"tender": model.reference, "grid": {c: [float(v) for v in vs] for c, vs in grid.items()}, "rows": rows})
     else:

@@ -135,6 +135,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Decision:
+    """Whether a contract is above threshold and the Social Value Act 2012 applies, with the reasons."""
+
     regime: Regime | None
     """None when the regime itself could not be decided (the reasons say why)."""
     category: ThresholdCategory

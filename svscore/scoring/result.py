@@ -189,6 +189,8 @@ class LotResult:
 
 @dataclass(frozen=True)
 class TenderResult:
+    """A scored tender: every lot's bids ranked, with their points, explanations, flags and warnings."""
+
     reference: str
     title: str
     lots: tuple[LotResult, ...]

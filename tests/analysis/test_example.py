@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -15,8 +16,10 @@ pytest.importorskip("pandas")
 def test_the_analysis_example_runs_and_draws_its_picture(tmp_path):
     pytest.importorskip("matplotlib")
     picture = tmp_path / "what-if.png"
+    # this checkout's svscore, not whichever is installed (a script's own folder is first on its path)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, str(ROOT / "docs" / "analysis_example.py"), str(picture)],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert "The winner as the price weight rises" in done.stdout and "Castle Support Services plc" in done.stdout
     data = picture.read_bytes()
