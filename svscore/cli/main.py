@@ -40,9 +40,11 @@ thresholds_option = click.option("--thresholds", type=click.Path(dir_okay=False,
                                  help="A council's own thresholds table, replacing the one shipped with svscore.")
 
 
-def emit(text: str, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
-    """Print ``text``, or write it to ``output`` (never over one of ``inputs``)."""
+def emit(text: str | bytes, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """Print ``text`` (or UTF-8 bytes), or write it to ``output`` (never over one of ``inputs``)."""
     if output is None:
+        if isinstance(text, bytes) and (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") != "utf8":
+            text = text.decode("utf-8")  # a terminal or file in another encoding (cp1252) is written as text always is
         click.echo(text, nl=False)
     else:
         write_atomic(output, text, protect=inputs)
@@ -137,20 +139,25 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
     """
     from svscore.api import score as score_bids
     from svscore.model.loading import load_tender, tender_measures
-    from svscore.render.tables import to_csv, to_json
+    from svscore.render.tables import to_csv, to_json_bytes
     from svscore.render.text import results_text
 
     model = load_tender(tender)
     table, measures_path = tender_measures(model, measures)  # its path, so that no output is written over it
-    result = score_bids(model, bids, measures=table)
+    result = score_bids(model, bids, measures=table)  # the bids file's model is not kept beside the result
+    code = 1 if result.has_errors else 0
+    text: str | bytes
     if fmt == "json":
-        text = to_json(result.as_dict())
+        data = result.as_dict()
+        del result  # a large result's objects are not kept beside its JSON
+        text = to_json_bytes(data)
+        del data
     elif fmt == "csv":
         text = to_csv(result)
     else:
         text = results_text(result)
     emit(text, output, tuple(p for p in (tender, bids, measures_path) if p))
-    sys.exit(1 if result.has_errors else 0)
+    sys.exit(code)
 
 
 @cli.command()

@@ -14,6 +14,16 @@ def _to_decimal(value: Any) -> Any:
     # Numbers are kept exactly as written: files are parsed with Decimal, and a float from
     # Python code is taken at its shortest repr (33.3 -> Decimal("33.3"), not 33.29999...).
     # Text is refused here as it is by the schema: "40" in a weight is a mistake to report.
+    if type(value) is not Decimal:  # every number of a parsed file is one: it goes straight to the checks
+        value = _from_other(value)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError("expected a finite number")
+    if isinstance(value, Decimal) and abs(value) >= LARGEST:
+        raise ValueError(f"{value:.3E} is far too large; svscore reads numbers smaller than {LARGEST:,}")
+    return value
+
+
+def _from_other(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected a number, not true/false")
     if isinstance(value, float):
@@ -25,10 +35,6 @@ def _to_decimal(value: Any) -> Any:
         value = Decimal(value)
     if isinstance(value, str):
         raise ValueError(f"expected a number, not the text {value!r}")
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError("expected a finite number")
-    if isinstance(value, Decimal) and abs(value) >= LARGEST:
-        raise ValueError(f"{value:.3E} is far too large; svscore reads numbers smaller than {LARGEST:,}")
     return value
 
 

@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - exercised where jsonschema-rs has no b
     jsonschema_rs = None  # type: ignore[assignment]
 
 from svscore.errors import Problem, TenderFileError, json_path
-from svscore.model.bids import BidsFile
+from svscore.model.bids import Bid, BidsFile
 from svscore.model.contract import ContractRecord
 from svscore.model.measures import MeasuresTable
 from svscore.model.schemas import DOCUMENTS, latest, schema_for
@@ -245,8 +245,11 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
     return problems
 
 
-def validate_document(data: Any, kind: str, source: str) -> BaseModel:
-    """Validate parsed JSON as a document of ``kind``: schema first, then the model's own rules."""
+def validate_document(data: Any, kind: str, source: str, *, consume: bool = False) -> BaseModel:
+    """Validate parsed JSON as a document of ``kind``: schema first, then the model's own rules.
+
+    ``consume``: ``data`` is the caller's to lose; a bids file's bids are then built one at a time,
+    each bid's parsed JSON let go as its model is made, so a large file is not held twice."""
     version = latest(kind).version
     if isinstance(data, dict) and "format_version" in data:
         found = data["format_version"]
@@ -271,10 +274,29 @@ def validate_document(data: Any, kind: str, source: str) -> BaseModel:
     current = latest(kind)
     if version != current.version and isinstance(data, dict):  # an older file: read as the newest version
         data = {**data, "format_version": current.version}
+    model = DOCUMENTS[(kind, version)].model
     try:
-        return DOCUMENTS[(kind, version)].model.model_validate(data)
+        if consume and model is BidsFile and isinstance(data, dict) and isinstance(data.get("bids"), list):
+            return _bids_one_at_a_time(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise TenderFileError(source, _pydantic_problems(exc)) from None
+
+
+def _bids_one_at_a_time(data: dict[str, Any]) -> BidsFile:
+    """A bids file's model, its bids built one at a time and each one's parsed JSON let go.
+
+    At the first bid that fails, the file is validated whole (the bids built so far as models, the
+    rest as read), so its errors, their paths and their order are those of one pass over the file."""
+    raw: list[Any] = data["bids"]
+    built: list[Bid] = []
+    for i in range(len(raw)):
+        try:
+            built.append(Bid.model_validate(raw[i]))
+        except ValidationError:
+            return BidsFile.model_validate({**data, "bids": built + raw[i:]})  # raises, naming every path
+        raw[i] = None
+    return BidsFile.model_validate({**data, "bids": built})
 
 
 KIND_NAME = {"tender": "tender file", "bids": "bids file", "measures": "measures table", "thresholds": "thresholds table",
@@ -292,7 +314,7 @@ KIND_USE = {
 def _load(path: str | Path, kind: str, model: type[M]) -> M:
     data = read_json(path)
     try:
-        result = validate_document(data, kind, str(path))
+        result = validate_document(data, kind, str(path), consume=True)
     except TenderFileError as exc:
         other = other_kind(data, kind)
         if other is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from svscore.errors import ScoringError
@@ -72,6 +72,19 @@ class TreeShape:
     nodes: tuple[_Node, ...]
     top: tuple[str, ...]
     measured: tuple[str, ...]
+    totals: dict[tuple[str, tuple[Fraction, ...]], tuple[Fraction | None, str]] = field(default_factory=dict, compare=False)
+    """A group's total and explanation by its sub-criteria's points: the same for every bid given them."""
+
+    def group_total(self, n: _Node, got: tuple[Fraction, ...]) -> tuple[Fraction | None, str]:
+        """A group's points (None unless every scored child has points) and the sentence that shows the sum."""
+        key = (n.id, got)
+        known = self.totals.get(key)
+        if known is None:
+            p = sum(got, Fraction(0)) if n.kids and len(got) == len(n.kids) else None
+            known = self.totals[key] = (p, (
+                f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(n.x.points_available)} points."
+                if p is not None else "Not totalled: some sub-criteria have no points."))
+        return known
 
     @classmethod
     def of(cls, tree: list[WeightedCriterion]) -> TreeShape:
@@ -82,6 +95,10 @@ class TreeShape:
         top = tuple(x.criterion.id for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL)
         measured = tuple(x.criterion.id for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES)
         return cls(nodes, top, measured)
+
+
+_GROUP_LEAF = LeafWork()
+"""A group has no evaluators or justifications of its own."""
 
 
 def bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool) -> BidResult:
@@ -95,16 +112,15 @@ def bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool) -> BidResu
             leaf = w.leaves[n.id]
             p = None if n.gate else leaf.points
             pts[n.id] = p
-            raw = leaf.value
+            raw, explanation = leaf.value, leaf.explanation
         else:
-            got = [g for k in n.kids if (g := pts[k]) is not None]
-            p = sum(got, Fraction(0)) if n.kids and len(got) == len(n.kids) else None
+            got = tuple(g for k in n.kids if (g := pts[k]) is not None)
+            p, explanation = shape.group_total(n, got)
             pts[n.id] = p
             raw = None
-            leaf = LeafWork(explanation=(f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(x.points_available)} points."
-                                         if p is not None else "Not totalled: some sub-criteria have no points."))
+            leaf = _GROUP_LEAF
         rows.append(CriterionResult(n.id, c.name, x.kind, x.parent_id, n.leaf, x.points_available, p, raw,
-                                    leaf.explanation, tuple(leaf.evaluators), tuple(leaf.justifications)))
+                                    explanation, tuple(leaf.evaluators), tuple(leaf.justifications)))
     rows.reverse()
     total = None
     if status is Status.RANKED:

@@ -158,11 +158,13 @@ def _abnormally_low(tender: Tender, competition: list[BidWork]) -> None:
     if pct is None or len(priced) < 2:
         return
     total = sum((price for _, price in priced), Fraction(0))
+    share = 1 - Fraction(pct) / 100  # of the mean, below which a price is abnormally low: the same for every bid
+    half_unit = Fraction(1, 2 * 10 ** ABNORMALLY_LOW_PLACES)
     for w, price in priced:
         mean = (total - price) / (len(priced) - 1)
-        limit = mean * (1 - Fraction(pct) / 100)
+        limit = mean * share
         # ROUND(shortfall, 6) > 0 as the workbook computes it: half a unit of the last place counts
-        if limit - price >= Fraction(1, 2 * 10 ** ABNORMALLY_LOW_PLACES):
+        if limit - price >= half_unit:
             below = (mean - price) / mean * 100
             w.flags.append(Flag("abnormally_low", (
                 f"Price {money(price)} is {percent(below)} below the mean of the other compliant bids ({money(mean)}), "

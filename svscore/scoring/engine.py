@@ -24,7 +24,7 @@ from svscore.rules.checks import CheckReport, check_tender, require_no_errors
 from svscore.rules.weights import weighted_tree
 from svscore.scoring.assemble import lot_result
 from svscore.scoring.competition import compete
-from svscore.scoring.prepare import ScaledMemo, prepare_bid
+from svscore.scoring.prepare import LeafPlan, ScaledMemo, prepare_bid
 from svscore.scoring.result import LotResult, TenderResult
 from svscore.scoring.work import BidWork
 
@@ -113,10 +113,11 @@ class LotScorer:
         self.leaves = [w for w in self.tree if w.is_leaf]
         self.memo: ScaledMemo = {}
         """Scaled-criterion outcomes by (criterion, evaluators' scores), worked out once for the lot's bids."""
+        self.plan = LeafPlan.of(self.leaves, measures)
 
     def prepare(self, bid: Bid) -> BidWork:
         """What depends on this bid alone."""
-        return prepare_bid(self.tender, bid, self.leaves, self.measures, self.memo)
+        return prepare_bid(self.tender, bid, self.leaves, self.measures, self.memo, self.plan)
 
     def finish(self, prepared: Sequence[BidWork]) -> LotResult:
         """The competition over the lot's prepared bids, then its ranked result."""

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from svscore.fmt import money, number, points
 from svscore.model.bids import Bid, Score
-from svscore.model.measures import MeasuresTable
+from svscore.model.measures import Measure, MeasuresTable
 from svscore.model.tender import Aggregation, CriterionKind, Scale, ScoredBy, Tender
 from svscore.rules.weights import WeightedCriterion
 from svscore.scoring import aggregate
@@ -44,11 +44,32 @@ ScaledMemo = dict[tuple[str, tuple[tuple[str | None, Any], ...]], ScaledOutcome]
 """Scaled outcomes by (criterion id, evaluators' scores), kept by a lot's scorer across its bids."""
 
 
+class LeafPlan(NamedTuple):
+    """What every bid of a lot is prepared against, worked out once a lot: its leaf criteria by id,
+    those scored by measures, and the measures table by measure id."""
+
+    ids: frozenset[str]
+    measure_leaves: list[WeightedCriterion]
+    measured: frozenset[str]
+    """By id: comparing the criteria themselves compares whole models."""
+    table: dict[str, Measure]
+
+    @classmethod
+    def of(cls, leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> LeafPlan:
+        measure_leaves = [x for x in leaves if x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES]
+        return cls(frozenset(x.criterion.id for x in leaves), measure_leaves, frozenset(x.criterion.id for x in measure_leaves),
+                   measures.by_id() if measures else {})
+
+
 def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measures: MeasuresTable | None,
-                memo: ScaledMemo | None = None) -> BidWork:
-    """One bid's own data worked out for the leaf criteria of its lot (the tender has passed its checks)."""
+                memo: ScaledMemo | None = None, plan: LeafPlan | None = None) -> BidWork:
+    """One bid's own data worked out for the leaf criteria of its lot (the tender has passed its checks).
+
+    ``plan`` is :meth:`LeafPlan.of` these leaves and measures, given by a lot's scorer so that it is
+    worked out once for all the lot's bids."""
     w = BidWork(bid)
-    ids = {x.criterion.id: x for x in leaves}
+    plan = plan or LeafPlan.of(leaves, measures)
+    ids, measured = plan.ids, plan.measured
     scores: dict[str, list[Score]] = defaultdict(list)
     for s in bid.scores:
         if s.criterion not in ids:
@@ -59,8 +80,6 @@ def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measu
         w.price = Fraction(bid.price)
         if w.price <= 0:
             w.errors.append(f"{w.who}'s price {money(bid.price)} is not more than £0: a price must be positive.")
-    measure_leaves = [x for x in leaves if x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES]
-    measured = {x.criterion.id for x in measure_leaves}  # by id: comparing the criteria themselves compares whole models
     for x in leaves:
         c = x.criterion
         leaf = w.leaves.setdefault(c.id, LeafWork())
@@ -78,7 +97,7 @@ def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measu
             _pass_fail(tender, w, x, given, leaf)
         else:
             _scaled(tender, w, x, given, leaf, memo)
-    _commitments(w, measure_leaves, measures)
+    _commitments(w, plan.measure_leaves, plan.table)
     return w
 
 
@@ -211,13 +230,12 @@ def _scaled_outcome(tender: Tender, x: WeightedCriterion, scale: Scale, use: lis
     return ScaledOutcome(value, pts, evaluators, flag, explanation, below)
 
 
-def _commitments(w: BidWork, measure_leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> None:
+def _commitments(w: BidWork, measure_leaves: list[WeightedCriterion], table: dict[str, Measure]) -> None:
     if not w.bid.commitments:
         return
     if not measure_leaves:
         w.errors.append(f"{w.who} lists social value commitments, but no criterion of this lot is scored by measures.")
         return
-    table = measures.by_id() if measures else {}
     by_id = {x.criterion.id: x for x in measure_leaves}
     for i, c in enumerate(w.bid.commitments):
         where = f"commitment {i + 1}"

@@ -175,3 +175,19 @@ def test_output_in_a_windows_code_page_shows_missing_characters_as_escapes(write
                        env=dict(os.environ, PYTHONIOENCODING="cp1252"), timeout=120)
     assert r.returncode == 0, r.stderr.decode("cp1252", "replace")
     assert "Acme \\U0001f600 Ltd" in r.stdout.decode("cp1252") and "Total" in r.stdout.decode("cp1252")
+
+
+def test_json_output_in_a_windows_code_page_is_in_that_code_page(write_json):
+    """The JSON is made as UTF-8 bytes; on a stream in another code page it is written as text
+    always is (cp1252's £, an escape for what it lacks), not as UTF-8 bytes the reader would misread."""
+    import os
+    import subprocess
+    import sys
+
+    tender = write_json(tender_dict(), "tender.json")
+    bids = write_json({"bids": [bid("Acme 😀 £ Ltd", 100, Q=3, SV=3).model_dump(mode="json")]}, "bids.json")
+    r = subprocess.run([sys.executable, "-m", "svscore", "score", str(tender), str(bids), "--format", "json"], capture_output=True,
+                       env=dict(os.environ, PYTHONIOENCODING="cp1252"), timeout=120)
+    assert r.returncode == 0, r.stderr.decode("cp1252", "replace")
+    assert b"\xa3 Ltd" in r.stdout and "\u00a3".encode() not in r.stdout  # cp1252's pound sign, not UTF-8's two bytes
+    assert '"bidder": "Acme \\U0001f600 \u00a3 Ltd"' in r.stdout.decode("cp1252")

@@ -209,3 +209,32 @@ def test_the_model_refuses_it_too_when_built_in_code():
     from svscore.model.bids import Bid
     with pytest.raises(ValidationError, match="far too large"):
         Bid(bidder_id="1", bidder="A", price=10**16)
+
+
+
+def test_a_bids_file_built_a_bid_at_a_time_reports_every_error_as_one_pass_does():
+    """load_bids builds a file's bids one at a time, letting each one's parsed JSON go: when the model
+    refuses bids (here, dates that do not exist) and a field outside them, every error is still
+    reported, by path, in the order of one pass over the whole file; the bids read come out whole."""
+    from pydantic import ValidationError
+
+    from svscore.model.bids import BidsFile
+    from svscore.model.loading import _bids_one_at_a_time
+
+    def bid(i: int, decided: str) -> dict:
+        return {"bidder_id": f"0{i}", "bidder": f"B{i}", "price": Decimal(100),
+                "abnormally_low": {"notified_on": "2026-01-05", "response": "r", "decision": "accepted", "reason": "ok",
+                                   "decided_on": decided}}
+
+    def data() -> dict:
+        return {"notice_published": "2026-02-31", "bids": [bid(0, "2026-01-09"), bid(1, "2026-13-01"), bid(2, "2026-01-09"), bid(3, "2026-02-30")]}
+
+    with pytest.raises(ValidationError) as whole:
+        BidsFile.model_validate(data())
+    with pytest.raises(ValidationError) as each:
+        _bids_one_at_a_time(data())
+    assert each.value.errors() == whole.value.errors()
+    assert [e["loc"] for e in each.value.errors()] == [("bids", 1, "abnormally_low", "decided_on"),
+                                                        ("bids", 3, "abnormally_low", "decided_on"), ("notice_published",)]
+    good = {"bids": [bid(0, "2026-01-09"), bid(1, "2026-01-10")]}
+    assert _bids_one_at_a_time(dict(good, bids=list(good["bids"]))) == BidsFile.model_validate(good)
