@@ -10,7 +10,7 @@ from __future__ import annotations
 from svscore import __version__
 from svscore.excel import workbook as xw
 from svscore.excel.input_sheets import add_bidders_sheet, add_prices_sheet, add_scores_sheet, add_social_value_sheet
-from svscore.excel.layout import EvaluationLayout
+from svscore.excel.layout import EVALUATION_FORMAT_VERSION, EvaluationLayout
 from svscore.excel.results_sheet import add_results_sheet
 from svscore.excel.setup_sheet import add_lists_sheet, add_setup_sheet
 from svscore.model.measures import MeasuresTable
@@ -43,7 +43,7 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     lot = tender.all_lots()[lot_index]
     xw.fit_pages_legibly(wb)
     xw.add_metadata(wb, xw.Metadata(
-        "evaluation_live" if live else "evaluation", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
+        "evaluation_live" if live else "evaluation", EVALUATION_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
         {"tender": tender.model_dump(mode="json", exclude_defaults=True), "slots": slots, "lot_index": lot_index,
          "measures": measures.model_dump(mode="json") if measures else None},
     ))

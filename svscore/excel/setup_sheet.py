@@ -83,7 +83,7 @@ def add_setup_sheet(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision |
             cell.number_format = "dd mmm yyyy"
         elif kind.startswith("number") and "£" in label:
             cell.number_format = "£#,##0.00"
-        if editable:
+        if lay.detail_editable(path):
             xw.unlock(cell)
             if kind == "bool":
                 xw.list_validation(ws, f"={lists['bool']}", cell.coordinate, "Yes or No")
