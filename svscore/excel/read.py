@@ -10,7 +10,7 @@ keeps reading.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from svscore.excel.cells import (
     parse_number,
     unreadable,
 )
+from svscore.excel.governance import read_governance
 from svscore.model.bids import Bid, BidsFile, Commitment, Score
 from svscore.model.loading import validate_document
 from svscore.model.measures import MeasuresTable
@@ -41,6 +42,9 @@ class EvaluationWorkbook:
     measures: MeasuresTable | None
     notes: tuple[Problem, ...]
     """Things read but worth saying (numbers typed as text, bidders without an id)."""
+    governance: dict[str, Any] = field(default_factory=dict)
+    """From format version 2: the Governance sheet's moderation log, award recommendation, sign-off
+    and version history as read (the panel is in ``bids.panel``)."""
 
 
 def read_evaluation(path: Path) -> EvaluationWorkbook:
@@ -143,9 +147,26 @@ def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkb
         raise WorkbookError(values.name, exc.problems) from None
     assert isinstance(tender, Tender)
     bids = _bids(values, lay, problems, notes, version)
+    governance = read_governance(values, problems) if version >= 2 else None
     if problems:
         raise WorkbookError(values.name, problems)
-    return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids)), measures, tuple(notes))
+    panel = tuple(governance.panel) if governance else ()
+    if governance and lay.combines:
+        _panel_agrees(values, lay, bids, panel, notes)
+    return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids), panel=panel), measures,
+                              tuple(notes), governance.record if governance else {})
+
+
+def _panel_agrees(values: Values, lay: Any, bids: list[Bid], panel: tuple[Any, ...], notes: list[Problem]) -> None:
+    """An evaluator who scored but is not on the Governance sheet's panel is said: their declaration is missing."""
+    if not panel:
+        return
+    members = {m.name.lower() for m in panel}
+    scored = sorted({s.evaluator for b in bids for s in b.scores if s.evaluator})
+    for e in scored:
+        if e.lower() not in members:
+            notes.append(Problem(values.where("Governance", "A1"), f"{e} scored bids but is not on the panel: record their "
+                                                                    "conflict of interest declaration (Procurement Act 2023 s.83)"))
 
 
 def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem], version: int) -> list[Bid]:
