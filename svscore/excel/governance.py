@@ -40,7 +40,7 @@ SECTIONS = (
     Section("moderation_log", "Moderation log",
             (("Date", "date"), ("Criterion", "text"), ("Bidder", "text"), ("Discussed and agreed", "text")), 10),
     Section("recommendation", "Award recommendation",
-            (("Recommended bidder", "text"), ("Reason", "text"), ("Recommended on", "date")), 1),
+            (("Recommended bidder", "text"), ("Recommended on", "date"), ("Reason", "text")), 1),
     Section("sign_off", "Sign-off",
             (("Name", "text"), ("Role", "text"), ("Date", "date")), 4),
     Section("version_history", "Version history (record every change to this workbook, and why)",
@@ -49,6 +49,7 @@ SECTIONS = (
 """The sheet's tables, top to bottom."""
 
 WIDTHS = {1: 30, 2: 24, 3: 24, 4: 16, 5: 50}
+LAST_COL = 5
 
 
 @dataclass
@@ -97,6 +98,12 @@ def add_governance_sheet(wb: xw.Workbook, reference: str, title: str) -> None:
         first = lay.first_row[s.key]
         ws.cell(first - 2, 1, s.title).font = xw.font(bold=True, size=12)
         xw.header(ws, first - 1, [label for label, _ in s.columns])
+        last = len(s.columns)
+        for r in range(first - 1, first + s.rows):
+            if last < LAST_COL:  # the last column, where the text is longest, runs to the sheet's right edge
+                ws.merge_cells(start_row=r, start_column=last, end_row=r, end_column=LAST_COL)
+            if r >= first and s.key in ("panel", "moderation_log", "recommendation"):
+                ws.row_dimensions[r].height = 30  # two wrapped lines show (the heights are not recalculated on opening)
         for i in range(s.rows):
             for label, kind in s.columns:
                 cell = ws[lay.cell(s.key, i, label)]

@@ -109,6 +109,7 @@ def _bidder_heads(ws: Worksheet, lay: EvaluationLayout, row: int) -> None:
     for i in range(lay.slots):
         c = ws.cell(row, lay.score_col(i), _bidder_name(lay, i))
         c.font, c.fill, c.border = xw.HEADER, xw.HEADER_FILL, xw.BOX
+        c.alignment = Alignment(wrap_text=True, vertical="center")  # a long bidder name wraps, not cut off
 
 
 def _criterion_label(ws: Worksheet, lay: EvaluationLayout, cid: str, row: int) -> None:
