@@ -147,8 +147,8 @@ class EvaluationLayout:
             else:
                 blocks.append(("moderation", None, len(self.score_rows)))
             row = self.FIRST_SCORE_ROW + len(self.score_rows)
-            for kind, e, n in blocks:
-                self.score_blocks[(kind, e)] = row + 2
+            for kind, who, n in blocks:
+                self.score_blocks[(kind, who)] = row + 2
                 row += 2 + n
 
     # --- what the tree holds

@@ -19,7 +19,7 @@ G = GovernanceLayout()
 
 
 def _governed(tmp_path, panel, extra=None):
-    path, lay = _filled(tmp_path, HOME, MEASURES, HOME_BIDS)
+    path, _lay = _filled(tmp_path, HOME, MEASURES, HOME_BIDS)
     wb = load_workbook(path)
     ws = wb[SHEET]
     for i, (name, role, conflict, on, details) in enumerate(panel):
