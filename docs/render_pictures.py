@@ -34,12 +34,16 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     tender = load_tender(ROOT / "examples" / "council-home-care.json")
     measures = load_measures(ROOT / "examples" / "measures-illustrative.json")
-    bids = consensus(list(load_bids(ROOT / "examples" / "council-home-care-bids.json").bids), drop=("11223344", "Q3"))
+    given = list(load_bids(ROOT / "examples" / "council-home-care-bids.json").bids)
+    # the evaluators' own scores and justifications as given (the tender takes their mean), the
+    # commitments as the workbook holds them (contract totals)
+    bids = [c.model_copy(update={"scores": b.scores}) for b, c in zip(given, consensus(given), strict=True)]
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         lay = EvaluationLayout(tender, 0, 6, measures)
         wb = build_evaluation(tender, 0, measures, 6)
         fill_evaluation(wb, lay, bids)
+        fill_governance(wb)
         books = {"evaluation": wb, "bid-return": build_bid_return(tender, 0, measures),
                  "score-sheets": build_score_sheets(tender, 0, measures, 3, ("Evaluator 1",))}
         paths = []
@@ -58,6 +62,27 @@ def main() -> None:
                 print(f"{target}.png")
         results_picture(t, out)
         summary_picture(t, out)
+
+
+def fill_governance(wb) -> None:
+    """An illustrative panel, moderation entry and recommendation on the Governance sheet."""
+    import datetime as dt
+
+    from svscore.excel.governance import SHEET, GovernanceLayout
+
+    g, ws = GovernanceLayout(), wb[SHEET]
+    panel = [("Evaluator A", "Commissioning manager", "none", None), ("Evaluator B", "Finance lead", "declared",
+             "Former employee of a bidder's subcontractor (left 2023): declared, no financial interest; kept on the panel"),
+             ("Evaluator C", "Service user representative", "none", None)]
+    for i, (name, role, conflict, details) in enumerate(panel):
+        for column, v in (("Name (as on the score sheets)", name), ("Role", role), ("Conflict of interest", conflict),
+                          ("Declared on", dt.date(2026, 3, 2)), ("Details, and the steps taken to mitigate it", details)):
+            ws[g.cell("panel", i, column)] = v
+    for column, v in (("Date", dt.date(2026, 3, 10)), ("Criterion", "Q1"), ("Bidder", "Brightwater Homecare CIC"),
+                      ("Discussed and agreed", "Scores 5, 4, 5: B's 4 discussed; each kept their own score, the mean counts")):
+        ws[g.cell("moderation_log", 0, column)] = v
+    ws[g.cell("recommendation", 0, "Recommended bidder")] = "Brightwater Homecare CIC"
+    ws[g.cell("recommendation", 0, "Reason")] = "The most advantageous tender: ranked first on the published criteria"
 
 
 def results_picture(tmp: Path, out: Path) -> None:

@@ -86,8 +86,11 @@ def monitoring(record_file: Path, out: Path, periods: tuple[str, ...]) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--tender-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the tender JSON here.")
 @click.option("--bids-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the bids JSON here.")
-def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None:
-    """Turn a filled evaluation WORKBOOK back into a tender file and a bids file."""
+@click.option("--governance-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the Governance sheet's moderation log, recommendation, sign-off and version history (JSON) here.")
+def read(workbook: Path, tender_out: Path | None, bids_out: Path | None, governance_out: Path | None = None) -> None:
+    """Turn a filled evaluation WORKBOOK back into a tender file and a bids file (the panel's
+    declarations in the bids file's panel), and the rest of its Governance sheet."""
     from svscore.excel.read import read_evaluation
 
     result = read_evaluation(workbook)
@@ -95,8 +98,12 @@ def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None
     bids_json = result.bids.model_dump(mode="json", exclude_defaults=True)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
-    if tender_out or bids_out:
-        refuse_overwrites(tuple(p for p in (tender_out, bids_out) if p), (workbook,))
+    governance_json = json.loads(json.dumps(result.governance, default=str))
+    if tender_out or bids_out or governance_out:
+        refuse_overwrites(tuple(p for p in (tender_out, bids_out, governance_out) if p), (workbook,))
+        if governance_out:
+            write_atomic(governance_out, json.dumps(governance_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
+            wrote(governance_out, err=True)
         if tender_out:
             write_atomic(tender_out, json.dumps(tender_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
             wrote(tender_out, err=True)
@@ -104,7 +111,7 @@ def read(workbook: Path, tender_out: Path | None, bids_out: Path | None) -> None
             write_atomic(bids_out, json.dumps(bids_json, indent=2, ensure_ascii=False) + "\n", protect=(workbook,))
             wrote(bids_out, err=True)
     else:
-        click.echo(json.dumps({"tender": tender_json, "bids": bids_json}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"tender": tender_json, "bids": bids_json, "governance": governance_json}, indent=2, ensure_ascii=False))
 
 
 @template.command()

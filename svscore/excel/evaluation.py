@@ -1,16 +1,17 @@
-"""The evaluation workbook for officers: Setup, Bidders, Scores, Prices, Social Value, Results.
+"""The evaluation workbook for officers: Setup, Bidders, Scores, Prices, Social Value, Results, Governance.
 
 This module puts the sheets together in order, with the hidden Lists and the metadata sheet that
 identifies the workbook; each sheet is built in its own module (:mod:`setup_sheet`,
-:mod:`input_sheets`, :mod:`results_sheet`), every cell where :class:`EvaluationLayout` says.
+:mod:`input_sheets`, :mod:`results_sheet`, :mod:`governance`), every cell where :class:`EvaluationLayout` says.
 """
 
 from __future__ import annotations
 
 from svscore import __version__
 from svscore.excel import workbook as xw
+from svscore.excel.governance import add_governance_sheet
 from svscore.excel.input_sheets import add_bidders_sheet, add_prices_sheet, add_scores_sheet, add_social_value_sheet
-from svscore.excel.layout import EvaluationLayout
+from svscore.excel.layout import EVALUATION_FORMAT_VERSION, EvaluationLayout
 from svscore.excel.results_sheet import add_results_sheet
 from svscore.excel.setup_sheet import add_lists_sheet, add_setup_sheet
 from svscore.model.measures import MeasuresTable
@@ -34,6 +35,7 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     if lay.measures_leaf is not None:
         add_social_value_sheet(wb, lay)
     add_results_sheet(wb, lay)
+    add_governance_sheet(wb, tender.reference, tender.title)
     if live:
         from svscore.excel.live import add_live_sheet
 
@@ -43,7 +45,7 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     lot = tender.all_lots()[lot_index]
     xw.fit_pages_legibly(wb)
     xw.add_metadata(wb, xw.Metadata(
-        "evaluation_live" if live else "evaluation", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
+        "evaluation_live" if live else "evaluation", EVALUATION_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
         {"tender": tender.model_dump(mode="json", exclude_defaults=True), "slots": slots, "lot_index": lot_index,
          "measures": measures.model_dump(mode="json") if measures else None},
     ))

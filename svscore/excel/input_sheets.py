@@ -1,5 +1,5 @@
 """The evaluation workbook's input sheets: Bidders, Scores (consensus scores on each criterion's
-scale), Prices and Social Value (each bidder's committed quantities and their deliverability)."""
+scale, or evaluators' own scores combined by mean or median; justifications and moderation notes), Prices and Social Value (each bidder's committed quantities and their deliverability)."""
 
 from __future__ import annotations
 
@@ -35,38 +35,134 @@ def _bidder_name(lay: EvaluationLayout, slot: int) -> str:
 
 
 def add_scores_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
-    """The Scores sheet: a consensus score for each criterion and bidder, chosen from the criterion's scale."""
+    """The Scores sheet: the score that counts for each criterion and bidder, and below it what
+    stands behind it. Under consensus, the agreed score (from the criterion's scale), its
+    justification and the panel's moderation note; under mean or median, each evaluator's own
+    score and justification, combined by native formulas, and the spread flagged for moderation."""
     t = lay.tender
     ws = wb.create_sheet("Scores")
-    ws["A1"] = "Consensus scores (choose from the list: each criterion's scale)"
+    rule = t.evaluation.aggregation.value
+    ws["A1"] = (f"Scores: the {rule} of the evaluators' own scores (type them in the tables below)" if lay.combines
+                else "Consensus scores (choose from the list: each criterion's scale), their justifications and moderation notes")
     ws["A1"].font = xw.TITLE
     head = lay.FIRST_SCORE_ROW - 1
     xw.header(ws, head, ["ID", "Criterion", "Scale", "Minimum"])
-    for i in range(lay.slots):
-        c = ws.cell(head, lay.score_col(i), _bidder_name(lay, i))
-        c.font, c.fill, c.border = xw.HEADER, xw.HEADER_FILL, xw.BOX
+    _bidder_heads(ws, lay, head)
+    scales = {}
     for cid, r in lay.score_rows.items():
-        w = next(x for x in lay.tree if x.criterion.id == cid)
-        xw.set_text(ws.cell(r, 1), cid)
-        xw.set_text(ws.cell(r, 2), w.criterion.name).alignment = Alignment(wrap_text=True)
+        w = lay.leaf(cid)
         gate = w.kind is CriterionKind.PASS_FAIL
-        xw.set_text(ws.cell(r, 3), "pass/fail" if gate else (w.criterion.scale or ""))
+        _criterion_label(ws, lay, cid, r)
         if not gate:
             minimum = lay.criteria_ref(cid, "Minimum score")
             ws.cell(r, 4, f'=IF({minimum}="","",{minimum})')
         cells = f"{lay.score_cell(cid, 0)}:{lay.score_cell(cid, lay.slots - 1)}"
-        for i in range(lay.slots):
-            xw.unlock(ws[lay.score_cell(cid, i)])
         if gate:
+            for i in range(lay.slots):
+                xw.unlock(ws[lay.score_cell(cid, i)])
             xw.list_validation(ws, '"pass,fail"', cells, "pass or fail")
+            continue
+        scale = t.scale(w.criterion.scale)
+        assert scale is not None
+        scales[cid] = scale
+        if lay.combines:
+            fn = "AVERAGE" if rule == "mean" else "MEDIAN"
+            for i in range(lay.slots):
+                own = lay.evaluator_scores_range(cid, i)
+                ws[lay.score_cell(cid, i)] = f'=IF(COUNT({own})=0,"",{fn}({own}))'
+                ws[lay.score_cell(cid, i)].number_format = "0.00"
         else:
-            scale = t.scale(w.criterion.scale)
-            assert scale is not None
+            for i in range(lay.slots):
+                xw.unlock(ws[lay.score_cell(cid, i)])
             xw.list_validation(ws, f"={lay.scale_range(scale.id)}", cells, f"a score on scale {scale.id}")
-    xw.widths(ws, {1: 9, 2: 40, 3: 9, 4: 9} | {lay.score_col(i): 14 for i in range(lay.slots)})
+    if lay.score_rows:
+        agreed = "the pass/fail results above" if lay.combines else "the consensus scores above"
+        _text_block(ws, lay, "justification", None, f"Justification of {agreed}, by reference to the bid",
+                    [cid for cid in lay.score_rows if not lay.combines or lay.leaf(cid).kind is CriterionKind.PASS_FAIL])
+    if lay.combines and lay.score_rows:
+        for e in range(lay.EVALUATOR_SLOTS):
+            h = lay.block_header_row("evaluator", e)
+            xw.header(ws, h, ["Scores by", "", "", ""])
+            name = xw.unlock(ws[lay.evaluator_name_cell(e)], text=True)
+            xw.set_text(name, f"Evaluator {e + 1}").font = xw.font(bold=True)
+            _bidder_heads(ws, lay, h)
+            for cid in lay.scaled_score_ids:
+                _criterion_label(ws, lay, cid, lay.block_row("evaluator", cid, e))
+                for i in range(lay.slots):
+                    xw.unlock(ws[lay.block_cell("evaluator", cid, i, e)])
+                first, last = lay.block_cell("evaluator", cid, 0, e), lay.block_cell("evaluator", cid, lay.slots - 1, e)
+                xw.list_validation(ws, f"={lay.scale_range(scales[cid].id)}", f"{first}:{last}", f"a score on scale {scales[cid].id}")
+            name_ref = lay.evaluator_name_cell(e)
+            _text_block(ws, lay, "evaluator_justification", e, f'={name_ref}&"\'s justifications, by reference to the bid"',
+                        lay.scaled_score_ids)
+        _spread_block(ws, lay)
+    elif lay.score_rows:
+        _text_block(ws, lay, "moderation", None, "Moderation note: how the panel agreed the score "
+                    "(where evaluators' first scores differed)", list(lay.score_rows))
+    xw.widths(ws, {1: 9, 2: 40, 3: 9, 4: 9} | {lay.score_col(i): 18 for i in range(lay.slots)})
     ws.freeze_panes = ws.cell(head + 1, lay.score_col(0))
     xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
+
+
+def _bidder_heads(ws: Worksheet, lay: EvaluationLayout, row: int) -> None:
+    for i in range(lay.slots):
+        c = ws.cell(row, lay.score_col(i), _bidder_name(lay, i))
+        c.font, c.fill, c.border = xw.HEADER, xw.HEADER_FILL, xw.BOX
+        c.alignment = Alignment(wrap_text=True, vertical="center")  # a long bidder name wraps, not cut off
+
+
+def _criterion_label(ws: Worksheet, lay: EvaluationLayout, cid: str, row: int) -> None:
+    w = lay.leaf(cid)
+    xw.set_text(ws.cell(row, 1), cid)
+    xw.set_text(ws.cell(row, 2), w.criterion.name).alignment = Alignment(wrap_text=True)
+    xw.set_text(ws.cell(row, 3), "pass/fail" if w.kind is CriterionKind.PASS_FAIL else (w.criterion.scale or ""))
+
+
+def _text_block(ws: Worksheet, lay: EvaluationLayout, kind: str, evaluator: int | None, title: str,
+                editable: list[str]) -> None:
+    """A block of wrapped text cells (justifications, moderation notes), one per criterion and bidder,
+    under a heading (a formula when it starts with '='); only the ``editable`` criteria's cells are
+    open (the others show a dash)."""
+    h = lay.block_header_row(kind, evaluator)
+    xw.header(ws, h, ["", "", "", ""])
+    if title.startswith("="):
+        ws.cell(h, 1, title).font = xw.HEADER
+    else:
+        xw.set_text(ws.cell(h, 1), title).font = xw.HEADER
+    ws.merge_cells(start_row=h, start_column=1, end_row=h, end_column=4)
+    _bidder_heads(ws, lay, h)
+    for cid in lay.score_rows:
+        if kind.startswith("evaluator") and cid not in lay.scaled_score_ids:
+            continue
+        r = lay.block_row(kind, cid, evaluator)
+        _criterion_label(ws, lay, cid, r)
+        for i in range(lay.slots):
+            cell = ws[lay.block_cell(kind, cid, i, evaluator)]
+            if cid in editable:
+                xw.unlock(cell, text=True).alignment = xw.WRAP
+            else:
+                cell.value = "—"
+        ws.row_dimensions[r].height = 45 if cid in editable else None
+
+
+def _spread_block(ws: Worksheet, lay: EvaluationLayout) -> None:
+    """Each criterion and bidder's spread of the evaluators' own scores, flagged as the engine flags it:
+    at least the moderation spread set on the Setup sheet (compared at 9 decimal places, so that a
+    score typed as 0.1 does not miss the limit by a rounding error in one program and not another)."""
+    h = lay.block_header_row("spread", None)
+    xw.header(ws, h, ["Spread", "Evaluators' highest score less lowest (flagged at the Setup sheet's moderation spread)", "", ""])
+    ws.merge_cells(start_row=h, start_column=2, end_row=h, end_column=4)
+    _bidder_heads(ws, lay, h)
+    limit = lay.detail("evaluation.moderation_spread")
+    for cid in lay.scaled_score_ids:
+        _criterion_label(ws, lay, cid, lay.block_row("spread", cid))
+        for i in range(lay.slots):
+            own = lay.evaluator_scores_range(cid, i)
+            gap = f"MAX({own})-MIN({own})"
+            ws[lay.block_cell("spread", cid, i)] = (
+                f'=IF(COUNT({own})=0,"",IF(AND(ISNUMBER({limit}),ROUND({gap},9)>={limit}),'
+                f'"MODERATE: spread "&ROUND({gap},9),ROUND({gap},9)))')
 
 
 def add_prices_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:

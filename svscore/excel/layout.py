@@ -12,7 +12,7 @@ from typing import ClassVar
 from svscore.errors import ScoringError
 from svscore.excel.workbook import address, range_address
 from svscore.model.measures import MeasuresTable
-from svscore.model.tender import CriterionKind, PriceMethod, ScoredBy, Tender
+from svscore.model.tender import Aggregation, CriterionKind, PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport
 from svscore.rules.weights import WeightedCriterion, weighted_tree
 
@@ -37,14 +37,21 @@ DETAILS: tuple[tuple[str, str, str, bool], ...] = (
     ("total_marks", "Total marks (marks mode)", "number?", True),
     ("price.method", "Price method (rebuild to change)", "PriceMethod", False),
     ("price.qualification_price", "Qualification price (£)", "number?", True),
-    ("evaluation.aggregation", "Evaluators' scores combined by", "Aggregation", True),
+    ("evaluation.aggregation", "Evaluators' scores combined by (rebuild to change)", "Aggregation", False),
     ("evaluation.moderation_spread", "Moderation spread that is flagged", "number?", True),
     ("minimum_quality_percent", "Minimum quality score (% of quality points)", "number?", True),
     ("abnormally_low.percent_below_mean", "Abnormally low: % below the mean of the others", "number?", True),
     ("social_value.quantitative_method", "Social value commitments scored (rebuild to change)", "SocialValueMethod", False),
     ("social_value.target_pence_per_pound", "Target: pence of social value per £1", "number?", True),
-    ("social_value_policy.minimum_percent", "Social value policy minimum (%)", "number", True),
+    ("social_value_policy.minimum_percent", "Social value policy minimum (%, change in the tender file)", "number", False),
 )
+# Format version 1 read these as the officer typed them, though no formula used them: the Scores
+# sheet's formulas are built for one rule of combining, and the policy minimum drives no cell.
+EDITABLE_IN_V1 = frozenset({"evaluation.aggregation", "social_value_policy.minimum_percent"})
+
+EVALUATION_FORMAT_VERSION = 2
+"""The evaluation workbook's format: version 2 added evaluators' own scores (mean or median),
+justifications and moderation notes on the Scores sheet, and the Governance sheet."""
 
 CRITERIA_COLUMNS = ("ID", "Parent", "Criterion", "Kind", "Weight", "Scale", "Minimum score", "Scored by",
                     "Effective weight (%)", "Points available", "Weights check")
@@ -82,6 +89,10 @@ class EvaluationLayout:
     """Lists: the column of the first scale's values (Yes/No in A, pass/fail in B, enums after the scales)."""
     LIST_FIRST_ROW: ClassVar[int] = 2
     """Lists: the row of each list's first value (its title is above)."""
+    EVALUATOR_SLOTS: ClassVar[int] = 4
+    """Scores, under mean or median: how many evaluators' own scores each criterion and bidder has room for."""
+    EVALUATOR_NAME_COL: ClassVar[int] = 2
+    """Scores: the column of an evaluator's name, in the header row of their block."""
 
     tender: Tender
     lot_index: int
@@ -99,6 +110,11 @@ class EvaluationLayout:
     """Lists sheet column of each scale's values."""
     report: CheckReport = field(init=False)
     """The tender's check report (a tender with errors gets no layout, and so no workbooks)."""
+    score_blocks: dict[tuple[str, int | None], int] = field(init=False)
+    """Scores sheet: the first row of each block below the agreed or combined scores, by
+    (kind, evaluator): ("justification", None) and ("moderation", None) under consensus;
+    ("justification", None) for the pass/fail results, then ("evaluator", e) and
+    ("evaluator_justification", e) for each evaluator and ("spread", None) under mean or median."""
 
     def __post_init__(self) -> None:
         from svscore.rules.checks import check_tender, require_no_errors
@@ -120,6 +136,20 @@ class EvaluationLayout:
         gates = [w for w in self.leaves if w.kind is CriterionKind.PASS_FAIL]
         self.score_rows = {w.criterion.id: self.FIRST_SCORE_ROW + i for i, w in enumerate(scaled + gates)}
         self.scale_column = {s.id: self.FIRST_SCALE_COL + i for i, s in enumerate(t.scales)}
+        self.score_blocks = {}
+        if self.score_rows:
+            # each block has a blank row and a header row above it, and the same criteria rows in order
+            blocks: list[tuple[str, int | None, int]] = [("justification", None, len(self.score_rows))]
+            if self.combines:
+                for e in range(self.EVALUATOR_SLOTS):
+                    blocks += [("evaluator", e, len(scaled)), ("evaluator_justification", e, len(scaled))]
+                blocks.append(("spread", None, len(scaled)))
+            else:
+                blocks.append(("moderation", None, len(self.score_rows)))
+            row = self.FIRST_SCORE_ROW + len(self.score_rows)
+            for kind, who, n in blocks:
+                self.score_blocks[(kind, who)] = row + 2
+                row += 2 + n
 
     # --- what the tree holds
     @property
@@ -153,6 +183,13 @@ class EvaluationLayout:
     # --- Setup: tender details
     def detail_row(self, path: str) -> int:
         return self.DETAILS_ROW + [d[0] for d in DETAILS].index(path)
+
+    def detail_editable(self, path: str) -> bool:
+        """Whether the officer may change a tender detail in the Setup sheet: only the details a
+        formula or the reader uses (the moderation spread only where evaluators' own scores are combined)."""
+        if path == "evaluation.moderation_spread":
+            return self.combines
+        return next(d[3] for d in DETAILS if d[0] == path)
 
     def detail_cell(self, path: str) -> str:
         return address(self.DETAILS_COL, self.detail_row(path))
@@ -252,6 +289,65 @@ class EvaluationLayout:
         first, last = (rows[0], rows[-1]) if rows else (self.FIRST_SCORE_ROW, self.FIRST_SCORE_ROW)
         return (range_address(1, first, 1, last, "Scores"),
                 range_address(self.score_col(0), first, self.score_col(self.slots - 1), last, "Scores"))
+
+    @property
+    def combines(self) -> bool:
+        """Whether the tender combines evaluators' own scores (mean or median) rather than taking a consensus."""
+        return self.tender.evaluation.aggregation is not Aggregation.CONSENSUS
+
+    @property
+    def scaled_score_ids(self) -> list[str]:
+        """The criteria scored on a scale (the first rows of the Scores sheet; pass/fail results follow)."""
+        return [cid for cid in self.score_rows if self.leaf(cid).kind is not CriterionKind.PASS_FAIL]
+
+    def leaf(self, cid: str) -> WeightedCriterion:
+        return next(w for w in self.tree if w.criterion.id == cid)
+
+    def block_header_row(self, kind: str, evaluator: int | None = None) -> int:
+        """The header row of one block of the Scores sheet (see :attr:`score_blocks`)."""
+        return self.score_blocks[(kind, evaluator)] - 1
+
+    def block_row(self, kind: str, cid: str, evaluator: int | None = None) -> int:
+        """A criterion's row in one block of the Scores sheet (an evaluator's scores, justifications,
+        moderation notes, spread flags): its blocks keep the criteria in the order of the first rows."""
+        return self.score_blocks[(kind, evaluator)] + self.score_rows[cid] - self.FIRST_SCORE_ROW
+
+    def block_cell(self, kind: str, cid: str, slot: int, evaluator: int | None = None) -> str:
+        """A criterion and bidder's cell in one block of the Scores sheet, as the Scores sheet refers to it."""
+        return address(self.score_col(slot), self.block_row(kind, cid, evaluator))
+
+    def block_ref(self, kind: str, cid: str, slot: int, evaluator: int | None = None) -> str:
+        """The same cell as another sheet's formulas refer to it (``Scores!$E$30``)."""
+        return address(self.score_col(slot), self.block_row(kind, cid, evaluator), "Scores")
+
+    def evaluator_name_cell(self, evaluator: int) -> str:
+        """Where an evaluator's name is typed, in the header row of their block."""
+        return address(self.EVALUATOR_NAME_COL, self.block_header_row("evaluator", evaluator))
+
+    def evaluator_scores_range(self, cid: str, slot: int) -> str:
+        """Every evaluator's own score for one criterion and bidder, as a list of cells the
+        combining formula takes (``E20,E32,E44,E56``)."""
+        return ",".join(self.block_cell("evaluator", cid, slot, e) for e in range(self.EVALUATOR_SLOTS))
+
+    def panel_missing(self, slot: int) -> str:
+        """A formula counting the criteria on which a bidder lacks a score from an evaluator on the
+        criterion's panel (who scored it for any bidder): the engine counts the bid incomplete when
+        two or more are on the panel and a bid has some of their scores but not all."""
+        terms = []
+        for cid in self.scaled_score_ids:
+            rows = [range_address(self.score_col(0), self.block_row("evaluator", cid, e), self.score_col(self.slots - 1),
+                                  self.block_row("evaluator", cid, e), "Scores") for e in range(self.EVALUATOR_SLOTS)]
+            panel = "+".join(f"(COUNT({r})>0)" for r in rows)
+            own = ",".join(self.block_ref("evaluator", cid, slot, e) for e in range(self.EVALUATOR_SLOTS))
+            terms.append(f"IF(AND(COUNT({own})>0,{panel}>=2,COUNT({own})<{panel}),1,0)")
+        return "+".join(terms) or "0"
+
+    def scale_checked_refs(self, cid: str, slot: int) -> list[str]:
+        """The cells whose values must be on the criterion's scale (Results flags any that is not):
+        the agreed score under consensus, each evaluator's own score under mean or median."""
+        if self.combines and self.leaf(cid).kind is not CriterionKind.PASS_FAIL:
+            return [self.block_ref("evaluator", cid, slot, e) for e in range(self.EVALUATOR_SLOTS)]
+        return [self.score_ref(cid, slot)]
 
     # --- Lists
     def scale_range(self, scale_id: str) -> str:

@@ -223,7 +223,12 @@ def _check_template(where: str, data: bytes) -> list[Problem]:
         meta = metadata(load_values(Path(tmp.name)))
     if meta is None:
         return [Problem(where, "no svscore metadata: not a template svscore made")]
+    from svscore.excel.readers import KINDS, versions
+
     version = int(meta.get("format_version") or 0)
-    if version > TEMPLATE_FORMAT_VERSION:
+    # each kind of workbook has its own format versions: compare with the newest this svscore reads of its kind
+    kind = next((k for k, about in KINDS.items() if meta.get("template_kind") in about.template_kinds), None)
+    newest = max(versions(kind)) if kind is not None else TEMPLATE_FORMAT_VERSION
+    if version > newest:
         return [Problem(where, f"template format version {version} is newer than this svscore reads; upgrade svscore")]
     return []

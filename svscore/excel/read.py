@@ -10,7 +10,7 @@ keeps reading.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from svscore.excel.cells import (
     parse_number,
     unreadable,
 )
+from svscore.excel.governance import read_governance
 from svscore.model.bids import Bid, BidsFile, Commitment, Score
 from svscore.model.loading import validate_document
 from svscore.model.measures import MeasuresTable
@@ -41,6 +42,9 @@ class EvaluationWorkbook:
     measures: MeasuresTable | None
     notes: tuple[Problem, ...]
     """Things read but worth saying (numbers typed as text, bidders without an id)."""
+    governance: dict[str, Any] = field(default_factory=dict)
+    """From format version 2: the Governance sheet's moderation log, award recommendation, sign-off
+    and version history as read (the panel is in ``bids.panel``)."""
 
 
 def read_evaluation(path: Path) -> EvaluationWorkbook:
@@ -71,7 +75,18 @@ def _set(data: dict, path: str, value: Any) -> None:
 
 
 def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
-    from svscore.excel.layout import DETAILS, EvaluationLayout
+    """Read a format version 1 evaluation workbook: consensus scores only, no justifications."""
+    return _read(values, meta, 1)
+
+
+def _read_v2(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
+    """Read a format version 2 evaluation workbook: evaluators' own scores under mean or median,
+    justifications and moderation notes."""
+    return _read(values, meta, 2)
+
+
+def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkbook:
+    from svscore.excel.layout import DETAILS, EDITABLE_IN_V1, EvaluationLayout
 
     extra = metadata_extra(meta, values.name, {"tender": dict, "lot_index": int, "slots": int}, {"measures": dict})
     base = extra["tender"]
@@ -89,7 +104,7 @@ def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     data = json.loads(json.dumps(base))
 
     for path, label, kind, editable in DETAILS:
-        if not editable:
+        if not (editable or path in EDITABLE_IN_V1 if version == 1 else lay.detail_editable(path)):
             continue
         addr = lay.detail_cell(path)
         v, where = values.get("Setup", addr), values.where("Setup", addr)
@@ -131,14 +146,32 @@ def _read_v1(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     except TenderFileError as exc:
         raise WorkbookError(values.name, exc.problems) from None
     assert isinstance(tender, Tender)
-    bids = _bids(values, lay, problems, notes)
+    bids = _bids(values, lay, problems, notes, version)
+    governance = read_governance(values, problems) if version >= 2 else None
     if problems:
         raise WorkbookError(values.name, problems)
-    return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids)), measures, tuple(notes))
+    panel = tuple(governance.panel) if governance else ()
+    if governance and lay.combines:
+        _panel_agrees(values, lay, bids, panel, notes)
+    return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids), panel=panel), measures,
+                              tuple(notes), governance.record if governance else {})
 
 
-def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem]) -> list[Bid]:
+def _panel_agrees(values: Values, lay: Any, bids: list[Bid], panel: tuple[Any, ...], notes: list[Problem]) -> None:
+    """An evaluator who scored but is not on the Governance sheet's panel is said: their declaration is missing."""
+    if not panel:
+        return
+    members = {m.name.lower() for m in panel}
+    scored = sorted({s.evaluator for b in bids for s in b.scores if s.evaluator})
+    for e in scored:
+        if e.lower() not in members:
+            notes.append(Problem(values.where("Governance", "A1"), f"{e} scored bids but is not on the panel: record their "
+                                                                    "conflict of interest declaration (Procurement Act 2023 s.83)"))
+
+
+def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem], version: int) -> list[Bid]:
     out = []
+    names = _evaluator_names(values, lay, problems) if version >= 2 and lay.combines else []
     lot = lay.tender.all_lots()[lay.lot_index].id if lay.tender.lots else None
     for i in range(lay.slots):
         bid_id = as_text(values.get("Bidders", lay.bidder_cell(i, "id")))
@@ -155,20 +188,32 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
         sme = as_yes_no(values.get("Bidders", sme_at), values.where("Bidders", sme_at), "SME", problems) or False
         vcse = as_yes_no(values.get("Bidders", vcse_at), values.where("Bidders", vcse_at), "VCSE", problems) or False
         price = parse_number(values.get("Prices", price_at), values.where("Prices", price_at), f"{name}'s price", problems, notes)
-        scores = []
+        scores: list[Score] = []
         for cid in lay.score_rows:
+            gate = lay.leaf(cid).kind is CriterionKind.PASS_FAIL
+            if version >= 2 and lay.combines and not gate:
+                # the first rows hold the combining formulas: the evaluators' own scores count
+                for e, evaluator in enumerate(names):
+                    n = _scaled_score(values, lay, lay.block_cell("evaluator", cid, i, e), f"{evaluator}'s score for {name} on {cid}",
+                                      problems, notes)
+                    if n is not None:
+                        why = _text(values, lay.block_cell("evaluator_justification", cid, i, e))
+                        scores.append(Score(criterion=cid, evaluator=evaluator, value=n, justification=why))
+                continue
             at = lay.score_cell(cid, i)
             v = values.get("Scores", at)
             if is_blank(v):
                 continue
-            w = next(x for x in lay.tree if x.criterion.id == cid)
-            if w.kind is CriterionKind.PASS_FAIL:
+            why = _text(values, lay.block_cell("justification", cid, i)) if version >= 2 else ""
+            note = _text(values, lay.block_cell("moderation", cid, i)) if version >= 2 and not lay.combines else ""
+            if gate:
                 t = as_text(v).lower()
-                scores.append(Score(criterion=cid, value=t if t in ("pass", "fail") else t or "?"))
+                scores.append(Score(criterion=cid, value=t if t in ("pass", "fail") else t or "?", justification=why,
+                                    moderation_note=note))
             else:
-                n = parse_number(v, values.where("Scores", at), f"{name}'s score for {cid}", problems, notes)
+                n = _scaled_score(values, lay, at, f"{name}'s score for {cid}", problems, notes)
                 if n is not None:
-                    scores.append(Score(criterion=cid, value=n))
+                    scores.append(Score(criterion=cid, value=n, justification=why, moderation_note=note))
         commitments = []
         if lay.measures_leaf is not None:
             for m, measure in enumerate(lay.measures.measures):
@@ -183,4 +228,28 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
     return out
 
 
+def _text(values: Values, addr: str) -> str:
+    """A justification or moderation note as typed (a dash is the locked placeholder, not a text)."""
+    t = as_text(values.get("Scores", addr))
+    return "" if t == "—" else t
 
+
+def _scaled_score(values: Values, lay: Any, addr: str, label: str, problems: list[Problem], notes: list[Problem]) -> Any:
+    v = values.get("Scores", addr)
+    if is_blank(v):
+        return None
+    return parse_number(v, values.where("Scores", addr), label, problems, notes)
+
+
+def _evaluator_names(values: Values, lay: Any, problems: list[Problem]) -> list[str]:
+    """Each evaluator's name as typed in the header of their block; a name given twice is refused,
+    since the engine would take one evaluator's two scores for one criterion as a mistake."""
+    names: list[str] = []
+    for e in range(lay.EVALUATOR_SLOTS):
+        addr = lay.evaluator_name_cell(e)
+        name = as_text(values.get("Scores", addr)) or f"Evaluator {e + 1}"
+        if name.lower() in (n.lower() for n in names):
+            problems.append(Problem(values.where("Scores", addr), f"the evaluator's name {name!r} is given to two blocks of scores: "
+                                                                  "give each evaluator their own name"))
+        names.append(name)
+    return names

@@ -66,6 +66,8 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         ws.cell(r, lay.rcol("Price (£)"), f'=IF({price}="","",{price})').number_format = "£#,##0.00"
         ws.cell(r, lay.rcol("_price_in"), f'=IF(AND({B}="ranked",ISNUMBER({C("Price (£)", r)})),{C("Price (£)", r)},"")')
         missing = f"COUNTBLANK(Scores!{lay.score_column_range(i)})" if lay.score_rows else "0"
+        if lay.combines and lay.scaled_score_ids:  # an evaluator on a criterion's panel has not scored this bid
+            missing += "+" + lay.panel_missing(i)
         if lay.price_leaf is not None:
             missing += f'+IF({price}="",1,0)'
         ws.cell(r, lay.rcol("_missing"), f"={missing}")
@@ -75,7 +77,8 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             if w.kind is CriterionKind.PASS_FAIL:
                 invalid.append(f'IF({score(cid)}="",0,IF(OR({score(cid)}="pass",{score(cid)}="fail"),0,1))')
             else:
-                invalid.append(f'IF({score(cid)}="",0,IF(ISNUMBER(MATCH({score(cid)},{scale_rng[w.criterion.scale_id()]},0)),0,1))')
+                for ref in lay.scale_checked_refs(cid, i):  # each evaluator's own score under mean or median
+                    invalid.append(f'IF({ref}="",0,IF(ISNUMBER(MATCH({ref},{scale_rng[w.criterion.scale_id()]},0)),0,1))')
         if lay.measures_leaf is not None:
             q, d = f"'Social Value'!{lay.sv_qty_range(i)}", f"'Social Value'!{lay.sv_deliv_range(i)}"
             invalid.append(f'COUNTIF({q},"<0")+COUNTIF({d},"<0")+COUNTIF({d},">100")')
@@ -132,8 +135,11 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
                 cell.value = f'=IF({score(w.criterion.id)}="","",{score(w.criterion.id)})'
             elif lay.scored_on_scale(w):
                 s = score(w.criterion.id)
-                cell.value = (f'=IF({s}="","",IF(ISNUMBER(MATCH({s},{scale_rng[w.criterion.scale_id()]},0)),'
-                              f'{s}/{scale_max[w.criterion.scale_id()]}*{avail},""))')
+                if lay.combines:  # a mean need not be on the scale: each evaluator's own score is checked (_invalid)
+                    cell.value = f'=IF({s}="","",{s}/{scale_max[w.criterion.scale_id()]}*{avail})'
+                else:
+                    cell.value = (f'=IF({s}="","",IF(ISNUMBER(MATCH({s},{scale_rng[w.criterion.scale_id()]},0)),'
+                                  f'{s}/{scale_max[w.criterion.scale_id()]}*{avail},""))')
             elif w.kind is CriterionKind.PRICE:
                 cell.value = _price_formula(lay, B, C("Price (£)", r), rng("_price_in"), avail)
             else:  # social value by measures

@@ -68,7 +68,7 @@ def add_setup_sheet(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision |
     value_col = lay.DETAILS_COL
     ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=value_col, end_row=lay.DETAILS_ROW - 1, end_column=value_col + 2)
     data = t.model_dump(mode="json")
-    for path, label, kind, editable in DETAILS:
+    for path, label, kind, _editable in DETAILS:
         r = lay.detail_row(path)
         ws.cell(r, 1, label)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=value_col - 1)
@@ -83,7 +83,7 @@ def add_setup_sheet(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision |
             cell.number_format = "dd mmm yyyy"
         elif kind.startswith("number") and "£" in label:
             cell.number_format = "£#,##0.00"
-        if editable:
+        if lay.detail_editable(path):
             xw.unlock(cell)
             if kind == "bool":
                 xw.list_validation(ws, f"={lists['bool']}", cell.coordinate, "Yes or No")

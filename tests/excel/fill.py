@@ -17,6 +17,7 @@ def _num(v: Decimal) -> int | float:
 
 def fill_evaluation(wb: Workbook, lay: EvaluationLayout, bids: list[Bid]) -> None:
     assert len(bids) <= lay.slots
+    evaluators: dict[str, int] = {}
     for i, b in enumerate(bids):
         bidders = wb["Bidders"]
         bidders[lay.bidder_cell(i, "id")] = b.bidder_id
@@ -25,8 +26,22 @@ def fill_evaluation(wb: Workbook, lay: EvaluationLayout, bids: list[Bid]) -> Non
         bidders[lay.bidder_cell(i, "vcse")] = "Yes" if b.vcse else "No"
         if b.price is not None:
             wb["Prices"][lay.price_cell(i)] = _num(b.price)
+        scores = wb["Scores"]
         for s in b.scores:
-            wb["Scores"][lay.score_cell(s.criterion, i)] = s.value if isinstance(s.value, str) else _num(s.value)
+            value = s.value if isinstance(s.value, str) else _num(s.value)
+            if lay.combines and s.criterion in lay.scaled_score_ids:
+                # evaluators' own scores in their blocks, by name; a consensus score in the first block
+                e = evaluators.setdefault(s.evaluator or "Evaluator 1", len(evaluators))
+                xw.set_text(scores[lay.evaluator_name_cell(e)], s.evaluator or "Evaluator 1")
+                scores[lay.block_cell("evaluator", s.criterion, i, e)] = value
+                if s.justification:
+                    xw.set_text(scores[lay.block_cell("evaluator_justification", s.criterion, i, e)], s.justification)
+                continue
+            scores[lay.score_cell(s.criterion, i)] = value
+            if s.justification:
+                xw.set_text(scores[lay.block_cell("justification", s.criterion, i)], s.justification)
+            if s.moderation_note and not lay.combines:
+                xw.set_text(scores[lay.block_cell("moderation", s.criterion, i)], s.moderation_note)
         if lay.measures is not None and lay.measures_leaf is not None:
             ids = [m.id for m in lay.measures.measures]
             for c in b.commitments:

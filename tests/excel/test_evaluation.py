@@ -14,12 +14,12 @@ MEASURES = load_measures(EXAMPLES / "measures-illustrative.json")
 
 def test_evaluation_workbook_sheets_metadata_and_protection():
     wb = reopen(build_evaluation(HOME, 0, MEASURES, 10))
-    assert wb.sheetnames == ["Setup", "Bidders", "Scores", "Prices", "Social Value", "Results", "Lists", "_svscore"]
+    assert wb.sheetnames == ["Setup", "Bidders", "Scores", "Prices", "Social Value", "Results", "Governance", "Lists", "_svscore"]
     assert wb["_svscore"].sheet_state == "veryHidden" and wb["Lists"].sheet_state == "hidden"
-    for name in ("Setup", "Bidders", "Scores", "Prices", "Social Value", "Results", "_svscore"):
+    for name in ("Setup", "Bidders", "Scores", "Prices", "Social Value", "Results", "Governance", "_svscore"):
         assert wb[name].protection.sheet, name
     meta = {r[0].value: r[1].value for r in wb["_svscore"].iter_rows()}
-    assert meta["template_kind"] == "evaluation" and meta["format_version"] == "1"
+    assert meta["template_kind"] == "evaluation" and meta["format_version"] == "2"
     assert meta["tender_reference"] == "BCC-2026-014" and len(meta["fingerprint"]) == 64
     lay = EvaluationLayout(HOME, 0, 10, MEASURES)
     setup = wb["Setup"]
