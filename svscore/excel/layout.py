@@ -325,11 +325,14 @@ class EvaluationLayout:
     # Results sheet columns
     @property
     def results_columns(self) -> list[str]:
-        cols = ["Bidder", "Status", "Price (£)", "_price_in", "_missing", "_invalid", "Reason", "Quality (%)"]
+        # what an officer reads first, then the hidden workings (so a view below the table can use
+        # the visible columns A to E)
+        cols = ["Bidder", "Status", "Price (£)", "Reason", "Why incomplete", "Quality (%)"]
         cols += [f"crit:{w.criterion.id}" for w in self.tree]
-        cols += ["Total", "Social value (£)", "_sv_in", "Price per quality point", "_key"]
+        cols += ["Total", "Social value (£)", "Price per quality point", "Rank", "Tie-break", "Flags"]
+        cols += ["_price_in", "_missing", "_invalid", "_gaps", "_sv_in", "_key"]
         cols += [f"_tie{i}" for i in range(len(self.tender.tie_breaks))]
-        cols += ["Rank", "Flags"]
+        cols += ["_slot", "_rk", "_order"]
         return cols
 
     def rcol(self, name: str) -> int:
