@@ -176,6 +176,12 @@ class EvaluationLayout:
         return address(self.criteria_col(name), self.criteria_row[cid], "Setup")
 
     @property
+    def version_history_row(self) -> int:
+        """Setup: the version history's title, below the criteria table (how to correct a weight,
+        its headings, then its rows)."""
+        return self.root_check_row + 3
+
+    @property
     def root_check_cell(self) -> str:
         """The check that the top-level criteria's weights add up."""
         return address(self.criteria_col("Weights check"), self.root_check_row)
