@@ -290,6 +290,13 @@ class EvaluationLayout:
     def sv_total_row(self) -> int:
         return self.sv_deliv_row(self.measure_count) + 1
 
+    def sv_reason_header(self) -> int:
+        """Social Value: the heading of the reasons for a deliverability below 100%, below the totals."""
+        return self.sv_total_row() + 2
+
+    def sv_reason_row(self, m: int) -> int:
+        return self.sv_reason_header() + 1 + m
+
     def sv_col(self, slot: int) -> int:
         return self.FIRST_SV_COL + slot
 
