@@ -173,8 +173,8 @@ def _decision_block(ws: Worksheet, lay: EvaluationLayout, d: Decision | None) ->
     c = xw.set_text(ws.cell(r + 6, 4), text[:32000])
     c.alignment = xw.WRAP
     shown = sum(max(1, -(-len(line) // REASON_LINE)) for line in lines)
-    for k in range(7):  # the merged block's rows share the height the lines need
-        ws.row_dimensions[r + 6 + k].height = max(15.0, round(15.0 * shown / 7 + 1, 1))
+    for j in range(7):  # the merged block's rows share the height the lines need
+        ws.row_dimensions[r + 6 + j].height = max(15.0, round(15.0 * shown / 7 + 1, 1))
 
 
 def _sentences(reason: str) -> str:
@@ -214,7 +214,9 @@ def _criteria_table(ws: Worksheet, lay: EvaluationLayout) -> None:
             m = at("Minimum score")
             m.value = excel_value(c.minimum_score, "number")
             xw.unlock(m)
-            xw.number_validation(ws, m.coordinate, -1e9, "a minimum score")
+            allowed = next(s.allowed() for s in t.scales if s.id == c.scale_id())
+            lo, hi = (excel_value(x, "number") for x in (min(allowed), max(allowed)))  # a minimum off the scale could never be met, or always is
+            xw.number_validation(ws, m.coordinate, lo, f"a minimum score on the scale {c.scale_id()}", hi)
         xw.set_text(at("Scored by"), c.scored_by.value if c.scored_by else "")
         effective, points = at("Effective weight (%)"), at("Points available")
         if gate:

@@ -75,3 +75,10 @@ def test_weights_are_locked_and_the_version_history_says_how_to_correct_one():
 def test_long_titles_wrap():
     ws, lay = _setup()
     assert ws["A2"].alignment.wrap_text and ws[lay.detail_cell("title")].alignment.wrap_text
+
+
+def test_minimum_scores_must_be_on_the_scale():
+    ws, lay = _setup()
+    cell = ws.cell(lay.criteria_row["Q1"], lay.criteria_col("Minimum score")).coordinate
+    dv = next(dv for dv in ws.data_validations.dataValidation if cell in str(dv.sqref))
+    assert (dv.operator, dv.formula1, dv.formula2) == ("between", "0", "5")
