@@ -80,6 +80,8 @@ class BidReturnLayout:
         ev = EvaluationLayout(t, self.lot_index, 1, self.measures)
         self.quality = [(w.criterion.id, w.criterion.name, w.criterion.description, round(float(w.effective_percent), 6))
                         for w in ev.leaves if ev.scored_on_scale(w)]
+        self.asked = [w.criterion for w in ev.leaves if ev.scored_on_scale(w)]
+        """The criteria answered in writing, in the order of :attr:`quality` (word limit, scale)."""
         self.has_sv = ev.measures_leaf is not None
 
     @property
@@ -185,6 +187,34 @@ def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     return wb
 
 
+def prompt(ws, cells: str, title: str, text: str, dv: DataValidation | None = None) -> DataValidation:
+    """An input message shown when a bidder selects the cell (Excel's Data Validation > Input
+    Message), on a validation rule of its own when the cell has none."""
+    if dv is None:
+        dv = DataValidation(allow_blank=True)
+        dv.add(cells)
+        ws.add_data_validation(dv)
+    dv.showInputMessage, dv.promptTitle, dv.prompt = True, title[:32], text[:255]
+    return dv
+
+
+def _wrapped_height(text: str, chars_per_line: float, minimum: float = 15.0) -> float:
+    """The height a row needs for ``text`` wrapped in a column ``chars_per_line`` wide, so the
+    text never runs under the next row (Excel does not grow a row it was given a height for)."""
+    lines = sum(max(1, -(-len(part) // max(1, int(chars_per_line)))) for part in text.split("\n"))
+    return max(minimum, 15.0 * lines + 2)
+
+
+def _scale_text(tender: Tender, scale_id: str | None) -> str:
+    scale = next((s for s in tender.scales if s.id == scale_id), None)
+    if scale is None:
+        return ""
+    if scale.values and any(v.descriptor for v in scale.values):
+        return "How it is scored:\n" + "\n".join(f"{excel_value(v.value, 'number')} – {v.descriptor}" for v in scale.values)
+    allowed = scale.allowed()
+    return f"Scored from {excel_value(allowed[0], 'number')} to {excel_value(allowed[-1], 'number')}." if allowed else ""
+
+
 def _title(ws, text: str, sub: str | None = None) -> None:
     ws["A1"] = text
     ws["A1"].font = xw.TITLE
@@ -196,26 +226,36 @@ def _instructions(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     t = lay.tender
     ws = wb.create_sheet("Instructions")
     _title(ws, "Bid return workbook", f"{t.reference}: {t.title}" + (f" — lot {lay.lot_id}" if t.lots else ""))
-    lines = [
-        f"Issued by {t.authority.name}.",
-        "How to complete this workbook:",
-        "1. Fill in every shaded cell. Cells shaded orange are required; cells shaded yellow are optional.",
-        "2. Cover: your organisation's details.",
-        "3. Pricing: a rate in pounds for each line, as a number (no £ sign or text). Line totals and the total are calculated for you.",
-    ]
+    deadline = t.contract.submission_deadline
+    vat = {True: "Give every rate and price INCLUDING VAT.", False: "Give every rate and price EXCLUDING VAT.",
+           None: ""}[t.price.rates_include_vat]
+    steps = ["Fill in every shaded cell. Cells shaded orange are required; cells shaded yellow are optional.",
+             "Cover: your organisation's details.",
+             "Pricing: a rate in pounds for each line, more than £0, as a number (no £ sign or text). Line totals "
+             "and the total are calculated for you." + (f" {vat}" if vat else "")]
     if lay.has_sv:
-        lines.append("4. Social Value: the quantity you commit to deliver for each measure, in each contract year, in the measure's unit.")
+        steps.append("Social Value: the quantity you commit to deliver for each measure, in each contract year, in the measure's unit.")
     if lay.quality:
-        lines.append("5. Quality: your response to each question.")
+        steps.append("Quality: your response to each question, within its word limit where one is given.")
+    steps.append("Declarations: answer each statement and sign.")
+    lines = [f"Issued by {t.authority.name}."]
+    if deadline is not None:
+        lines.append(f"Return this workbook by {deadline.strftime('%H:%M on %A %d %B %Y')} (UTC{deadline.strftime('%z')[:3]}:"
+                     f"{deadline.strftime('%z')[3:]}). A bid received after the deadline is late.")
+    if t.contract.how_to_return:
+        lines.append(f"How to return it: {t.contract.how_to_return}")
+    lines.append("How to complete this workbook:")
+    lines += [f"{n}. {step}" for n, step in enumerate(steps, start=1)]  # numbered from the sheets there are
     lines += [
-        "6. Declarations: answer each statement and sign.",
-        "Do not add, delete, rename or move sheets, rows or columns, and do not change any cell that is not shaded:",
+        "Do not add, delete, rename or move sheets, rows or columns, and do not change any cell that is not shaded: "
         "the evaluation checks this workbook against the template and reports any change.",
         "Return the workbook as an .xlsx file, without a password.",
     ]
+    width = 86  # within a portrait A4 page at full size, so no line is cut off at the page edge
     for i, line in enumerate(lines, start=4):
         xw.set_text(ws.cell(i, 1), line).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 110
+        ws.row_dimensions[i].height = _wrapped_height(line, width * 1.1)
+    ws.column_dimensions["A"].width = width
     xw.print_setup(ws, landscape=False)
     xw.protect(ws)
 
@@ -227,8 +267,11 @@ def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     for key, label, required, kind in COVER:
         xw.set_text(ws.cell(lay.cover_row(key), 1), label + (" *" if required else ""))
         c = xw.unlock(ws[lay.cover_cell(key)], required=required, text=kind == "text")
+        need = "Required." if required else "Optional."
         if kind == "yesno":
-            xw.list_validation(ws, '"Yes,No"', c.coordinate, "Yes or No")
+            prompt(ws, c.coordinate, label, f"{need} Choose Yes or No.", xw.list_validation(ws, '"Yes,No"', c.coordinate, "Yes or No"))
+        else:
+            prompt(ws, c.coordinate, label, f"{need} Type your answer.")
     xw.widths(ws, {1: 52, lay.ANSWER_COL: 50})
     xw.print_setup(ws, landscape=False)
     xw.protect(ws)
@@ -236,21 +279,29 @@ def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
 
 def _pricing(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Pricing")
-    _title(ws, "Pricing schedule", "Give a rate in pounds for every line (numbers only). Totals are calculated.")
+    vat = {True: " Rates include VAT.", False: " Rates exclude VAT.", None: ""}[lay.tender.price.rates_include_vat]
+    _title(ws, "Pricing schedule", f"Give a rate in pounds for every line (numbers only, more than £0). Totals are calculated.{vat}")
     xw.header(ws, lay.PRICING_FIRST - 1, PRICING_COLUMNS, start_col=lay.PRICING_FIRST_COL)
     col = lay.pricing_col
     for i, line in enumerate(lay.lines):
         r = lay.pricing_row(i)
         xw.set_text(ws.cell(r, col("Line")), line.id)
-        xw.set_text(ws.cell(r, col("Description")), line.description).alignment = Alignment(wrap_text=True)
+        xw.set_text(ws.cell(r, col("Description")), line.description).alignment = xw.WRAP
+        ws.row_dimensions[r].height = _wrapped_height(line.description, 50)
         xw.set_text(ws.cell(r, col("Unit")), line.unit)
         ws[lay.quantity_cell(i)] = excel_value(line.quantity, "number")
+        ws[lay.quantity_cell(i)].number_format = "#,##0" if line.quantity == int(line.quantity) else "#,##0.00"
         xw.unlock(ws[lay.rate_cell(i)], required=True).number_format = "£#,##0.00"
         rate, qty = lay.rate_cell(i), lay.quantity_cell(i)
         ws[lay.line_total_cell(i)] = f'=IF({rate}="","",{qty}*{rate})'
         ws[lay.line_total_cell(i)].number_format = "£#,##0.00"
     last = len(lay.lines) - 1
-    xw.number_validation(ws, f"{lay.rate_cell(0)}:{lay.rate_cell(last)}", 0, "a rate in pounds")
+    rates = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True, showErrorMessage=True,
+                           errorTitle="Not a valid rate", error="Enter a rate in pounds: a number more than 0, without £ signs or text.")
+    rates.add(f"{lay.rate_cell(0)}:{lay.rate_cell(last)}")
+    ws.add_data_validation(rates)
+    vat = {True: " including VAT", False: " excluding VAT", None: ""}[lay.tender.price.rates_include_vat]
+    prompt(ws, "", "Rate (£)", f"Required. Your rate in pounds{vat} for one unit of this line: a number more than 0.", rates)
     ws.cell(lay.total_price_row, col("Rate (£) *"), "Total price").font = xw.font(bold=True)
     total = ws[lay.total_price_cell]
     total.value = f"=SUM({lay.line_total_cell(0)}:{lay.line_total_cell(last)})"
@@ -274,15 +325,19 @@ def _social_value(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     for m, measure in enumerate(lay.measures.measures):
         r = lay.sv_row(m)
         xw.set_text(ws.cell(r, 1), measure.id)
-        xw.set_text(ws.cell(r, 2), measure.description + (" (counts in year 1 only)" if measure.first_year_only else "")).alignment = Alignment(wrap_text=True)
+        text = measure.description + (" (counts in year 1 only)" if measure.first_year_only else "")
+        xw.set_text(ws.cell(r, 2), text).alignment = xw.WRAP
+        ws.row_dimensions[r].height = _wrapped_height(text, 50)
         xw.set_text(ws.cell(r, 3), measure.unit)
         ws.cell(r, proxy_col, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
-        for y in range(lay.years):
-            xw.unlock(ws[lay.qty_cell(m, y)])
+        for y in range(lay.years):  # year 1 is required (its heading says so), later years optional
+            xw.unlock(ws[lay.qty_cell(m, y)], required=y == 0)
         counted = lay.qty_cell(m, 0) if measure.first_year_only else f"SUM({lay.qty_cell(m, 0)}:{lay.qty_cell(m, lay.years - 1)})"
         ws[lay.sv_value_cell(m)] = f"=N({counted})*{xw.address(proxy_col, r)}"
         ws[lay.sv_value_cell(m)].number_format = "£#,##0.00"
-    xw.number_validation(ws, f"{lay.qty_cell(0, 0)}:{lay.qty_cell(n - 1, lay.years - 1)}", 0, "a quantity")
+    qty = xw.number_validation(ws, f"{lay.qty_cell(0, 0)}:{lay.qty_cell(n - 1, lay.years - 1)}", 0, "a quantity")
+    prompt(ws, "", "Quantity committed", "The quantity you commit to in this contract year, in the measure's unit "
+           "(0 or more; year 1 required).", qty)
     ws.cell(lay.sv_row(n), vcol - 1, "Total").font = xw.font(bold=True)
     ws[lay.sv_value_cell(n)] = f"=SUM({lay.sv_value_cell(0)}:{lay.sv_value_cell(n - 1)})"
     ws[lay.sv_value_cell(n)].number_format = "£#,##0.00"
@@ -298,15 +353,19 @@ def _quality(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Quality")
     _title(ws, "Quality responses", "Answer each question in the shaded cell.")
     xw.header(ws, lay.QUALITY_FIRST - 1, ["ID", "Criterion", "Weighting (% of total score)", "What we are looking for", "Your response *"])
-    for i, (cid, name, description, weight) in enumerate(lay.quality):
+    for i, ((cid, name, description, weight), c) in enumerate(zip(lay.quality, lay.asked, strict=True)):
         response = ws[lay.response_cell(i)]
         r = response.row
         xw.set_text(ws.cell(r, 1), cid)
         xw.set_text(ws.cell(r, 2), name).alignment = xw.WRAP
         ws.cell(r, 3, weight).number_format = "0.00"
-        xw.set_text(ws.cell(r, 4), description).alignment = xw.WRAP
+        limit = f"Word limit: {c.word_limit:,} words." if c.word_limit else ""
+        looking = "\n\n".join(x for x in (description, _scale_text(lay.tender, c.scale_id()), limit) if x)
+        xw.set_text(ws.cell(r, 4), looking).alignment = xw.WRAP
         xw.unlock(response, required=True).alignment = xw.WRAP
-        ws.row_dimensions[r].height = 120
+        prompt(ws, response.coordinate, f"Response to {cid}", f"Required. Your response to {cid} {name}."
+               + (f" At most {c.word_limit:,} words." if c.word_limit else ""))
+        ws.row_dimensions[r].height = max(120.0, _wrapped_height(looking, 40))
     xw.widths(ws, {1: 8, 2: 30, 3: 12, 4: 40, lay.RESPONSE_COL: 80})
     xw.print_setup(ws, f"{lay.QUALITY_FIRST - 1}:{lay.QUALITY_FIRST - 1}")
     xw.protect(ws)
@@ -321,16 +380,19 @@ def _declarations(wb: xw.Workbook, lay: BidReturnLayout) -> None:
         answer = ws[cell]
         xw.set_text(ws.cell(answer.row, 1), text).alignment = xw.WRAP
         xw.unlock(answer, required=True)
-    xw.list_validation(ws, '"Yes,No"', f"{answers[0]}:{answers[-1]}", "Yes or No")
+    prompt(ws, "", "Yes / No", "Required. Choose Yes or No.", xw.list_validation(ws, '"Yes,No"', f"{answers[0]}:{answers[-1]}", "Yes or No"))
     date = lay.signed_by_cells[2]
     for cell, r, label in zip(lay.signed_by_cells, lay.signed_by_rows, ("Signed by (name) *", "Position *", "Date *"), strict=True):
         xw.set_text(ws.cell(r, 1), label)
         xw.unlock(ws[cell], required=True)
+        if cell != date:
+            prompt(ws, cell, label.rstrip(" *"), "Required. Type it in.")
     ws[date].number_format = "dd mmm yyyy"
     dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True, showErrorMessage=True,
                         error="Enter the date you signed.")
     dv.add(date)
     ws.add_data_validation(dv)
+    prompt(ws, "", "Date", "Required. The date you signed, e.g. 17/04/2026.", dv)
     xw.widths(ws, {1: 80, lay.ANSWER_COL: 24})
     xw.print_setup(ws, landscape=False)
     xw.protect(ws)

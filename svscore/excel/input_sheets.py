@@ -229,7 +229,32 @@ def add_social_value_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         total = ws[lay.sv_total_cell(i)]
         total.value = f"=SUMPRODUCT({lay.sv_proxy_range},{lay.sv_qty_range(i)},{lay.sv_deliv_range(i)})/100"
         total.number_format = "£#,##0.00"
+    _deliverability_reasons(ws, lay)
     xw.widths(ws, {1: 20, 2: 44, 3: 14, lay.sv_proxy_col: 14} | {lay.sv_col(i): 14 for i in range(lay.slots)})
     ws.freeze_panes = ws.cell(head + 1, lay.sv_col(0))
     xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
+
+
+def _deliverability_reasons(ws: Worksheet, lay: EvaluationLayout) -> None:
+    """Below the totals, a reason for every deliverability below 100%: shown red until it is given,
+    as the award report must say why a commitment was counted at less than its full value."""
+    assert lay.measures is not None
+    h = lay.sv_reason_header()
+    xw.header(ws, h, ["Reason for a deliverability below 100%", "Why the evaluators judged the commitment less than fully deliverable"])
+    for i in range(lay.slots):
+        c = ws.cell(h, lay.sv_col(i), _bidder_name(lay, i))
+        c.font, c.fill = xw.HEADER, xw.HEADER_FILL
+    for m, measure in enumerate(lay.measures.measures):
+        r = lay.sv_reason_row(m)
+        xw.set_text(ws.cell(r, 1), measure.id)
+        xw.set_text(ws.cell(r, 2), measure.description)
+        for i in range(lay.slots):
+            cell = xw.unlock(ws.cell(r, lay.sv_col(i)), text=True)
+            cell.alignment = xw.WRAP
+    first = f"{xw.col(lay.sv_col(0))}{lay.sv_reason_row(0)}"
+    deliv = lay.sv_deliv_cell(0, 0).replace("$", "")
+    cells = f"{first}:{xw.col(lay.sv_col(lay.slots - 1))}{lay.sv_reason_row(lay.measure_count - 1)}"
+    from openpyxl.formatting.rule import FormulaRule
+    ws.conditional_formatting.add(cells, FormulaRule(formula=[f'AND(N({deliv})<100,ISNUMBER({deliv}),{first}="")'],
+                                                     fill=xw.ERROR_FILL))

@@ -213,6 +213,12 @@ class EvaluationLayout:
         return address(self.criteria_col(name), self.criteria_row[cid], "Setup")
 
     @property
+    def version_history_row(self) -> int:
+        """Setup: the version history's title, below the criteria table (how to correct a weight,
+        its headings, then its rows)."""
+        return self.root_check_row + 3
+
+    @property
     def root_check_cell(self) -> str:
         """The check that the top-level criteria's weights add up."""
         return address(self.criteria_col("Weights check"), self.root_check_row)
@@ -380,6 +386,13 @@ class EvaluationLayout:
     def sv_total_row(self) -> int:
         return self.sv_deliv_row(self.measure_count) + 1
 
+    def sv_reason_header(self) -> int:
+        """Social Value: the heading of the reasons for a deliverability below 100%, below the totals."""
+        return self.sv_total_row() + 2
+
+    def sv_reason_row(self, m: int) -> int:
+        return self.sv_reason_header() + 1 + m
+
     def sv_col(self, slot: int) -> int:
         return self.FIRST_SV_COL + slot
 
@@ -421,11 +434,14 @@ class EvaluationLayout:
     # Results sheet columns
     @property
     def results_columns(self) -> list[str]:
-        cols = ["Bidder", "Status", "Price (£)", "_price_in", "_missing", "_invalid", "Reason", "Quality (%)"]
+        # what an officer reads first, then the hidden workings (so a view below the table can use
+        # the visible columns A to E)
+        cols = ["Bidder", "Status", "Price (£)", "Reason", "Why incomplete", "Quality (%)"]
         cols += [f"crit:{w.criterion.id}" for w in self.tree]
-        cols += ["Total", "Social value (£)", "_sv_in", "Price per quality point", "_key"]
+        cols += ["Total", "Social value (£)", "Price per quality point", "Rank", "Tie-break", "Flags"]
+        cols += ["_price_in", "_missing", "_invalid", "_gaps", "_sv_in", "_key"]
         cols += [f"_tie{i}" for i in range(len(self.tender.tie_breaks))]
-        cols += ["Rank", "Flags"]
+        cols += ["_slot", "_rk", "_order"]
         return cols
 
     def rcol(self, name: str) -> int:

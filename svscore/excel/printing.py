@@ -84,6 +84,31 @@ TARGET_PT = 8.4
 widths alone say. A sheet that prints that large on one page across stays on one."""
 
 
+def _title_points(ws: Worksheet) -> float:
+    """The width of the columns repeated on every page (print_title_cols), which each page after
+    the first prints again."""
+    cols = ws.print_title_cols
+    if not cols:
+        return 0.0
+    from openpyxl.utils import column_index_from_string
+
+    a, _, b = cols.replace("$", "").partition(":")
+    total = 0.0
+    for c in range(column_index_from_string(a), column_index_from_string(b or a) + 1):
+        dim = ws.column_dimensions.get(get_column_letter(c))
+        if dim is not None and dim.hidden:
+            continue
+        total += (dim.width if dim is not None and dim.width else DEFAULT_WIDTH) * POINTS_PER_CHAR + PADDING_POINTS
+    return total
+
+
+def _fit_scale(printable: float, pages: int, width: float, title: float) -> float:
+    """The scale that fits ``width`` of columns on ``pages`` across, the title columns printed again
+    on every page after the first."""
+    need = width + (pages - 1) * title
+    return min(1.0, printable * pages / need) if need else 1.0
+
+
 def fit_legibly(ws: Worksheet) -> None:
     """Spread a sheet set to fit its width over as many pages across as keep its smallest text at
     about :data:`TARGET_PT` or larger, repeating its first column on each page when it takes more
@@ -95,10 +120,14 @@ def fit_legibly(ws: Worksheet) -> None:
     width = _column_points(ws, last_col)
     smallest = min(fonts) if fonts else DEFAULT_FONT_PT
     wanted = min(1.0, TARGET_PT / smallest)
-    pages = max(1, math.ceil(width * wanted / _printable(ws)))
+    printable = _printable(ws)
+    pages = max(1, math.ceil(width * wanted / printable))
+    if pages > 1:
+        if not ws.print_title_cols:
+            ws.print_title_cols = "A:A"
+        while _fit_scale(printable, pages, width, _title_points(ws)) < wanted - 1e-9:
+            pages += 1  # the repeated first column takes room on every page after the first
     setup.fitToWidth = pages
-    if pages > 1 and not ws.print_title_cols:
-        ws.print_title_cols = "A:A"
 
 
 def printed_size(ws: Worksheet) -> PrintedSize:
@@ -107,7 +136,8 @@ def printed_size(ws: Worksheet) -> PrintedSize:
     last_col, fonts = _used(ws)
     width = _column_points(ws, last_col)
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth:
-        scale = min(1.0, _printable(ws) * int(setup.fitToWidth) / width) if width else 1.0
+        pages = int(setup.fitToWidth)
+        scale = _fit_scale(_printable(ws), pages, width, _title_points(ws) if pages > 1 else 0.0)
     else:
         scale = (setup.scale or 100) / 100
     landscape = setup.orientation == "landscape"

@@ -10,6 +10,8 @@ the engine.
 
 from __future__ import annotations
 
+from openpyxl.worksheet.worksheet import Worksheet
+
 from svscore.excel import workbook as xw
 from svscore.excel.input_sheets import illustrative_title
 from svscore.excel.layout import EvaluationLayout
@@ -38,6 +40,17 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             labels.append(name.lstrip("_") if name.startswith("_") else name)
     head = lay.FIRST_BIDDER_ROW - 1
     xw.header(ws, head, labels)
+    for w in lay.tree:  # the criterion's name and its points now, as Setup gives them
+        avail = lay.criteria_ref(w.criterion.id, "Points available")
+        label = f"{w.criterion.id} {w.criterion.name}"
+        ws.cell(head, lay.rcol(f"crit:{w.criterion.id}")).value = (
+            f'="{_q(label)}"&IF(ISNUMBER({avail})," (max "&ROUND({avail},2)&")","")'
+            if w.kind is not CriterionKind.PASS_FAIL else f"{label} (pass/fail)")
+    if lay.ppqp:
+        ws.cell(head, lay.rcol("Rank")).value = "Rank (lowest price per quality point first)"
+    else:
+        ws.cell(head, lay.rcol("Rank")).value = "Rank (highest total first)"
+    ws.row_dimensions[head].height = 48
     first, last = lay.bidder_row(0), lay.last_bidder_row
 
     def C(name: str, r: int | None = None, absolute: bool = False) -> str:
@@ -93,24 +106,23 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             ws.cell(r, lay.rcol("Quality (%)"), '=""')
         ws.cell(r, lay.rcol("Quality (%)")).number_format = "0.00"
         # Reason for disqualification
-        reasons = []
-        if gates:
-            cells = ",".join(score(w.criterion.id) for w in gates)
-            reasons.append((f'SUMPRODUCT(({cells.split(",")[0]}="fail")*1)' if len(gates) == 1 else
-                            "(" + "+".join(f'({score(w.criterion.id)}="fail")' for w in gates) + ")") + ">0")
         mins = [w for w in lay.leaves if lay.scored_on_scale(w)]
-        below = [f'AND(ISNUMBER({score(w.criterion.id)}),{lay.criteria_ref(w.criterion.id, "Minimum score")}<>"",'
-                 f'{score(w.criterion.id)}<{lay.criteria_ref(w.criterion.id, "Minimum score")})' for w in mins]
         minq = lay.detail("minimum_quality_percent")
         qp = C("Quality (%)", r)
         reason = '""'
         if quality_leaves:
             # rounded: a quality % exactly on the minimum is 39.99999999999999 in Gnumeric
-            reason = f'IF(AND({minq}<>"",ISNUMBER({qp})),IF(ROUND({qp}-{minq},{R9})<0,"Quality below the minimum",""),"")'
-        if below:
-            reason = f'IF(OR({",".join(below)}),"Below a minimum score",{reason})'
-        if gates:
-            reason = f'IF({reasons[0]},"Failed a pass/fail criterion",{reason})'
+            reason = (f'IF(AND({minq}<>"",ISNUMBER({qp})),IF(ROUND({qp}-{minq},{R9})<0,'
+                      f'"Quality "&FIXED({qp},2)&"% is below the minimum of "&{minq}&"%",""),"")')
+        # the first reason in criterion order is named, as an officer reads down the Scores sheet
+        for w in reversed(mins):
+            s, m = score(w.criterion.id), lay.criteria_ref(w.criterion.id, "Minimum score")
+            label = _q(f"{w.criterion.id} {w.criterion.name}")
+            reason = (f'IF(AND(ISNUMBER({s}),{m}<>"",{s}<{m}),'
+                      f'"Below the minimum score on {label}: "&{s}&", minimum "&{m},{reason})')
+        for w in reversed(gates):
+            reason = (f'IF({score(w.criterion.id)}="fail",'
+                      f'"Failed the pass/fail criterion {_q(w.criterion.id + " " + w.criterion.name)}",{reason})')
         ws.cell(r, lay.rcol("Reason"), f"={reason}")
         ranked = '"ranked"'
         if lay.ppqp:  # no quality points to divide the price by: incomplete, as the engine says
@@ -122,6 +134,16 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         status = (f'=IF({C("Bidder", r)}="","",IF({C("_invalid", r)}>0,"invalid",IF({C("Reason", r)}<>"","disqualified",'
                   f'IF({C("_missing", r)}>0,"incomplete",{ranked}))))')
         ws.cell(r, lay.rcol("Status"), status)
+        gaps = [f'IF({price}="","the price; ","")'] if lay.price_leaf is not None else []
+        for cid in lay.score_rows:
+            w = next(x for x in lay.tree if x.criterion.id == cid)
+            gaps.append(f'IF({score(cid)}="","{_q(cid + " " + w.criterion.name)}; ","")')
+        ws.cell(r, lay.rcol("_gaps"), "=" + ("&".join(gaps) or '""'))
+        g = C("_gaps", r)
+        ws.cell(r, lay.rcol("Why incomplete"),
+                f'=IF({B}<>"incomplete","",IF({g}<>"","Not yet entered: "&LEFT({g},LEN({g})-2),'
+                f'IF({C("_missing", r)}>0,"A score or price is not yet entered",'
+                f'"No quality points to divide the price by (the bid scored 0)")))')
         # Criteria points
         for w in lay.tree:
             cell = ws.cell(r, lay.rcol(f"crit:{w.criterion.id}"))
@@ -132,7 +154,8 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
                 refs = ",".join(C(f"crit:{k.criterion.id}", r) for k in kids)
                 cell.value = f'=IF(COUNT({refs})={len(kids)},SUM({refs}),"")' if kids else '=""'
             elif w.kind is CriterionKind.PASS_FAIL:
-                cell.value = f'=IF({score(w.criterion.id)}="","",{score(w.criterion.id)})'
+                s = score(w.criterion.id)
+                cell.value = f'=IF({s}="pass","Pass",IF({s}="fail","Fail",""))'
             elif lay.scored_on_scale(w):
                 s = score(w.criterion.id)
                 if lay.combines:  # a mean need not be on the scale: each evaluator's own score is checked (_invalid)
@@ -184,6 +207,12 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             terms.append(f"SUMPRODUCT({'*'.join(level)}*({tie}>{mine}))")
             level.append(f"({tie}={mine})")
         ws.cell(r, lay.rcol("Rank"), f'=IF({key}>{NO_KEY},{"+".join(terms)},"")')
+        ws.cell(r, lay.rcol("Tie-break"), _tie_note(lay, level, key))
+        rank = C("Rank", r)
+        ws.cell(r, lay.rcol("_slot"), i + 1)
+        ws.cell(r, lay.rcol("_rk"), f'=IF(ISNUMBER({rank}),{rank},IF({C("Bidder", r)}="",2E+9,1E+9))')
+        rk = C("_rk", r)
+        ws.cell(r, lay.rcol("_order"), f'=SUMPRODUCT(--({rng("_rk")}<{rk}))+SUMPRODUCT(({rng("_rk")}={rk})*({rng("_slot")}<{i + 1}))+1')
         al = lay.detail("abnormally_low.percent_below_mean")
         pin = rng("_price_in")
         pr = C("Price (£)", r)
@@ -200,7 +229,12 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
             ws.column_dimensions[letter].hidden = True
     ws.column_dimensions[xw.col(lay.rcol("Bidder"))].width = 32
     ws.column_dimensions[xw.col(lay.rcol("Flags"))].width = 40
-    ws.column_dimensions[xw.col(lay.rcol("Reason"))].width = 26
+    ws.column_dimensions[xw.col(lay.rcol("Reason"))].width = 30
+    ws.column_dimensions[xw.col(lay.rcol("Why incomplete"))].width = 30
+    ws.column_dimensions[xw.col(lay.rcol("Tie-break"))].width = 36
+    for name in ("Reason", "Why incomplete", "Tie-break", "Flags"):
+        for r in range(first, last + 1):
+            ws.cell(r, lay.rcol(name)).alignment = xw.WRAP
     status_rng = f"{xw.col(lay.rcol('Status'))}{first}:{xw.col(lay.rcol('Status'))}{last}"
     from openpyxl.formatting.rule import FormulaRule
     s0 = f"{xw.col(lay.rcol('Status'))}{first}"
@@ -209,8 +243,61 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
     ws.conditional_formatting.add(status_rng, FormulaRule(formula=[f'{s0}="incomplete"'], fill=xw.INPUT_FILL))
     ws.freeze_panes = ws.cell(first, lay.rcol("Status") + 1)  # the bidder and status stay in view
     ws.auto_filter.ref = f"A{head}:{xw.col(len(cols))}{last}"
+    _ranked_view(ws, lay)
     xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
+
+
+def _q(text: str) -> str:
+    """Text inside a formula's double quotes."""
+    return text.replace('"', '""')
+
+
+def _tie_note(lay: EvaluationLayout, level: list[str], key: str) -> str:
+    """How a level total was settled, as the engine says it: the tie-break that last separated the
+    bid, or, when every rule leaves it level with another, that the authority must decide."""
+    t = lay.tender
+    what = "price per quality point" if lay.ppqp else "total"
+    # "--": Gnumeric does not count TRUE as 1 in a SUMPRODUCT of one comparison
+    counts = [f"SUMPRODUCT(--{'*'.join(level[:k + 1])})" for k in range(len(level))]
+    note = '""'
+    for k, tb in enumerate(t.tie_breaks):  # the last rule that split the bid's group names it
+        rule = (f"tie-break {k + 1}, higher score on {tb.criterion}" if tb.rule == "higher_score_on"
+                else f"tie-break {k + 1}, lower price")
+        note = f'IF({counts[k]}>{counts[k + 1]},"Level on {what} with another bid; separated by {_q(rule)}",{note})'
+    return (f'=IF({key}>{NO_KEY},IF({counts[0]}>1,IF({counts[-1]}>1,"Level on {what} with another bid after every '
+            f'published tie-break. Tie not broken: the authority must decide",{note}),""),"")')
+
+
+def _ranked_view(ws: Worksheet, lay: EvaluationLayout) -> None:
+    """Below the table: the recommended bidder, and every bid again in rank order (the unranked after)."""
+    rank, names = lay.results_range("Rank"), lay.results_range("Bidder")
+    top = lay.last_bidder_row + 2
+    ws.cell(top, 1, "Recommended bidder").font = xw.font(bold=True)
+    m = f"MATCH(1,{rank},0)"
+    flags = lay.results_range("Flags")
+    ws.cell(top, 2, (f'=IF(COUNTIF({rank},1)=0,"None: no bid is ranked yet",IF(COUNTIF({rank},1)>1,'
+                     f'"Tie not broken: the authority must decide between the bids ranked 1",INDEX({names},{m})'
+                     f'&IF(INDEX({flags},{m})<>""," (first: "&INDEX({flags},{m})&")","")))')).font = xw.font(bold=True)
+    ws.merge_cells(start_row=top, start_column=2, end_row=top, end_column=5)
+    ws.cell(top + 2, 1, "Bids in rank order").font = xw.font(bold=True, size=12)
+    measure = "Price per quality point" if lay.ppqp else "Total"
+    xw.header(ws, top + 3, ["Bidder", "Rank", measure, "Status", "Tie-break, reason or what is missing"])
+    cols = {"Bidder": names, "Rank": rank, measure: lay.results_range(measure), "Status": lay.results_range("Status")}
+    order = lay.results_range("_order")
+    notes = [lay.results_range(n) for n in ("Tie-break", "Reason", "Why incomplete")]
+    for p in range(1, lay.slots + 1):
+        r = top + 3 + p
+        at = f"MATCH({p},{order},0)"
+        blank = f'INDEX({names},{at})=""'
+        for c, (name, src) in enumerate(cols.items(), start=1):
+            cell = ws.cell(r, c, f'=IF({blank},"",IF(INDEX({src},{at})="","",INDEX({src},{at})))')
+            cell.border = xw.BOX
+            if name == measure:
+                cell.number_format = "£#,##0.00" if lay.ppqp else "0.00"
+        note = "&".join(f"INDEX({n},{at})" for n in notes)  # at most one applies to a bid
+        cell = ws.cell(r, 5, f'=IF({blank},"",{note})')
+        cell.border, cell.alignment = xw.BOX, xw.WRAP
 
 
 def _price_formula(lay: EvaluationLayout, status: str, price: str, pin: str, avail: str) -> str:

@@ -24,6 +24,32 @@ ENUMS: dict[str, type[StrEnum]] = {
     "SocialValueMethod": tm.SocialValueMethod,
 }
 
+WORDS: dict[str, str] = {
+    "central_government": "central government authority", "sub_central": "sub-central authority",
+    "utility": "utility", "defence_and_security": "defence and security", "northern_ireland": "Northern Ireland",
+    "light_touch": "light touch services", "percent": "weights in percent", "marks": "marks out of a total",
+    "relative_to_lowest": "relative to lowest price", "deviation_from_lowest": "deviation from the lowest price",
+    "pro_rata_to_qualification_price": "pro rata to the qualification price",
+    "linear_lowest_to_highest": "straight line from lowest to highest price",
+    "price_per_quality_point": "lowest price per quality point", "consensus": "a consensus score",
+    "mean": "the mean of the evaluators' scores", "median": "the median of the evaluators' scores",
+    "relative_to_highest": "relative to the highest social value", "target_ratio": "against a target per £1",
+    "social_value": "social value", "pass_fail": "pass/fail",
+}
+"""Each setting's code in plain words: the code stays in the cell svscore reads, the words beside it."""
+REASON_LINE = 95
+"""Characters a line of the threshold decision's reasons holds across columns D to K."""
+CORRECTING_A_WEIGHT = (
+    "The weights are locked: they are the published evaluation method. To correct an error: Review > "
+    "Unprotect Sheet (no password), change the weight, protect the sheet again, and record the change "
+    "below (what, why, who approved it).")
+
+
+def words(code: str) -> str:
+    """A setting's code as an officer says it."""
+    return WORDS.get(code, code.replace("_", " "))
+
+
 def get_path(data: Any, path: str) -> Any:
     """The value at a dotted path (``contract.kind``) of a dumped model, or None."""
     for part in path.split("."):
@@ -61,12 +87,17 @@ def add_setup_sheet(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision |
     ws = wb.create_sheet("Setup")
     ws["A1"] = "Evaluation workbook"
     ws["A1"].font = xw.TITLE
-    xw.set_text(ws["A2"], f"{t.reference}: {t.title}" + (f" — lot {t.all_lots()[lay.lot_index].id}" if t.lots else ""))
+    title = xw.set_text(ws["A2"], f"{t.reference}: {t.title}" + (f" — lot {t.all_lots()[lay.lot_index].id}" if t.lots else ""))
+    title.alignment = xw.WRAP
+    ws.merge_cells("A2:K2")
+    ws.row_dimensions[2].height = _height(len(str(title.value)), 150)
     ws.row_dimensions[lay.criteria_header].height = 30
     xw.header(ws, lay.DETAILS_ROW - 1, ["Tender details", "", "", "Value"])
     ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=1, end_row=lay.DETAILS_ROW - 1, end_column=3)
     value_col = lay.DETAILS_COL
     ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=value_col, end_row=lay.DETAILS_ROW - 1, end_column=value_col + 2)
+    xw.header(ws, lay.DETAILS_ROW - 1, ["In words"], start_col=value_col + 3)
+    ws.merge_cells(start_row=lay.DETAILS_ROW - 1, start_column=value_col + 3, end_row=lay.DETAILS_ROW - 1, end_column=11)
     data = t.model_dump(mode="json")
     for path, label, kind, _editable in DETAILS:
         r = lay.detail_row(path)
@@ -79,6 +110,14 @@ def add_setup_sheet(wb: xw.Workbook, lay: EvaluationLayout, decision: Decision |
             xw.set_text(cell, v)
         else:
             cell.value = v
+        if kind in ENUMS:  # the words follow the code an officer picks
+            codes = [e.value for e in ENUMS[kind]]
+            said = ",".join(f'"{words(c)}"' for c in codes)
+            ws.cell(r, value_col + 3, f'=IFERROR(CHOOSE(MATCH({cell.coordinate},{lists[kind]},0),{said}),"")')
+            ws.merge_cells(start_row=r, start_column=value_col + 3, end_row=r, end_column=11)
+        if kind == "text":
+            cell.alignment = xw.WRAP
+            ws.row_dimensions[r].height = _height(len(str(v or "")), 32)
         if kind == "date":
             cell.number_format = "dd mmm yyyy"
         elif kind.startswith("number") and "£" in label:
@@ -126,11 +165,26 @@ def _decision_block(ws: Worksheet, lay: EvaluationLayout, d: Decision | None) ->
         ws.merge_cells(start_row=r + i, start_column=1, end_row=r + i, end_column=3)
         xw.set_text(ws.cell(r + i, 4), v)
         ws.merge_cells(start_row=r + i, start_column=4, end_row=r + i, end_column=11)
-    text = " ".join(d.reasons + tuple(f"Warning: {w}" for w in d.warnings))
+    # one reason a line, the figures to check first: an officer reads down, not along
+    lines = [f"Please check before relying on this: {w}" for w in d.warnings] + [_sentences(x) for x in d.reasons]
+    text = "\n".join(lines)
     ws.cell(r + 6, 1, "Reasons")
     ws.merge_cells(start_row=r + 6, start_column=4, end_row=r + 12, end_column=11)
     c = xw.set_text(ws.cell(r + 6, 4), text[:32000])
     c.alignment = xw.WRAP
+    shown = sum(max(1, -(-len(line) // REASON_LINE)) for line in lines)
+    for j in range(7):  # the merged block's rows share the height the lines need
+        ws.row_dimensions[r + 6 + j].height = max(15.0, round(15.0 * shown / 7 + 1, 1))
+
+
+def _sentences(reason: str) -> str:
+    """A reason as it reads best on one line (it is already one sentence or two)."""
+    return " ".join(reason.split())
+
+
+def _height(chars: int, per_line: int) -> float:
+    """A row's height for wrapped text of ``chars`` characters at ``per_line`` characters a line."""
+    return 15.0 * max(1, -(-chars // per_line)) + (3 if chars > per_line else 0)
 
 
 def _criteria_table(ws: Worksheet, lay: EvaluationLayout) -> None:
@@ -149,19 +203,20 @@ def _criteria_table(ws: Worksheet, lay: EvaluationLayout) -> None:
         xw.set_text(at("Parent"), w.parent_id or "")
         name = xw.set_text(at("Criterion"), ("   " * w.depth) + c.name)
         name.alignment = Alignment(wrap_text=True)
-        xw.set_text(at("Kind"), w.kind.value if w.kind else "")
+        xw.set_text(at("Kind"), words(w.kind.value) if w.kind else "")  # svscore's functions read either
         gate = w.kind is CriterionKind.PASS_FAIL or (lay.ppqp and w.kind is CriterionKind.PRICE)
         weight = at("Weight")
         weight.value = excel_value(c.weight, "number") if not gate else None
-        if not gate:
-            xw.unlock(weight)
+        if not gate:  # locked: a correction is made as CORRECTING_A_WEIGHT says, and recorded
             xw.number_validation(ws, weight.coordinate, 0, "a weight")
         xw.set_text(at("Scale"), c.scale or "")
         if lay.scored_on_scale(w) and w.is_leaf:
             m = at("Minimum score")
             m.value = excel_value(c.minimum_score, "number")
             xw.unlock(m)
-            xw.number_validation(ws, m.coordinate, -1e9, "a minimum score")
+            allowed = next(s.allowed() for s in t.scales if s.id == c.scale_id())
+            lo, hi = (excel_value(x, "number") for x in (min(allowed), max(allowed)))  # a minimum off the scale could never be met, or always is
+            xw.number_validation(ws, m.coordinate, lo, f"a minimum score on the scale {c.scale_id()}", hi)
         xw.set_text(at("Scored by"), c.scored_by.value if c.scored_by else "")
         effective, points = at("Effective weight (%)"), at("Points available")
         if gate:
@@ -186,6 +241,37 @@ def _criteria_table(ws: Worksheet, lay: EvaluationLayout) -> None:
     ws.cell(rr, lay.criteria_col("Criterion"), "All top-level criteria").font = xw.font(bold=True)
     ws[lay.root_check_cell] = _check_formula(lay.weighted_children(None), lay, total_marks if marks else "100", "the top-level criteria")
     xw.flag_not_ok(ws, lay.root_check_cell, lay.root_check_cell)
+    _version_history(ws, lay)
+
+
+def _version_history(ws: Worksheet, lay: EvaluationLayout, rows: int = 6) -> None:
+    """Where a correction to the published method is recorded: version, date, change, who."""
+    r = lay.version_history_row
+    ws.cell(r, 1, "Version history").font = xw.font(bold=True, size=12)
+    note = ws.cell(r + 1, 1, CORRECTING_A_WEIGHT)
+    note.alignment = xw.WRAP
+    ws.merge_cells(start_row=r + 1, start_column=1, end_row=r + 1, end_column=11)
+    ws.row_dimensions[r + 1].height = 32
+    heads = {1: "Version", 2: "Date", 4: "Change", 9: "Made by", 11: "Approved by, and why"}
+    for c, label in heads.items():
+        ws.cell(r + 2, c, label)
+    xw.header(ws, r + 2, [heads.get(c, "") for c in range(1, 12)])
+    spans = ((1, 1), (2, 3), (4, 8), (9, 10), (11, 11))
+    for a, b in spans[1:]:
+        if b > a:
+            ws.merge_cells(start_row=r + 2, start_column=a, end_row=r + 2, end_column=b)
+    for k in range(rows):
+        row = r + 3 + k
+        for a, b in spans:
+            cell = xw.unlock(ws.cell(row, a), text=a not in (2,))
+            if a == 2:
+                cell.number_format = "dd mmm yyyy"
+            cell.alignment = xw.WRAP
+            if b > a:
+                ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)
+        if k == 0:
+            xw.set_text(ws.cell(row, 1), "1")
+            xw.set_text(ws.cell(row, 4), "As published")
 
 
 def _check_formula(kids: list, lay: EvaluationLayout, target: str, what: str) -> str:

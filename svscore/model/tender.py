@@ -99,6 +99,10 @@ class Contract(Frozen):
         description="Deadline for tenders: ISO date and time with its UTC offset, e.g. 2026-04-17T12:00:00+01:00 (noon, British Summer Time). Bids received after it are late.",
     )
     contract_years: int | None = Field(default=None, ge=1, description="Length of the contract in years.")
+    how_to_return: str | None = Field(
+        default=None,
+        description="How bidders return their bid, as the bid return workbook tells them, e.g. 'Upload it to the council's e-tendering portal, project DN123456'.",
+    )
 
 
 class ScaleValue(Frozen):
@@ -196,6 +200,7 @@ class Criterion(Frozen):
         description="For social value: 'scale' (evaluators score the response) or 'measures' (commitments valued with the measures table).",
     )
     description: str = Field(default="", description="What bidders are asked, or how it is assessed.")
+    word_limit: int | None = Field(default=None, ge=1, description="The most words a written response may have (the bid return workbook says so).")
     children: tuple[Criterion, ...] = Field(default=(), description="Sub-criteria, to any depth.")
 
     def scale_id(self) -> str:
@@ -230,6 +235,10 @@ class PriceRules(Frozen):
     pricing_lines: tuple[PricingLine, ...] = Field(
         default=(),
         description="The pricing schedule of the bid return workbook. Without lines, bidders give one total price.",
+    )
+    rates_include_vat: bool | None = Field(
+        default=None,
+        description="Whether bidders' rates and prices include VAT (the bid return workbook says so). Leave out to say nothing.",
     )
 
 

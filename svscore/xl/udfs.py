@@ -169,7 +169,7 @@ def _criteria(criteria: Any, scales_block: Any = None) -> tuple[list[dict[str, A
         cid = adapt.text(r[0], where + ", column 1", "the criterion id")
         if cid in nodes:
             raise BadInput(f"{where}: criterion id {cid!r} appears twice")
-        kind = adapt.text(r[3], where + ", column 4", "the kind", required=False).lower().replace(" ", "_") or None
+        kind = adapt.text(r[3], where + ", column 4", "the kind", required=False).lower().replace(" ", "_").replace("/", "_") or None
         if kind not in (None, "price", "quality", "social_value", "pass_fail", "social_value_measures"):
             raise BadInput(f"{where}: kind {r[3]!r} is not price, quality, social_value or pass_fail")
         node: dict[str, Any] = {"id": cid, "name": adapt.text(r[2], where, "name", required=False).strip() or cid}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from svscore.excel.bid_return import DECLARATIONS, PRICING_COLUMNS, BidReturnLayout, build_bid_return
 from svscore.excel.cells import load_values, metadata
@@ -92,3 +93,72 @@ def test_shifted_bid_return_reads_back(monkeypatch, tmp_path):
     formulas = load_workbook(path)["Pricing"]
     for i, (_line, _qty, rate_at, total_at) in enumerate(spec.lines):  # what the read specification says each line's cells are
         assert formulas[total_at].value == f'=IF({rate_at}="","",{lay.quantity_cell(i)}*{rate_at})'
+
+
+def _polished_tender():
+    """The example with how to return, VAT on rates and a word limit given (optional tender fields)."""
+    data = HOME.model_dump(mode="json", exclude_defaults=True)
+    data["contract"]["how_to_return"] = "Upload it to the council's e-tendering portal, project DN123456."
+    data["price"]["rates_include_vat"] = False
+    data["criteria"][1]["children"][0]["word_limit"] = 1500
+    return HOME.model_validate(data)
+
+
+def test_instructions_give_deadline_return_and_vat_and_fit_the_page():
+    from svscore.excel.printing import printed_size
+
+    wb = reopen(build_bid_return(_polished_tender(), 0, MEASURES))
+    ws = wb["Instructions"]
+    text = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert any(line.startswith("Return this workbook by 12:00 on Friday 17 April 2026 (UTC+01:00)") for line in text)
+    assert "How to return it: Upload it to the council's e-tendering portal, project DN123456." in text
+    assert any("EXCLUDING VAT" in line for line in text)
+    size = printed_size(ws)
+    assert size.scale == 1.0  # the column fits a portrait page: nothing cut off or shrunk
+    for r in range(4, ws.max_row + 1):  # every wrapped line has the height its text needs
+        line = ws.cell(r, 1).value or ""
+        assert (ws.row_dimensions[r].height or 15) >= 15 * (len(line) // 95 + 1)
+
+
+def test_steps_are_numbered_without_gaps_when_a_sheet_is_absent():
+    central = load_tender(EXAMPLES / "central-digital-marks.json")
+    ws = build_bid_return(central, 0, None)["Instructions"]
+    numbers = [int(v.split(".")[0]) for r in range(4, ws.max_row + 1) if (v := ws.cell(r, 1).value) and v[0].isdigit()]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_every_input_cell_has_a_prompt_and_rates_must_be_more_than_nothing():
+    wb = reopen(build_bid_return(_polished_tender(), 0, MEASURES))
+    for ws in wb.worksheets:
+        prompted = set()
+        for dv in ws.data_validations.dataValidation:
+            if dv.showInputMessage and dv.prompt:
+                for rng in dv.sqref.ranges:
+                    prompted |= {f"{get_column_letter(c)}{r}" for c in range(rng.min_col, rng.max_col + 1)
+                                 for r in range(rng.min_row, rng.max_row + 1)}
+        inputs = {c.coordinate for row in ws.iter_rows() for c in row if c.protection.locked is False}
+        assert inputs <= prompted, (ws.title, sorted(inputs - prompted))
+    lay = BidReturnLayout(_polished_tender(), 0, MEASURES)
+    rates = [dv for dv in wb["Pricing"].data_validations.dataValidation if lay.rate_cell(0).replace("$", "") in str(dv.sqref)]
+    assert rates[0].operator == "greaterThan" and rates[0].formula1 == "0"
+    assert wb["Pricing"][lay.quantity_cell(0)].number_format.startswith("#,##0")
+
+
+def test_quality_questions_give_what_we_look_for_the_scale_and_the_word_limit():
+    wb = reopen(build_bid_return(_polished_tender(), 0, MEASURES))
+    ws = wb["Quality"]
+    lay = BidReturnLayout(_polished_tender(), 0, MEASURES)
+    r = wb["Quality"][lay.response_cell(0)].row
+    looking = ws.cell(r, 4).value
+    assert "How it is scored:" in looking and "Word limit: 1,500 words." in looking
+    assert ws.row_dimensions[r].height >= 15 * looking.count("\n")
+
+
+def test_year_one_commitments_are_in_the_required_colour():
+    from svscore.excel import workbook as xw
+
+    wb = reopen(build_bid_return(HOME, 0, MEASURES))
+    lay = BidReturnLayout(HOME, 0, MEASURES)
+    assert wb["Social Value"][lay.qty_cell(0, 0)].fill.fgColor.rgb.endswith(xw.REQUIRED_FILL.fgColor.rgb[-6:])
+    if lay.years > 1:
+        assert wb["Social Value"][lay.qty_cell(0, 1)].fill.fgColor.rgb.endswith(xw.INPUT_FILL.fgColor.rgb[-6:])

@@ -24,7 +24,7 @@ def test_evaluation_workbook_sheets_metadata_and_protection():
     lay = EvaluationLayout(HOME, 0, 10, MEASURES)
     setup = wb["Setup"]
     weight = setup.cell(lay.criteria_row["Q1"], 5)
-    assert weight.value == 40 and weight.protection.locked is False
+    assert weight.value == 40 and weight.protection.locked is True  # published: unprotect to correct
     assert setup.cell(lay.criteria_row["Q1"], 9).protection.locked is True  # the formula
     assert setup.cell(lay.criteria_row["Q1"], 9).value == f"=I{lay.criteria_row['QUAL']}*E{lay.criteria_row['Q1']}/100"
     assert setup.page_setup.orientation == "landscape" and int(setup.page_setup.paperSize) == 9  # A4

@@ -70,6 +70,7 @@ def fixed_cases() -> list[tuple[str, Tender, MeasuresTable | None, list[Bid]]]:
     cases.append(("ppqp-zero", *zero_quality_points_case()))
     cases.append(("ppqp-big", *big_price_per_point_case()))
     cases.append(("low-knife-edge", *knife_edge_low_price_case()))
+    cases.append(("ties", *ties_case()))
     return cases
 
 
@@ -98,6 +99,23 @@ def big_price_per_point_case() -> tuple[Tender, None, list[Bid]]:
     bids = [Bid(bidder_id="A", bidder="Alpha Ltd", price=Decimal("50000000.05"), scores=q),
             Bid(bidder_id="B", bidder="Beta Ltd", price=Decimal("99999999.99"), scores=q)]
     return tender, None, bids
+
+
+def ties_case() -> tuple[Tender, None, list[Bid]]:
+    """Level totals: one pair separated by the first tie-break (more points on Q1), one pair the
+    rules cannot separate (same Q1 points, same price): the authority must decide."""
+    tender = _one_quality_tender("TIES", "relative_to_lowest", tie_breaks=[
+        {"rule": "higher_score_on", "criterion": "Q1"}, {"rule": "lower_price"}])
+    tender = tender.model_validate(tender.model_dump(mode="json") | {"criteria": [
+        {"id": "P", "name": "Price", "kind": "price", "weight": 40},
+        {"id": "Q", "name": "Quality", "kind": "quality", "weight": 60, "children": [
+            {"id": "Q1", "name": "Method", "weight": 50, "scale": "0-5"},
+            {"id": "Q2", "name": "Staff", "weight": 50, "scale": "0-5", "minimum_score": 1}]}]})
+
+    def bid(i: int, q1: int, q2: int) -> Bid:
+        return Bid(bidder_id=f"T{i}", bidder=f"Tie {i} Ltd", price=100_000,
+                   scores=(Score(criterion="Q1", value=q1), Score(criterion="Q2", value=q2)))
+    return tender, None, [bid(0, 4, 2), bid(1, 2, 4), bid(2, 3, 3), bid(3, 3, 3), bid(4, 5, 0)]
 
 
 def knife_edge_low_price_case() -> tuple[Tender, None, list[Bid]]:
@@ -300,6 +318,21 @@ def compare(path: Path, lay: EvaluationLayout, bids: list[Bid], label: str) -> N
         assert (rank if rank is None else int(rank)) == e.rank, where
         low = "Abnormally low" in (ws.cell(r, lay.rcol("Flags")).value or "")
         assert low == any(f.code == "abnormally_low" for f in e.flags), f"{where}: abnormally low flag"
+        tie = ws.cell(r, lay.rcol("Tie-break")).value or ""
+        unresolved = any(f.code == "tie_unresolved" for f in e.flags)
+        assert ("Tie not broken: the authority must decide" in tie) == unresolved, f"{where}: tie {tie!r}"
+        broken = next((f.message for f in e.flags if f.code == "tie_break"), None)
+        if broken is None:
+            assert "separated by" not in tie, f"{where}: tie {tie!r}"
+        else:  # the same rule named: "tie-break 2, lower price"
+            rule = broken.split("rule: ")[1].split(",")[0]
+            assert f"separated by {rule}" in tie, f"{where}: tie {tie!r} but the engine says {broken}"
+        why = ws.cell(r, lay.rcol("Why incomplete")).value or ""
+        assert bool(why) == (e.status.value == "incomplete"), f"{where}: why incomplete {why!r}"
+        reason = ws.cell(r, lay.rcol("Reason")).value or ""
+        below = [w for w in lay.leaves if any(f"on {w.criterion.id} ({w.criterion.name}), below the minimum" in m for m in e.reasons)]
+        if below and reason.startswith("Below the minimum"):  # the first missed named, with its score and the minimum
+            assert reason.startswith(f"Below the minimum score on {below[0].criterion.id} {below[0].criterion.name}: "), f"{where}: {reason!r}"
         total = _cell(ws.cell(r, lay.rcol("Total")).value)
         if e.total is None:
             assert total is None, where
@@ -307,6 +340,8 @@ def compare(path: Path, lay: EvaluationLayout, bids: list[Bid], label: str) -> N
             assert abs(total - float(e.total)) <= TOL, where
         for w in lay.tree:
             if w.kind is CriterionKind.PASS_FAIL:
+                shown = ws.cell(r, lay.rcol(f"crit:{w.criterion.id}")).value
+                assert shown in ("Pass", "Fail", None, ""), f"{where} {w.criterion.id}: {shown!r}"
                 continue
             got = _cell(ws.cell(r, lay.rcol(f"crit:{w.criterion.id}")).value)
             want = e.points_on(w.criterion.id)
@@ -345,7 +380,7 @@ def recalculated(request, filled, tmp_path_factory, libreoffice):
 
 def test_bundled_examples_and_variants_agree_with_the_engine(recalculated):
     fixed = [c for c in recalculated if not c[0].startswith("random-")]
-    assert len(fixed) == 9
+    assert len(fixed) == 10
     for name, path, lay, bids in fixed:
         compare(path, lay, bids, name)
 
@@ -372,6 +407,22 @@ def test_price_per_quality_point_with_no_quality_points_is_incomplete_in_both(re
     shown = {ws.cell(lay.bidder_row(i), lay.rcol("Bidder")).value: ws.cell(lay.bidder_row(i), lay.rcol("Status")).value
              for i in range(len(bids))}
     assert shown == {"Nothing Ltd": "incomplete", "Commitments Only Ltd": "ranked", "Both Ltd": "ranked", "Quality Only Ltd": "ranked"}
+
+
+def test_ties_say_how_they_were_broken_or_that_the_authority_must_decide(recalculated):
+    _name, path, lay, bids = next(c for c in recalculated if c[0] == "ties")
+    ws = load_workbook(path, data_only=True)["Results"]
+    tie = {ws.cell(lay.bidder_row(i), lay.rcol("Bidder")).value: ws.cell(lay.bidder_row(i), lay.rcol("Tie-break")).value
+           for i in range(len(bids))}
+    assert "separated by tie-break 1, higher score on Q1" in tie["Tie 0 Ltd"]
+    assert "Tie not broken: the authority must decide" in tie["Tie 2 Ltd"]
+    reason = ws.cell(lay.bidder_row(4), lay.rcol("Reason")).value
+    assert reason == "Below the minimum score on Q2 Staff: 0, minimum 1"
+    top = lay.last_bidder_row + 2  # the recommended bidder, then every bid again in rank order
+    assert ws.cell(top, 1).value == "Recommended bidder" and ws.cell(top, 2).value == "Tie 0 Ltd"
+    view = [(ws.cell(r, 1).value, ws.cell(r, 2).value or None) for r in range(top + 4, top + 4 + len(bids))]
+    assert view == [("Tie 0 Ltd", 1), ("Tie 2 Ltd", 2), ("Tie 3 Ltd", 2), ("Tie 1 Ltd", 4), ("Tie 4 Ltd", None)]
+    assert ws.cell(top + 8, 4).value == "disqualified" and ws.cell(top + 8, 5).value == reason
 
 
 def test_random_tenders_agree_with_the_engine(recalculated):

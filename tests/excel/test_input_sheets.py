@@ -65,3 +65,22 @@ def test_under_consensus_each_score_has_a_justification_and_a_moderation_note_ce
         for kind in ("justification", "moderation"):
             cell = scores[lay.block_cell(kind, cid, 2)]
             assert cell.protection.locked is False and cell.alignment.wrap_text, (kind, cid)
+
+
+def test_social_value_sheet_asks_a_reason_for_any_deliverability_below_100():
+    from svscore.excel.evaluation import build_evaluation as build
+    from svscore.excel.layout import EvaluationLayout as Layout
+    from svscore.model.loading import load_measures, load_tender
+    from tests.conftest import EXAMPLES as EX
+
+    tender = load_tender(EX / "council-home-care.json")
+    measures = load_measures(EX / "measures-illustrative.json")
+    lay = Layout(tender, 0, 10, measures)
+    ws = build(tender, 0, measures, 10)["Social Value"]
+    h = lay.sv_reason_header()
+    assert ws.cell(h, 1).value == "Reason for a deliverability below 100%"
+    assert ws.cell(lay.sv_reason_row(0), 1).value == measures.measures[0].id
+    cell = ws.cell(lay.sv_reason_row(0), lay.sv_col(0))
+    assert cell.protection.locked is False and cell.alignment.wrap_text
+    rules = [(str(rng.sqref), r.formula[0]) for rng in ws.conditional_formatting for r in rng.rules]
+    assert any("<100" in f and str(lay.sv_reason_row(0)) in sq for sq, f in rules)
