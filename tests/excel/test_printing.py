@@ -52,3 +52,33 @@ def test_the_model_gives_the_size_libreoffice_prints(tmp_path, libreoffice, temp
         assert model <= printed[ws.title] + 0.5, (ws.title, model, printed[ws.title])
         assert model >= printed[ws.title] - 1.0, (ws.title, model, printed[ws.title])
     assert compared >= 3  # sheets whose cells are all empty or all headers have no body text to measure
+
+
+def _every_workbook(tmp_path):
+    """Every workbook svscore builds, as built: the examples' templates, a monitoring return, and a demo's results."""
+    from svscore.excel import workbook as xw
+    from svscore.excel.monitoring_return import build_monitoring_return
+    from svscore.excel.pack import template_files
+    from svscore.model.loading import load_contract, load_tender, tender_measures
+
+    for name in ("council-home-care", "central-digital-marks"):
+        tender = load_tender(ROOT / "examples" / f"{name}.json")
+        yield from template_files(tender, tender_measures(tender)[0], live=True).items()
+    record = load_contract(ROOT / "examples" / "council-home-care-contract.json")
+    yield "monitoring-return.xlsx", xw.to_bytes(build_monitoring_return(record, "Y1Q1"))
+
+
+def test_every_sheet_of_every_workbook_prints_legibly_on_a4(tmp_path):
+    """No sheet's page set-up shrinks its smallest text below about 8 pt (the print model above,
+    checked against LibreOffice)."""
+    from svscore.excel.printing import LEGIBLE_PT
+
+    small = []
+    for name, data in _every_workbook(tmp_path):
+        for ws in openpyxl.load_workbook(io.BytesIO(data)).worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            size = printed_size(ws)
+            if not size.legible:
+                small.append(f"{name} › {ws.title}: {size.smallest_printed:.1f} pt (scale {size.scale:.2f})")
+    assert not small, f"printed below {LEGIBLE_PT} pt: " + "; ".join(small)
