@@ -361,26 +361,26 @@ def _on_basis(value: Decimal, includes_vat: bool, want_vat: bool, rate: Decimal)
 def inconsistencies(q: Question) -> list[str]:
     """Facts given together that do not fit, each said (svscore never quietly uses one of them)."""
     out = []
-    kind = q.contract_kind.value.replace("_", " ")
-    if q.main_subject is not None and q.contract_kind is not ContractKind.MIXED:
-        out.append(f"A main subject-matter ({q.main_subject.value}) is given, but the contract is {kind}, not mixed: "
+    kind = str(q.contract_kind).replace("_", " ")  # str: a plain string given for the enum reads the same
+    if q.main_subject is not None and q.contract_kind != ContractKind.MIXED:
+        out.append(f"A main subject-matter ({q.main_subject!s}) is given, but the contract is {kind}, not mixed: "
                    "it is not used. Check the contract kind.")
-    if q.services_share_percent is not None and q.contract_kind is not ContractKind.MIXED:
+    if q.services_share_percent is not None and q.contract_kind != ContractKind.MIXED:
         out.append(f"A services' share of the value ({q.services_share_percent.normalize():f}%) is given, but the contract is "
                    f"{kind}, not mixed: it is not used. Check the contract kind.")
     share = q.services_share_percent
-    if q.contract_kind is ContractKind.MIXED and share is not None and q.main_subject in (MainSubject.SERVICES, MainSubject.GOODS):
-        services_first = q.main_subject is MainSubject.SERVICES
+    if q.contract_kind == ContractKind.MIXED and share is not None and q.main_subject in (MainSubject.SERVICES, MainSubject.GOODS):
+        services_first = q.main_subject == MainSubject.SERVICES
         if services_first != (share > 50):
-            out.append(f"The main subject-matter is given as {q.main_subject.value}, but services are "
+            out.append(f"The main subject-matter is given as {q.main_subject!s}, but services are "
                        f"{share.normalize():f}% of the value: the two disagree. The threshold goes by the main subject-matter "
                        "and the 2012 Act by the services' share (s.1(1)); check which is right.")
-    if q.jurisdiction is not Jurisdiction.SCOTLAND and q.scottish_devolved is not None:
+    if q.jurisdiction != Jurisdiction.SCOTLAND and q.scottish_devolved is not None:
         out.append(f"Whether the authority is a devolved Scottish authority is given, but it is in "
-                   f"{q.jurisdiction.value.replace('_', ' ').title()}, not Scotland: it is not used. Check the jurisdiction.")
-    if q.jurisdiction is not Jurisdiction.WALES and q.welsh_devolved_functions:
+                   f"{str(q.jurisdiction).replace('_', ' ').title()}, not Scotland: it is not used. Check the jurisdiction.")
+    if q.jurisdiction != Jurisdiction.WALES and q.welsh_devolved_functions:
         out.append(f"The authority is said to exercise mainly Welsh devolved functions, but to be in "
-                   f"{q.jurisdiction.value.replace('_', ' ').title()}: check the jurisdiction.")
+                   f"{str(q.jurisdiction).replace('_', ' ').title()}: check the jurisdiction.")
     if q.welsh_listed_body is not None and not q.welsh_devolved_functions:
         out.append("Whether the authority is listed in Sch. 1 of the Social Partnership and Public Procurement (Wales) Act "
                    "2023 is given, but it is not a Welsh devolved authority: it is not used.")

@@ -124,8 +124,10 @@ def _check_against_the_engine(by_name: dict, answers: list) -> None:
     assert [r[0] for r in by_name["SV_PRICESCORES"]] == \
         [float(s.points) for s in score_prices(PriceMethod.PRO_RATA_TO_QUALIFICATION_PRICE, [Fraction(100), Fraction(150), Fraction(200)], Fraction(40), Fraction(200))]
     import datetime as dt
-    d = decide(Question(estimated_value=500000, value_includes_vat=True, authority_type="sub_central", jurisdiction="england",
-                        contract_kind="services", procurement_start=dt.date(2026, 3, 2)))
+    from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction
+
+    d = decide(Question(estimated_value=500000, value_includes_vat=True, authority_type=AuthorityType.SUB_CENTRAL,
+                        jurisdiction=Jurisdiction.ENGLAND, contract_kind=ContractKind.SERVICES, procurement_start=dt.date(2026, 3, 2)))
     assert by_name["SV_THRESHOLD"] == float(d.threshold.value)
     assert by_name["SV_ACTAPPLIES"] == d.applies.value.capitalize() and by_name["SV_ABOVETHRESHOLD"] == "Yes"
     assert by_name["SV_SOCIALVALUE"] == 3 * 35550 + 10 * 15.25
