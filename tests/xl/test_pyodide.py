@@ -124,6 +124,7 @@ def _check_against_the_engine(by_name: dict, answers: list) -> None:
     assert [r[0] for r in by_name["SV_PRICESCORES"]] == \
         [float(s.points) for s in score_prices(PriceMethod.PRO_RATA_TO_QUALIFICATION_PRICE, [Fraction(100), Fraction(150), Fraction(200)], Fraction(40), Fraction(200))]
     import datetime as dt
+
     from svscore.model.tender import AuthorityType, ContractKind, Jurisdiction
 
     d = decide(Question(estimated_value=500000, value_includes_vat=True, authority_type=AuthorityType.SUB_CENTRAL,
