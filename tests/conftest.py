@@ -86,8 +86,24 @@ def gnumeric() -> str:
     return exe
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that start LibreOffice or Gnumeric are marked slow: `-m "not slow"` is the quick loop."""
+    """Tests that start LibreOffice or Gnumeric are marked slow: `-m "not slow"` is the quick loop.
+
+    The suite runs in parallel (pytest-xdist, `--dist loadgroup` in pyproject.toml). A module-scoped
+    fixture is built once per worker that runs a test using it, so the tests sharing one (for example
+    every workbook recalculated by LibreOffice) are put in one group, which one worker runs: the
+    fixture is built once. A parametrized fixture's values are separate groups (LibreOffice's and
+    Gnumeric's recalculations run side by side).
+    """
     for item in items:
         if {"libreoffice", "gnumeric"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        shared = sorted(name for name, defs in info.name2fixturedefs.items() if defs and defs[-1].scope == "module")
+        if shared:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            values = ",".join(f"{name}={params[name]}" for name in shared if name in params)
+            item.add_marker(pytest.mark.xdist_group(f"{item.nodeid.split('::')[0]}[{values}]"))

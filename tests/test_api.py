@@ -52,6 +52,7 @@ def test_type_checkers_see_every_lazy_name_from_the_module_it_is_loaded_from():
     assert seen == svscore._API
 
 
+@pytest.mark.slow
 def test_a_typed_script_type_checks_with_the_real_types(tmp_path):
     """mypy sees the real types: assert_type fails on Any (as the lazy exports typed before), and a
     wrong argument is an error."""

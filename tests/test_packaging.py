@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from svscore.data import examples_dir
 from tests.conftest import ROOT
 
@@ -31,6 +33,7 @@ def test_examples_are_found_in_an_installed_layout(tmp_path, monkeypatch):
     assert examples_dir("svinstalled.examples") == pkg / "examples"
 
 
+@pytest.mark.slow
 def test_demo_runs_as_a_user_runs_it(tmp_path):
     from tests.conftest import run_cli
 

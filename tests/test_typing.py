@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_mypy_finds_no_errors():
     done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "svscore"], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)

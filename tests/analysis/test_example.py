@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 pytest.importorskip("pandas")
 
 
+@pytest.mark.slow
 def test_the_analysis_example_runs_and_draws_its_picture(tmp_path):
     pytest.importorskip("matplotlib")
     picture = tmp_path / "what-if.png"

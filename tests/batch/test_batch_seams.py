@@ -147,6 +147,7 @@ def test_an_evaluation_workbook_and_score_sheets_together_are_refused(small):
     assert r.returncode == 2 and "one source of scores" in r.stderr, r.stdout + r.stderr
 
 
+@pytest.mark.slow
 def test_a_measures_table_other_than_the_evaluation_workbooks_is_refused(small):
     """Before, --measures silently replaced the table the evaluation workbook was built with."""
     _evaluation_as_tender(small, _recorded())

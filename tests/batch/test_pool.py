@@ -4,6 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from svscore.batch.intake import inspect_file
 from svscore.batch.spec import Limits, lot_specs
 from tests.batch.conftest import (
@@ -14,6 +16,7 @@ from tests.batch.conftest import (
 )
 
 
+@pytest.mark.slow
 def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path, huge):
     from svscore.batch.pool import inspect_all
     results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import zipfile
 
+import pytest
+
 from tests.conftest import EXAMPLES, run_cli
 from tests.excel.test_pack import make_pack
 
@@ -123,6 +125,7 @@ def test_check_cuts_a_long_name_at_a_word_with_an_ellipsis_and_shows_marks_in_ma
     assert " marks" not in r.stdout.split("Effective weights")[1].split("\n\n")[0]
 
 
+@pytest.mark.slow
 def test_batch_summary_cuts_reasons_at_a_word_with_an_ellipsis(tmp_path):
     r = run_cli("demo", "--out", str(tmp_path / "demo"))
     assert r.returncode == 0, r.stderr
@@ -144,6 +147,7 @@ def test_score_with_no_bids_does_not_talk_of_the_winner(write_json):
     assert "No bid is ranked" in r.stdout
 
 
+@pytest.mark.slow
 def test_batch_summary_shows_the_abnormally_low_flag(tmp_path):
     assert run_cli("demo", "--out", str(tmp_path / "demo")).returncode == 0
     tender_path = tmp_path / "demo" / "council-home-care.json"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.conftest import EXAMPLES, run_cli
 
 
@@ -13,6 +15,7 @@ def _tender(tmp_path):
     return tmp_path / "council-home-care.json"
 
 
+@pytest.mark.slow
 def test_template_pack_over_its_tender_or_measures_is_refused(tmp_path):
     tender = _tender(tmp_path)
     before = tender.read_bytes()
@@ -23,6 +26,7 @@ def test_template_pack_over_its_tender_or_measures_is_refused(tmp_path):
     assert tender.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_template_read_over_its_workbook_or_twice_to_one_file_is_refused(tmp_path):
     tender = _tender(tmp_path)
     assert run_cli("template", "build", str(tender), "--out", str(tmp_path / "w")).returncode == 0

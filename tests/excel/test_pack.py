@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import zipfile
 
+import pytest
+
 from svscore.excel.pack import verify_pack
 from tests.conftest import EXAMPLES, run_cli
 
@@ -32,6 +34,7 @@ def test_pack_contents_and_verify(tmp_path):
     assert r.returncode == 0 and "intact" in r.stdout
 
 
+@pytest.mark.slow
 def test_pack_is_deterministic(tmp_path):
     a = make_pack(tmp_path).read_bytes()
     b = make_pack(tmp_path).read_bytes()

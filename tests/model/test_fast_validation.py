@@ -99,6 +99,7 @@ def test_the_samples_are_valid_to_both(kind):
         assert _fast_validator(kind, _version(_sample(kind, i), kind)).is_valid(_sample(kind, i))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted({k for k, _ in DOCUMENTS}))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

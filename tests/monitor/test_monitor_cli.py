@@ -151,6 +151,7 @@ def test_verify_checks_a_monitoring_folder_and_its_returns(monitored, tmp_path):
     assert r.returncode == 1 and "Y1Q2.xlsx" in r.stdout + r.stderr
 
 
+@pytest.mark.slow
 def test_the_returns_for_each_period_are_generated(tmp_path):
     r = run_cli("template", "monitoring", str(RECORD_FILE), "--out", str(tmp_path), "--period", "Y1Q1", "--period", "Y2Q3")
     assert r.returncode == 0, r.stderr

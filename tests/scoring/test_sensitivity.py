@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,7 @@ def fields(draw):
     return w, winner, points
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(fields())
 def test_fast_search_is_exact(case):
