@@ -71,6 +71,8 @@ class BatchRun:
     received_source: str
     input_paths: list[Path] = field(default_factory=list)
     """Every file the run read: no output may be written over one of them."""
+    bids: list[Bid] = field(default_factory=list)
+    """The bids scored, as the returned workbooks and the evaluators' scores made them (for ``svscore award``)."""
 
     @property
     def failed(self) -> list[FileReport]:
@@ -311,6 +313,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     reports: dict[int, FileReport] = {}
     usable: dict[int, tuple[Inspection, FileReport]] = {}
     prepared: dict[int, Any] = {}
+    made: dict[int, Bid] = {}
     default_lot = tender.all_lots()[0].id
 
     def arrived(index: int, ins: Inspection) -> None:
@@ -342,7 +345,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if recorded is not None:
             problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded))
-        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
+        made[index] = _bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None)
+        prepared[index] = scorer.prepare(made[index])
 
     pool.collect(arrived)
     problems += receipts.unmatched()
@@ -361,7 +365,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     others += [(f"scores/{file_label(p.name)}", p) for p in book.files if p != tender_path] + [(file_label(p.name), p) for p in used]
     inputs += [{"name": name, "size": p.stat().st_size, "sha256": file_sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
-    return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths)
+    return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths, [made[i] for i in chosen])
 
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})
@@ -389,7 +393,7 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *,
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
-               commitments=commitments,
+               commitments=commitments, postal_address=b.get("address") or None, email=b.get("email") or None,
                scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)) if use_scores else ())
 
 

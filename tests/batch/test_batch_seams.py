@@ -161,3 +161,26 @@ def test_a_measures_table_other_than_the_evaluation_workbooks_is_refused(small):
     assert same.returncode == 0, same.stdout + same.stderr
     manifest = json.loads((small["root"] / "out3" / "manifest.json").read_text(encoding="utf-8"))
     assert "measures-illustrative.json" in json.dumps(manifest)
+
+
+def test_the_covers_contact_details_are_carried_into_each_bid(small):
+    """The assessment summaries of a batch-scored tender give the supplier's contact postal and email
+    address (Procurement Regulations 2024 reg 31): before, the batch read the Cover's email and left
+    both out of the bid, so the summaries said they were not recorded."""
+    from svscore.api import batch
+    run = batch(small["tender"], small["returns"], small["root"] / "out", scores=small["scores"], jobs=1)
+    assert [(b.postal_address, b.email) for b in run.bids] == [("1 High Street, Borchester", "bids@example.org")] * 2
+
+
+def test_contact_details_another_input_gives_differently_are_reported():
+    from svscore.batch.agree import disagreements
+    from svscore.model.bids import Bid
+    returned = {"bidder": "Acme Care Ltd", "bidder_id": "1", "address": "1 High Street,  Borchester", "email": "Bids@Example.org"}
+    same = Bid(bidder_id="1", bidder="Acme Care Ltd", postal_address="1 High Street\nBorchester", email="bids@example.org")
+    assert disagreements(returned, same, "bids.json") == []
+    other = same.model_copy(update={"postal_address": "2 Low Road, Ambridge", "email": "tenders@acme.example"})
+    [address, email] = disagreements(returned, other, "bids.json")
+    assert address == ("bids.json's contact postal address for Acme Care Ltd is '2 Low Road, Ambridge', the returned workbook's "
+                       "Cover gives '1 High Street,  Borchester': the returned workbook's is used (it is the bidder's own "
+                       "offer); correct bids.json, or the bid, and re-run")
+    assert "'tenders@acme.example'" in email and "'Bids@Example.org'" in email
