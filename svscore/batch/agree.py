@@ -23,7 +23,7 @@ CONTACT = (("postal_address", "address", "contact postal address"), ("email", "e
 """(the bid's field, the returned workbook's key, what it is called): the Cover's contact details."""
 
 
-def _same_text(a: str, b: str) -> bool:
+def same_text(a: str, b: str) -> bool:
     """Two addresses or emails alike but for case, spacing and commas between the lines of an address."""
     def plain(t: str) -> str:
         return " ".join(t.replace(",", " ").split()).casefold()
@@ -56,6 +56,6 @@ def disagreements(returned: dict[str, Any], recorded: Bid, source: str = "the ev
         out.append(f"{source}'s social value commitments for {who} are not those of the returned workbook")
     for field, key, label in CONTACT:
         theirs, ours = (getattr(recorded, field) or "").strip(), str(returned.get(key) or "").strip()
-        if theirs and ours and not _same_text(theirs, ours):
+        if theirs and ours and not same_text(theirs, ours):
             out.append(f"{source}'s {label} for {who} is {theirs!r}, the returned workbook's Cover gives {ours!r}")
     return [f"{d}: {USED.format(source=source)}" for d in out]

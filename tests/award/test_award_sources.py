@@ -1,0 +1,131 @@
+"""``svscore award`` from a filled evaluation workbook and from a batch's results folder: the same
+documents as the equivalent tender and bids file, gaps named where the officer fills them in, and
+inputs that disagree or changed since refused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from svscore.award.folder import AwardError
+from svscore.model.bids import BidsFile
+from svscore.model.loading import load_tender
+from tests.award.conftest import read_docx
+from tests.conftest import EXAMPLES, run_cli
+
+AWARD_ONLY = ("postal_address", "email", "unique_identifier", "abnormally_low")
+"""What a bid of a bids file gives beside an evaluation workbook: the workbook holds the rest."""
+
+
+def _documents(folder: Path) -> dict[str, str]:
+    """Each document's text (python-docx), and the award notice as JSON text."""
+    out = {p.name: read_docx(p)[1] for p in sorted(folder.glob("*.docx"))}
+    out["award.ocds.json"] = (folder / "award.ocds.json").read_text(encoding="utf-8")
+    return out
+
+
+def _workbook(tender_path: Path, bids: dict[str, Any], out: Path) -> Path:
+    """The tender's evaluation workbook, filled with the bids as an officer fills it."""
+    from svscore.excel.evaluation import build_evaluation
+    from svscore.excel.layout import EvaluationLayout
+    from svscore.excel.workbook import save
+    from tests.excel.fill import fill_evaluation
+
+    tender = load_tender(tender_path)
+    model = BidsFile.model_validate(bids)
+    lay = EvaluationLayout(tender, 0, 4, None)
+    wb = build_evaluation(tender, 0, None, 4)
+    fill_evaluation(wb, lay, list(model.bids))
+    save(wb, out)
+    return out
+
+
+def _facts_only(bids: dict[str, Any]) -> dict[str, Any]:
+    """The bids file an officer keeps beside the workbook: what the workbook does not hold."""
+    facts = {k: v for k, v in bids.items() if k != "bids"}
+    facts["bids"] = [{"bidder_id": b["bidder_id"], "bidder": b["bidder"], **{k: b[k] for k in AWARD_ONLY if k in b}}
+                     for b in bids["bids"]]
+    return facts
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> dict[str, Any]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "central-digital-marks.json", folder / "tender.json")
+    bids = json.loads((EXAMPLES / "central-digital-marks-bids.json").read_text(encoding="utf-8"))
+    (folder / "bids.json").write_text(json.dumps(bids), encoding="utf-8")
+    workbook = _workbook(folder / "tender.json", bids, folder / "evaluation.xlsx")
+    facts = folder / "facts.json"
+    facts.write_text(json.dumps(_facts_only(bids)), encoding="utf-8")
+    return {"folder": folder, "tender": folder / "tender.json", "bids": folder / "bids.json", "data": bids,
+            "workbook": workbook, "facts": facts, "out": tmp_path}
+
+
+def test_a_filled_evaluation_workbook_gives_the_documents_the_tender_and_bids_file_give(central):
+    """The central government example built both ways: the workbook (its scores, justifications and
+    moderation notes) with a bids file of the award's own facts, and the tender with its full bids
+    file. Every document's text and the OCDS release are the same."""
+    from svscore.api import award
+
+    award(central["tender"], central["bids"], central["out"] / "from-json", ocid_prefix="ocds-h6vhtk")
+    made = award(central["workbook"], central["facts"], central["out"] / "from-workbook", ocid_prefix="ocds-h6vhtk")
+    assert not made.gaps
+    want, got = _documents(central["out"] / "from-json"), _documents(central["out"] / "from-workbook")
+    assert sorted(got) == sorted(want) and len(want) == 5
+    for name in want:
+        assert got[name] == want[name], name
+    manifest = json.loads((central["out"] / "from-workbook" / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["name"] for i in manifest["inputs"]] == ["evaluation.xlsx", "facts.json"]
+
+
+def test_gaps_in_a_workbook_are_named_by_its_sheet_and_cell(central):
+    """A justification left blank in the workbook is named by the cell to fill in (before, every gap
+    was a JSON path of a bids file the officer never saw); what the workbook does not hold at all is
+    said to belong in a bids file beside it."""
+    from svscore.api import award
+
+    data = json.loads(json.dumps(central["data"]))
+    data["bids"][1]["scores"][1]["justification"] = ""
+    workbook = _workbook(central["tender"], data, central["folder"] / "gappy.xlsx")
+    with pytest.raises(AwardError) as refused:
+        award(workbook, None, central["out"] / "award", ocid_prefix="ocds-h6vhtk")
+    said = str(refused.value)
+    criterion = data["bids"][1]["scores"][1]["criterion"]
+    from svscore.excel.layout import EvaluationLayout
+    cell = EvaluationLayout(load_tender(central["tender"]), 0, 4, None).block_cell("justification", criterion, 1)
+    assert f"the consensus score gave a score of 60 with no justification [gappy.xlsx › Scores!{cell}]" in said, said
+    assert ("no contact postal address (the documents sent to the supplier give it) [not held by gappy.xlsx: give it in "
+            "a bids file beside it (bids[].postal_address, for bidder id 01234567)]") in said
+    assert "[not held by gappy.xlsx: give it in a bids file beside it ($.notice_published)]" in said
+    assert "the evaluation panel and its conflict of interest declarations are not recorded [gappy.xlsx › Governance!A" in said
+    assert not (central["out"] / "award").exists()
+
+
+def test_a_bids_file_that_disagrees_with_the_workbook_is_refused_naming_both(central):
+    """Before, only a tender and bids file could be awarded; a bids file beside a workbook that gives
+    another price or address must be said, not merged quietly."""
+    from svscore.api import award
+
+    facts = _facts_only(central["data"])
+    facts["bids"][0]["price"] = 1
+    facts["bids"][2]["scores"] = [{"criterion": "T1", "value": 100, "justification": "Best."}]
+    central["facts"].write_text(json.dumps(facts), encoding="utf-8")
+    with pytest.raises(AwardError) as refused:
+        award(central["workbook"], central["facts"], central["out"] / "award", ocid_prefix="ocds-h6vhtk")
+    said = str(refused.value)
+    assert "evaluation.xlsx and facts.json give the same facts differently; nothing was written" in said
+    assert "facts.json's price for Arden Digital Ltd is 1, evaluation.xlsx's is 780000" in said
+    assert f"facts.json's scores or justifications for {central['data']['bids'][2]['bidder']} are not evaluation.xlsx's" in said
+    assert not (central["out"] / "award").exists()
+
+
+def test_the_command_awards_a_workbook_as_a_user_runs_it(central):
+    r = run_cli("award", str(central["workbook"]), str(central["facts"]), "--out", str(central["out"] / "cli"),
+                "--ocid-prefix", "ocds-h6vhtk")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Wrote the award folder" in r.stdout and (central["out"] / "cli" / "award-report.docx").is_file()
