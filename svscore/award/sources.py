@@ -182,7 +182,8 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
         cells, panel_given = ev.places, bool(ev.bids.panel)
         base = base.model_copy(update={"panel": ev.bids.panel})
     bids = merge(base, origin, facts, label, tender)
-    places = InBatch(origin, _covers(run, returns), f"the score sheets in {file_label(scores.name)}/" if scores else origin,
+    _, table, _, used = load_batch_tender(tender_path, measures)  # found as the batch found them
+    places = InBatch(origin, _covers(run, table), f"the score sheets in {file_label(scores.name)}/" if scores else origin,
                      cells, panel_given, label, facts)
     found = tuple(Gap(f.bidder, "", f"{origin} results.json (returns/{f.name})",
                       f"the returned workbook was {f.status} by the batch: "
@@ -193,7 +194,6 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
     others = tuple((str(e["name"]), _input_path(str(e["name"]), returns, scores)) for e in manifest["inputs"]
                    if str(e["name"]).startswith(("returns/", "scores/")))
     others += (("results/manifest.json", results / "manifest.json"), ("results/results.json", results / "results.json"))
-    _, table, _, used = load_batch_tender(tender_path, measures)  # found as the batch found them
     others += tuple((file_label(p.name), p) for p in used[1:])
     return AwardInputs(tender, tender_path, bids, bids_path, table, None, places, others, found)
 
@@ -203,17 +203,18 @@ def _input_path(name: str, returns: Path, scores: Path | None) -> Path:
     return (returns if folder == "returns" else scores or returns) / rel
 
 
-def _covers(run: Any, returns: Path) -> dict[tuple[str, str], dict[str, str]]:
+def _covers(run: Any, measures: Any) -> dict[tuple[str, str], dict[str, str]]:
     """Each scored bid's Cover cells, by (lot, bidder key): where its contact details are given."""
     from svscore.excel.bid_return import BidReturnLayout
 
     tender = run.tender
     lots = [lot.id for lot in tender.all_lots()]
+    layouts = {lot: BidReturnLayout(tender, i, measures) for i, lot in enumerate(lots)}
     out = {}
     scored = [f for f in run.files if f.status == "scored"]
     for report, bid in zip(scored, run.bids, strict=True):
         lot = bid.lot or lots[0]
-        lay = BidReturnLayout(tender, lots.index(lot), None)
+        lay = layouts[lot]
         where = f"returns/{report.name} › Cover!"
         out[(lot, bidder_key(bid.bidder_id))] = {"postal_address": where + lay.cover_cell("address"),
                                                  "email": where + lay.cover_cell("email")}

@@ -129,3 +129,122 @@ def test_the_command_awards_a_workbook_as_a_user_runs_it(central):
                 "--ocid-prefix", "ocds-h6vhtk")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Wrote the award folder" in r.stdout and (central["out"] / "cli" / "award-report.docx").is_file()
+
+
+@pytest.fixture
+def batch_folder(tmp_path: Path) -> dict[str, Any]:
+    """Two returned bid workbooks and the evaluators' score sheets, scored by svscore batch."""
+    from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
+    from tests.batch.conftest import GOOD, MEASURES, TENDER
+
+    returns, scores = tmp_path / "returns", tmp_path / "scores"
+    returns.mkdir()
+    scores.mkdir()
+    for name in ("council-home-care.json", "measures-illustrative.json"):
+        shutil.copyfile(EXAMPLES / name, tmp_path / name)
+    for b in GOOD[:2]:
+        (returns / f"good-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, b))
+    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, GOOD[:2], EVALUATORS))
+    tender = tmp_path / "council-home-care.json"
+    r = run_cli("batch", str(tender), str(returns), "--scores", str(scores), "--out", str(tmp_path / "results"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    facts = {"format_version": 2, "tender_reference": TENDER.reference, "notice_published": "2026-12-18",
+             "contract_date": "2027-01-11", "bids": [],
+             "panel": [{"name": e, "conflict": "none", "declared_on": "2026-04-20"} for e in EVALUATORS]}
+    (tmp_path / "facts.json").write_text(json.dumps(facts), encoding="utf-8")
+    return {"root": tmp_path, "tender": tender, "returns": returns, "scores": scores, "results": tmp_path / "results",
+            "facts": tmp_path / "facts.json", "data": facts}
+
+
+def _from_batch(f: dict[str, Any], out: str, facts: bool = True, **kw: Any):
+    from svscore.api import award
+
+    return award(f["results"], f["facts"] if facts else None, f["root"] / out, ocid_prefix="ocds-h6vhtk",
+                 returns=f["returns"], scores=f["scores"], tender=f["tender"], illustrative_ok=True, **kw)
+
+
+def test_a_batch_results_folder_gives_the_documents_the_tender_and_bids_file_give(batch_folder):
+    """The batch's bids (the returned workbooks' prices, commitments and Cover contact details, the
+    score sheets' scores and justifications) written as a bids file with the award's own facts, and
+    awarded from the tender: the same documents, text for text, and the same OCDS release."""
+    from svscore.api import award, batch
+
+    f = batch_folder
+    made = _from_batch(f, "from-batch")
+    assert not made.gaps, [g.line() for g in made.gaps]
+    run = batch(f["tender"], f["returns"], f["root"] / "again", scores=f["scores"], jobs=1)
+    assert all(b.postal_address and b.email for b in run.bids)  # from each Cover
+    whole = {**f["data"], "bids": [_as_json(b) for b in run.bids]}
+    (f["root"] / "whole.json").write_text(json.dumps(whole), encoding="utf-8")
+    award(f["tender"], f["root"] / "whole.json", f["root"] / "from-json", ocid_prefix="ocds-h6vhtk", illustrative_ok=True)
+    want, got = _documents(f["root"] / "from-json"), _documents(f["root"] / "from-batch")
+    assert sorted(got) == sorted(want) and len(want) == 4
+    for name in want:
+        assert got[name] == want[name], name
+    summary = next(t for n, t in got.items() if n.startswith("assessment-summary"))
+    assert "1 High Street, Borchester" in summary and "bids@example.org" in summary
+    names = [i["name"] for i in json.loads((f["root"] / "from-batch" / "manifest.json").read_text(encoding="utf-8"))["inputs"]]
+    assert "returns/good-" + run.bids[0].bidder_id + ".xlsx" in names and "scores/score-sheets.xlsx" in names
+
+
+def _as_json(bid: Any) -> dict[str, Any]:
+    """A bid the batch made, as a bids file gives it (the batch builds commitments and scores unvalidated)."""
+    def num(v: Any) -> Any:
+        return v if isinstance(v, str) else float(v)
+    return {"bidder_id": bid.bidder_id, "bidder": bid.bidder, "sme": bid.sme, "vcse": bid.vcse, "price": num(bid.price),
+            "postal_address": bid.postal_address, "email": bid.email,
+            "commitments": [{"measure": c.measure, "quantity": num(c.quantity), "year": c.year} for c in bid.commitments],
+            "scores": [{"criterion": s.criterion, "evaluator": s.evaluator, "value": num(s.value), "justification": s.justification}
+                       for s in bid.scores]}
+
+
+def test_a_batch_whose_inputs_changed_since_is_refused_saying_which(batch_folder):
+    f = batch_folder
+    changed = next(f["returns"].glob("*.xlsx"))
+    changed.write_bytes(changed.read_bytes() + b"\0")
+    with pytest.raises(AwardError) as refused:
+        _from_batch(f, "award")
+    assert "are not those its manifest records" in str(refused.value)
+    assert f"{changed.name}: changed since the run (SHA-256 differs)" in str(refused.value)
+    assert not (f["root"] / "award").exists()
+
+
+def test_a_batch_that_read_score_sheets_needs_them(batch_folder):
+    from svscore.api import award
+
+    f = batch_folder
+    with pytest.raises(AwardError, match="read score sheets: give their folder with --scores"):
+        award(f["results"], None, f["root"] / "award", ocid_prefix="x", returns=f["returns"], tender=f["tender"])
+
+
+def test_gaps_of_a_batch_award_say_where_they_are_filled_in(batch_folder):
+    """Without a bids file beside it, the panel and the notice date are said to belong in one; none
+    is named by a JSON path of a file the officer never saw."""
+    with pytest.raises(AwardError) as refused:
+        _from_batch(batch_folder, "award", facts=False)
+    said = str(refused.value)
+    assert "[not held by results/: give it in a bids file beside it ($.panel)]" in said
+    assert "[not held by results/: give it in a bids file beside it ($.notice_published)]" in said
+    assert "$.bids[" not in said
+
+
+def test_a_bids_file_beside_a_batch_that_gives_another_email_is_refused_naming_both(batch_folder):
+    from tests.batch.conftest import GOOD
+
+    f = batch_folder
+    data = {**f["data"], "bids": [{"bidder_id": GOOD[0].bidder_id, "bidder": GOOD[0].bidder, "email": "other@example.org"}]}
+    f["facts"].write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(AwardError) as refused:
+        _from_batch(f, "award")
+    assert (f"facts.json's email for {GOOD[0].bidder} is 'other@example.org', results/'s is 'bids@example.org'"
+            in str(refused.value)), str(refused.value)
+
+
+def test_the_command_awards_a_batch_folder_as_a_user_runs_it(batch_folder):
+    f = batch_folder
+    r = run_cli("award", str(f["results"]), str(f["facts"]), "--returns", str(f["returns"]), "--scores", str(f["scores"]),
+                "--tender", str(f["tender"]), "--out", str(f["root"] / "cli"), "--ocid-prefix", "ocds-h6vhtk",
+                "--illustrative-ok")
+    assert r.returncode == 0, r.stdout + r.stderr
+    missing = run_cli("award", str(f["results"]), "--out", str(f["root"] / "cli2"), "--ocid-prefix", "x")
+    assert missing.returncode == 2 and "give the returns folder (--returns) and the tender (--tender)" in missing.stderr
