@@ -27,9 +27,11 @@ WALES_SEARCHED = (
     "Procurement (Wales) Regulations 2024 assessment summaries regulation 32 contents supplier name postal address award "
     "criteria score",
     "legislation.gov.uk wsi 2024 782 Procurement (Wales) Regulations assessment summaries information to be included",
+    "Welsh Government guidance assessment summaries devolved Welsh authorities section 50 Procurement Act contract award "
+    "notice standstill Wales regulation",
 )
 """What was searched for reg 32's text (stored public pages and documentation, 3 Dec 2026): the answers were the
-Welsh Government's guidance index, its policy notes (WPPN 002, 004), the Health Services (Provider Selection Regime)
+Welsh Government's guidance index, its policy notes (WPPN 002, 004, 02/22), the Health Services (Provider Selection Regime)
 (Wales) Regulations 2025 and commentary, none giving reg 32's words. Why the Welsh summary stays uncertain."""
 LETTER_PCR = ("Notice of the award decision under regulation 86 of the Public Contracts Regulations 2015; "
               "the standstill period is that of regulation 87.")

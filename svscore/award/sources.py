@@ -186,8 +186,8 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
     places = InBatch(origin, _covers(run, table), f"the score sheets in {file_label(scores.name)}/" if scores else origin,
                      cells, panel_given, label, facts)
     found = tuple(Gap(f.bidder, "", f"{origin} results.json (returns/{f.name})",
-                      f"the returned workbook was {f.status} by the batch: "
-                      + "; ".join(str(p) for p in f.problems if p.severity is Severity.ERROR))
+                      f"the returned workbook was {f.status} by the batch, so it is not in the award; resolve it and run "
+                      "the batch again: " + "; ".join(str(p) for p in f.problems if p.severity is Severity.ERROR))
                   for f in run.failed)
     found += tuple(Gap("", "", f"{origin} results.json", f"the batch reported: {p}")
                    for p in run.problems if p.severity is Severity.ERROR)

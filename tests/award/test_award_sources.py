@@ -248,3 +248,18 @@ def test_the_command_awards_a_batch_folder_as_a_user_runs_it(batch_folder):
     assert r.returncode == 0, r.stdout + r.stderr
     missing = run_cli("award", str(f["results"]), "--out", str(f["root"] / "cli2"), "--ocid-prefix", "x")
     assert missing.returncode == 2 and "give the returns folder (--returns) and the tender (--tender)" in missing.stderr
+
+
+def test_the_files_a_batch_rejected_are_gaps_of_its_award(batch_folder):
+    """A returned workbook the batch could not score is not quietly left out of the award."""
+    f = batch_folder
+    (f["returns"] / "broken.xlsx").write_bytes(b"PK\3\4 not a workbook")
+    r = run_cli("batch", str(f["tender"]), str(f["returns"]), "--scores", str(f["scores"]), "--out", str(f["results"]))
+    assert r.returncode == 1, r.stdout + r.stderr
+    with pytest.raises(AwardError) as refused:
+        _from_batch(f, "award")
+    assert ("The award: the returned workbook was rejected by the batch, so it is not in the award; resolve it and run the "
+            "batch again: broken.xlsx: the file is damaged or not an Excel workbook") in str(refused.value)
+    assert "[results/ results.json (returns/broken.xlsx)]" in str(refused.value)
+    made = _from_batch(f, "draft", draft=True)
+    assert any("broken.xlsx" in g.source for g in made.gaps) and (f["root"] / "draft" / "award-report.docx").is_file()
