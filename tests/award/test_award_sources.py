@@ -134,18 +134,11 @@ def test_the_command_awards_a_workbook_as_a_user_runs_it(central):
 @pytest.fixture
 def batch_folder(tmp_path: Path) -> dict[str, Any]:
     """Two returned bid workbooks and the evaluators' score sheets, scored by svscore batch."""
-    from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
-    from tests.batch.conftest import GOOD, MEASURES, TENDER
+    from svscore.batch.demo import EVALUATORS
+    from tests.batch.conftest import TENDER, two_good_returns
 
-    returns, scores = tmp_path / "returns", tmp_path / "scores"
-    returns.mkdir()
-    scores.mkdir()
-    for name in ("council-home-care.json", "measures-illustrative.json"):
-        shutil.copyfile(EXAMPLES / name, tmp_path / name)
-    for b in GOOD[:2]:
-        (returns / f"good-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, b))
-    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, GOOD[:2], EVALUATORS))
-    tender = tmp_path / "council-home-care.json"
+    given = two_good_returns(tmp_path)
+    tender, returns, scores = given["tender"], given["returns"], given["scores"]
     r = run_cli("batch", str(tender), str(returns), "--scores", str(scores), "--out", str(tmp_path / "results"))
     assert r.returncode == 0, r.stdout + r.stderr
     facts = {"format_version": 2, "tender_reference": TENDER.reference, "notice_published": "2026-12-18",

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
-from tests.batch.conftest import GOOD, MEASURES, TENDER
+from tests.batch.conftest import GOOD, MEASURES, TENDER, two_good_returns
 from tests.conftest import EXAMPLES, run_cli
 
 
 @pytest.fixture
 def small(tmp_path: Path) -> dict[str, Path]:
     """Two good returns and their evaluators' score sheets."""
-    returns, scores = tmp_path / "returns", tmp_path / "scores"
-    returns.mkdir()
-    scores.mkdir()
-    for name in ("council-home-care.json", "measures-illustrative.json"):
-        shutil.copyfile(EXAMPLES / name, tmp_path / name)
-    for b in GOOD[:2]:
-        (returns / f"good-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, b))
-    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, GOOD[:2], EVALUATORS))
-    return {"root": tmp_path, "tender": tmp_path / "council-home-care.json", "returns": returns, "scores": scores}
+    return two_good_returns(tmp_path)
 
 
 def test_scores_folder_that_does_not_exist_stops_at_start(small):
