@@ -188,7 +188,7 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
     found = tuple(Gap(f.bidder, "", f"{origin} results.json (returns/{f.name})",
                       f"the returned workbook was {f.status} by the batch, so it is not in the award; resolve it and run "
                       "the batch again: " + "; ".join(str(p) for p in f.problems if p.severity is Severity.ERROR))
-                  for f in run.failed)
+                  for f in run.failed if not f.late)  # a late return excluded by the deadline is not an assessed tender
     found += tuple(Gap("", "", f"{origin} results.json", f"the batch reported: {p}")
                    for p in run.problems if p.severity is Severity.ERROR)
     others = tuple((str(e["name"]), _input_path(str(e["name"]), returns, scores)) for e in manifest["inputs"]

@@ -53,6 +53,8 @@ class FileReport:
     """scored, rejected (could not be used), excluded (late, duplicate) or skipped."""
     bidder: str = ""
     problems: list[Problem] = field(default_factory=list)
+    late: bool = False
+    """Excluded as received after the deadline (the tender's rule applied, not a fault to resolve)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "size": self.size, "sha256": self.sha256, "status": self.status,
@@ -329,7 +331,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         if deadline is not None and when is not None and when > deadline:
             late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
             if not options.accept_late:
-                rep.status = "excluded"
+                rep.status, rep.late = "excluded", True
                 rep.problems.append(Problem(ins.name, late + "; not scored (use --accept-late to include it)"))
                 return
             rep.problems.append(Problem(ins.name, late + " (accepted with --accept-late)", Severity.WARNING))

@@ -256,3 +256,16 @@ def test_the_files_a_batch_rejected_are_gaps_of_its_award(batch_folder):
     assert "[results/ results.json (returns/broken.xlsx)]" in str(refused.value)
     made = _from_batch(f, "draft", draft=True)
     assert any("broken.xlsx" in g.source for g in made.gaps) and (f["root"] / "draft" / "award-report.docx").is_file()
+
+
+def test_a_return_excluded_as_late_is_not_a_gap(tmp_path):
+    """svscore demo's folder: a late bid excluded by the deadline does not stop the award (before this
+    was said, every excluded file was a gap, and no award could ever be written from such a batch)."""
+    r = run_cli("demo", "--out", str(tmp_path / "demo"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    demo = tmp_path / "demo"
+    r = run_cli("award", str(demo / "results"), "--returns", str(demo / "returns"), "--scores", str(demo / "scores"),
+                "--tender", str(demo / "council-home-care.json"), "--out", str(tmp_path / "award"), "--ocid-prefix", "x",
+                "--illustrative-ok", "--draft")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Fenwick" not in r.stderr and "Grange-Care-Services.xlsx: the file is damaged" in r.stderr
