@@ -166,7 +166,8 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
                          "cannot be awarded; run the batch again (svscore batch), then the award:\n  " + "\n  ".join(changed))
     recorded = manifest.get("options") or {}
     run = run_batch(tender_path, returns, results, scores_dir=scores, measures_path=measures,
-                    options=BatchOptions(recursive=bool(recorded.get("recursive")), accept_late=bool(recorded.get("accept_late"))))
+                    options=BatchOptions(recursive=bool(recorded.get("recursive")), accept_late=bool(recorded.get("accept_late")),
+                                         keep_bids=True))
     again = json.dumps(results_document(run), ensure_ascii=False, separators=(",", ":")) + "\n"
     if again.encode("utf-8") != (results / "results.json").read_bytes():
         raise AwardError(f"reading the batch's inputs again does not give the results in {origin} (written by svscore "

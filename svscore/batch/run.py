@@ -38,6 +38,9 @@ class BatchOptions:
     strict: bool = False
     accept_late: bool = False
     limits: Limits = field(default_factory=Limits)
+    keep_bids: bool = False
+    """Keep the bids scored in :attr:`BatchRun.bids` (for ``svscore award``): about 15 kB a bid in the parent
+    process, so a plain batch does not. Not an option of the run's results, so not in the manifest."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"recursive": self.recursive, "strict": self.strict, "accept_late": self.accept_late,
@@ -74,7 +77,7 @@ class BatchRun:
     input_paths: list[Path] = field(default_factory=list)
     """Every file the run read: no output may be written over one of them."""
     bids: list[Bid] = field(default_factory=list)
-    """The bids scored, as the returned workbooks and the evaluators' scores made them (for ``svscore award``)."""
+    """With ``BatchOptions.keep_bids``: the bids scored, as the returned workbooks and the evaluators' scores made them."""
 
     @property
     def failed(self) -> list[FileReport]:
@@ -347,8 +350,10 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if recorded is not None:
             problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded))
-        made[index] = _bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None)
-        prepared[index] = scorer.prepare(made[index])
+        bid = _bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None)
+        if options.keep_bids:
+            made[index] = bid
+        prepared[index] = scorer.prepare(bid)
 
     pool.collect(arrived)
     problems += receipts.unmatched()
@@ -367,7 +372,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     others += [(f"scores/{file_label(p.name)}", p) for p in book.files if p != tender_path] + [(file_label(p.name), p) for p in used]
     inputs += [{"name": name, "size": p.stat().st_size, "sha256": file_sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
-    return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths, [made[i] for i in chosen])
+    return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths, [made[i] for i in chosen if i in made])
 
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})

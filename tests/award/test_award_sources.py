@@ -160,12 +160,14 @@ def test_a_batch_results_folder_gives_the_documents_the_tender_and_bids_file_giv
     """The batch's bids (the returned workbooks' prices, commitments and Cover contact details, the
     score sheets' scores and justifications) written as a bids file with the award's own facts, and
     awarded from the tender: the same documents, text for text, and the same OCDS release."""
-    from svscore.api import award, batch
+    from svscore.api import award
+    from svscore.batch.run import BatchOptions, run_batch
 
     f = batch_folder
     made = _from_batch(f, "from-batch")
     assert not made.gaps, [g.line() for g in made.gaps]
-    run = batch(f["tender"], f["returns"], f["root"] / "again", scores=f["scores"], jobs=1)
+    run = run_batch(f["tender"], f["returns"], f["root"] / "again", scores_dir=f["scores"],
+                    options=BatchOptions(jobs=1, keep_bids=True))
     assert all(b.postal_address and b.email for b in run.bids)  # from each Cover
     whole = {**f["data"], "bids": [_as_json(b) for b in run.bids]}
     (f["root"] / "whole.json").write_text(json.dumps(whole), encoding="utf-8")

@@ -158,8 +158,9 @@ def test_the_covers_contact_details_are_carried_into_each_bid(small):
     """The assessment summaries of a batch-scored tender give the supplier's contact postal and email
     address (Procurement Regulations 2024 reg 31): before, the batch read the Cover's email and left
     both out of the bid, so the summaries said they were not recorded."""
-    from svscore.api import batch
-    run = batch(small["tender"], small["returns"], small["root"] / "out", scores=small["scores"], jobs=1)
+    from svscore.batch.run import BatchOptions, run_batch
+    run = run_batch(small["tender"], small["returns"], small["root"] / "out", scores_dir=small["scores"],
+                    options=BatchOptions(jobs=1, keep_bids=True))
     assert [(b.postal_address, b.email) for b in run.bids] == [("1 High Street, Borchester", "bids@example.org")] * 2
 
 
