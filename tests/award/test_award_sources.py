@@ -271,3 +271,35 @@ def test_a_return_excluded_as_late_is_not_a_gap(tmp_path):
                 "--illustrative-ok", "--draft")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Fenwick" not in r.stderr and "Grange-Care-Services.xlsx: the file is damaged" in r.stderr
+
+
+def test_a_batch_run_on_an_evaluation_workbook_names_its_cells(tmp_path):
+    """The batch's scores came from the evaluation workbook given as its tender: a justification
+    left blank there is named by the workbook's sheet and cell."""
+    from svscore.excel.evaluation import build_evaluation
+    from svscore.excel.layout import EvaluationLayout
+    from svscore.excel.workbook import save
+    from svscore.model.bids import Bid, Score
+    from tests.batch.conftest import GOOD, MEASURES, TENDER, two_good_returns
+    from tests.excel.fill import fill_evaluation
+
+    f = two_good_returns(tmp_path)
+    recorded = [Bid(bidder_id=b.bidder_id, bidder=b.bidder, sme=b.sme, vcse=b.vcse,
+                    scores=tuple(Score(criterion=c, value=v[0], evaluator="Evaluator A", justification="" if i else f"{c} seen.")
+                                 for c, v in b.scores.items()))
+                for i, b in enumerate(GOOD[:2])]
+    lay = EvaluationLayout(TENDER, 0, 4, MEASURES)
+    wb = build_evaluation(TENDER, 0, MEASURES, 4)
+    fill_evaluation(wb, lay, recorded)
+    save(wb, tmp_path / "evaluation.xlsx")
+    r = run_cli("batch", str(tmp_path / "evaluation.xlsx"), str(f["returns"]), "--out", str(tmp_path / "results"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    from svscore.api import award
+    with pytest.raises(AwardError) as refused:
+        award(tmp_path / "results", None, tmp_path / "award", ocid_prefix="x", returns=f["returns"],
+              tender=tmp_path / "evaluation.xlsx", illustrative_ok=True)
+    said = str(refused.value)
+    scale = next(c for c, v in GOOD[1].scores.items() if not isinstance(v[0], str) and c in lay.scaled_score_ids)
+    cell = lay.block_cell("evaluator_justification", scale, 1, 0)
+    assert f"Evaluator A gave a score of {GOOD[1].scores[scale][0]} with no justification [evaluation.xlsx › Scores!{cell}]" in said, said
+    assert "Governance!A" in said  # the panel belongs on the workbook's Governance sheet
