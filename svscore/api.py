@@ -147,20 +147,39 @@ def read_results(folder: PathLike) -> TenderResult:
     return read(Path(folder))
 
 
-def award(tender: PathLike, bids: PathLike, out: PathLike, *, ocid_prefix: str, measures: PathLike | None = None,
-          draft: bool = False, illustrative_ok: bool = False) -> Award:
+def award(source: PathLike, bids: PathLike | None, out: PathLike, *, ocid_prefix: str, measures: PathLike | None = None,
+          draft: bool = False, illustrative_ok: bool = False, returns: PathLike | None = None,
+          scores: PathLike | None = None, tender: PathLike | None = None) -> Award:
     """Write the award folder: each supplier's summary or letter, the notice data, the report and the record (``svscore award``).
 
-    Raises :class:`~svscore.award.folder.AwardError` listing every gap (nothing is written) unless
-    ``draft``; the returned award's ``gaps`` are what a draft shows in red.
+    ``source`` is a tender file (with its bids file ``bids``), a filled evaluation workbook, or a
+    batch's results folder (with the ``returns``, ``scores`` and ``tender`` it was run on); beside a
+    workbook or results folder, ``bids`` is a bids file giving what they do not hold (the notice
+    date, decisions), or None. Raises :class:`~svscore.award.folder.AwardError` listing every gap
+    (nothing is written) unless ``draft``; the returned award's ``gaps`` are what a draft shows in red.
     """
-    from svscore.award.folder import AwardInputs, build, write_folder
-    from svscore.model.loading import load_bids, load_tender, tender_measures
+    from svscore.award.folder import build, write_folder
+    from svscore.award.sources import WORKBOOK_SUFFIXES, from_batch, from_files, from_workbook, is_batch_folder
+    from svscore.errors import InputError, Problem, file_label
 
-    tender_path, bids_path = Path(tender), Path(bids)
-    model = load_tender(tender_path)
-    table, measures_path = tender_measures(model, measures)
-    inputs = AwardInputs(model, tender_path, load_bids(bids_path), bids_path, table, measures_path)
+    path, bids_path = Path(source), Path(bids) if bids is not None else None
+    if path.is_dir():
+        if not is_batch_folder(path):
+            raise InputError(file_label(str(path)), [Problem(file_label(str(path)), "a folder that svscore batch did not write "
+                                                                                     "(it has no batch manifest.json)")])
+        if returns is None or tender is None:
+            raise InputError(file_label(str(path)), [Problem(file_label(str(path)), "a batch's results folder: give the returns "
+                                                                                     "folder (--returns) and the tender (--tender) "
+                                                                                     "it was run on")])
+        inputs = from_batch(path, returns=Path(returns), tender_path=Path(tender),
+                            scores=Path(scores) if scores is not None else None, bids_path=bids_path,
+                            measures=Path(measures) if measures is not None else None)
+    elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+        inputs = from_workbook(path, bids_path)
+    else:
+        if bids_path is None:
+            raise InputError(file_label(str(path)), [Problem(file_label(str(path)), "a tender file: give its bids file too")])
+        inputs = from_files(path, bids_path, Path(measures) if measures is not None else None)
     made = build(inputs, ocid_prefix=ocid_prefix, draft=draft, illustrative_ok=illustrative_ok)
     write_folder(Path(out), made.files, inputs.paths())
     return made

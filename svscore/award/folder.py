@@ -24,6 +24,7 @@ from typing import Any
 from svscore import __version__
 from svscore.award.gaps import BidFacts, Gap, for_first_place, gather, key, tie_decision
 from svscore.award.letter import standstill_letter
+from svscore.award.places import Places
 from svscore.award.provisions import retention, summary_provision
 from svscore.award.report import ReportInputs, award_report
 from svscore.award.standstill import Standstill, standstill
@@ -50,17 +51,36 @@ class AwardError(ErrorsFound):
 
 @dataclass(frozen=True)
 class AwardInputs:
-    """The files an award is built from, read."""
+    """The files an award is built from, read: a tender and bids file, or what :mod:`svscore.award.sources`
+    made of an evaluation workbook or a batch's results (with a bids file beside it, or none)."""
 
     tender: Tender
     tender_path: Path
     bids: BidsFile
-    bids_path: Path
+    bids_path: Path | None
     measures: MeasuresTable | None = None
     measures_path: Path | None = None
+    places: Places | None = None
+    """Where each gap is filled in (default: the bids file's JSON paths)."""
+    others: tuple[tuple[str, Path], ...] = ()
+    """Every other file read (name as the manifest gives it, path): the returned workbooks, score sheets, results."""
+    found: tuple[Gap, ...] = ()
+    """Gaps found while reading the inputs (a batch's errors, say)."""
 
     def paths(self) -> tuple[Path, ...]:
-        return tuple(p for p in (self.tender_path, self.bids_path, self.measures_path) if p is not None)
+        return tuple(p for p in (self.tender_path, self.bids_path, self.measures_path) if p is not None) + tuple(
+            p for _, p in self.others)
+
+    def named(self) -> list[tuple[str, Path]]:
+        """Every input, by the name the manifest gives it."""
+        own = [(file_label(p.name), p) for p in (self.tender_path, self.bids_path, self.measures_path) if p is not None]
+        return own + list(self.others)
+
+    def where(self) -> Places:
+        if self.places is not None:
+            return self.places
+        assert self.bids_path is not None
+        return Places(file_label(self.bids_path.name))
 
 
 @dataclass(frozen=True)
@@ -138,8 +158,8 @@ def build(inputs: AwardInputs, *, ocid_prefix: str, draft: bool = False, illustr
         result = score_tender(tender, [b for b in bids.bids if key(b.lot, b.bidder_id) not in out], inputs.measures,
                               base_dir=inputs.tender_path.parent)
     disregarded = tuple(b for lot in first.lots for b in lot.bids if key(lot.lot_id, b.bidder_id) in out)
-    label = file_label(inputs.bids_path.name)
-    gaps, facts = gather(tender, bids, label, result, also=first)
+    gaps, facts = gather(tender, bids, inputs.where(), result, also=first)
+    gaps[:0] = inputs.found
     measures_note = None
     if result.warnings and not illustrative_ok:
         measures_note = " ".join(result.warnings)
@@ -238,7 +258,7 @@ def _manifest(inputs: AwardInputs, files: dict[str, bytes], gaps: list[Gap], reg
         "tender_reference": inputs.tender.reference,
         "regime": regime.value,
         "draft": bool(gaps),
-        "inputs": [{"name": file_label(p.name), "sha256": file_sha256(p)} for p in inputs.paths()],
+        "inputs": [{"name": name, "sha256": file_sha256(p)} for name, p in inputs.named()],
         "outputs": [{"name": n, "size": len(files[n]), "sha256": hashlib.sha256(files[n]).hexdigest()} for n in sorted(files)],
         "record": {"notice_published": inputs.bids.notice_published.isoformat() if inputs.bids.notice_published else None,
                    "standstill_last_day": period.last_day.isoformat() if period else None,

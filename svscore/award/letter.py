@@ -1,25 +1,38 @@
 """The standstill letter of the Public Contracts Regulations 2015 (reg 86), as Word: the PCR regime's
 counterpart of the assessment summary.
 
-It gives the award criteria; the reasons for the decision, including the characteristics and
-relative advantages of the successful tender (each criterion on which it scored more, by how much,
-and the evaluators' own words on it); the successful tenderer's name; the standstill period's end
-(reg 87); and, as is usual practice, the supplier's own and the successful tender's scores.
-svscore states the figures and quotes the evaluators; it writes no judgement of its own.
+It gives what reg 86(2) requires of a notice to a tenderer, each part citing its paragraph
+(:data:`svscore.award.provisions.REG_86`): the award criteria (86(2)(a)); the reasons for the
+decision, including the characteristics and relative advantages of the successful tender (each
+criterion on which it scored more, by how much, and the evaluators' own words on it) and the
+scores of the supplier and of the successful tender (86(2)(b)); the successful tenderer's name
+(86(2)(c)); and when the reg 87 standstill period ends and the date before which the contract
+will not be entered into (86(2)(d)). svscore states the figures and quotes the evaluators; it
+writes no judgement of its own. It records no technical specification decision (86(3)): the award
+report says that any must be added.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from docx.document import Document as WordDocument
+
 from svscore.award.docx_parts import RED, Cell, docx_bytes, draft_banner, new_document, red_paragraph, table
 from svscore.award.gaps import BidFacts
-from svscore.award.provisions import LETTER_PCR
+from svscore.award.provisions import LETTER_PCR, reg_86
 from svscore.award.standstill import Standstill
 from svscore.award.summary import NO_JUSTIFICATION, criteria_rows, find_bid, score_text
 from svscore.fmt import money, points
 from svscore.model.enums import CriterionKind
 from svscore.scoring.result import BidResult, TenderResult
+
+
+def _cite(document: WordDocument, *provisions: str) -> None:
+    """The paragraph of the Regulations a part of the letter gives, under its heading."""
+    named = " and ".join(p.replace("PCR 2015 reg", "regulation") for p in provisions)
+    verb = "requires" if len(provisions) == 1 else "require"
+    document.add_paragraph().add_run(f"As {named} of the Public Contracts Regulations 2015 {verb}.").italic = True
 
 
 def _long(day: dt.date) -> str:
@@ -72,6 +85,7 @@ def standstill_letter(result: TenderResult, authority: str, lot_id: str, bidder_
     document.add_paragraph(LETTER_PCR)
 
     document.add_heading("The decision", level=1)
+    _cite(document, reg_86("a notice communicating"), reg_86("the name of the tenderer"))
     if bid.bidder_id == winner.bidder_id:
         document.add_paragraph("Your tender is the most economically advantageous tender: the authority intends to award "
                                "the contract to you, after the standstill period below.")
@@ -79,9 +93,11 @@ def standstill_letter(result: TenderResult, authority: str, lot_id: str, bidder_
         document.add_paragraph(f"The authority intends to award the contract to {winner.bidder}. Your tender is not successful.")
 
     document.add_heading("Award criteria", level=1)
+    _cite(document, reg_86("the criteria"))
     table(document, ("Criterion", "Type", "Relative importance", "Scores available"), criteria_rows(bid, lot, marks))
 
     document.add_heading("Scores", level=1)
+    _cite(document, reg_86("the score (if any)"), reg_86("the score obtained"))
     theirs = {c.criterion_id: c for c in winner.criteria}
     rows: list[tuple[Cell, ...]] = []
     for c in bid.criteria:
@@ -94,6 +110,7 @@ def standstill_letter(result: TenderResult, authority: str, lot_id: str, bidder_
 
     if bid.bidder_id != winner.bidder_id:
         document.add_heading("Reasons for the decision", level=1)
+        _cite(document, reg_86("the reasons"))
         for reason in list(further) + list(bid.reasons):
             document.add_paragraph(reason, style="List Bullet")
         document.add_heading("Characteristics and relative advantages of the successful tender", level=2)
@@ -108,6 +125,7 @@ def standstill_letter(result: TenderResult, authority: str, lot_id: str, bidder_
                 document.add_paragraph(text)
 
     document.add_heading("Standstill period", level=1)
+    _cite(document, reg_86("a precise statement"))
     document.add_paragraph(f"The standstill period ends at midnight at the end of {_long(period.last_day)}. The authority "
                            f"will not enter into the contract before {_long(period.may_enter_from)}.")
     document.add_paragraph(f"{period.provisions['period']}. Working day: {period.provisions['working_day']}.")

@@ -22,8 +22,58 @@ WALES_NOTE = ("Uncertain: the Welsh Government's guidance on assessment summarie
               "and has not confirmed that regulation 32 asks for nothing more or different. One difference is confirmed: a "
               "devolved Welsh authority publishes its notices through the Welsh digital platform (regulation 5 of the Welsh "
               "Regulations).")
+WALES_SEARCHED = (
+    "Procurement (Wales) Regulations 2024 regulation 32 assessment summary",
+    "Procurement (Wales) Regulations 2024 assessment summaries regulation 32 contents supplier name postal address award "
+    "criteria score",
+    "legislation.gov.uk wsi 2024 782 Procurement (Wales) Regulations assessment summaries information to be included",
+    "Welsh Government guidance assessment summaries devolved Welsh authorities section 50 Procurement Act contract award "
+    "notice standstill Wales regulation",
+)
+"""What was searched for reg 32's text (stored public pages and documentation, 3 Dec 2026): the answers were the
+Welsh Government's guidance index, its policy notes (WPPN 002, 004, 02/22), the Health Services (Provider Selection Regime)
+(Wales) Regulations 2025 and commentary, none giving reg 32's words. Why the Welsh summary stays uncertain."""
 LETTER_PCR = ("Notice of the award decision under regulation 86 of the Public Contracts Regulations 2015; "
               "the standstill period is that of regulation 87.")
+
+PCR_SOURCE = "https://www.legislation.gov.uk/uksi/2015/102/part/3/chapter/5/made (regulations 85 to 87, as made)"
+"""Where the text of reg 86 was read (3 Dec 2026); regs 86(1)-(3) and the start of 86(4)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing a document must say, and the provision that requires it."""
+
+    what: str
+    provision: str
+    confirmed: bool = True
+    note: str = ""
+
+
+REG_86 = (
+    Part("a notice communicating the decision to award, sent to each tenderer", "PCR 2015 reg 86(1)"),
+    Part("the criteria for the award of the contract", "PCR 2015 reg 86(2)(a)"),
+    Part("the reasons for the decision, including the characteristics and relative advantages of the successful tender",
+         "PCR 2015 reg 86(2)(b)"),
+    Part("the score (if any) obtained by the tenderer receiving the notice", "PCR 2015 reg 86(2)(b)(i)"),
+    Part("the score obtained by the tenderer to be awarded the contract", "PCR 2015 reg 86(2)(b)(ii)(aa)"),
+    Part("the reason for any decision that the tenderer did not meet the technical specifications in an equivalent "
+         "manner (reg 42(14)), or that compliance with a standard does not address the performance or functional "
+         "requirements (reg 42(15))", "PCR 2015 reg 86(3)", True,
+         "svscore records no such decision: where the authority made one, it must be added to that tenderer's letter"),
+    Part("the name of the tenderer to be awarded the contract", "PCR 2015 reg 86(2)(c)(i)"),
+    Part("a precise statement of when, under reg 87, the standstill period is expected to end (and any contingency), or "
+         "of the date before which the contract will not be entered into", "PCR 2015 reg 86(2)(d)"),
+    Part("informing tenderers of decisions, and of reasons on request", "PCR 2015 reg 55", False,
+         "Uncertain: the text of reg 55 was not read here (only the Civil Service procurement pathway's summary of it), "
+         "so nothing in the letter rests on it"),
+)
+"""The reg 86 letter's contents, item by item, as the Regulations' text reads (:data:`PCR_SOURCE`)."""
+
+
+def reg_86(what: str) -> str:
+    """The paragraph of reg 86 requiring a part of the letter, found by the start of its description."""
+    return next(p.provision for p in REG_86 if p.what.startswith(what))
 
 
 def welsh_devolved(tender: Tender) -> bool:

@@ -18,12 +18,13 @@ from docx.shared import Mm
 
 from svscore.award.docx_parts import Cell, docx_bytes, draft_banner, new_document, red_paragraph, table
 from svscore.award.gaps import BidFacts, Gap, for_first_place, key, tie_decision
-from svscore.award.provisions import Retention
+from svscore.award.provisions import REG_86, Retention
 from svscore.award.standstill import Standstill
 from svscore.fmt import money, number, points
 from svscore.model.bids import BidsFile
 from svscore.model.enums import CriterionKind
 from svscore.model.tender import Tender
+from svscore.model.thresholds import Regime
 from svscore.scoring.result import BidResult, LotResult, TenderResult
 
 
@@ -268,6 +269,9 @@ def award_report(r: ReportInputs, issued: dt.date | None) -> bytes:
         document.add_paragraph(f"Bank holidays from {s.holidays_library}.")
     else:
         red_paragraph(document, "The standstill period is not worked out: no publication date is recorded.")
+    if r.result.decision is not None and r.result.decision.regime is Regime.PCR_2015:
+        spec = next(p for p in REG_86 if p.provision == "PCR 2015 reg 86(3)")
+        document.add_paragraph(f"The standstill letters: {spec.provision} requires {spec.what}; {spec.note}.")
     keep = (f"Keep this award folder until {_long(r.retention.until)}" if r.retention.until else "Keep this award folder")
     document.add_paragraph(f"{keep}: {r.retention.provision}.")
     if r.retention.note:

@@ -1,10 +1,12 @@
-"""Where the evaluation workbook and a returned workbook both give a fact about a bid, do they agree?
+"""Where the evaluation workbook (or a bids file) and a returned workbook both give a fact about a bid, do they agree?
 
 An officer may type a bid's price, SME/VCSE status, name or social value commitments into the
 evaluation workbook's Bidders, Prices and Social Value sheets as well as receive them in the
-bidder's returned workbook. When both are given and differ, the batch uses the returned workbook
-(the bidder's own offer, whose SHA-256 the manifest records) and reports every difference as an
-error, so the run does not pass (exit 1) until the officer corrects one side.
+bidder's returned workbook; a bids file given to ``svscore award`` beside a batch's results may
+give the supplier's contact postal and email address that the returned workbook's Cover gives.
+When both are given and differ, the batch uses the returned workbook (the bidder's own offer,
+whose SHA-256 the manifest records) and reports every difference as an error, so the run does not
+pass (exit 1) until the officer corrects one side.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from svscore.fmt import money
 from svscore.model.bids import Bid
 from svscore.model.identity import same_name
 
-USED = "the returned workbook's is used (it is the bidder's own offer); correct the evaluation workbook, or the bid, and re-run"
+USED = "the returned workbook's is used (it is the bidder's own offer); correct {source}, or the bid, and re-run"
+CONTACT = (("postal_address", "address", "contact postal address"), ("email", "email", "contact email address"))
+"""(the bid's field, the returned workbook's key, what it is called): the Cover's contact details."""
+
+
+def same_text(a: str, b: str) -> bool:
+    """Two addresses or emails alike but for case, spacing and commas between the lines of an address."""
+    def plain(t: str) -> str:
+        return " ".join(t.replace(",", " ").split()).casefold()
+    return plain(a) == plain(b)
 
 
 def _commitments(items: Any) -> list[tuple[str, Decimal, int]]:
@@ -25,22 +36,26 @@ def _commitments(items: Any) -> list[tuple[str, Decimal, int]]:
     return sorted((str(c["measure"]), Decimal(str(c["quantity"])).normalize(), int(c["year"])) for c in rows)
 
 
-def disagreements(returned: dict[str, Any], recorded: Bid) -> list[str]:
-    """Each fact the evaluation workbook records for this bid differently from its returned
-    workbook, in words naming both values. A fact the evaluation workbook leaves blank is not compared."""
+def disagreements(returned: dict[str, Any], recorded: Bid, source: str = "the evaluation workbook") -> list[str]:
+    """Each fact ``source`` (the evaluation workbook, or a bids file) records for this bid differently
+    from its returned workbook, in words naming both values. A fact ``source`` leaves blank is not compared."""
     out: list[str] = []
     who = returned.get("bidder") or returned.get("bidder_id") or "this bid"
     if recorded.bidder and not same_name(recorded.bidder, returned.get("bidder") or ""):
-        out.append(f"the evaluation workbook names {recorded.bidder!r}, the returned workbook {returned.get('bidder')!r}")
+        out.append(f"{source} names {recorded.bidder!r}, the returned workbook {returned.get('bidder')!r}")
     if recorded.price is not None and returned.get("price") is not None \
             and Decimal(str(recorded.price)) != Decimal(str(returned["price"])):
-        out.append(f"the evaluation workbook's price for {who} is {money(recorded.price)}, "
+        out.append(f"{source}'s price for {who} is {money(recorded.price)}, "
                    f"the returned workbook's is {money(returned['price'])}")
     for fact, label in (("sme", "SME"), ("vcse", "VCSE")):
         # The evaluation workbook's reader gives a blank SME/VCSE cell as "no", so only its "yes" is
         # known to be an answer: a "yes" there against a "no" in the returned workbook is reported.
         if getattr(recorded, fact) and returned.get(fact) is False:
-            out.append(f"the evaluation workbook says {who} is an {label}, the returned workbook says it is not")
+            out.append(f"{source} says {who} is an {label}, the returned workbook says it is not")
     if recorded.commitments and _commitments(recorded.commitments) != _commitments(returned.get("commitments") or ()):
-        out.append(f"the evaluation workbook's social value commitments for {who} are not those of the returned workbook")
-    return [f"{d}: {USED}" for d in out]
+        out.append(f"{source}'s social value commitments for {who} are not those of the returned workbook")
+    for field, key, label in CONTACT:
+        theirs, ours = (getattr(recorded, field) or "").strip(), str(returned.get(key) or "").strip()
+        if theirs and ours and not same_text(theirs, ours):
+            out.append(f"{source}'s {label} for {who} is {theirs!r}, the returned workbook's Cover gives {ours!r}")
+    return [f"{d}: {USED.format(source=source)}" for d in out]

@@ -38,6 +38,9 @@ class BatchOptions:
     strict: bool = False
     accept_late: bool = False
     limits: Limits = field(default_factory=Limits)
+    keep_bids: bool = False
+    """Keep the bids scored in :attr:`BatchRun.bids` (for ``svscore award``): about 15 kB a bid in the parent
+    process, so a plain batch does not. Not an option of the run's results, so not in the manifest."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"recursive": self.recursive, "strict": self.strict, "accept_late": self.accept_late,
@@ -53,6 +56,8 @@ class FileReport:
     """scored, rejected (could not be used), excluded (late, duplicate) or skipped."""
     bidder: str = ""
     problems: list[Problem] = field(default_factory=list)
+    late: bool = False
+    """Excluded as received after the deadline (the tender's rule applied, not a fault to resolve)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "size": self.size, "sha256": self.sha256, "status": self.status,
@@ -71,6 +76,8 @@ class BatchRun:
     received_source: str
     input_paths: list[Path] = field(default_factory=list)
     """Every file the run read: no output may be written over one of them."""
+    bids: list[Bid] = field(default_factory=list)
+    """With ``BatchOptions.keep_bids``: the bids scored, as the returned workbooks and the evaluators' scores made them."""
 
     @property
     def failed(self) -> list[FileReport]:
@@ -311,6 +318,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     reports: dict[int, FileReport] = {}
     usable: dict[int, tuple[Inspection, FileReport]] = {}
     prepared: dict[int, Any] = {}
+    made: dict[int, Bid] = {}
     default_lot = tender.all_lots()[0].id
 
     def arrived(index: int, ins: Inspection) -> None:
@@ -326,7 +334,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         if deadline is not None and when is not None and when > deadline:
             late = f"late: received {when.isoformat()}, after the deadline {deadline.isoformat()}"
             if not options.accept_late:
-                rep.status = "excluded"
+                rep.status, rep.late = "excluded", True
                 rep.problems.append(Problem(ins.name, late + "; not scored (use --accept-late to include it)"))
                 return
             rep.problems.append(Problem(ins.name, late + " (accepted with --accept-late)", Severity.WARNING))
@@ -342,7 +350,10 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if recorded is not None:
             problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded))
-        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
+        bid = _bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None)
+        if options.keep_bids:
+            made[index] = bid
+        prepared[index] = scorer.prepare(bid)
 
     pool.collect(arrived)
     problems += receipts.unmatched()
@@ -361,7 +372,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     others += [(f"scores/{file_label(p.name)}", p) for p in book.files if p != tender_path] + [(file_label(p.name), p) for p in used]
     inputs += [{"name": name, "size": p.stat().st_size, "sha256": file_sha256(p)} for name, p in others]
     paths = [p for p, _ in pool.files] + [p for _, p in others]
-    return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths)
+    return BatchRun(tender, result, ordered, skipped, problems, inputs, receipts.source, paths, [made[i] for i in chosen if i in made])
 
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})
@@ -389,7 +400,7 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *,
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
-               commitments=commitments,
+               commitments=commitments, postal_address=b.get("address") or None, email=b.get("email") or None,
                scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)) if use_scores else ())
 
 

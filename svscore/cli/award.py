@@ -81,27 +81,46 @@ def award_notice(tender: Path, bids: Path, measures: Path | None, ocid_prefix: s
 
 
 @click.command()
-@click.argument("tender", type=click.Path(path_type=Path))
-@click.argument("bids", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("bids", type=click.Path(path_type=Path), required=False)
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The award folder to write (new, or one svscore award wrote, which is replaced whole).")
 @click.option("--measures", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The council's measures table (default: the tender's social_value.measures_file).")
+@click.option("--returns", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="SOURCE a batch's results folder: the returns folder the batch read.")
+@click.option("--scores", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="SOURCE a batch's results folder: the score sheets folder the batch read, if it read one.")
+@click.option("--tender", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SOURCE a batch's results folder: the tender file (or evaluation workbook) the batch was run on.")
 @click.option("--ocid-prefix", required=True, help="The publisher's registered OCDS prefix, for award.ocds.json, e.g. ocds-h6vhtk.")
 @click.option("--draft", is_flag=True, help="Write the documents even with gaps, each gap shown in red (not to be sent).")
 @click.option("--illustrative-ok", is_flag=True, help="Accept an ILLUSTRATIVE measures table (example data only).")
-def award(tender: Path, bids: Path, out: Path, measures: Path | None, ocid_prefix: str, draft: bool, illustrative_ok: bool) -> None:
-    """Write the award folder for TENDER scored with BIDS: each supplier's assessment summary (PA 2023)
-    or standstill letter (PCR 2015), the award notice data, the award decision report and the record.
+def award(source: Path, bids: Path | None, out: Path, measures: Path | None, returns: Path | None, scores: Path | None,
+          tender: Path | None, ocid_prefix: str, draft: bool, illustrative_ok: bool) -> None:
+    """Write the award folder: each supplier's assessment summary (PA 2023) or standstill letter
+    (PCR 2015), the award notice data, the award decision report and the record.
+
+    \b
+    SOURCE is one of:
+      a tender file, with its bids file BIDS;
+      a filled evaluation workbook (.xlsx, .xlsm);
+      a batch's results folder (svscore batch --out), with --returns, --tender and --scores as
+      the batch was run; refused if any input or result changed since (manifest.json).
+    Beside a workbook or results folder, BIDS is a bids file giving what they do not hold (the
+    notice and contract dates, abnormally low decisions, tie decisions); a fact both give
+    differently is refused, naming both.
 
     \b
     Exit codes: 0 written; 1 something is missing (each gap listed by bidder, criterion and
-    source; nothing written) or the award cannot be made; 2 a file could not be read, or the
-    output folder is refused (it holds an input, or files svscore did not write).
+    where to fill it in; nothing written), two inputs disagree, or the award cannot be made;
+    2 a file could not be read, or the output folder is refused (it holds an input, or files
+    svscore did not write).
     """
     from svscore.api import award as write_award
 
-    made = write_award(tender, bids, out, ocid_prefix=ocid_prefix, measures=measures, draft=draft, illustrative_ok=illustrative_ok)
+    made = write_award(source, bids, out, ocid_prefix=ocid_prefix, measures=measures, draft=draft,
+                       illustrative_ok=illustrative_ok, returns=returns, scores=scores, tender=tender)
     documents = [n for n in made.files if n.endswith(".docx")]
     click.echo(f"Wrote the award folder {file_label(str(out))}: {len(documents)} Word documents, "
                f"{'award.ocds.json, ' if 'award.ocds.json' in made.files else ''}manifest.json.")
@@ -116,15 +135,12 @@ def demo_award(out: Path) -> None:
     """``svscore demo``'s award folder: the bundled home care example's tender and bids file, as a
     draft (the example's data has gaps on purpose: evaluators who wrote no justification, a bid not
     fully scored, an abnormally low price with no decision, no addresses)."""
-    from svscore.award.folder import AwardInputs, build, write_folder
+    from svscore.award.folder import build, write_folder
+    from svscore.award.sources import from_files
     from svscore.data import examples_dir
-    from svscore.model.loading import load_bids, load_tender, tender_measures
 
     examples = examples_dir()
-    tender_path, bids_path = examples / "council-home-care.json", examples / "council-home-care-bids.json"
-    model = load_tender(tender_path)
-    table, measures_path = tender_measures(model)
-    inputs = AwardInputs(model, tender_path, load_bids(bids_path), bids_path, table, measures_path)
+    inputs = from_files(examples / "council-home-care.json", examples / "council-home-care-bids.json")
     made = build(inputs, ocid_prefix="ocds-demo", draft=True)
     write_folder(out, made.files, inputs.paths())
     click.echo(f"\nWrote a DRAFT award folder for the example's bids file in {file_label(str(out))}: each supplier's "

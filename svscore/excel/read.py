@@ -28,7 +28,7 @@ from svscore.excel.cells import (
     parse_number,
     unreadable,
 )
-from svscore.excel.governance import read_governance
+from svscore.excel.governance import GovernanceLayout, read_governance
 from svscore.model.bids import Bid, BidsFile, Commitment, Score
 from svscore.model.loading import validate_document
 from svscore.model.measures import MeasuresTable
@@ -45,6 +45,20 @@ class EvaluationWorkbook:
     governance: dict[str, Any] = field(default_factory=dict)
     """From format version 2: the Governance sheet's moderation log, award recommendation, sign-off
     and version history as read (the panel is in ``bids.panel``)."""
+    places: WorkbookPlaces | None = None
+    """Where each bid's scores and justifications, and the panel, sit (for ``svscore award``'s gaps)."""
+
+
+@dataclass
+class WorkbookPlaces:
+    """The cells the officer fills for what ``svscore award`` needs from an evaluation workbook."""
+
+    justification: dict[tuple[str, str, str], Place] = field(default_factory=dict)
+    """(bidder id, criterion id, evaluator or "") -> the cell of that score's justification."""
+    scores: dict[str, Place] = field(default_factory=dict)
+    """bidder id -> the first cell of its scores."""
+    panel: Place | None = None
+    """The first cell of the Governance sheet's panel table (from format version 2)."""
 
 
 def read_evaluation(path: Path) -> EvaluationWorkbook:
@@ -146,7 +160,10 @@ def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkb
     except TenderFileError as exc:
         raise WorkbookError(values.name, exc.problems) from None
     assert isinstance(tender, Tender)
-    bids = _bids(values, lay, problems, notes, version)
+    places = WorkbookPlaces()
+    bids = _bids(values, lay, problems, notes, version, places)
+    if version >= 2:
+        places.panel = values.where("Governance", GovernanceLayout().cell("panel", 0, "Name (as on the score sheets)"))
     governance = read_governance(values, problems) if version >= 2 else None
     if problems:
         raise WorkbookError(values.name, problems)
@@ -154,7 +171,7 @@ def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkb
     if governance and lay.combines:
         _panel_agrees(values, lay, bids, panel, notes)
     return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids), panel=panel), measures,
-                              tuple(notes), governance.record if governance else {})
+                              tuple(notes), governance.record if governance else {}, places)
 
 
 def _panel_agrees(values: Values, lay: Any, bids: list[Bid], panel: tuple[Any, ...], notes: list[Problem]) -> None:
@@ -169,7 +186,8 @@ def _panel_agrees(values: Values, lay: Any, bids: list[Bid], panel: tuple[Any, .
                                                                     "conflict of interest declaration (Procurement Act 2023 s.83)"))
 
 
-def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem], version: int) -> list[Bid]:
+def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem], version: int,
+          places: WorkbookPlaces) -> list[Bid]:
     out = []
     names = _evaluator_names(values, lay, problems) if version >= 2 and lay.combines else []
     lot = lay.tender.all_lots()[lay.lot_index].id if lay.tender.lots else None
@@ -189,6 +207,8 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
         vcse = as_yes_no(values.get("Bidders", vcse_at), values.where("Bidders", vcse_at), "VCSE", problems) or False
         price = parse_number(values.get("Prices", price_at), values.where("Prices", price_at), f"{name}'s price", problems, notes)
         scores: list[Score] = []
+        if lay.score_rows:
+            places.scores[bid_id] = values.where("Scores", lay.score_cell(next(iter(lay.score_rows)), i))
         for cid in lay.score_rows:
             gate = lay.leaf(cid).kind is CriterionKind.PASS_FAIL
             if version >= 2 and lay.combines and not gate:
@@ -197,7 +217,9 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
                     n = _scaled_score(values, lay, lay.block_cell("evaluator", cid, i, e), f"{evaluator}'s score for {name} on {cid}",
                                       problems, notes)
                     if n is not None:
-                        why = _text(values, lay.block_cell("evaluator_justification", cid, i, e))
+                        at_why = lay.block_cell("evaluator_justification", cid, i, e)
+                        places.justification[(bid_id, cid, evaluator)] = values.where("Scores", at_why)
+                        why = _text(values, at_why)
                         scores.append(Score(criterion=cid, evaluator=evaluator, value=n, justification=why))
                 continue
             at = lay.score_cell(cid, i)
@@ -205,6 +227,8 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
             if is_blank(v):
                 continue
             why = _text(values, lay.block_cell("justification", cid, i)) if version >= 2 else ""
+            if version >= 2:
+                places.justification[(bid_id, cid, "")] = values.where("Scores", lay.block_cell("justification", cid, i))
             note = _text(values, lay.block_cell("moderation", cid, i)) if version >= 2 and not lay.combines else ""
             if gate:
                 t = as_text(v).lower()

@@ -182,7 +182,7 @@ def read_v1(values: Values, meta: dict[str, str], cells: CellXml, result: BidRet
     result.problems += [replace(p, severity=NOTE) for p in notes]
     result.bid = {
         "bidder": cover.get("bidder") or "", "bidder_id": cover.get("bidder_id") or "", "sme": bool(sme), "vcse": bool(vcse),
-        "contact": cover.get("contact", ""), "email": cover.get("email", ""),
+        "contact": cover.get("contact", ""), "email": cover.get("email", ""), "address": cover.get("address", ""),
         "price": price if priced else None, "commitments": commitments, "lot": spec.lot_id,
     }
 

@@ -28,6 +28,21 @@ SCORED = [*GOOD, MACRO, POUND, INJECTION]
 """Every bid the batch must score, with the data its workbook was filled with."""
 
 
+def two_good_returns(root: Path) -> dict[str, Path]:
+    """The home care tender and measures table, two good returned workbooks and their evaluators' score sheets."""
+    from svscore.batch.demo import EVALUATORS
+
+    returns, scores = root / "returns", root / "scores"
+    returns.mkdir()
+    scores.mkdir()
+    for name in ("council-home-care.json", "measures-illustrative.json"):
+        shutil.copyfile(EXAMPLES / name, root / name)
+    for b in GOOD[:2]:
+        (returns / f"good-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, b))
+    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, GOOD[:2], EVALUATORS))
+    return {"root": root, "tender": root / "council-home-care.json", "returns": returns, "scores": scores}
+
+
 def edit(data: bytes, change) -> bytes:
     """Open a filled workbook with openpyxl, change it, save it (as a bidder's edit would)."""
     wb = load_workbook(io.BytesIO(data))

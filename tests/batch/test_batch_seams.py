@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
-from tests.batch.conftest import GOOD, MEASURES, TENDER
+from tests.batch.conftest import GOOD, MEASURES, TENDER, two_good_returns
 from tests.conftest import EXAMPLES, run_cli
 
 
 @pytest.fixture
 def small(tmp_path: Path) -> dict[str, Path]:
     """Two good returns and their evaluators' score sheets."""
-    returns, scores = tmp_path / "returns", tmp_path / "scores"
-    returns.mkdir()
-    scores.mkdir()
-    for name in ("council-home-care.json", "measures-illustrative.json"):
-        shutil.copyfile(EXAMPLES / name, tmp_path / name)
-    for b in GOOD[:2]:
-        (returns / f"good-{b.bidder_id}.xlsx").write_bytes(fill_bid_return(TENDER, 0, MEASURES, b))
-    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(TENDER, 0, MEASURES, GOOD[:2], EVALUATORS))
-    return {"root": tmp_path, "tender": tmp_path / "council-home-care.json", "returns": returns, "scores": scores}
+    return two_good_returns(tmp_path)
 
 
 def test_scores_folder_that_does_not_exist_stops_at_start(small):
@@ -162,3 +153,27 @@ def test_a_measures_table_other_than_the_evaluation_workbooks_is_refused(small):
     assert same.returncode == 0, same.stdout + same.stderr
     manifest = json.loads((small["root"] / "out3" / "manifest.json").read_text(encoding="utf-8"))
     assert "measures-illustrative.json" in json.dumps(manifest)
+
+
+def test_the_covers_contact_details_are_carried_into_each_bid(small):
+    """The assessment summaries of a batch-scored tender give the supplier's contact postal and email
+    address (Procurement Regulations 2024 reg 31): before, the batch read the Cover's email and left
+    both out of the bid, so the summaries said they were not recorded."""
+    from svscore.batch.run import BatchOptions, run_batch
+    run = run_batch(small["tender"], small["returns"], small["root"] / "out", scores_dir=small["scores"],
+                    options=BatchOptions(jobs=1, keep_bids=True))
+    assert [(b.postal_address, b.email) for b in run.bids] == [("1 High Street, Borchester", "bids@example.org")] * 2
+
+
+def test_contact_details_another_input_gives_differently_are_reported():
+    from svscore.batch.agree import disagreements
+    from svscore.model.bids import Bid
+    returned = {"bidder": "Acme Care Ltd", "bidder_id": "1", "address": "1 High Street,  Borchester", "email": "Bids@Example.org"}
+    same = Bid(bidder_id="1", bidder="Acme Care Ltd", postal_address="1 High Street\nBorchester", email="bids@example.org")
+    assert disagreements(returned, same, "bids.json") == []
+    other = same.model_copy(update={"postal_address": "2 Low Road, Ambridge", "email": "tenders@acme.example"})
+    [address, email] = disagreements(returned, other, "bids.json")
+    assert address == ("bids.json's contact postal address for Acme Care Ltd is '2 Low Road, Ambridge', the returned workbook's "
+                       "Cover gives '1 High Street,  Borchester': the returned workbook's is used (it is the bidder's own "
+                       "offer); correct bids.json, or the bid, and re-run")
+    assert "'tenders@acme.example'" in email and "'Bids@Example.org'" in email

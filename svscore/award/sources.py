@@ -1,0 +1,222 @@
+"""What an award is made from: a tender and bids file, a filled evaluation workbook, or a batch's results.
+
+Each gives the award the same bids the equivalent tender and bids file would, so the documents
+are the same. What a workbook or a batch does not hold (the notice and contract dates, the
+s.19(4) decisions, tie decisions, and anything else the award needs and they lack) comes from a
+bids file given beside it. Where that bids file and the workbook or batch both give a fact and
+disagree (a name, price, score, contact detail, the panel), the award is refused naming both:
+svscore never quietly picks one. A batch's results are used only while every input its manifest
+records is unchanged, and only when reading those inputs again gives the very results it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from svscore.award.folder import AwardError, AwardInputs
+from svscore.award.gaps import Gap
+from svscore.award.places import InBatch, InWorkbook
+from svscore.batch.agree import same_text
+from svscore.errors import Severity, file_label
+from svscore.model.bids import Bid, BidsFile, Score
+from svscore.model.identity import bidder_key, same_name
+from svscore.model.loading import load_bids, load_tender, tender_measures
+from svscore.model.tender import Tender
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def from_files(tender_path: Path, bids_path: Path, measures: Path | None = None) -> AwardInputs:
+    """A tender file and its bids file."""
+    tender = load_tender(tender_path)
+    table, measures_path = tender_measures(tender, measures)
+    return AwardInputs(tender, tender_path, load_bids(bids_path), bids_path, table, measures_path)
+
+
+def from_workbook(path: Path, bids_path: Path | None = None) -> AwardInputs:
+    """A filled evaluation workbook (its tender, bids, scores, justifications, moderation notes and
+    panel), with a bids file beside it for what the workbook does not hold."""
+    from svscore.excel.read import WorkbookPlaces, read_evaluation
+
+    ev = read_evaluation(path)
+    tender = ev.tender.read_from(path.parent)
+    origin = file_label(path.name)
+    facts, label = _facts(bids_path, tender)
+    bids = merge(ev.bids, origin, facts, label, tender)
+    places = InWorkbook(origin, ev.places or WorkbookPlaces(), bool(ev.bids.panel), label, facts)
+    return AwardInputs(tender, path, bids, bids_path, ev.measures, None, places)
+
+
+def _facts(bids_path: Path | None, tender: Tender) -> tuple[BidsFile | None, str | None]:
+    if bids_path is None:
+        return None, None
+    facts = load_bids(bids_path)
+    label = file_label(bids_path.name)
+    if facts.tender_reference and facts.tender_reference != tender.reference:
+        raise AwardError(f"{label} is for tender {facts.tender_reference!r}, not {tender.reference!r}: give the bids file of this tender")
+    return facts, label
+
+
+def _bid_key(bid: Bid, tender: Tender) -> tuple[str, str]:
+    return (bid.lot or tender.all_lots()[0].id, bidder_key(bid.bidder_id))
+
+
+def _score_key(s: Score) -> tuple[str, str, str, str]:
+    value = s.value if isinstance(s.value, str) else str(Decimal(str(s.value)).normalize())
+    return (s.criterion, s.evaluator or "", value, s.justification.strip())
+
+
+def merge(base: BidsFile, origin: str, facts: BidsFile | None, label: str | None, tender: Tender) -> BidsFile:
+    """``base`` (read from ``origin``) with what the bids file ``facts`` adds; :class:`AwardError`
+    naming both values of every fact the two give differently."""
+    if facts is None:
+        return base
+    said: list[str] = []
+    theirs = {_bid_key(b, tender): b for b in facts.bids}
+    ours = {_bid_key(b, tender) for b in base.bids}
+    said += [f"{label} has a bid from {b.bidder} (bidder id {b.bidder_id}) that {origin} does not: remove it, or add the bid there"
+             for k, b in theirs.items() if k not in ours]
+    bids = []
+    for bid in base.bids:
+        other = theirs.get(_bid_key(bid, tender))
+        bids.append(bid if other is None else _merge_bid(bid, other, origin, label or "", said))
+    panel = base.panel
+    if facts.panel:
+        if base.panel and [m.model_dump() for m in base.panel] != [m.model_dump() for m in facts.panel]:
+            said.append(f"the evaluation panel in {label} is not the one {origin}'s Governance sheet gives: give it in one of them")
+        panel = base.panel or facts.panel
+    if said:
+        raise AwardError(f"{origin} and {label} give the same facts differently; nothing was written. Correct one side:\n  "
+                         + "\n  ".join(said))
+    return base.model_copy(update={"bids": tuple(bids), "panel": panel, "notice_published": facts.notice_published,
+                                   "contract_date": facts.contract_date, "tie_decisions": facts.tie_decisions})
+
+
+def _merge_bid(bid: Bid, other: Bid, origin: str, label: str, said: list[str]) -> Bid:
+    given = other.model_fields_set
+    who = bid.bidder
+    if "bidder" in given and not same_name(bid.bidder, other.bidder):
+        said.append(f"{origin} names bidder id {bid.bidder_id} {bid.bidder!r}, {label} {other.bidder!r}")
+    if other.price is not None and (bid.price is None or Decimal(str(bid.price)) != Decimal(str(other.price))):
+        said.append(f"{label}'s price for {who} is {other.price}, {origin}'s is {bid.price}")
+    for name in ("sme", "vcse"):
+        if name in given and getattr(other, name) != getattr(bid, name):
+            said.append(f"{label} says {who} is {'' if getattr(other, name) else 'not '}an {name.upper()}, {origin} that it is "
+                        f"{'' if getattr(bid, name) else 'not'}".rstrip())
+    if other.commitments and [c.model_dump() for c in other.commitments] != [c.model_dump() for c in bid.commitments]:
+        said.append(f"{label}'s social value commitments for {who} are not {origin}'s")
+    update: dict[str, Any] = {}
+    for name in ("postal_address", "email", "unique_identifier"):
+        mine, yours = (getattr(bid, name) or "").strip(), (getattr(other, name) or "").strip()
+        if mine and yours and not same_text(mine, yours):
+            said.append(f"{label}'s {name.replace('_', ' ')} for {who} is {yours!r}, {origin}'s is {mine!r}")
+        elif yours and not mine:
+            update[name] = getattr(other, name)
+    if other.scores:
+        update["scores"] = _merge_scores(bid, other, origin, label, said)
+    if other.abnormally_low is not None:
+        update["abnormally_low"] = other.abnormally_low
+    return bid.model_copy(update=update)
+
+
+def _merge_scores(bid: Bid, other: Bid, origin: str, label: str, said: list[str]) -> tuple[Score, ...]:
+    """The scores, with any moderation note the bids file adds; the same scores or nothing else."""
+    if sorted(map(_score_key, bid.scores)) != sorted(map(_score_key, other.scores)):
+        said.append(f"{label}'s scores or justifications for {bid.bidder} are not {origin}'s: give the scores in one of them")
+        return bid.scores
+    notes = {_score_key(s): s.moderation_note.strip() for s in other.scores if s.moderation_note.strip()}
+    out = []
+    for s in bid.scores:
+        note = notes.get(_score_key(s), "")
+        if note and s.moderation_note.strip() and s.moderation_note.strip() != note:
+            said.append(f"{label}'s moderation note for {bid.bidder} on {s.criterion} is not {origin}'s")
+        out.append(s.model_copy(update={"moderation_note": note}) if note and not s.moderation_note.strip() else s)
+    return tuple(out)
+
+
+def is_batch_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder ``svscore batch --out`` wrote (its manifest names its results)."""
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and any(isinstance(o, dict) and o.get("name") == "results.json"
+                                              for o in manifest.get("outputs") or [])
+
+
+def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path | None = None,
+               bids_path: Path | None = None, measures: Path | None = None) -> AwardInputs:
+    """A batch's results folder, read again from the returned workbooks, score sheets and tender its
+    manifest records (each given, and unchanged), with a bids file beside it for what they do not hold."""
+    from svscore.batch.outputs import results_document
+    from svscore.batch.run import BatchOptions, load_batch_tender, run_batch
+    from svscore.batch.verify import verify_manifest
+
+    origin = file_label(results.name) + "/"
+    manifest = json.loads((results / "manifest.json").read_text(encoding="utf-8"))
+    names = [str(e.get("name", "")) for e in manifest.get("inputs") or [] if isinstance(e, dict)]
+    if scores is None and any(n.startswith("scores/") for n in names):
+        raise AwardError(f"the batch that wrote {origin} read score sheets: give their folder with --scores")
+    changed = verify_manifest(results, returns, scores, tender_path)
+    if changed:
+        raise AwardError(f"the inputs or results of the batch in {origin} are not those its manifest records, so its results "
+                         "cannot be awarded; run the batch again (svscore batch), then the award:\n  " + "\n  ".join(changed))
+    recorded = manifest.get("options") or {}
+    run = run_batch(tender_path, returns, results, scores_dir=scores, measures_path=measures,
+                    options=BatchOptions(recursive=bool(recorded.get("recursive")), accept_late=bool(recorded.get("accept_late")),
+                                         keep_bids=True))
+    again = json.dumps(results_document(run), ensure_ascii=False, separators=(",", ":")) + "\n"
+    if again.encode("utf-8") != (results / "results.json").read_bytes():
+        raise AwardError(f"reading the batch's inputs again does not give the results in {origin} (written by svscore "
+                         f"{manifest.get('svscore_version')}): run the batch again with this svscore, then the award")
+    tender = run.tender
+    facts, label = _facts(bids_path, tender)
+    base = BidsFile(tender_reference=tender.reference, bids=tuple(run.bids))
+    cells, panel_given = None, False
+    if tender_path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from svscore.excel.read import read_evaluation
+
+        ev = read_evaluation(tender_path)
+        cells, panel_given = ev.places, bool(ev.bids.panel)
+        base = base.model_copy(update={"panel": ev.bids.panel})
+    bids = merge(base, origin, facts, label, tender)
+    _, table, _, used = load_batch_tender(tender_path, measures)  # found as the batch found them
+    places = InBatch(origin, _covers(run, table), f"the score sheets in {file_label(scores.name)}/" if scores else origin,
+                     cells, panel_given, label, facts)
+    found = tuple(Gap(f.bidder, "", f"{origin} results.json (returns/{f.name})",
+                      f"the returned workbook was {f.status} by the batch, so it is not in the award; resolve it and run "
+                      "the batch again: " + "; ".join(str(p) for p in f.problems if p.severity is Severity.ERROR))
+                  for f in run.failed if not f.late)  # a late return excluded by the deadline is not an assessed tender
+    found += tuple(Gap("", "", f"{origin} results.json", f"the batch reported: {p}")
+                   for p in run.problems if p.severity is Severity.ERROR)
+    others = tuple((str(e["name"]), _input_path(str(e["name"]), returns, scores)) for e in manifest["inputs"]
+                   if str(e["name"]).startswith(("returns/", "scores/")))
+    others += (("results/manifest.json", results / "manifest.json"), ("results/results.json", results / "results.json"))
+    others += tuple((file_label(p.name), p) for p in used[1:])
+    return AwardInputs(tender, tender_path, bids, bids_path, table, None, places, others, found)
+
+
+def _input_path(name: str, returns: Path, scores: Path | None) -> Path:
+    folder, rel = name.split("/", 1)
+    return (returns if folder == "returns" else scores or returns) / rel
+
+
+def _covers(run: Any, measures: Any) -> dict[tuple[str, str], dict[str, str]]:
+    """Each scored bid's Cover cells, by (lot, bidder key): where its contact details are given."""
+    from svscore.excel.bid_return import BidReturnLayout
+
+    tender = run.tender
+    lots = [lot.id for lot in tender.all_lots()]
+    layouts = {lot: BidReturnLayout(tender, i, measures) for i, lot in enumerate(lots)}
+    out = {}
+    scored = [f for f in run.files if f.status == "scored"]
+    for report, bid in zip(scored, run.bids, strict=True):
+        lot = bid.lot or lots[0]
+        lay = layouts[lot]
+        where = f"returns/{report.name} › Cover!"
+        out[(lot, bidder_key(bid.bidder_id))] = {"postal_address": where + lay.cover_cell("address"),
+                                                 "email": where + lay.cover_cell("email")}
+    return out
