@@ -218,9 +218,9 @@ def run_profile(profile: str, n: int, root: Path) -> None:
 def _pool_only(tender, files: list[Path]) -> None:
     """What the batch's worker pool does for every file: safety checks, read, tamper check, extract."""
     from svscore.batch.pool import inspect_all
-    from svscore.batch.spec import Limits, lot_specs
+    from svscore.batch.spec import Limits, read_specs
 
-    inspect_all([(f, f.name) for f in files], {1: lot_specs(tender, MEASURES)}, Limits(), os.cpu_count() or 1)
+    inspect_all([(f, f.name) for f in files], read_specs(tender, MEASURES), Limits(), os.cpu_count() or 1)
 
 
 def _cells(path: Path) -> int:

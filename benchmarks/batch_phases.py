@@ -37,7 +37,7 @@ def worker_split(files: list[Path], tender) -> None:
     """Processor time per file in one worker, by part (the worker writes its totals to a file)."""
     import svscore.batch.pool as pool
     import svscore.excel.cellxml as cellxml
-    from svscore.batch.spec import Limits, lot_specs
+    from svscore.batch.spec import Limits, read_specs
 
     totals = Path(tempfile.mkstemp(suffix=".txt")[1])
     parts = {"start": 0.0, "finish": 0.0, "misread": 0.0}
@@ -63,7 +63,7 @@ def worker_split(files: list[Path], tender) -> None:
     pool.start_reading, pool.finish_reading, pool._worker = timed("start", start_reading), timed("finish", finish_reading), counted_worker
     cellxml.CellXml.misread_cell = timed("misread", misread_cell)  # type: ignore[method-assign]
     try:
-        pool.inspect_all([(f, f.name) for f in files], {1: lot_specs(tender, bench.MEASURES)}, Limits(), jobs=1)
+        pool.inspect_all([(f, f.name) for f in files], read_specs(tender, bench.MEASURES), Limits(), jobs=1)
     finally:
         pool.start_reading, pool.finish_reading, pool._worker = start_reading, finish_reading, worker
         cellxml.CellXml.misread_cell = misread_cell  # type: ignore[method-assign]

@@ -184,7 +184,7 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
         base = base.model_copy(update={"panel": ev.bids.panel})
     bids = merge(base, origin, facts, label, tender)
     _, table, _, used = load_batch_tender(tender_path, measures)  # found as the batch found them
-    places = InBatch(origin, _covers(run, table), f"the score sheets in {file_label(scores.name)}/" if scores else origin,
+    places = InBatch(origin, _covers(run), f"the score sheets in {file_label(scores.name)}/" if scores else origin,
                      cells, panel_given, label, facts)
     found = tuple(Gap(f.bidder, "", f"{origin} results.json (returns/{f.name})",
                       f"the returned workbook was {f.status} by the batch, so it is not in the award; resolve it and run "
@@ -204,19 +204,16 @@ def _input_path(name: str, returns: Path, scores: Path | None) -> Path:
     return (returns if folder == "returns" else scores or returns) / rel
 
 
-def _covers(run: Any, measures: Any) -> dict[tuple[str, str], dict[str, str]]:
-    """Each scored bid's Cover cells, by (lot, bidder key): where its contact details are given."""
-    from svscore.excel.bid_return import BidReturnLayout
-
-    tender = run.tender
-    lots = [lot.id for lot in tender.all_lots()]
-    layouts = {lot: BidReturnLayout(tender, i, measures) for i, lot in enumerate(lots)}
+def _covers(run: Any) -> dict[tuple[str, str], dict[str, str]]:
+    """Each scored bid's Cover cells, by (lot, bidder key): where its contact details and identifier are
+    given, in the cells of its own workbook's format version (a version 1 Cover has no identifier)."""
+    lots = [lot.id for lot in run.tender.all_lots()]
     out = {}
     scored = [f for f in run.files if f.status == "scored"]
     for report, bid in zip(scored, run.bids, strict=True):
-        lot = bid.lot or lots[0]
-        lay = layouts[lot]
         where = f"returns/{report.name} › Cover!"
-        out[(lot, bidder_key(bid.bidder_id))] = {"postal_address": where + lay.cover_cell("address"),
-                                                 "email": where + lay.cover_cell("email")}
+        cells = report.cover_cells
+        found = {"postal_address": cells.get("contact_address"), "email": cells.get("email"),
+                 "unique_identifier": cells.get("unique_identifier")}
+        out[(bid.lot or lots[0], bidder_key(bid.bidder_id))] = {k: where + v for k, v in found.items() if v}
     return out

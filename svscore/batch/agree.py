@@ -3,7 +3,8 @@
 An officer may type a bid's price, SME/VCSE status, name or social value commitments into the
 evaluation workbook's Bidders, Prices and Social Value sheets as well as receive them in the
 bidder's returned workbook; a bids file given to ``svscore award`` beside a batch's results may
-give the supplier's contact postal and email address that the returned workbook's Cover gives.
+give the supplier's contact postal and email address and unique identifier that the returned workbook's
+Cover gives.
 When both are given and differ, the batch uses the returned workbook (the bidder's own offer,
 whose SHA-256 the manifest records) and reports every difference as an error, so the run does not
 pass (exit 1) until the officer corrects one side.
@@ -11,6 +12,7 @@ pass (exit 1) until the officer corrects one side.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +21,20 @@ from svscore.model.bids import Bid
 from svscore.model.identity import same_name
 
 USED = "the returned workbook's is used (it is the bidder's own offer); correct {source}, or the bid, and re-run"
-CONTACT = (("postal_address", "address", "contact postal address"), ("email", "email", "contact email address"))
-"""(the bid's field, the returned workbook's key, what it is called): the Cover's contact details."""
+
+
+def contact_address(returned: dict[str, Any]) -> str:
+    """The supplier's contact postal address a returned workbook gives: its postal address for
+    correspondence where the bidder gave one (a version 2 Cover), else its registered address."""
+    return str(returned.get("postal_address") or "").strip() or str(returned.get("address") or "").strip()
+
+
+CONTACT: tuple[tuple[str, Callable[[dict[str, Any]], str], str], ...] = (
+    ("postal_address", contact_address, "contact postal address"),
+    ("email", lambda r: str(r.get("email") or "").strip(), "contact email address"),
+    ("unique_identifier", lambda r: str(r.get("unique_identifier") or "").strip(), "unique identifier"),
+)
+"""(the bid's field, what the returned workbook gives for it, what it is called): the Cover's contact details and identifier."""
 
 
 def same_text(a: str, b: str) -> bool:
@@ -54,8 +68,8 @@ def disagreements(returned: dict[str, Any], recorded: Bid, source: str = "the ev
             out.append(f"{source} says {who} is an {label}, the returned workbook says it is not")
     if recorded.commitments and _commitments(recorded.commitments) != _commitments(returned.get("commitments") or ()):
         out.append(f"{source}'s social value commitments for {who} are not those of the returned workbook")
-    for field, key, label in CONTACT:
-        theirs, ours = (getattr(recorded, field) or "").strip(), str(returned.get(key) or "").strip()
+    for field, given, label in CONTACT:
+        theirs, ours = (getattr(recorded, field) or "").strip(), given(returned)
         if theirs and ours and not same_text(theirs, ours):
             out.append(f"{source}'s {label} for {who} is {theirs!r}, the returned workbook's Cover gives {ours!r}")
     return [f"{d}: {USED.format(source=source)}" for d in out]

@@ -18,7 +18,7 @@ from openpyxl.workbook import Workbook
 
 from svscore.atomic import write_atomic
 from svscore.excel import workbook as xw
-from svscore.excel.bid_return import COVER, BidReturnLayout, build_bid_return
+from svscore.excel.bid_return import BidReturnLayout, build_bid_return
 from svscore.excel.score_sheets import build_score_sheets, score_sheet_layout
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import Tender
@@ -37,6 +37,10 @@ class DemoBid:
     """criterion id -> one score per evaluator."""
     response: str | None = None
     """The text of every quality response (a short one when not given)."""
+    postal_address: str = ""
+    """The Cover's postal address for correspondence (blank: the registered address is the one)."""
+    unique_identifier: str | None = None
+    """The Cover's unique identifier (None: an illustrative one made from the bidder id; "": left blank)."""
 
 
 def _num(x: Decimal | float) -> float | int:
@@ -51,9 +55,11 @@ def fill_bid_return(tender: Tender, lot_index: int, measures: MeasuresTable | No
     wb = build_bid_return(tender, lot_index, measures)
     answers = {"bidder": bid.bidder, "bidder_id": bid.bidder_id, "sme": "Yes" if bid.sme else "No",
                "vcse": "Yes" if bid.vcse else "No", "contact": "Bid Manager", "email": "bids@example.org",
-               "phone": "0100 000 0000", "address": "1 High Street, Borchester"}
-    for key, *_ in COVER:
-        xw.set_text(wb["Cover"][lay.cover_cell(key)], answers[key])
+               "phone": "0100 000 0000", "address": "1 High Street, Borchester", "postal_address": bid.postal_address,
+               "unique_identifier": bid.unique_identifier if bid.unique_identifier is not None else f"PDEMO-{bid.bidder_id}"}
+    for key, *_ in lay.cover:
+        if answers[key]:  # an optional question left blank, as a bidder leaves it
+            xw.set_text(wb["Cover"][lay.cover_cell(key)], answers[key])
     cached: dict[str, dict[str, float]] = {"Pricing": {}, "Social Value": {}}
     total = 0.0
     for i, (line, rate) in enumerate(zip(lay.lines, bid.rates, strict=True)):

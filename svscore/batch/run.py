@@ -58,6 +58,8 @@ class FileReport:
     problems: list[Problem] = field(default_factory=list)
     late: bool = False
     """Excluded as received after the deadline (the tender's rule applied, not a fault to resolve)."""
+    cover_cells: dict[str, str] = field(default_factory=dict)
+    """Where the workbook's Cover gives each answer (its format version's cells), by question key."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "size": self.size, "sha256": self.sha256, "status": self.status,
@@ -281,7 +283,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
          measures_path: Path | None, options: BatchOptions) -> BatchRun:
     from svscore.batch.agree import disagreements
     from svscore.batch.scores import ScoreBook, read_score_folder, unused_warning
-    from svscore.batch.spec import lot_specs
+    from svscore.batch.spec import read_specs
     from svscore.rules.checks import check_tender, require_no_errors
     from svscore.scoring.engine import TenderScorer
 
@@ -294,7 +296,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     # such (the specification would refuse it as "its workbooks cannot be built").
     report = check_tender(tender, tender_path.parent, measures_supplied=measures is not None)
     require_no_errors(report, "its returned bids cannot be scored", tender_path)
-    pool.give_specs({1: lot_specs(tender, measures)})
+    pool.give_specs(read_specs(tender, measures))
     pool.serve()  # a worker that has read all it was given is given more now, not once the scores are read
     scorer = TenderScorer(tender, measures, base_dir=tender_path.parent, report=report)
     problems: list[Problem] = []
@@ -324,7 +326,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     def arrived(index: int, ins: Inspection) -> None:
         # ...and prepare each bid as soon as its file has been read.
         rep = FileReport(ins.name, ins.size, ins.sha256, "scored" if ins.ok else "rejected",
-                         (ins.bid or {}).get("bidder", ""), list(ins.problems))
+                         (ins.bid or {}).get("bidder", ""), list(ins.problems), cover_cells=(ins.bid or {}).get("cover_cells") or {})
         reports[index] = rep
         if not ins.ok:
             return
@@ -389,6 +391,7 @@ def _commitment_defaults() -> dict[str, Any]:
 
 def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *, use_scores: bool = True) -> Bid:
     """The bid a returned workbook makes, with its evaluators' scores (unless ``use_scores`` is false)."""
+    from svscore.batch.agree import contact_address
     from svscore.model.bids import Bid, Commitment
 
     b = ins.bid or {}
@@ -400,7 +403,8 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *,
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],
-               commitments=commitments, postal_address=b.get("address") or None, email=b.get("email") or None,
+               commitments=commitments, postal_address=contact_address(b) or None, email=b.get("email") or None,
+               unique_identifier=b.get("unique_identifier") or None,
                scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)) if use_scores else ())
 
 

@@ -102,23 +102,24 @@ def by_position(protected: dict[str, Any]) -> tuple[tuple[str, tuple[ProtectedBl
     return tuple(out)
 
 
-def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSpec]:
-    """The read specification of each lot's bid return workbook, at the current format version."""
-    from svscore.excel import workbook as xw
-    from svscore.excel.bid_return import COVER, BidReturnLayout, build_bid_return
+def lot_specs(tender: Tender, measures: MeasuresTable | None, format_version: int | None = None) -> dict[str, LotSpec]:
+    """The read specification of each lot's bid return workbook, at ``format_version`` (the current one
+    unless given): a return is checked against a fresh build of its own version's template."""
+    from svscore.excel.bid_return import BID_RETURN_FORMAT_VERSION, BidReturnLayout, build_bid_return
     from svscore.excel.cells import canonical
     from svscore.excel.workbook import protected_cells
 
+    version = BID_RETURN_FORMAT_VERSION if format_version is None else format_version
     out = {}
     for i, lot in enumerate(tender.all_lots()):
-        wb = build_bid_return(tender, i, measures)
-        lay = BidReturnLayout(tender, i, measures)
+        wb = build_bid_return(tender, i, measures, version)
+        lay = BidReturnLayout(tender, i, measures, version)
         out[lot.id] = LotSpec(
-            format_version=xw.TEMPLATE_FORMAT_VERSION,
+            format_version=version,
             tender_reference=tender.reference,
             lot_id=lot.id,
             sheets=tuple(ws.title for ws in wb.worksheets),
-            cover=tuple((key, lay.cover_cell(key), required) for key, _, required, _ in COVER),
+            cover=tuple((key, lay.cover_cell(key), required) for key, _, required, _ in lay.cover),
             lines=tuple((line.id, line.quantity, lay.rate_cell(n), lay.line_total_cell(n))
                         for n, line in enumerate(lay.lines)),
             total_cell=lay.total_price_cell,
@@ -130,3 +131,11 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None) -> dict[str, LotSp
             protected_at=by_position({k: canonical(v) for k, v in protected_cells(wb).items()}),
         )
     return out
+
+
+def read_specs(tender: Tender, measures: MeasuresTable | None) -> dict[int, dict[str, LotSpec]]:
+    """Every bid return format version's read specifications, by version then lot: what a batch reads
+    returns with, so a return filled in from a template issued before the format changed still reads."""
+    from svscore.excel.readers import versions
+
+    return {v: lot_specs(tender, measures, v) for v in versions("bid_return")}

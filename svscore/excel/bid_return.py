@@ -19,9 +19,15 @@ from svscore.excel.layout import EvaluationLayout
 from svscore.excel.workbook import excel_value, protected_cells
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import PricingLine, Tender
+from svscore.model.thresholds import Regime
+from svscore.rules.act import regime_of
+
+BID_RETURN_FORMAT_VERSION = 2
+"""The bid return's format. Version 2 added two questions below the registered address on the Cover
+(:data:`COVER_ADDED`); every other cell is where version 1 has it."""
 
 # (key, label, required, kind) on the Cover sheet, from BidReturnLayout.COVER_ROW in column B.
-COVER = (
+COVER_V1 = (
     ("bidder", "Bidder (legal name)", True, "text"),
     ("bidder_id", "Company number or other registration number", True, "text"),
     ("sme", "Small or medium-sized enterprise (SME)?", True, "yesno"),
@@ -31,6 +37,35 @@ COVER = (
     ("phone", "Contact telephone", False, "text"),
     ("address", "Registered address", True, "text"),
 )
+COVER_ADDED = (
+    ("postal_address", "Postal address for correspondence (if different from the registered address)", False, "text"),
+    ("unique_identifier", "Unique identifier on Find a Tender (PPON)", False, "text"),
+)
+"""The questions version 2 added. The assessment summary gives the supplier's contact postal address
+and unique identifier (Procurement Regulations 2024 reg 31); the Regulations tell the contact postal
+address apart from the registered or principal office address (reg 9(3)(c) and (d)), so the registered
+address is not taken for it where the bidder gives another. Whether the unique identifier is required
+is :data:`UNIQUE_IDENTIFIER_RULE`'s, by the tender's regime."""
+COVER = COVER_V1 + COVER_ADDED
+"""The Cover's questions at the current format version; ``required`` as written is the rule's default."""
+PROMPT_TITLES = {"postal_address": "Postal address for letters", "unique_identifier": "Unique identifier (PPON)"}
+"""The input message's title of a question whose label is longer than Excel's 32 characters for one."""
+COVERS = {1: COVER_V1, 2: COVER}
+"""The Cover's questions of each format version, so a version 1 return is read and checked as built."""
+
+UNIQUE_IDENTIFIER_RULE = (
+    "Required under the Procurement Act 2023: the assessment summary gives the supplier's unique identifier (Procurement "
+    "Regulations 2024 reg 31), it is part of the supplier's basic information (reg 9(3)(b)), and in an open or competitive "
+    "flexible procedure the supplier must have registered on the central digital platform (reg 6(3), (5)(a)). Optional "
+    "under the Public Contracts Regulations 2015 and the Public Contracts (Scotland) Regulations 2015, whose standstill "
+    "letter (PCR 2015 reg 86(2)) asks for no identifier and which require no registration on the platform; optional too "
+    "where the regime cannot be told. Uncertain: that the platform's unique identifier for a supplier is the number Find a "
+    "Tender calls its Public Procurement Organisation Number (PPON) is from public guidance (Education Authority Northern "
+    "Ireland, 'Public Procurement Organisation Numbers and Share Codes'), not the Regulations: reg 8 (unique identifiers) "
+    "was not read here."
+)
+"""Why the Cover's unique identifier is required or optional, with its sources (read 3 Dec 2026)."""
+
 DECLARATIONS = (
     "We confirm that the information in this bid is accurate and complete.",
     "We have not colluded with any other bidder or fixed the price of this bid.",
@@ -68,6 +103,8 @@ class BidReturnLayout:
     tender: Tender
     lot_index: int
     measures: MeasuresTable | None
+    format_version: int = BID_RETURN_FORMAT_VERSION
+    """The version built or read: a version 1 return is compared with a version 1 build (:data:`COVERS`)."""
     lines: tuple[PricingLine, ...] = field(init=False)
     years: int = field(init=False)
     quality: list[tuple[str, str, str, float]] = field(init=False)
@@ -83,13 +120,19 @@ class BidReturnLayout:
         self.asked = [w.criterion for w in ev.leaves if ev.scored_on_scale(w)]
         """The criteria answered in writing, in the order of :attr:`quality` (word limit, scale)."""
         self.has_sv = ev.measures_leaf is not None
+        if self.format_version not in COVERS:
+            raise ValueError(f"bid return format version {self.format_version} is not one svscore builds ({sorted(COVERS)})")
+        needs_id = regime_of(t) is Regime.PA_2023  # UNIQUE_IDENTIFIER_RULE
+        self.cover = tuple((key, label, needs_id if key == "unique_identifier" else required, kind)
+                           for key, label, required, kind in COVERS[self.format_version])
+        """The Cover's questions, (key, label, required, kind), in order from :attr:`COVER_ROW`."""
 
     @property
     def lot_id(self) -> str:
         return self.tender.all_lots()[self.lot_index].id
 
     def cover_row(self, key: str) -> int:
-        return self.COVER_ROW + [c[0] for c in COVER].index(key)
+        return self.COVER_ROW + [c[0] for c in self.cover].index(key)
 
     def cover_cell(self, key: str) -> str:
         return xw.address(self.ANSWER_COL, self.cover_row(key))
@@ -168,8 +211,11 @@ class BidReturnLayout:
         return xw.address(self.ANSWER_COL, name), xw.address(self.ANSWER_COL, position), xw.address(self.ANSWER_COL, date)
 
 
-def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None) -> xw.Workbook:
-    lay = BidReturnLayout(tender, lot_index, measures)
+def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable | None = None,
+                     format_version: int = BID_RETURN_FORMAT_VERSION) -> xw.Workbook:
+    """One lot's bid return workbook, at the current format version unless an earlier one is asked for
+    (the batch builds each version's, to check a return of that version against what svscore wrote)."""
+    lay = BidReturnLayout(tender, lot_index, measures, format_version)
     wb = xw.new_workbook()
     _instructions(wb, lay)
     _cover(wb, lay)
@@ -181,7 +227,7 @@ def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     _declarations(wb, lay)
     constants = protected_cells(wb)
     xw.fit_pages_legibly(wb)
-    xw.add_metadata(wb, xw.Metadata("bid_return", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lay.lot_id,
+    xw.add_metadata(wb, xw.Metadata("bid_return", format_version, tender.reference, lay.lot_id,
                                     __version__, xw.fingerprint(constants), {"years": lay.years}))
     wb.active = 0
     return wb
@@ -264,17 +310,33 @@ def _cover(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     ws = wb.create_sheet("Cover")
     _title(ws, "Cover details", "Shaded cells are for you to fill in; orange ones are required.")
     xw.header(ws, lay.COVER_ROW - 1, ["Question", "Your answer"])
-    for key, label, required, kind in COVER:
-        xw.set_text(ws.cell(lay.cover_row(key), 1), label + (" *" if required else ""))
+    label_width = 52
+    for key, label, required, kind in lay.cover:
+        shown = label + (" *" if required else "")
+        cell = xw.set_text(ws.cell(lay.cover_row(key), 1), shown)
+        if len(shown) > label_width:  # wrapped, on a row tall enough, so the label is never cut off
+            cell.alignment = xw.WRAP
+            ws.row_dimensions[lay.cover_row(key)].height = _wrapped_height(shown, label_width * 1.1)
         c = xw.unlock(ws[lay.cover_cell(key)], required=required, text=kind == "text")
         need = "Required." if required else "Optional."
         if kind == "yesno":
-            prompt(ws, c.coordinate, label, f"{need} Choose Yes or No.", xw.list_validation(ws, '"Yes,No"', c.coordinate, "Yes or No"))
+            prompt(ws, c.coordinate, PROMPT_TITLES.get(key, label), f"{need} Choose Yes or No.", xw.list_validation(ws, '"Yes,No"', c.coordinate, "Yes or No"))
         else:
-            prompt(ws, c.coordinate, label, f"{need} Type your answer.")
-    xw.widths(ws, {1: 52, lay.ANSWER_COL: 50})
+            prompt(ws, c.coordinate, PROMPT_TITLES.get(key, label), _cover_prompt(key, required))
+    xw.widths(ws, {1: label_width, lay.ANSWER_COL: 50})
     xw.print_setup(ws, landscape=False)
     xw.protect(ws)
+
+
+def _cover_prompt(key: str, required: bool) -> str:
+    """The input message of a Cover question typed as text (at most 255 characters, Excel's limit)."""
+    if key == "postal_address":
+        return "Optional. The postal address for letters about this tender, if not your registered address above."
+    if key == "unique_identifier":
+        need = "Required for a procurement under the Procurement Act 2023." if required else "Optional: give it if you have one."
+        return (f"{need} Your organisation's Public Procurement Organisation Number (PPON), given when it registered on "
+                "Find a Tender (the central digital platform): see your organisation's details there.")
+    return f"{'Required.' if required else 'Optional.'} Type your answer."
 
 
 def _pricing(wb: xw.Workbook, lay: BidReturnLayout) -> None:

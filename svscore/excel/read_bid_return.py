@@ -183,8 +183,26 @@ def read_v1(values: Values, meta: dict[str, str], cells: CellXml, result: BidRet
     result.bid = {
         "bidder": cover.get("bidder") or "", "bidder_id": cover.get("bidder_id") or "", "sme": bool(sme), "vcse": bool(vcse),
         "contact": cover.get("contact", ""), "email": cover.get("email", ""), "address": cover.get("address", ""),
+        "postal_address": cover.get("postal_address", ""), "unique_identifier": cover.get("unique_identifier", ""),
         "price": price if priced else None, "commitments": commitments, "lot": spec.lot_id,
+        "cover_cells": _cover_cells(spec, bool(cover.get("postal_address"))),
     }
+
+
+def read_v2(values: Values, meta: dict[str, str], cells: CellXml, result: BidReturn, lot_specs: dict[str, LotSpec]) -> None:
+    """Read a format version 2 bid return: version 1's sheets with the Cover's postal address for
+    correspondence and unique identifier below the registered address. Every difference between the
+    versions is in their read specifications (each version's own template, built fresh), so the
+    reading itself is version 1's."""
+    read_v1(values, meta, cells, result, lot_specs)
+
+
+def _cover_cells(spec: LotSpec, postal_given: bool) -> dict[str, str]:
+    """Where the Cover gives each answer, and (``contact_address``) the supplier's contact postal
+    address: the postal address for correspondence where given, else the registered address."""
+    cells = {key: addr for key, addr, _ in spec.cover}
+    cells["contact_address"] = cells["postal_address"] if postal_given else cells["address"]
+    return cells
 
 
 def _cover(spec: LotSpec, key: str) -> str:

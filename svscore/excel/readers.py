@@ -45,7 +45,7 @@ KINDS = {
 READERS: dict[str, dict[int, Callable[..., Any]]] = {
     "evaluation": {1: read._read_v1, 2: read._read_v2},
     "score_sheets": {1: read_score_sheets.read_v1},
-    "bid_return": {1: read_bid_return.read_v1},
+    "bid_return": {1: read_bid_return.read_v1, 2: read_bid_return.read_v2},
 }
 """Each kind's readers by format version. Add one per new version; never remove one."""
 

@@ -205,6 +205,11 @@ TRANSITION_RULE = ("the Procurement Act 2023 (Commencement No. 3 and Transitiona
                    "Regulations 2024 (SI 2024/716) reg 5, as amended by SI 2024/959")
 
 
+def regime_of(tender: Tender) -> Regime | None:
+    """The regime that governs a tender's procurement, as :func:`decide` finds it; None when it cannot be told."""
+    return _regime(Question.from_tender(tender), [], [])
+
+
 def _regime(q: Question, reasons: list[str], warnings: list[str]) -> Regime | None:
     """The regime that governs the procurement, its reason appended; None when it cannot be told."""
     if q.jurisdiction is Jurisdiction.SCOTLAND:

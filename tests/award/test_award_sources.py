@@ -178,6 +178,9 @@ def test_a_batch_results_folder_gives_the_documents_the_tender_and_bids_file_giv
         assert got[name] == want[name], name
     summary = next(t for n, t in got.items() if n.startswith("assessment-summary"))
     assert "1 High Street, Borchester" in summary and "bids@example.org" in summary
+    for bid in run.bids:  # each summary gives the Cover's unique identifier, not the bidder id in its place
+        text = next(t for n, t in got.items() if n.startswith("assessment-summary") and bid.bidder in t)
+        assert f"PDEMO-{bid.bidder_id}" in text and "the bidder id given in the bid" not in text
     names = [i["name"] for i in json.loads((f["root"] / "from-batch" / "manifest.json").read_text(encoding="utf-8"))["inputs"]]
     assert "returns/good-" + run.bids[0].bidder_id + ".xlsx" in names and "scores/score-sheets.xlsx" in names
 
@@ -187,7 +190,7 @@ def _as_json(bid: Any) -> dict[str, Any]:
     def num(v: Any) -> Any:
         return v if isinstance(v, str) else float(v)
     return {"bidder_id": bid.bidder_id, "bidder": bid.bidder, "sme": bid.sme, "vcse": bid.vcse, "price": num(bid.price),
-            "postal_address": bid.postal_address, "email": bid.email,
+            "postal_address": bid.postal_address, "email": bid.email, "unique_identifier": bid.unique_identifier,
             "commitments": [{"measure": c.measure, "quantity": num(c.quantity), "year": c.year} for c in bid.commitments],
             "scores": [{"criterion": s.criterion, "evaluator": s.evaluator, "value": num(s.value), "justification": s.justification}
                        for s in bid.scores]}

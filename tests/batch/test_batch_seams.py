@@ -163,6 +163,33 @@ def test_the_covers_contact_details_are_carried_into_each_bid(small):
     run = run_batch(small["tender"], small["returns"], small["root"] / "out", scores_dir=small["scores"],
                     options=BatchOptions(jobs=1, keep_bids=True))
     assert [(b.postal_address, b.email) for b in run.bids] == [("1 High Street, Borchester", "bids@example.org")] * 2
+    assert [b.unique_identifier for b in run.bids] == [f"PDEMO-{b.bidder_id}" for b in run.bids]
+
+
+def test_a_version_1_return_and_a_postal_address_for_correspondence_in_one_batch(small):
+    """The summary gives the supplier's contact postal address (reg 31): the Cover's postal address
+    for correspondence where the bidder gave one, else its registered address. A return filled in the
+    version 1 template (no such question, no identifier) is scored beside a version 2 one, with no
+    tampering reported."""
+    import shutil
+
+    from svscore.batch.run import BatchOptions, run_batch
+    from tests.batch.conftest import edit
+
+    first, second = sorted(small["returns"].glob("*.xlsx"))
+    shutil.copyfile(Path(__file__).parents[1] / "data" / "workbooks" / "bid-return-v1.xlsx", first)  # GOOD[0]'s, version 1
+
+    def change(wb):
+        wb["Cover"]["B12"] = "PO Box 12, Borchester BC1 9ZZ"
+    second.write_bytes(edit(second.read_bytes(), change))
+    run = run_batch(small["tender"], small["returns"], small["root"] / "out", scores_dir=small["scores"],
+                    options=BatchOptions(jobs=1, keep_bids=True))
+    assert [(f.name, f.status, [p for p in f.problems if p.severity == "error"]) for f in run.files] == [
+        (first.name, "scored", []), (second.name, "scored", [])]
+    by_id = {b.bidder_id: b for b in run.bids}
+    old, new = by_id[GOOD[0].bidder_id], by_id[GOOD[1].bidder_id]
+    assert (old.postal_address, old.unique_identifier) == ("1 High Street, Borchester", None)
+    assert (new.postal_address, new.unique_identifier) == ("PO Box 12, Borchester BC1 9ZZ", f"PDEMO-{GOOD[1].bidder_id}")
 
 
 def test_contact_details_another_input_gives_differently_are_reported():
@@ -177,3 +204,22 @@ def test_contact_details_another_input_gives_differently_are_reported():
                        "Cover gives '1 High Street,  Borchester': the returned workbook's is used (it is the bidder's own "
                        "offer); correct bids.json, or the bid, and re-run")
     assert "'tenders@acme.example'" in email and "'Bids@Example.org'" in email
+
+
+def test_a_unique_identifier_or_postal_address_given_differently_is_reported():
+    """The Cover's postal address for correspondence, where given, is the contact address compared;
+    the unique identifier is compared as the address and email are."""
+    from svscore.batch.agree import disagreements
+    from svscore.model.bids import Bid
+    returned = {"bidder": "Acme Care Ltd", "bidder_id": "1", "address": "1 High Street, Borchester",
+                "postal_address": "PO Box 12, Borchester", "email": "bids@example.org", "unique_identifier": "PABC-1234-XYZW"}
+    same = Bid(bidder_id="1", bidder="Acme Care Ltd", postal_address="PO Box 12\nBorchester", email="bids@example.org",
+               unique_identifier="pabc-1234-xyzw")
+    assert disagreements(returned, same, "bids.json") == []
+    registered = same.model_copy(update={"postal_address": "1 High Street, Borchester", "unique_identifier": "PZZZ-9999-AAAA"})
+    [address, identifier] = disagreements(returned, registered, "bids.json")
+    assert address.startswith("bids.json's contact postal address for Acme Care Ltd is '1 High Street, Borchester', the "
+                              "returned workbook's Cover gives 'PO Box 12, Borchester'")
+    assert identifier == ("bids.json's unique identifier for Acme Care Ltd is 'PZZZ-9999-AAAA', the returned workbook's Cover "
+                          "gives 'PABC-1234-XYZW': the returned workbook's is used (it is the bidder's own offer); correct "
+                          "bids.json, or the bid, and re-run")

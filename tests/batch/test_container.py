@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from svscore.batch.intake import inspect_file
-from svscore.batch.spec import Limits, lot_specs
+from svscore.batch.spec import Limits, read_specs
 from tests.batch.conftest import (
     GOOD,
     MEASURES,
@@ -41,7 +41,7 @@ def test_a_package_holding_two_parts_of_one_name_is_refused(tmp_path, second):
                 dst.writestr(second, body.replace(GOOD[0].bidder.encode(), b"Someone Else Ltd"))
     path = tmp_path / "two-copies.xlsx"
     path.write_bytes(out.getvalue())
-    result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, path.name, read_specs(TENDER, MEASURES), Limits())
     assert not result.ok and result.bid is None
     assert triples(result.problems) == [("error", "two-copies.xlsx", "the package holds two parts named "
                                 + ("xl/worksheets/sheet2.xml" if second.islower() else f"xl/worksheets/sheet2.xml and {second}")
@@ -52,7 +52,7 @@ def test_a_package_holding_two_parts_of_one_name_is_refused(tmp_path, second):
 def test_an_empty_file_is_told_apart_from_a_damaged_one(tmp_path):
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
-    result = inspect_file(path, path.name, {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, path.name, read_specs(TENDER, MEASURES), Limits())
     assert triples(result.problems) == [("error", "empty.xlsx", "the file is empty (0 bytes): it may not have finished downloading "
                                                        "or copying; ask for it again")]
 
@@ -66,7 +66,7 @@ def test_a_shared_strings_count_beyond_its_size_is_refused_before_reading(tmp_pa
            '<si><t>x</t></si></sst>')
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_add_member(_good(tmp_path).read_bytes(), "xl/sharedStrings.xml", sst.encode()))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     assert triples(result.problems) == [("error", "bid.xlsx", "part xl/sharedStrings.xml says it holds 2,147,483,647 text values but has "
                                                      f"room for at most {len(sst) // 5}: a damaged or altered file, which would "
                                                      "exhaust the reader's memory; not opened (ask the bidder to save the "
@@ -85,7 +85,7 @@ def test_parts_that_reach_outside_the_workbook_are_flagged_and_never_opened(tmp_
     from tests.batch.conftest import _add_member
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_add_member(_good(tmp_path).read_bytes(), part, b"<x/>" if part.endswith(".xml") else b"\xd0\xcf\x11\xe0"))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     assert result.ok and ("warning", "bid.xlsx", warning) in triples(result.problems)
 
 
@@ -175,7 +175,7 @@ def test_a_stored_part_is_read_like_a_deflated_one(tmp_path):
     good = _good(tmp_path)
     stored = tmp_path / "stored.xlsx"
     stored.write_bytes(_repacked(good.read_bytes(), zipfile.ZIP_STORED))
-    specs = {1: lot_specs(TENDER, MEASURES)}
+    specs = read_specs(TENDER, MEASURES)
     a = finish_reading(start_reading(good, "a.xlsx", Limits()), specs)
     b = finish_reading(start_reading(stored, "a.xlsx", Limits()), specs)
     assert a.ok and b.ok and a.bid == b.bid

@@ -9,7 +9,7 @@ import pytest
 
 from svscore.batch.demo import DemoBid, fill_bid_return
 from svscore.batch.intake import inspect_file
-from svscore.batch.spec import Limits, lot_specs
+from svscore.batch.spec import Limits, read_specs
 from tests.batch.conftest import MEASURES, TENDER, _add_member, _with_doctype, rezip, triples
 
 LOL = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
@@ -22,7 +22,7 @@ def base() -> bytes:
 
 @pytest.fixture(scope="module")
 def specs():
-    return {1: lot_specs(TENDER, MEASURES)}
+    return read_specs(TENDER, MEASURES)
 
 
 def _inspect(tmp_path, data: bytes, specs, name: str = "bid.xlsx"):

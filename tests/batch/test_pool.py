@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from svscore.batch.intake import inspect_file
-from svscore.batch.spec import Limits, lot_specs
+from svscore.batch.spec import Limits, read_specs
 from tests.batch.conftest import (
     MEASURES,
     TENDER,
@@ -19,7 +19,7 @@ from tests.batch.conftest import (
 @pytest.mark.slow
 def test_a_slow_file_is_stopped_and_the_batch_goes_on(tmp_path, huge):
     from svscore.batch.pool import inspect_all
-    results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},
+    results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], read_specs(TENDER, MEASURES),
                           Limits(seconds=0.3, max_ratio=10_000), jobs=2)
     assert "took longer than 0.3 seconds" in results[0].problems[0].message
     assert results[1].ok
@@ -31,7 +31,7 @@ def test_results_still_in_the_pipe_of_a_finished_worker_are_kept(tmp_path):
 
     from svscore.batch.pool import InspectionPool
     good = _good(tmp_path)
-    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(24)], {1: lot_specs(TENDER, MEASURES)}, Limits(), 2)
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(24)], read_specs(TENDER, MEASURES), Limits(), 2)
     results = pool.collect(lambda index, result: time.sleep(0.05))
     assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(24)]
     assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
@@ -46,10 +46,10 @@ def test_workers_started_before_the_tender_is_loaded_hold_files_until_told_what_
     n = 20
     pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], None, Limits(), 1, waiting_bytes=3 * good.stat().st_size)
     time.sleep(0.5)
-    pool.give_specs({1: lot_specs(TENDER, MEASURES)})
+    pool.give_specs(read_specs(TENDER, MEASURES))
     results = pool.collect()
     assert len(results) == n and all(r.ok for r in results), [r.problems for r in results if not r.ok][:1]
-    assert results[0].bid == inspect_file(good, "bid-0.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits()).bid
+    assert results[0].bid == inspect_file(good, "bid-0.xlsx", read_specs(TENDER, MEASURES), Limits()).bid
 
 
 def test_a_stalled_file_is_blamed_even_when_its_worker_held_files_read_before_it(tmp_path, huge):
@@ -60,7 +60,7 @@ def test_a_stalled_file_is_blamed_even_when_its_worker_held_files_read_before_it
     files = [(good, "a.xlsx"), (good, "b.xlsx"), (huge, "huge.xlsx"), (good, "c.xlsx")]
     pool = InspectionPool(files, None, Limits(seconds=0.3, max_ratio=10_000), 1)
     time.sleep(0.2)  # a.xlsx and b.xlsx are parsed and held; the worker is inside huge.xlsx
-    pool.give_specs({1: lot_specs(TENDER, MEASURES)})
+    pool.give_specs(read_specs(TENDER, MEASURES))
     results = pool.collect()
     assert [r.name for r in results] == ["a.xlsx", "b.xlsx", "huge.xlsx", "c.xlsx"]
     assert "took longer than 0.3 seconds" in results[2].problems[0].message
@@ -96,7 +96,7 @@ def test_files_kept_back_go_to_the_worker_that_finishes_first(tmp_path, monkeypa
     good = _good(tmp_path)
     n = 32
     _read_by_pid(monkeypatch, slow=set(range(0, n, 2)))
-    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], {1: lot_specs(TENDER, MEASURES)}, Limits(), 2)
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], read_specs(TENDER, MEASURES), Limits(), 2)
     results = pool.collect()
     assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(n)] and all(r.ok for r in results)
     kept = range(n - n // KEPT_BACK, n)
@@ -110,7 +110,7 @@ def test_a_worker_that_stops_while_waiting_for_more_files_is_replaced_and_nothin
     from svscore.batch.pool import InspectionPool
     good = _good(tmp_path)
     n = 32
-    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], {1: lot_specs(TENDER, MEASURES)}, Limits(), 1)
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(n)], read_specs(TENDER, MEASURES), Limits(), 1)
     time.sleep(1.5)  # nothing is read meanwhile (the parent is busy): the worker reads its share and waits for more
     pool.slots[0].proc.kill()  # as the system might stop it
     results = pool.collect()
@@ -122,7 +122,7 @@ def test_files_queued_behind_a_slow_file_go_to_a_fresh_worker(tmp_path, huge):
     from svscore.batch.pool import inspect_all
     good = _good(tmp_path)
     results = inspect_all([(huge, "huge.xlsx"), (good, "second.xlsx"), (good, "third.xlsx")],
-                          {1: lot_specs(TENDER, MEASURES)}, Limits(seconds=0.3, max_ratio=10_000), jobs=1)
+                          read_specs(TENDER, MEASURES), Limits(seconds=0.3, max_ratio=10_000), jobs=1)
     assert [r.name for r in results] == ["huge.xlsx", "second.xlsx", "third.xlsx"]
     assert "took longer than 0.3 seconds" in results[0].problems[0].message
     assert results[1].ok and results[2].ok
@@ -130,7 +130,7 @@ def test_files_queued_behind_a_slow_file_go_to_a_fresh_worker(tmp_path, huge):
 
 def test_a_file_over_the_memory_budget_is_stopped_and_the_batch_goes_on(tmp_path, huge):
     from svscore.batch.pool import inspect_all
-    results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], {1: lot_specs(TENDER, MEASURES)},
+    results = inspect_all([(huge, "huge.xlsx"), (_good(tmp_path), "good.xlsx")], read_specs(TENDER, MEASURES),
                           Limits(seconds=60, memory_mb=64, max_ratio=10_000), jobs=1)
     message = results[0].problems[0].message
     assert "needed more than the 64 MB allowed" in message or "needed more than 64 MB" in message, message
@@ -143,7 +143,7 @@ def test_workers_started_by_spawn_as_on_windows_read_the_same(tmp_path):
     good = _good(tmp_path)
     files = [(good, "a.xlsx"), (folder_file := tmp_path / "broken.xlsx", "broken.xlsx"), (good, "b.xlsx")]
     folder_file.write_bytes(b"not a zip")
-    specs = {1: lot_specs(TENDER, MEASURES)}
+    specs = read_specs(TENDER, MEASURES)
     pool = InspectionPool(files, None, Limits(), 2, start_method="spawn")
     pool.give_specs(specs)  # given after the start, through the pipe, as the batch does
     spawned = pool.collect()
@@ -183,7 +183,7 @@ def test_a_system_that_refuses_the_memory_limit_still_reads(tmp_path, monkeypatc
         raise ValueError("current limit exceeds maximum limit")
     monkeypatch.setattr(resource, "setrlimit", refuse)  # the forked workers inherit it
     good = _good(tmp_path)
-    results = inspect_all([(good, "a.xlsx"), (good, "b.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=2)
+    results = inspect_all([(good, "a.xlsx"), (good, "b.xlsx")], read_specs(TENDER, MEASURES), Limits(), jobs=2)
     assert [r.ok for r in results] == [True, True], [r.problems for r in results]
 
 
@@ -197,14 +197,14 @@ def test_a_file_that_runs_out_of_memory_after_opening_keeps_its_hash(tmp_path, m
         raise MemoryError
     monkeypatch.setattr(pool, "finish_reading", out_of_memory)  # the forked workers inherit it
     good = _good(tmp_path)
-    [result] = pool.inspect_all([(good, "a.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=1)
+    [result] = pool.inspect_all([(good, "a.xlsx")], read_specs(TENDER, MEASURES), Limits(), jobs=1)
     assert (result.size, result.sha256) == (good.stat().st_size, hashlib.sha256(good.read_bytes()).hexdigest())
     assert triples(result.problems)[-1] == ("error", "a.xlsx", "reading it needed more than the 1536 MB allowed for one file; not read")
 
 
 def test_a_file_gone_since_the_folder_was_listed_is_reported(tmp_path):
     from svscore.batch.pool import inspect_all
-    [result] = inspect_all([(tmp_path / "gone.xlsx", "gone.xlsx")], {1: lot_specs(TENDER, MEASURES)}, Limits(), jobs=1)
+    [result] = inspect_all([(tmp_path / "gone.xlsx", "gone.xlsx")], read_specs(TENDER, MEASURES), Limits(), jobs=1)
     assert triples(result.problems) == [("error", "gone.xlsx", "could not be opened (No such file or directory): was it moved, deleted "
                                                       "or locked during the run? Nothing was read from it")]
 
@@ -217,7 +217,7 @@ def test_a_file_read_while_the_parent_was_busy_does_not_count_against_the_next(t
     from svscore.batch.pool import InspectionPool
     good = _good(tmp_path)
     _read_by_pid(monkeypatch, slow={0}, seconds=0.6)
-    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(3)], {1: lot_specs(TENDER, MEASURES)}, Limits(seconds=1.0), 1)
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(3)], read_specs(TENDER, MEASURES), Limits(seconds=1.0), 1)
     time.sleep(0.3)
     pool.serve()  # the parent hears that the first file was started...
     time.sleep(1.2)  # ...then is busy well past the limit, while the worker reads every file in time

@@ -66,7 +66,7 @@ def test_bid_return_layout_positions():
 def test_shifted_bid_return_reads_back(monkeypatch, tmp_path):
     from svscore.batch.demo import demo_bids, fill_bid_return
     from svscore.batch.intake import inspect_file
-    from svscore.batch.spec import Limits, lot_specs
+    from svscore.batch.spec import Limits, lot_specs, read_specs
     from svscore.excel import bid_return
 
     shift(monkeypatch, BidReturnLayout, SHIFTED_BID_RETURN)
@@ -79,7 +79,7 @@ def test_shifted_bid_return_reads_back(monkeypatch, tmp_path):
     for i, (line, rate) in enumerate(zip(lay.lines, bid.rates, strict=True)):
         assert shown["Pricing"][lay.line_total_cell(i)].value == float(line.quantity) * rate
     assert shown["Declarations"][lay.declaration_cells[-1]].value == "Yes"
-    got = inspect_file(path, "bid.xlsx", {1: lot_specs(HOME, MEASURES)}, Limits())
+    got = inspect_file(path, "bid.xlsx", read_specs(HOME, MEASURES), Limits())
     assert [p for p in got.problems if p[0] != "note"] == []
     assert got.ok
     assert (got.bid["bidder"], got.bid["bidder_id"], got.bid["sme"]) == (bid.bidder, bid.bidder_id, bid.sme)

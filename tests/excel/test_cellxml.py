@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from svscore.batch.intake import inspect_file
-from svscore.batch.spec import Limits, lot_specs
+from svscore.batch.spec import Limits, read_specs
 from tests.batch.conftest import (
     GOOD,
     MEASURES,
@@ -40,7 +40,7 @@ def test_an_error_value_in_a_social_value_quantity_is_reported_not_dropped(tmp_p
     path = tmp_path / "bid.xlsx"
     path.write_bytes(rezip(data, change))
     assert _CellXml(path.read_bytes()).error_cells("Social Value") == {addr: "#VALUE!"}  # found without the offsets too
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     measure = MEASURES.measures[0].id
     assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         (f"bid.xlsx › Social Value!{addr}", f"The quantity of {measure} in year 1 holds the error value #VALUE!: correct the cell, "
@@ -78,7 +78,7 @@ def test_cells_written_with_a_prefix_and_attributes_in_any_order_are_still_under
     path.write_bytes(rezip(data, lambda name, body: _prefixed(body.decode()).encode() if name in parts else body))
     assert "<x:c " in zipfile.ZipFile(path).read(sorted(parts)[0]).decode()
     assert _CellXml(path.read_bytes()).error_cells("Social Value") == {qty: "#VALUE!"}
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     errors = dict((loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error")
     measure = MEASURES.measures[0].id
     assert errors == {
@@ -118,7 +118,7 @@ def test_a_value_the_reader_would_read_differently_from_excel_is_refused(tmp_pat
     the file is refused, naming the cell, rather than scored on another price."""
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_rate_cell_as(xml))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     errors = [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"]
     assert len(errors) == 1 and errors[0][0] == "bid.xlsx › Pricing!E5", errors
     assert "in a form Excel never writes" in errors[0][1] and not result.ok
@@ -127,7 +127,7 @@ def test_a_value_the_reader_would_read_differently_from_excel_is_refused(tmp_pat
 def test_a_formula_text_result_holding_an_ampersand_is_read_as_usual(tmp_path):
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_rate_cell_as('<c r="E5" s="8" t="str"><f>"A"&amp;"B"</f><v>A&amp;B</v></c>'))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         ("bid.xlsx › Pricing!E5", "The rate for line L1 must be a number, but is the text 'A&B'")]
 
@@ -143,6 +143,6 @@ def test_a_cell_the_reader_refuses_is_named(tmp_path, xml, why):
     error"); the officer is told which cell, on which sheet, and what is wrong with it."""
     path = tmp_path / "bid.xlsx"
     path.write_bytes(_rate_cell_as(xml))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     assert [(loc, msg.split(":")[0]) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         ("bid.xlsx › Pricing!E5", f"the cell {why}")]

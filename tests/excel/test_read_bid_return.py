@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from svscore.batch.intake import inspect_file
-from svscore.batch.spec import Limits, lot_specs
+from svscore.batch.spec import Limits, read_specs
 from svscore.excel.libreoffice import convert
 from tests.batch.conftest import (
     GOOD,
@@ -21,7 +21,7 @@ def test_libreoffice_saved_return_reads_the_same(tmp_path, libreoffice):
     from svscore.batch.demo import fill_bid_return
     original.write_bytes(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]))
     [saved] = convert([original], tmp_path / "lo")
-    specs = {1: lot_specs(TENDER, MEASURES)}
+    specs = read_specs(TENDER, MEASURES)
     a = inspect_file(original, "bid.xlsx", specs, Limits())
     b = inspect_file(saved, "bid.xlsx", specs, Limits())
     assert a.ok and b.ok, b.problems
@@ -46,7 +46,7 @@ def test_a_signature_date_typed_as_text(tmp_path, typed, problem):
         wb["Declarations"][cell].value = typed
     path = tmp_path / "bid.xlsx"
     path.write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     errors = [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"]
     assert errors == ([] if problem is None else [(f"bid.xlsx › Declarations!{cell}", problem)])
 
@@ -71,7 +71,7 @@ def test_a_wrong_kind_of_value_is_described_as_excel_shows_it(tmp_path, cell, va
             wb[sheet][addr].number_format = number_format
     path = tmp_path / "bid.xlsx"
     path.write_bytes(edit(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), change))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [(f"bid.xlsx › {cell}", problem)]
 
 
@@ -98,7 +98,7 @@ def test_a_total_that_disagrees_with_the_lines_is_reported_in_pounds(tmp_path):
     data = fill_bid_return(TENDER, 0, MEASURES, GOOD[0])
     path = tmp_path / "bid.xlsx"
     path.write_bytes(edit(data, lambda wb: setattr(wb["Pricing"][LAYOUT.total_price_cell], "value", 1000)))
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     price = sum(line.quantity * Decimal(str(rate)) for line, rate in zip(LAYOUT.lines, GOOD[0].rates, strict=True))
     assert [(loc, msg) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         (f"bid.xlsx › Pricing!{LAYOUT.total_price_cell}",

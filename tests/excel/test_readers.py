@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from svscore.batch.demo import EVALUATORS, fill_bid_return, fill_score_sheets
-from svscore.batch.spec import Limits, lot_specs
+from svscore.batch.spec import Limits, read_specs
 from svscore.errors import WorkbookError
 from tests.batch.conftest import GOOD, MEASURES, TENDER, triples
 from tests.conftest import EXAMPLES, run_cli
@@ -50,7 +50,7 @@ def _read_bid_return(tmp_path: Path, data: bytes) -> list[tuple[str, str, str]]:
 
     path = tmp_path / "bid.xlsx"
     path.write_bytes(data)
-    result = inspect_file(path, "bid.xlsx", {1: lot_specs(TENDER, MEASURES)}, Limits())
+    result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     assert result.bid is None
     return triples(result.problems)
 
@@ -78,9 +78,9 @@ def test_an_evaluation_workbook_whose_version_is_not_a_number_is_refused_not_a_t
 
 
 def test_a_bid_return_of_a_newer_version_is_refused_by_name(tmp_path):
-    problems = _read_bid_return(tmp_path, _with_meta(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), "format_version", "2"))
-    assert problems == [("error", "bid.xlsx", "bid return workbook format version 2 was written by a newer svscore than this one "
-                                              "(which reads format version 1): update svscore to read it")]
+    problems = _read_bid_return(tmp_path, _with_meta(fill_bid_return(TENDER, 0, MEASURES, GOOD[0]), "format_version", "3"))
+    assert problems == [("error", "bid.xlsx", "bid return workbook format version 3 was written by a newer svscore than this one "
+                                              "(which reads format versions 1, 2): update svscore to read it")]
 
 
 def test_score_sheets_of_a_newer_version_are_refused_by_name(tmp_path):
@@ -101,11 +101,21 @@ def test_the_registry_names_the_file_for_an_unknown_kind():
 
 
 def test_every_kind_has_a_reader_for_the_version_svscore_writes():
+    from svscore.excel import workbook as xw
+    from svscore.excel.bid_return import build_bid_return
+    from svscore.excel.cells import load_values, metadata
+    from svscore.excel.evaluation import build_evaluation
     from svscore.excel.readers import KINDS, versions
-    from svscore.excel.workbook import TEMPLATE_FORMAT_VERSION
+    from svscore.excel.score_sheets import build_score_sheets
+    from tests.excel.books import temporary
 
-    for kind in KINDS:
-        assert TEMPLATE_FORMAT_VERSION in versions(kind), kind
+    built = {"evaluation": build_evaluation(TENDER, 0, MEASURES), "score_sheets": build_score_sheets(TENDER, 0, MEASURES),
+             "bid_return": build_bid_return(TENDER, 0, MEASURES)}
+    assert set(built) == set(KINDS)
+    for kind, wb in built.items():
+        meta = metadata(load_values(temporary(wb)))
+        assert int(meta["format_version"]) == max(versions(kind)), kind
+    assert xw.TEMPLATE_FORMAT_VERSION in versions("score_sheets")
 
 
 class _Bug(KeyError):
