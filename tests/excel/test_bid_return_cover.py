@@ -115,3 +115,25 @@ def test_a_version_1_build_is_the_version_1_template():
     assert metadata(load_values(temporary(build_bid_return(TENDER, 0, MEASURES, 1))))["format_version"] == "1"
     with pytest.raises(ValueError, match="bid return format version 7 is not one svscore builds"):
         BidReturnLayout(TENDER, 0, MEASURES, 7)
+
+
+@pytest.mark.slow
+def test_the_cover_prints_on_one_a4_page_with_every_label_whole(tmp_path, libreoffice):
+    """LibreOffice prints the Cover (the second sheet) on one page, and the long new label wraps
+    within its column rather than being cut off at the answer column."""
+    import subprocess
+
+    from svscore.excel.libreoffice import convert
+    from svscore.excel.workbook import save
+
+    wb = build_bid_return(TENDER, 0, MEASURES)
+    [pdf] = convert([save(wb, tmp_path / "bid.xlsx")], tmp_path / "pdf", to="pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
+    cover = [p for p in pages if "Cover details" in p]
+    assert len(cover) == 1 and "Cover — page 2" in cover[0]
+    text = " ".join(cover[0].split())
+    for _, label, *_ in BidReturnLayout(TENDER, 0, MEASURES).cover:
+        assert all(word in text for word in label.split()), label
+    lines = [line.strip() for line in cover[0].splitlines()]  # wrapped: on two lines of its own column
+    assert "Postal address for correspondence (if different from the" in lines and "registered address)" in lines
+    assert "Unique identifier on Find a Tender (PPON) *" in text
