@@ -181,6 +181,7 @@ def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     _declarations(wb, lay)
     constants = protected_cells(wb)
     xw.fit_pages_legibly(wb)
+    xw.mark_pages(wb, tender.reference)
     xw.add_metadata(wb, xw.Metadata("bid_return", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lay.lot_id,
                                     __version__, xw.fingerprint(constants), {"years": lay.years}))
     wb.active = 0
