@@ -312,6 +312,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     usable: dict[int, tuple[Inspection, FileReport]] = {}
     prepared: dict[int, Any] = {}
     default_lot = tender.all_lots()[0].id
+    first_year_only = frozenset(m.id for m in measures.measures if m.first_year_only) if measures is not None else frozenset()
 
     def arrived(index: int, ins: Inspection) -> None:
         # ...and prepare each bid as soon as its file has been read.
@@ -341,7 +342,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
                                               "until the number or the name is corrected on one side"))
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if recorded is not None:
-            problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded))
+            problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded, first_year_only))
         prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
 
     pool.collect(arrived)

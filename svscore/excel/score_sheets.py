@@ -1,6 +1,8 @@
 """Evaluator score sheets: one workbook with a sheet per evaluator, a score and a justification
 for every criterion and bidder. Justifications are required: they become the explanations in
-each bidder's assessment summary (Procurement Act 2023 s.50)."""
+each bidder's assessment summary (Procurement Act 2023 s.50). Printed, each page is one evaluator
+and one bidder, with each criterion's scale descriptors beside the score and the evaluator's
+signature and date in the footer, so a signed page stands on its own in the evaluation record."""
 
 from __future__ import annotations
 

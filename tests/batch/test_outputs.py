@@ -247,5 +247,5 @@ def test_results_workbook_has_sheets_chart_and_print_setup(batch_run):
 def test_every_sheet_of_results_is_headed_with_the_tender_and_numbered(batch_run):
     from tests.render.test_pages import unmarked
 
-    _, out, doc = batch_run
+    _, out, _ = batch_run
     assert unmarked((out / "results.xlsx").read_bytes(), "BCC-2026-014") == []
