@@ -249,7 +249,7 @@ def add_social_value_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         total.value = f"=SUMPRODUCT({lay.sv_proxy_range},{lay.sv_qty_range(i)},{lay.sv_deliv_range(i)})/100"
         total.number_format = "£#,##0.00"
     _deliverability_reasons(ws, lay)
-    xw.widths(ws, {1: 20, 2: 44, 3: 14, lay.sv_proxy_col: 14} | {lay.sv_col(i): 14 for i in range(lay.slots)})
+    xw.widths(ws, {1: 20, 2: 44, 3: 14, lay.sv_proxy_col: 14} | {lay.sv_col(i): 16 for i in range(lay.slots)})
     ws.freeze_panes = ws.cell(head + 1, lay.sv_col(0))
     xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
@@ -295,7 +295,7 @@ def _deliverability_reasons(ws: Worksheet, lay: EvaluationLayout) -> None:
         for i in range(lay.slots):
             cell = xw.unlock(ws.cell(r, lay.sv_col(i)), text=True)
             cell.alignment = xw.WRAP
-        ws.row_dimensions[r].height = 45  # room for a reason of a few lines
+        ws.row_dimensions[r].height = 30  # room for a reason of two lines or more (it wraps)
     first = f"{xw.col(lay.sv_col(0))}{lay.sv_reason_row(0)}"
     deliv = lay.sv_deliv_cell(0, 0).replace("$", "")
     cells = f"{first}:{xw.col(lay.sv_col(lay.slots - 1))}{lay.sv_reason_row(lay.measure_count - 1)}"
