@@ -142,9 +142,7 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
     constants = protected_cells(wb)
     lot = tender.all_lots()[lot_index]
     xw.fit_pages_legibly(wb)
-    xw.mark_pages(wb, tender.reference)
-    for name in evaluators:
-        wb[name].oddFooter.left.text = SIGNATURE
+    xw.mark_pages(wb, tender.reference, {name: SIGNATURE for name in evaluators})
     xw.add_metadata(wb, xw.Metadata("score_sheets", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__,
                                     xw.fingerprint(constants), {"slots": slots, "evaluators": list(evaluators)}))
     wb.active = 0
@@ -153,7 +151,7 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
 
 SIGNATURE = "Signed (&A): ____________________   Date: ____________"
 """The footer's left on every printed page of an evaluator's sheet (``&A``: the sheet, the
-evaluator's name): each page an evaluator signs is one bidder's, so a page cannot be swapped unseen."""
+evaluator's name): each page is one bidder's, and is signed and dated as such."""
 DESCRIPTOR_PT = 9
 """The scale descriptors' text size: they print beside every score, so small but legible (8 pt and more)."""
 LINE_PT = {9: 12.0, 11: 14.5}
@@ -167,8 +165,9 @@ def descriptors(tender: Tender, w: WeightedCriterion) -> str:
         return "pass: meets the requirement\nfail: does not meet it"
     scale = tender.scale(w.criterion.scale)
     assert scale is not None
-    if not scale.values:
-        return f"{scale.label()}"
+    if not scale.values:  # a range: no descriptor a score
+        assert scale.minimum is not None and scale.maximum is not None and scale.step is not None
+        return f"{scale.label()}: a score from {number(scale.minimum)} to {number(scale.maximum)} in steps of {number(scale.step)}"
     return "\n".join(f"{number(v.value)}  {v.descriptor}".rstrip() for v in scale.values)
 
 
@@ -239,6 +238,7 @@ def _evaluator_sheet(wb: xw.Workbook, tender: Tender, ev: EvaluationLayout, lay:
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.scale = 100
     ws.print_title_cols = f"A:{xw.col(len(WIDTHS))}"
+    ws.page_setup.pageOrder = "downThenOver"  # all of one bidder's pages, then the next bidder's
     for i in range(slots - 1):
         ws.col_breaks.append(Break(id=lay.justification_col(i)))  # a break is left of the 0-based column id
     xw.protect(ws)

@@ -191,16 +191,16 @@ def fit_pages_legibly(wb: Workbook) -> None:
             fit_legibly(ws)
 
 
-def mark_pages(wb: Workbook, reference: str, footer_left: str = "") -> None:
+def mark_pages(wb: Workbook, reference: str, footer_left: Mapping[str, str] | None = None) -> None:
     """Every visible sheet's printed pages headed with ``reference`` (the tender's, or the
     contract's) and the sheet's name, and footed with "page P of N" (:mod:`svscore.render.pages`,
-    as results.xlsx is); ``footer_left`` on the footer's left."""
+    as results.xlsx is); ``footer_left``: by sheet name, what else its footer carries, on the left."""
     from svscore.render.pages import page_marks
 
-    marks = page_marks(reference, footer_left)
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
+        marks = page_marks(reference, (footer_left or {}).get(ws.title, ""))
         for part, texts in ((ws.oddHeader, marks.header), (ws.oddFooter, marks.footer)):
             part.left.text, part.center.text, part.right.text = (t or None for t in texts)
 

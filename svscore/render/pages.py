@@ -48,11 +48,13 @@ class PageMarks:
 def page_marks(reference: str, footer_left: str = "") -> PageMarks:
     """The header and footer of a sheet of the workbook about ``reference``: the reference on the
     left and the sheet's name on the right of the header, the sheet's name and "page P of N" in the
-    middle of the footer, and ``footer_left`` (plain text, escaped here) on its left."""
+    middle of the footer. ``footer_left`` (header and footer codes, such as ``&A``, allowed) goes on
+    the footer's left, the page number then on its right, so that a long left part cannot run into it."""
     ref = reference.strip()
     if len(ref) > REFERENCE_LIMIT:
         ref = ref[: REFERENCE_LIMIT - 1] + "…"
-    marks = PageMarks((escaped(ref), "", "&A"), (escaped(footer_left), PAGE, ""))
+    footer = (footer_left, "", PAGE) if footer_left else ("", PAGE, "")
+    marks = PageMarks((escaped(ref), "", "&A"), footer)
     assert len(marks.header_code) <= LIMIT and len(marks.footer_code) <= LIMIT, "a header or footer longer than Excel keeps"
     return marks
 

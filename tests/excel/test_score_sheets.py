@@ -103,6 +103,19 @@ def test_each_printed_page_is_one_evaluator_and_one_bidder_with_the_scale_beside
         assert len(meaning.splitlines()) == len(HOME.scales[0].allowed())
         assert ws.cell(lay.header_row, 3).value == "What each score means"
         assert "Signed (&A)" in ws.oddFooter.left.text and "Date" in ws.oddFooter.left.text
+        assert ws.oddFooter.right.text == "&A — page &P of &N" and ws.page_setup.pageOrder == "downThenOver"
+
+
+def test_a_range_scale_is_described_by_its_range():
+    from svscore.excel.score_sheets import descriptors
+    from svscore.model.tender import Tender
+    from svscore.rules.weights import weighted_tree
+
+    data = HOME.model_dump(mode="json", exclude_defaults=True)
+    data["scales"] = [{"id": "0-5", "name": "Marks", "minimum": 0, "maximum": 60, "step": 1}]
+    tender = Tender.model_validate(data)
+    leaf = next(w for w in weighted_tree(tender, 0) if w.criterion.scale == "0-5")
+    assert descriptors(tender, leaf) == "Marks: a score from 0 to 60 in steps of 1"
 
 
 @pytest.mark.slow

@@ -33,7 +33,7 @@ def test_marks_carry_the_reference_the_sheet_and_the_page():
     marks = page_marks("BCC-2026-014")
     assert marks.header_code == "&LBCC-2026-014&R&A"
     assert marks.footer_code == f"&C{PAGE}" and PAGE == "&A — page &P of &N"
-    assert page_marks("X", "Signed: ____").footer_code == f"&LSigned: ____&C{PAGE}"
+    assert page_marks("X", "Signed (&A): ____").footer_code == f"&LSigned (&A): ____&R{PAGE}"  # the page number out of its way
 
 
 def test_an_ampersand_in_a_reference_is_printed_not_taken_as_a_code():
