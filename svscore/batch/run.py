@@ -343,7 +343,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if recorded is not None:
             problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded, first_year_only))
-        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None))
+        prepared[index] = scorer.prepare(_bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None,
+                                              recorded=recorded if theirs is None else None))
 
     pool.collect(arrived)
     problems += receipts.unmatched()
@@ -377,16 +378,21 @@ def _commitment_defaults() -> dict[str, Any]:
     return {name: f.get_default(call_default_factory=True) for name, f in Commitment.model_fields.items() if name not in _COMMITMENT_SET}
 
 
-def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *, use_scores: bool = True) -> Bid:
-    """The bid a returned workbook makes, with its evaluators' scores (unless ``use_scores`` is false)."""
+def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *, use_scores: bool = True,
+         recorded: Bid | None = None) -> Bid:
+    """The bid a returned workbook makes, with its evaluators' scores (unless ``use_scores`` is
+    false) and, where the evaluation workbook records the bid (``recorded``), the evaluators'
+    deliverability of each measure and its reason: their judgement, which no returned workbook gives."""
     from svscore.model.bids import Bid, Commitment
 
     b = ins.bid or {}
     # The worker checked each commitment (a measure of the tender's table, a Decimal quantity above
     # zero, a contract year), so they are built without a second validation pass.
     defaults = _commitment_defaults()
+    judged = {c.measure: {"deliverability_percent": c.deliverability_percent, "note": c.note}
+              for c in (recorded.commitments if recorded is not None else ())}
     commitments = tuple(Commitment.model_construct(set(_COMMITMENT_SET), measure=c["measure"], quantity=c["quantity"], year=c["year"],
-                                                   **defaults)
+                                                   **(defaults | judged.get(c["measure"], {})))
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],

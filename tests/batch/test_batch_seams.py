@@ -190,3 +190,21 @@ def test_a_years_commitment_that_differs_is_named(small):
     assert code == 1, said
     [msg] = [p["message"] for p in doc["problems"] if "social value commitments" in p["message"]]
     assert f"{measure} in year 2: " in msg and "in the returned workbook" in msg and "returned workbook's is used" in msg
+
+
+def test_the_evaluators_deliverability_in_the_evaluation_workbook_counts_in_the_batch(small):
+    """Deliverability is the evaluators' judgement, which no returned workbook gives: the batch
+    scores the returned commitments at the evaluation workbook's deliverability, with its reason.
+    Before, it scored them at 100% without a word."""
+    from svscore.model.bids import Commitment
+    bids = _with_commitments()
+    first = bids[0]
+    measure = first.commitments[0].measure
+    judged = tuple(Commitment(measure=c.measure, quantity=c.quantity, year=c.year, deliverability_percent=50,
+                              note="Half the hires depend on a depot not yet leased") if c.measure == measure else c
+                   for c in first.commitments)
+    bids[0] = first.model_copy(update={"commitments": judged})
+    code, said, doc = _evaluation_as_tender(small, bids)
+    assert code == 0, said
+    text = json.dumps(doc, ensure_ascii=False)
+    assert "× 50% deliverability judged by evaluators" in text and "Half the hires depend on a depot not yet leased" in text

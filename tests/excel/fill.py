@@ -52,3 +52,5 @@ def fill_evaluation(wb: Workbook, lay: EvaluationLayout, bids: list[Bid]) -> Non
                 prev = sheet[at].value or 0
                 sheet[at] = prev + _num(c.quantity)
                 sheet[lay.sv_deliv_cell(m, i)] = _num(c.deliverability_percent)
+                if c.note:
+                    xw.set_text(sheet.cell(lay.sv_reason_row(m), lay.sv_col(i)), c.note)
