@@ -273,13 +273,13 @@ def _sv_heading(ws: Worksheet, lay: EvaluationLayout, row: int, title: str) -> N
 
 
 def _measure_label(ws: Worksheet, lay: EvaluationLayout, row: int, measure: Any, proxy: bool) -> None:
-    xw.set_text(ws.cell(row, 1), measure.id)
-    xw.set_text(ws.cell(row, 2), measure.description)
-    xw.set_text(ws.cell(row, 3), measure.unit)
+    for col, text in ((1, measure.id), (2, measure.description), (3, measure.unit)):
+        xw.set_text(ws.cell(row, col), text).alignment = TOP  # beside a reason's first line, in a taller row
     if proxy:
         ws.cell(row, lay.sv_proxy_col, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
 
 
+TOP = Alignment(vertical="top")
 REASONS = "Reason for a deliverability below 100%: why the evaluators judged the commitment less than fully deliverable"
 
 
@@ -295,7 +295,7 @@ def _deliverability_reasons(ws: Worksheet, lay: EvaluationLayout) -> None:
         for i in range(lay.slots):
             cell = xw.unlock(ws.cell(r, lay.sv_col(i)), text=True)
             cell.alignment = xw.WRAP
-        ws.row_dimensions[r].height = 30  # room for a reason of two lines or more (it wraps)
+        ws.row_dimensions[r].height = 48  # room for a reason of three short lines (rows may be made taller)
     first = f"{xw.col(lay.sv_col(0))}{lay.sv_reason_row(0)}"
     deliv = lay.sv_deliv_cell(0, 0).replace("$", "")
     cells = f"{first}:{xw.col(lay.sv_col(lay.slots - 1))}{lay.sv_reason_row(lay.measure_count - 1)}"
