@@ -36,7 +36,7 @@ def main() -> None:
     measures = load_measures(ROOT / "examples" / "measures-illustrative.json")
     given = list(load_bids(ROOT / "examples" / "council-home-care-bids.json").bids)
     # the evaluators' own scores and justifications as given (the tender takes their mean), the
-    # commitments as the workbook holds them (contract totals)
+    # commitments year by year, as the bid returns give them
     bids = [c.model_copy(update={"scores": b.scores}) for b, c in zip(given, consensus(given), strict=True)]
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
@@ -60,8 +60,18 @@ def main() -> None:
                 subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
                                 str(pdf), str(target)], check=True)
                 print(f"{target}.png")
+        score_sheet_page_picture(paths[list(books).index("score-sheets")], t, out)
         results_picture(t, out)
         summary_picture(t, out)
+
+
+def score_sheet_page_picture(path: Path, tmp: Path, out: Path) -> None:
+    """An evaluator's score sheet as it prints: its first page, one bidder, the scale descriptors
+    beside the scores and the signature line in the footer (page 1 of the PDF is the Bidders sheet)."""
+    (pdf,) = convert([path], tmp / "score-sheets-pdf", to="pdf")
+    target = out / "score-sheets-printed-page"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(target)], check=True)
+    print(f"{target}.png")
 
 
 def fill_governance(wb) -> None:

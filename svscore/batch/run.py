@@ -322,6 +322,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     prepared: dict[int, Any] = {}
     made: dict[int, Bid] = {}
     default_lot = tender.all_lots()[0].id
+    first_year_only = frozenset(m.id for m in measures.measures if m.first_year_only) if measures is not None else frozenset()
 
     def arrived(index: int, ins: Inspection) -> None:
         # ...and prepare each bid as soon as its file has been read.
@@ -351,8 +352,9 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
                                               "until the number or the name is corrected on one side"))
         recorded = book.recorded_for(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if recorded is not None:
-            problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded))
-        bid = _bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None)
+            problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded, first_year_only=first_year_only))
+        bid = _bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None,
+                   recorded=recorded if theirs is None else None)
         if options.keep_bids:
             made[index] = bid
         prepared[index] = scorer.prepare(bid)
@@ -389,8 +391,11 @@ def _commitment_defaults() -> dict[str, Any]:
     return {name: f.get_default(call_default_factory=True) for name, f in Commitment.model_fields.items() if name not in _COMMITMENT_SET}
 
 
-def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *, use_scores: bool = True) -> Bid:
-    """The bid a returned workbook makes, with its evaluators' scores (unless ``use_scores`` is false)."""
+def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *, use_scores: bool = True,
+         recorded: Bid | None = None) -> Bid:
+    """The bid a returned workbook makes, with its evaluators' scores (unless ``use_scores`` is
+    false) and, where the evaluation workbook records the bid (``recorded``), the evaluators'
+    deliverability of each measure and its reason: their judgement, which no returned workbook gives."""
     from svscore.batch.agree import contact_address
     from svscore.model.bids import Bid, Commitment
 
@@ -398,8 +403,10 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *,
     # The worker checked each commitment (a measure of the tender's table, a Decimal quantity above
     # zero, a contract year), so they are built without a second validation pass.
     defaults = _commitment_defaults()
+    judged = {c.measure: {"deliverability_percent": c.deliverability_percent, "note": c.note}
+              for c in (recorded.commitments if recorded is not None else ())}
     commitments = tuple(Commitment.model_construct(set(_COMMITMENT_SET), measure=c["measure"], quantity=c["quantity"], year=c["year"],
-                                                   **defaults)
+                                                   **(defaults | judged.get(c["measure"], {})))
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
                lot=b["lot"] if multi_lot else None, sme=b["sme"], vcse=b["vcse"], price=b["price"],

@@ -227,6 +227,7 @@ def build_bid_return(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     _declarations(wb, lay)
     constants = protected_cells(wb)
     xw.fit_pages_legibly(wb)
+    xw.mark_pages(wb, tender.reference)
     xw.add_metadata(wb, xw.Metadata("bid_return", format_version, tender.reference, lay.lot_id,
                                     __version__, xw.fingerprint(constants), {"years": lay.years}))
     wb.active = 0
@@ -418,9 +419,10 @@ def _quality(wb: xw.Workbook, lay: BidReturnLayout) -> None:
     for i, ((cid, name, description, weight), c) in enumerate(zip(lay.quality, lay.asked, strict=True)):
         response = ws[lay.response_cell(i)]
         r = response.row
-        xw.set_text(ws.cell(r, 1), cid)
+        xw.set_text(ws.cell(r, 1), cid).alignment = xw.WRAP  # at the top of its row, beside its criterion's text
         xw.set_text(ws.cell(r, 2), name).alignment = xw.WRAP
-        ws.cell(r, 3, weight).number_format = "0.00"
+        weighting = ws.cell(r, 3, weight)
+        weighting.number_format, weighting.alignment = "0.00", Alignment(vertical="top")
         limit = f"Word limit: {c.word_limit:,} words." if c.word_limit else ""
         looking = "\n\n".join(x for x in (description, _scale_text(lay.tender, c.scale_id()), limit) if x)
         xw.set_text(ws.cell(r, 4), looking).alignment = xw.WRAP

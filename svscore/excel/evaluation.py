@@ -44,6 +44,7 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     constants = xw.protected_cells(wb)
     lot = tender.all_lots()[lot_index]
     xw.fit_pages_legibly(wb)
+    xw.mark_pages(wb, tender.reference)
     xw.add_metadata(wb, xw.Metadata(
         "evaluation_live" if live else "evaluation", EVALUATION_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),
         {"tender": tender.model_dump(mode="json", exclude_defaults=True), "slots": slots, "lot_index": lot_index,

@@ -1,7 +1,11 @@
 """The evaluation workbook's input sheets: Bidders, Scores (consensus scores on each criterion's
-scale, or evaluators' own scores combined by mean or median; justifications and moderation notes), Prices and Social Value (each bidder's committed quantities and their deliverability)."""
+scale, or evaluators' own scores combined by mean or median; justifications and moderation notes),
+Prices and Social Value (each bidder's committed quantities per contract year, counted over the
+contract by formulas, and their deliverability)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
@@ -193,35 +197,50 @@ def illustrative_title(ws: Worksheet, lay: EvaluationLayout) -> None:
 
 
 def add_social_value_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
-    """The Social Value sheet: each bidder's quantity of every measure, its deliverability, and the total in pounds."""
+    """The Social Value sheet: each bidder's quantity of every measure in each contract year, as
+    the bid return gives them; the quantities counted over the contract (native formulas); their
+    deliverability; and the total in pounds."""
     assert lay.measures is not None
     ws = wb.create_sheet("Social Value")
-    ws["A1"] = "Social value commitments: quantity over the contract (first-year-only measures: year 1 only)"
+    ws["A1"] = "Social value commitments per contract year, as in each bid return"
     ws["A1"].font = xw.TITLE
     illustrative_title(ws, lay)
     heads = ["Measure", "Description", "Unit", "Proxy value (£)"]
     head = lay.FIRST_SV_ROW - 1
     xw.header(ws, head, heads)
-    for i in range(lay.slots):
-        c = ws.cell(head, lay.sv_col(i), _bidder_name(lay, i))
-        c.font, c.fill = xw.HEADER, xw.HEADER_FILL
-    for m, measure in enumerate(lay.measures.measures):
-        for row in (lay.sv_qty_row(m), lay.sv_deliv_row(m)):
-            xw.set_text(ws.cell(row, 1), measure.id)
-            xw.set_text(ws.cell(row, 2), measure.description)
-            xw.set_text(ws.cell(row, 3), measure.unit)
-            ws.cell(row, lay.sv_proxy_col, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
+    _bidder_row(ws, lay, head)
+    measures = lay.measures.measures
+    last_measure, last_slot = lay.measure_count - 1, lay.slots - 1
+    for y in range(lay.sv_years):
+        _sv_heading(ws, lay, lay.sv_year_header(y), f"Year {y + 1}: quantity committed in contract year {y + 1} "
+                                                     f"(the bid return's Year {y + 1} column)")
+        for m, measure in enumerate(measures):
+            r = lay.sv_year_row(m, y)
+            _measure_label(ws, lay, r, measure, proxy=True)
+            if y and measure.first_year_only:  # open, as in the bid return, but counted at nothing
+                xw.set_text(ws.cell(r, 2), f"Counts in year 1 only: {measure.description}")
+            for i in range(lay.slots):
+                xw.unlock(ws[lay.sv_year_cell(m, y, i)])
+        xw.number_validation(ws, f"{lay.sv_year_cell(0, y, 0)}:{lay.sv_year_cell(last_measure, y, last_slot)}", 0, "a quantity")
+    _sv_heading(ws, lay, lay.sv_counted_header(),
+                "Counted over the contract: the years added (a first-year-only measure: year 1 only)")
+    for m, measure in enumerate(measures):
+        r = lay.sv_qty_row(m)
+        _measure_label(ws, lay, r, measure, proxy=True)
+        years = [0] if measure.first_year_only else range(lay.sv_years)
         for i in range(lay.slots):
-            xw.unlock(ws[lay.sv_qty_cell(m, i)])
+            cells = ",".join(lay.sv_year_cell(m, y, i) for y in years)
+            # blank until a year's quantity is typed (SUMPRODUCT takes the blank text as 0)
+            ws[lay.sv_qty_cell(m, i)] = f'=IF(COUNT({cells})=0,"",SUM({cells}))'
+    _sv_heading(ws, lay, lay.sv_deliv_header(), "Deliverability (%): evaluators' judgement of each commitment "
+                                                "(100 = fully deliverable), applied to every year's quantity")
+    for m, measure in enumerate(measures):
+        _measure_label(ws, lay, lay.sv_deliv_row(m), measure, proxy=False)
+        for i in range(lay.slots):
             deliverable = ws[lay.sv_deliv_cell(m, i)]
             deliverable.value = 100
             xw.unlock(deliverable)
-    h = lay.sv_deliv_header()
-    xw.header(ws, h, ["Deliverability (%)", "Evaluators' judgement of each commitment (100 = fully deliverable)"])
-    last_measure, last_slot = lay.measure_count - 1, lay.slots - 1
-    qty = f"{lay.sv_qty_cell(0, 0)}:{lay.sv_qty_cell(last_measure, last_slot)}"
     deliv = f"{lay.sv_deliv_cell(0, 0)}:{lay.sv_deliv_cell(last_measure, last_slot)}"
-    xw.number_validation(ws, qty, 0, "a quantity")
     xw.number_validation(ws, deliv, 0, "a percentage", 100)
     tr = lay.sv_total_row()
     ws.cell(tr, 1, "Total social value (£)").font = xw.font(bold=True)
@@ -230,10 +249,38 @@ def add_social_value_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
         total.value = f"=SUMPRODUCT({lay.sv_proxy_range},{lay.sv_qty_range(i)},{lay.sv_deliv_range(i)})/100"
         total.number_format = "£#,##0.00"
     _deliverability_reasons(ws, lay)
-    xw.widths(ws, {1: 20, 2: 44, 3: 14, lay.sv_proxy_col: 14} | {lay.sv_col(i): 14 for i in range(lay.slots)})
+    xw.widths(ws, {1: 20, 2: 44, 3: 14, lay.sv_proxy_col: 14} | {lay.sv_col(i): 16 for i in range(lay.slots)})
     ws.freeze_panes = ws.cell(head + 1, lay.sv_col(0))
     xw.print_setup(ws, f"1:{head}")
     xw.protect(ws)
+
+
+def _bidder_row(ws: Worksheet, lay: EvaluationLayout, row: int) -> None:
+    """Each bidder's name above their column, wrapped in a row two lines tall (a long name shows)."""
+    for i in range(lay.slots):
+        c = ws.cell(row, lay.sv_col(i), _bidder_name(lay, i))
+        c.font, c.fill, c.alignment = xw.HEADER, xw.HEADER_FILL, Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[row].height = 30
+
+
+def _sv_heading(ws: Worksheet, lay: EvaluationLayout, row: int, title: str) -> None:
+    """A block's heading across the measure's columns, the bidders' names above their columns."""
+    xw.header(ws, row, ["", "", "", ""])
+    head = xw.set_text(ws.cell(row, 1), title)
+    head.font, head.alignment = xw.HEADER, Alignment(wrap_text=True, vertical="center")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=lay.sv_proxy_col)
+    _bidder_row(ws, lay, row)
+
+
+def _measure_label(ws: Worksheet, lay: EvaluationLayout, row: int, measure: Any, proxy: bool) -> None:
+    for col, text in ((1, measure.id), (2, measure.description), (3, measure.unit)):
+        xw.set_text(ws.cell(row, col), text).alignment = TOP  # beside a reason's first line, in a taller row
+    if proxy:
+        ws.cell(row, lay.sv_proxy_col, excel_value(measure.proxy_value, "number")).number_format = "£#,##0.00"
+
+
+TOP = Alignment(vertical="top")
+REASONS = "Reason for a deliverability below 100%: why the evaluators judged the commitment less than fully deliverable"
 
 
 def _deliverability_reasons(ws: Worksheet, lay: EvaluationLayout) -> None:
@@ -241,17 +288,14 @@ def _deliverability_reasons(ws: Worksheet, lay: EvaluationLayout) -> None:
     as the award report must say why a commitment was counted at less than its full value."""
     assert lay.measures is not None
     h = lay.sv_reason_header()
-    xw.header(ws, h, ["Reason for a deliverability below 100%", "Why the evaluators judged the commitment less than fully deliverable"])
-    for i in range(lay.slots):
-        c = ws.cell(h, lay.sv_col(i), _bidder_name(lay, i))
-        c.font, c.fill = xw.HEADER, xw.HEADER_FILL
+    _sv_heading(ws, lay, h, REASONS)
     for m, measure in enumerate(lay.measures.measures):
         r = lay.sv_reason_row(m)
-        xw.set_text(ws.cell(r, 1), measure.id)
-        xw.set_text(ws.cell(r, 2), measure.description)
+        _measure_label(ws, lay, r, measure, proxy=False)
         for i in range(lay.slots):
             cell = xw.unlock(ws.cell(r, lay.sv_col(i)), text=True)
             cell.alignment = xw.WRAP
+        ws.row_dimensions[r].height = 48  # room for a reason of three short lines (rows may be made taller)
     first = f"{xw.col(lay.sv_col(0))}{lay.sv_reason_row(0)}"
     deliv = lay.sv_deliv_cell(0, 0).replace("$", "")
     cells = f"{first}:{xw.col(lay.sv_col(lay.slots - 1))}{lay.sv_reason_row(lay.measure_count - 1)}"

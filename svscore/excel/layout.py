@@ -49,9 +49,11 @@ DETAILS: tuple[tuple[str, str, str, bool], ...] = (
 # sheet's formulas are built for one rule of combining, and the policy minimum drives no cell.
 EDITABLE_IN_V1 = frozenset({"evaluation.aggregation", "social_value_policy.minimum_percent"})
 
-EVALUATION_FORMAT_VERSION = 2
+EVALUATION_FORMAT_VERSION = 3
 """The evaluation workbook's format: version 2 added evaluators' own scores (mean or median),
-justifications and moderation notes on the Scores sheet, and the Governance sheet."""
+justifications and moderation notes on the Scores sheet, and the Governance sheet; version 3 the
+Social Value sheet's quantities per contract year, as the bid return gives them (version 2 took
+each measure's quantity over the contract)."""
 
 CRITERIA_COLUMNS = ("ID", "Parent", "Criterion", "Kind", "Weight", "Scale", "Minimum score", "Scored by",
                     "Effective weight (%)", "Points available", "Weights check")
@@ -84,7 +86,8 @@ class EvaluationLayout:
     """Scores: the row of the first criterion scored and the column of bidder slot 0."""
     FIRST_SV_ROW: ClassVar[int] = 3
     FIRST_SV_COL: ClassVar[int] = 5
-    """Social Value: the row of the first measure's quantity and the column of bidder slot 0."""
+    """Social Value: the row of year 1's heading (before format version 3, of the first measure's
+    quantity over the contract) and the column of bidder slot 0."""
     FIRST_SCALE_COL: ClassVar[int] = 3
     """Lists: the column of the first scale's values (Yes/No in A, pass/fail in B, enums after the scales)."""
     LIST_FIRST_ROW: ClassVar[int] = 2
@@ -98,6 +101,8 @@ class EvaluationLayout:
     lot_index: int
     slots: int
     measures: MeasuresTable | None
+    version: int = EVALUATION_FORMAT_VERSION
+    """The format version whose positions this layout gives (a reader of an older workbook asks for its own)."""
     tree: list[WeightedCriterion] = field(init=False)
     criteria_row: dict[str, int] = field(init=False)
     """Setup sheet row of each criterion."""
@@ -374,11 +379,51 @@ class EvaluationLayout:
     def measure_count(self) -> int:
         return len(self.measures.measures) if self.measures else 0
 
+    @property
+    def sv_per_year(self) -> bool:
+        """Whether quantities are typed per contract year (format version 3 on), not over the contract."""
+        return self.version >= 3
+
+    @property
+    def sv_years(self) -> int:
+        """The contract years quantities are typed for: the bid return's (the contract's years, or one)."""
+        return (self.tender.contract.contract_years or 1) if self.sv_per_year else 1
+
+    def sv_year_header(self, year: int) -> int:
+        """Social Value, version 3: the heading row of contract year ``year``'s quantities (0-based year),
+        each year a block of one row a measure below its heading."""
+        return self.FIRST_SV_ROW + year * (self.measure_count + 1)
+
+    def sv_year_row(self, m: int, year: int) -> int:
+        return self.sv_year_header(year) + 1 + m
+
+    def sv_year_cell(self, m: int, year: int, slot: int) -> str:
+        """Where a bidder's quantity of measure ``m`` in contract year ``year`` (0-based) is typed."""
+        return address(self.sv_col(slot), self.sv_year_row(m, year))
+
+    def sv_year_range(self, year: int, slot: int) -> str:
+        c = self.sv_col(slot)
+        return range_address(c, self.sv_year_row(0, year), c, self.sv_year_row(self.measure_count - 1, year))
+
+    def sv_input_ranges(self, slot: int) -> list[str]:
+        """One bidder's typed quantities, a range each (each year's from version 3; the contract's before)."""
+        if self.sv_per_year:
+            return [self.sv_year_range(y, slot) for y in range(self.sv_years)]
+        return [self.sv_qty_range(slot)]
+
+    def sv_counted_header(self) -> int:
+        """Social Value, version 3: the heading of the quantities counted over the contract (formulas)."""
+        return self.sv_year_header(self.sv_years)
+
     def sv_qty_row(self, m: int) -> int:
+        """The row of measure ``m``'s quantity over the contract: typed before version 3, from it the
+        years' quantities added (a first-year-only measure's year 1 only) by a formula."""
+        if self.sv_per_year:
+            return self.sv_counted_header() + 1 + m
         return self.FIRST_SV_ROW + m
 
     def sv_deliv_header(self) -> int:
-        return self.FIRST_SV_ROW + self.measure_count + 1
+        return self.sv_qty_row(0) + self.measure_count + 1
 
     def sv_deliv_row(self, m: int) -> int:
         return self.sv_deliv_header() + 1 + m

@@ -19,6 +19,7 @@ from svscore import __version__
 from svscore.excel import workbook as xw
 from svscore.excel.workbook import excel_value, protected_cells
 from svscore.model.contract import ContractRecord, Period
+from svscore.render.pages import contract_reference
 
 KIND = "monitoring_return"
 FORMAT_VERSION = 1
@@ -142,6 +143,7 @@ def build_monitoring_return(record: ContractRecord, period_id: str) -> xw.Workbo
         _kpis(wb, lay)
     constants = protected_cells(wb)
     xw.fit_pages_legibly(wb)
+    xw.mark_pages(wb, contract_reference(record.tender_reference, record.reference))
     xw.add_metadata(wb, xw.Metadata(KIND, FORMAT_VERSION, record.reference, period.id, __version__, xw.fingerprint(constants),
                                     {"tender_reference": record.tender_reference, "lot": record.lot}))
     wb.active = 0

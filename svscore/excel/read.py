@@ -29,6 +29,7 @@ from svscore.excel.cells import (
     unreadable,
 )
 from svscore.excel.governance import GovernanceLayout, read_governance
+from svscore.excel.workbook import address
 from svscore.model.bids import Bid, BidsFile, Commitment, Score
 from svscore.model.loading import validate_document
 from svscore.model.measures import MeasuresTable
@@ -99,6 +100,11 @@ def _read_v2(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     return _read(values, meta, 2)
 
 
+def _read_v3(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
+    """Read a format version 3 evaluation workbook: as version 2, the social value quantities per contract year."""
+    return _read(values, meta, 3)
+
+
 def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkbook:
     from svscore.excel.layout import DETAILS, EDITABLE_IN_V1, EvaluationLayout
 
@@ -112,7 +118,7 @@ def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkb
         raise WorkbookError(values.name, [Problem(Place(values.name, "_svscore"),
                                                   "the hidden _svscore sheet's copy of the measures table is damaged: "
                                                   "use the workbook as svscore built it")]) from None
-    lay = EvaluationLayout(original, extra["lot_index"], extra["slots"], measures)
+    lay = EvaluationLayout(original, extra["lot_index"], extra["slots"], measures, version)
     problems: list[Problem] = []
     notes: list[Problem] = []
     data = json.loads(json.dumps(base))
@@ -238,17 +244,35 @@ def _bids(values: Values, lay: Any, problems: list[Problem], notes: list[Problem
                 n = _scaled_score(values, lay, at, f"{name}'s score for {cid}", problems, notes)
                 if n is not None:
                     scores.append(Score(criterion=cid, value=n, justification=why, moderation_note=note))
-        commitments = []
-        if lay.measures_leaf is not None:
-            for m, measure in enumerate(lay.measures.measures):
-                q_addr, d_addr = lay.sv_qty_cell(m, i), lay.sv_deliv_cell(m, i)
-                q = parse_number(values.get("Social Value", q_addr), values.where("Social Value", q_addr), f"{name}'s quantity of {measure.id}", problems, notes)
-                if not q:
-                    continue
-                d = parse_number(values.get("Social Value", d_addr), values.where("Social Value", d_addr), f"{name}'s deliverability of {measure.id}", problems, notes)
-                commitments.append(Commitment(measure=measure.id, quantity=q, deliverability_percent=100 if d is None else d))
+        commitments = _commitments(values, lay, i, name, problems, notes, version) if lay.measures_leaf is not None else []
         out.append(Bid(bidder_id=bid_id, bidder=name, lot=lot, sme=sme, vcse=vcse, price=price,
                        commitments=tuple(commitments), scores=tuple(scores)))
+    return out
+
+
+def _commitments(values: Values, lay: Any, slot: int, name: str, problems: list[Problem], notes: list[Problem],
+                 version: int) -> list[Commitment]:
+    """A bidder's social value commitments: from format version 3 one a measure and contract year,
+    as the bid return gives them; before, one a measure over the contract. Each carries the
+    measure's deliverability and (from version 2, where the sheet has them) the reason for one below 100%."""
+    out = []
+    sheet = "Social Value"
+    for m, measure in enumerate(lay.measures.measures):
+        typed = ([(y + 1, lay.sv_year_cell(m, y, slot)) for y in range(lay.sv_years)] if lay.sv_per_year
+                 else [(None, lay.sv_qty_cell(m, slot))])
+        quantities = []
+        for year, addr in typed:
+            in_year = f" in year {year}" if year else ""
+            q = parse_number(values.get(sheet, addr), values.where(sheet, addr), f"{name}'s quantity of {measure.id}{in_year}", problems, notes)
+            if q:
+                quantities.append((year, q))
+        if not quantities:
+            continue
+        d_addr = lay.sv_deliv_cell(m, slot)
+        d = parse_number(values.get(sheet, d_addr), values.where(sheet, d_addr), f"{name}'s deliverability of {measure.id}", problems, notes)
+        note = as_text(values.get(sheet, address(lay.sv_col(slot), lay.sv_reason_row(m)))) if version >= 2 else ""
+        out += [Commitment(measure=measure.id, quantity=q, year=year, deliverability_percent=100 if d is None else d, note=note)
+                for year, q in quantities]
     return out
 
 

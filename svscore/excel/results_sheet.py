@@ -93,8 +93,9 @@ def add_results_sheet(wb: xw.Workbook, lay: EvaluationLayout) -> None:
                 for ref in lay.scale_checked_refs(cid, i):  # each evaluator's own score under mean or median
                     invalid.append(f'IF({ref}="",0,IF(ISNUMBER(MATCH({ref},{scale_rng[w.criterion.scale_id()]},0)),0,1))')
         if lay.measures_leaf is not None:
-            q, d = f"'Social Value'!{lay.sv_qty_range(i)}", f"'Social Value'!{lay.sv_deliv_range(i)}"
-            invalid.append(f'COUNTIF({q},"<0")+COUNTIF({d},"<0")+COUNTIF({d},">100")')
+            d = f"'Social Value'!{lay.sv_deliv_range(i)}"
+            typed = "+".join(f"""COUNTIF('Social Value'!{q},"<0")""" for q in lay.sv_input_ranges(i))  # each year's
+            invalid.append(f'{typed}+COUNTIF({d},"<0")+COUNTIF({d},">100")')
         ws.cell(r, lay.rcol("_invalid"), "=" + ("+".join(invalid) or "0"))
         # Quality % (only when every quality criterion is scored)
         if quality_leaves:

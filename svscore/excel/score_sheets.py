@@ -1,6 +1,8 @@
 """Evaluator score sheets: one workbook with a sheet per evaluator, a score and a justification
 for every criterion and bidder. Justifications are required: they become the explanations in
-each bidder's assessment summary (Procurement Act 2023 s.50)."""
+each bidder's assessment summary (Procurement Act 2023 s.50). Printed, each page is one evaluator
+and one bidder, with each criterion's scale descriptors beside the score and the evaluator's
+signature and date in the footer, so a signed page stands on its own in the evaluation record."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import ClassVar
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.pagebreak import Break
 
 from svscore import __version__
 from svscore.errors import SvscoreError
@@ -16,8 +19,11 @@ from svscore.excel import workbook as xw
 from svscore.excel.cells import META
 from svscore.excel.layout import EvaluationLayout
 from svscore.excel.workbook import excel_value, protected_cells
+from svscore.fmt import number
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import CriterionKind, Tender
+from svscore.render.pages import wrapped_lines
+from svscore.rules.weights import WeightedCriterion
 
 
 @dataclass(frozen=True)
@@ -131,46 +137,108 @@ def build_score_sheets(tender: Tender, lot_index: int = 0, measures: MeasuresTab
     lists.sheet_state = "hidden"
     xw.protect(lists)
     for name in evaluators:
-        ws = wb.create_sheet(name)
-        ws["A1"] = f"Score sheet: {name}"
-        ws["A1"].font = xw.TITLE
-        xw.set_text(ws["A2"], f"{tender.reference}: {tender.title}. Score each bid independently and justify every score by reference to the bid.")
-        xw.header(ws, lay.header_row, ["ID", "Criterion", "Scale"])
-        for i in range(slots):
-            name_ref = lay.bidder_name_ref(i)
-            head = f'IF({name_ref}="","Bidder {i + 1}",{name_ref})'
-            for c, suffix in ((lay.score_col(i), ": score"), (lay.justification_col(i), ": justification")):
-                cell = ws.cell(lay.header_row, c, f'={head}&"{suffix}"')
-                cell.font, cell.fill, cell.alignment = xw.HEADER, xw.HEADER_FILL, Alignment(wrap_text=True)
-        for cid, r in lay.rows.items():
-            w = next(x for x in ev.tree if x.criterion.id == cid)
-            gate = w.kind is CriterionKind.PASS_FAIL
-            xw.set_text(ws.cell(r, 1), cid).alignment = xw.WRAP
-            xw.set_text(ws.cell(r, 2), w.criterion.name).alignment = xw.WRAP
-            xw.set_text(ws.cell(r, 3), "pass/fail" if gate else w.criterion.scale).alignment = xw.WRAP
-            for i in range(slots):
-                score = xw.unlock(ws[lay.score_cell(cid, i)])
-                just = xw.unlock(ws[lay.justification_cell(cid, i)])
-                just.alignment = xw.WRAP
-                ws.conditional_formatting.add(just.coordinate, FormulaRule(
-                    formula=[f'AND({score.coordinate}<>"",{just.coordinate}="")'], fill=xw.ERROR_FILL))
-            dv_cells = " ".join(lay.score_cell(cid, i) for i in range(slots))
-            if gate:
-                xw.list_validation(ws, '"pass,fail"', dv_cells, "pass or fail")
-            else:
-                s_i = [s.id for s in tender.scales].index(w.criterion.scale_id())
-                scale = tender.scales[s_i]
-                xw.list_validation(ws, f"={lay.scale_range(s_i, len(scale.allowed()))}", dv_cells, f"a score on scale {scale.id}")
-            ws.row_dimensions[r].height = 60
-        xw.widths(ws, {1: 8, 2: 32, 3: 9} | {lay.score_col(i): 9 for i in range(slots)} | {lay.justification_col(i): 40 for i in range(slots)})
-        ws.freeze_panes = ws.cell(lay.FIRST_ROW, lay.score_col(0))
-        xw.print_setup(ws, f"{lay.header_row}:{lay.header_row}")
-        xw.protect(ws)
+        _evaluator_sheet(wb, tender, ev, lay, name)
     wb.move_sheet("Lists", offset=len(wb.sheetnames))
     constants = protected_cells(wb)
     lot = tender.all_lots()[lot_index]
     xw.fit_pages_legibly(wb)
+    xw.mark_pages(wb, tender.reference, {name: SIGNATURE for name in evaluators})
     xw.add_metadata(wb, xw.Metadata("score_sheets", xw.TEMPLATE_FORMAT_VERSION, tender.reference, lot.id, __version__,
                                     xw.fingerprint(constants), {"slots": slots, "evaluators": list(evaluators)}))
     wb.active = 0
     return wb
+
+
+SIGNATURE = "Signed (&A): ____________________   Date: ____________"
+"""The footer's left on every printed page of an evaluator's sheet (``&A``: the sheet, the
+evaluator's name): each page is one bidder's, and is signed and dated as such."""
+DESCRIPTOR_PT = 9
+"""The scale descriptors' text size: they print beside every score, so small but legible (8 pt and more)."""
+LINE_PT = {9: 12.0, 11: 14.5}
+"""How tall a line of text of each size is, for the rows' heights (openpyxl cannot measure text)."""
+
+
+def descriptors(tender: Tender, w: WeightedCriterion) -> str:
+    """What each score of a criterion's scale means, a line a score ("3  Satisfactory: ..."), as
+    printed beside the evaluator's score."""
+    if w.kind is CriterionKind.PASS_FAIL:
+        return "pass: meets the requirement\nfail: does not meet it"
+    scale = tender.scale(w.criterion.scale)
+    assert scale is not None
+    if not scale.values:  # a range: no descriptor a score
+        assert scale.minimum is not None and scale.maximum is not None and scale.step is not None
+        return f"{scale.label()}: a score from {number(scale.minimum)} to {number(scale.maximum)} in steps of {number(scale.step)}"
+    return "\n".join(f"{number(v.value)}  {v.descriptor}".rstrip() for v in scale.values)
+
+
+def _lines(text: str, width: float, size: int) -> int:
+    """Lines ``text`` wraps to in a column ``width`` characters (of Calibri 11) wide, in ``size`` pt."""
+    return wrapped_lines(text, width * 11 / size)
+
+
+WIDTHS = {1: 7.0, 2: 26.0, 3: 46.0}
+"""ID, criterion and descriptors, repeated on every printed page; then each bidder's score and justification."""
+SCORE_WIDTH, JUSTIFICATION_WIDTH = 9.0, 40.0
+
+
+def _evaluator_sheet(wb: xw.Workbook, tender: Tender, ev: EvaluationLayout, lay: ScoreSheetLayout, name: str) -> None:
+    """One evaluator's sheet. It prints one bidder a page across (a page break after each bidder's
+    justification column; the ID, criterion and scale descriptors repeated on the left of every
+    page, the headings on its top), at full size, and a page down as many criteria as fit; every
+    page's footer has the evaluator's signature and the date."""
+    slots = lay.slots
+    ws = wb.create_sheet(name)
+    ws["A1"] = f"Score sheet: {name}"
+    ws["A1"].font = xw.TITLE
+    intro = xw.set_text(ws["A2"], f"{tender.reference}: {tender.title}. Score each bid independently and justify "
+                                  "every score by reference to the bid. Each page is one bidder's: sign and date it.")
+    intro.alignment = xw.WRAP
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
+    ws.row_dimensions[2].height = LINE_PT[11] * (_lines(str(intro.value), sum(WIDTHS.values()), 11) + 1)
+    xw.header(ws, lay.header_row, ["ID", "Criterion", "What each score means"])
+    for i in range(slots):
+        name_ref = lay.bidder_name_ref(i)
+        head = f'IF({name_ref}="","Bidder {i + 1}",{name_ref})'
+        for c, suffix in ((lay.score_col(i), ": score"), (lay.justification_col(i), ": justification")):
+            cell = ws.cell(lay.header_row, c, f'={head}&"{suffix}"')
+            cell.font, cell.fill, cell.alignment = xw.HEADER, xw.HEADER_FILL, Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[lay.header_row].height = 2 * LINE_PT[11] + 4
+    small = xw.font(size=DESCRIPTOR_PT)
+    for cid, r in lay.rows.items():
+        w = next(x for x in ev.tree if x.criterion.id == cid)
+        gate = w.kind is CriterionKind.PASS_FAIL
+        xw.set_text(ws.cell(r, 1), cid).alignment = xw.WRAP
+        xw.set_text(ws.cell(r, 2), w.criterion.name).alignment = xw.WRAP
+        text = descriptors(tender, w)
+        meaning = xw.set_text(ws.cell(r, 3), text)
+        meaning.alignment, meaning.font = xw.WRAP, small
+        for i in range(slots):
+            score = xw.unlock(ws[lay.score_cell(cid, i)])
+            score.alignment = Alignment(horizontal="center", vertical="top")
+            just = xw.unlock(ws[lay.justification_cell(cid, i)])
+            just.alignment = xw.WRAP
+            ws.conditional_formatting.add(just.coordinate, FormulaRule(
+                formula=[f'AND({score.coordinate}<>"",{just.coordinate}="")'], fill=xw.ERROR_FILL))
+        dv_cells = " ".join(lay.score_cell(cid, i) for i in range(slots))
+        if gate:
+            xw.list_validation(ws, '"pass,fail"', dv_cells, "pass or fail")
+        else:
+            s_i = [s.id for s in tender.scales].index(w.criterion.scale_id())
+            scale = tender.scales[s_i]
+            xw.list_validation(ws, f"={lay.scale_range(s_i, len(scale.allowed()))}", dv_cells, f"a score on scale {scale.id}")
+        # tall enough for the descriptors and the criterion's name, and room to write a justification
+        ws.row_dimensions[r].height = max(LINE_PT[DESCRIPTOR_PT] * _lines(text, WIDTHS[3], DESCRIPTOR_PT),
+                                          LINE_PT[11] * _lines(w.criterion.name, WIDTHS[2], 11), 60.0) + 4
+    xw.widths(ws, WIDTHS | {lay.score_col(i): SCORE_WIDTH for i in range(slots)}
+              | {lay.justification_col(i): JUSTIFICATION_WIDTH for i in range(slots)})
+    ws.freeze_panes = ws.cell(lay.FIRST_ROW, lay.score_col(0))
+    xw.print_setup(ws, f"1:{lay.header_row}")
+    # Pages break after each bidder's justification, at full size: fitting to the page's width would
+    # make Excel ignore the breaks (and shrink the text).
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 100
+    ws.print_title_cols = f"A:{xw.col(len(WIDTHS))}"
+    ws.page_setup.pageOrder = "downThenOver"  # all of one bidder's pages, then the next bidder's
+    for i in range(slots - 1):
+        ws.col_breaks.append(Break(id=lay.justification_col(i)))  # a break is left of the 0-based column id
+    xw.protect(ws)

@@ -180,7 +180,6 @@ def print_setup(ws: Worksheet, title_rows: str | None = None, landscape: bool = 
     ws.page_setup.fitToHeight = 0
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "&A — page &P of &N"
 
 
 def fit_pages_legibly(wb: Workbook) -> None:
@@ -190,6 +189,20 @@ def fit_pages_legibly(wb: Workbook) -> None:
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
             fit_legibly(ws)
+
+
+def mark_pages(wb: Workbook, reference: str, footer_left: Mapping[str, str] | None = None) -> None:
+    """Every visible sheet's printed pages headed with ``reference`` (the tender's, or the
+    contract's) and the sheet's name, and footed with "page P of N" (:mod:`svscore.render.pages`,
+    as results.xlsx is); ``footer_left``: by sheet name, what else its footer carries, on the left."""
+    from svscore.render.pages import page_marks
+
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        marks = page_marks(reference, (footer_left or {}).get(ws.title, ""))
+        for part, texts in ((ws.oddHeader, marks.header), (ws.oddFooter, marks.footer)):
+            part.left.text, part.center.text, part.right.text = (t or None for t in texts)
 
 
 def widths(ws: Worksheet, sizes: Mapping[int, float]) -> None:

@@ -18,6 +18,7 @@ from svscore import __version__
 from svscore.atomic import refuse_overwrites, write_atomic
 from svscore.monitor.delivery import ContractMonitoring, SpendYear
 from svscore.monitor.run import MonitorRun
+from svscore.render.pages import contract_reference, page_marks, references
 from svscore.render.tables import csv_text, to_json
 
 OUTPUTS = ("results.xlsx", "results.csv", "results.json")
@@ -111,6 +112,8 @@ def results_workbook(run: MonitorRun) -> bytes:
     pct, top = wb.add_format({"num_format": "0.0%", "valign": "top"}), wb.add_format({"valign": "top"})
     red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"})
 
+    marks = page_marks(references([contract_reference(m.record.tender_reference, m.record.reference) for m in run.contracts]))
+
     def sheet(name: str, heading: str, headers: list[str], widths: list[float]):
         ws = wb.add_worksheet(name)
         ws.write(0, 0, heading, title)
@@ -122,7 +125,8 @@ def results_workbook(run: MonitorRun) -> bytes:
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(3)
-        ws.set_footer("&L&A&Rpage &P of &N")
+        ws.set_header(marks.header_code)
+        ws.set_footer(marks.footer_code)
         ws.freeze_panes(4, 0)
         return ws
 

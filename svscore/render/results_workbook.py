@@ -16,6 +16,8 @@ from svscore import __version__
 from svscore.errors import Problem
 from svscore.model.enums import CriterionKind, ScoredBy
 from svscore.render.background import in_background
+from svscore.render.pages import page_marks
+from svscore.render.pages import wrapped_lines as _lines
 from svscore.render.sheet_rows import column_letter, utf16_cut
 from svscore.render.tables import result_rows
 from svscore.scoring.result import Status
@@ -148,9 +150,9 @@ class _Sheet:
         self.ws.fit_to_pages(1, 0)
         if repeat_row is not None:
             self.ws.repeat_rows(0, repeat_row)
-        if reference:
-            self.ws.set_header(f"&L{reference.replace('&', '&&')}&R&A")
-        self.ws.set_footer("&C&A — page &P of &N")
+        marks = page_marks(reference or "")
+        self.ws.set_header(marks.header_code)
+        self.ws.set_footer(marks.footer_code)
 
 
 def results_workbook_bytes(run: BatchOutcome) -> bytes:
@@ -240,19 +242,6 @@ def _results_sheet(book: _Book, run: BatchOutcome) -> None:
 LINE_HEIGHT = 15
 """Points per line of wrapped text at Excel's default font size."""
 
-
-def _lines(text: str, width: float) -> int:
-    """Lines that ``text`` wraps to in a column ``width`` characters wide. Row heights are set from
-    it: Excel keeps a row's stored height when it opens a file, so wrapped text would be cut off.
-    Generous (a character per width unit), so text is never hidden; a long word is not split."""
-    lines, used = 1, 0
-    for word in text.split():
-        need = len(word) + (1 if used else 0)
-        if used and used + need > width:
-            lines, used = lines + 1, len(word)
-        else:
-            used += need
-    return lines
 
 
 def _chart(book: _Book, run: BatchOutcome) -> None:

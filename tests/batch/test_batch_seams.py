@@ -223,3 +223,50 @@ def test_a_unique_identifier_or_postal_address_given_differently_is_reported():
     assert identifier == ("bids.json's unique identifier for Acme Care Ltd is 'PZZZ-9999-AAAA', the returned workbook's Cover "
                           "gives 'PABC-1234-XYZW': the returned workbook's is used (it is the bidder's own offer); correct "
                           "bids.json, or the bid, and re-run")
+
+
+def _with_commitments(change: tuple[str, int, float] | None = None):
+    """The first two good bids as recorded, with the social value commitments of their returned
+    workbooks year by year (``change``: one measure's quantity in one year typed otherwise)."""
+    from svscore.model.bids import Commitment
+    out = {}
+    for b in GOOD[:2]:
+        rows = [(m, y, q) for m, qs in b.quantities.items() for y, q in enumerate(qs, start=1) if q]
+        if change is not None and b is GOOD[0]:
+            rows = [(m, y, change[2] if (m, y) == change[:2] else q) for m, y, q in rows]
+        out[b.bidder_id] = {"commitments": tuple(Commitment(measure=m, quantity=q, year=y) for m, y, q in rows)}
+    return _recorded(**out)
+
+
+def test_commitments_typed_year_by_year_as_returned_agree(small):
+    """The Social Value sheet takes each contract year's quantities as the bid return gives them.
+    Before (contract totals, no year), the comparison stopped the batch with a TypeError."""
+    code, said, doc = _evaluation_as_tender(small, _with_commitments())
+    assert code == 0, said
+    assert not [p for p in doc["problems"] if "evaluation workbook" in p["message"]]
+
+
+def test_a_years_commitment_that_differs_is_named(small):
+    measure, qs = next((m, qs) for m, qs in GOOD[0].quantities.items() if len(qs) > 1 and qs[1])
+    code, said, doc = _evaluation_as_tender(small, _with_commitments((measure, 2, qs[1] + 1)))
+    assert code == 1, said
+    [msg] = [p["message"] for p in doc["problems"] if "social value commitments" in p["message"]]
+    assert f"{measure} in year 2: " in msg and "in the returned workbook" in msg and "returned workbook's is used" in msg
+
+
+def test_the_evaluators_deliverability_in_the_evaluation_workbook_counts_in_the_batch(small):
+    """Deliverability is the evaluators' judgement, which no returned workbook gives: the batch
+    scores the returned commitments at the evaluation workbook's deliverability, with its reason.
+    Before, it scored them at 100% without a word."""
+    from svscore.model.bids import Commitment
+    bids = _with_commitments()
+    first = bids[0]
+    measure = first.commitments[0].measure
+    judged = tuple(Commitment(measure=c.measure, quantity=c.quantity, year=c.year, deliverability_percent=50,
+                              note="Half the hires depend on a depot not yet leased") if c.measure == measure else c
+                   for c in first.commitments)
+    bids[0] = first.model_copy(update={"commitments": judged})
+    code, said, doc = _evaluation_as_tender(small, bids)
+    assert code == 0, said
+    text = json.dumps(doc, ensure_ascii=False)
+    assert "× 50% deliverability judged by evaluators" in text and "Half the hires depend on a depot not yet leased" in text

@@ -242,3 +242,10 @@ def test_results_workbook_has_sheets_chart_and_print_setup(batch_run):
     assert ws.page_setup.orientation == "landscape"
     problems = [r[4] for r in wb["Problems"].iter_rows(min_row=3, values_only=True)]
     assert any("password-protected" in (p or "") for p in problems)
+
+
+def test_every_sheet_of_results_is_headed_with_the_tender_and_numbered(batch_run):
+    from tests.render.test_pages import unmarked
+
+    _, out, _ = batch_run
+    assert unmarked((out / "results.xlsx").read_bytes(), "BCC-2026-014") == []

@@ -47,6 +47,10 @@ def fill_evaluation(wb: Workbook, lay: EvaluationLayout, bids: list[Bid]) -> Non
             for c in b.commitments:
                 m = ids.index(c.measure)
                 sheet = wb["Social Value"]
-                prev = sheet[lay.sv_qty_cell(m, i)].value or 0
-                sheet[lay.sv_qty_cell(m, i)] = prev + _num(c.quantity)
+                # each year's quantity in its year (a quantity over the contract in year 1)
+                at = lay.sv_year_cell(m, (c.year or 1) - 1, i) if lay.sv_per_year else lay.sv_qty_cell(m, i)
+                prev = sheet[at].value or 0
+                sheet[at] = prev + _num(c.quantity)
                 sheet[lay.sv_deliv_cell(m, i)] = _num(c.deliverability_percent)
+                if c.note:
+                    xw.set_text(sheet.cell(lay.sv_reason_row(m), lay.sv_col(i)), c.note)

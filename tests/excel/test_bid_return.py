@@ -152,6 +152,8 @@ def test_quality_questions_give_what_we_look_for_the_scale_and_the_word_limit():
     looking = ws.cell(r, 4).value
     assert "How it is scored:" in looking and "Word limit: 1,500 words." in looking
     assert ws.row_dimensions[r].height >= 15 * looking.count("\n")
+    # every cell of a question's row reads from the top: an ID at the foot of a tall row reads as the next question's
+    assert all(ws.cell(r, c).alignment.vertical == "top" for c in range(1, 5))
 
 
 def test_year_one_commitments_are_in_the_required_colour():

@@ -44,14 +44,8 @@ def consensus(bids: list[Bid], drop: tuple[str, str] | None = None) -> list[Bid]
             seen.setdefault(s.criterion, Score(criterion=s.criterion, value=s.value))
         if drop and b.bidder_id == drop[0]:
             seen.pop(drop[1])
-        commitments = {}
-        for c in b.commitments:
-            if c.year not in (None, 1) and c.measure in ("EX-UNEMPLOYED-HIRE",):
-                continue
-            prev = commitments.get(c.measure)
-            q = c.quantity + (prev.quantity if prev else 0)
-            commitments[c.measure] = Commitment(measure=c.measure, quantity=q, deliverability_percent=c.deliverability_percent)
-        out.append(b.model_copy(update={"scores": tuple(seen.values()), "commitments": tuple(commitments.values())}))
+        # the commitments as given, year by year (the Social Value sheet takes each contract year)
+        out.append(b.model_copy(update={"scores": tuple(seen.values())}))
     return out
 
 
@@ -157,7 +151,8 @@ SCALES = [
 RANDOM_MEASURES = MeasuresTable.model_validate({"title": "random", "measures": [
     {"id": "M1", "description": "a", "unit": "u", "proxy_value": 1000},
     {"id": "M2", "description": "b", "unit": "u", "proxy_value": 37.5},
-    {"id": "M3", "description": "c", "unit": "u", "proxy_value": 0.15}]})
+    {"id": "M3", "description": "c", "unit": "u", "proxy_value": 0.15},
+    {"id": "M4", "description": "d", "unit": "u", "proxy_value": 250, "first_year_only": True}]})
 
 
 def partition(draw, total: int, n: int) -> list[int]:
@@ -225,7 +220,8 @@ def random_case(draw):
                                max_size=2, unique_by=lambda x: x["rule"]))
     data = {
         "reference": "R", "title": "Random", "authority": {"name": "X", "type": "sub_central", "jurisdiction": "england"},
-        "contract": {"kind": "services", "estimated_value": 500000, "value_includes_vat": True, "procurement_start": "2026-03-02"},
+        "contract": {"kind": "services", "estimated_value": 500000, "value_includes_vat": True, "procurement_start": "2026-03-02",
+                     "contract_years": draw(st.sampled_from([None, 1, 2, 3]))},
         "weighting": "marks" if marks else "percent", "scales": SCALES, "criteria": criteria,
         "price": {"method": method}, "social_value_policy": {"minimum_percent": 0, "mandatory": False},
         "minimum_quality_percent": draw(st.sampled_from([None, 40, 60])), "tie_breaks": tie_breaks,
@@ -262,10 +258,15 @@ def random_case(draw):
                 scores.append(Score(criterion=c["id"], value=allowed[0] if lowest else draw(st.sampled_from(allowed))))
         commitments = []
         if sv_kind in ("measures", "both"):
+            years = tender.contract.contract_years
             for m in RANDOM_MEASURES.measures:
-                q = draw(st.integers(0, 50))
-                if q:
-                    commitments.append(Commitment(measure=m.id, quantity=q, deliverability_percent=draw(st.sampled_from([100, 100, 50, 75]))))
+                # each contract year's quantity (a first-year-only measure's later years count £0 in both),
+                # at the measure's one deliverability
+                deliverable = draw(st.sampled_from([100, 100, 50, 75]))
+                for year in range(1, years + 1) if years else [None]:
+                    q = draw(st.integers(0, 50))
+                    if q:
+                        commitments.append(Commitment(measure=m.id, quantity=q, year=year, deliverability_percent=deliverable))
         bids.append(Bid(bidder_id=f"B{b}", bidder=f"Bidder {b}", price=prices[b], scores=tuple(scores), commitments=tuple(commitments)))
     return tender, RANDOM_MEASURES if sv_kind in ("measures", "both") else None, bids
 

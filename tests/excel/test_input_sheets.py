@@ -78,7 +78,7 @@ def test_social_value_sheet_asks_a_reason_for_any_deliverability_below_100():
     lay = Layout(tender, 0, 10, measures)
     ws = build(tender, 0, measures, 10)["Social Value"]
     h = lay.sv_reason_header()
-    assert ws.cell(h, 1).value == "Reason for a deliverability below 100%"
+    assert ws.cell(h, 1).value.startswith("Reason for a deliverability below 100%: ")
     assert ws.cell(lay.sv_reason_row(0), 1).value == measures.measures[0].id
     cell = ws.cell(lay.sv_reason_row(0), lay.sv_col(0))
     assert cell.protection.locked is False and cell.alignment.wrap_text

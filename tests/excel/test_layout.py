@@ -56,7 +56,12 @@ def test_evaluation_layout_positions():
     scale = HOME.scales[0]
     assert lay.scale_range(scale.id) == f"Lists!$C$2:$C${1 + len(scale.allowed())}"
     assert wb["Lists"].cell(1, lay.scale_column[scale.id]).value == scale.id
-    assert lay.sv_qty_cell(0, 1) == "F3" and lay.sv_deliv_cell(0, 0) == f"E{lay.sv_deliv_row(0)}"
+    n, years = len(MEASURES.measures), HOME.contract.contract_years
+    assert lay.sv_year_cell(0, 0, 1) == "F4" and lay.sv_year_cell(1, 2, 0) == f"E{3 + 2 * (n + 1) + 2}"  # each year a heading and its measures
+    assert lay.sv_qty_cell(0, 1) == f"F{3 + years * (n + 1) + 1}" and lay.sv_deliv_cell(0, 0) == f"E{lay.sv_deliv_row(0)}"
+    typed = ",".join(lay.sv_year_cell(0, y, 0) for y in ([0] if MEASURES.measures[0].first_year_only else range(years)))
+    assert wb["Social Value"][lay.sv_qty_cell(0, 0)].value == f'=IF(COUNT({typed})=0,"",SUM({typed}))'
+    assert wb["Social Value"][lay.sv_year_cell(0, 1, 0)].protection.locked is False
     assert wb["Social Value"][lay.sv_deliv_cell(0, 0)].value == 100
     assert wb["Social Value"][lay.sv_total_cell(0)].value.startswith(f"=SUMPRODUCT({lay.sv_proxy_range},{lay.sv_qty_range(0)},")
     assert wb["Social Value"].cell(lay.sv_qty_row(0), lay.sv_proxy_col).value == float(MEASURES.measures[0].proxy_value)

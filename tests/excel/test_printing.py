@@ -87,3 +87,16 @@ def test_every_sheet_of_every_workbook_prints_legibly_on_a4(tmp_path):
             if not size.legible:
                 small.append(f"{name} › {ws.title}: {size.smallest_printed:.1f} pt (scale {size.scale:.2f})")
     assert not small, f"printed below {LEGIBLE_PT} pt: " + "; ".join(small)
+
+
+def test_every_sheet_of_every_workbook_is_headed_with_its_reference_and_numbered(tmp_path):
+    """Every printed page says which tender (the monitoring return: which tender and contract) it
+    belongs to, which sheet it is, and its page of how many."""
+    from tests.render.test_pages import unmarked
+
+    missing = []
+    for name, data in _every_workbook(tmp_path):
+        # the example contract's reference is its tender's
+        reference = "BCC-2026-014" if name.startswith(("BCC", "monitoring")) else "DRS-2026-0457"
+        missing += [f"{name} › {m}" for m in unmarked(data, reference)]
+    assert not missing, "; ".join(missing)

@@ -117,3 +117,22 @@ def test_cli_template_build_and_read(tmp_path, filled):
     assert r.returncode == 0, r.stderr
     r = run_cli("score", str(tmp_path / "t.json"), str(tmp_path / "b.json"), "--measures", str(EXAMPLES / "measures-illustrative.json"))
     assert r.returncode == 0 and "Brightwater Homecare CIC" in r.stdout
+
+
+def test_commitments_read_back_year_by_year_as_the_bid_return_gives_them(filled):
+    """The Social Value sheet takes each contract year's quantity (format version 3): read back, a
+    commitment a measure and year (a quantity given over the contract is typed in year 1)."""
+    got = {b.bidder_id: b for b in read_evaluation(filled).bids.bids}
+    years = 0
+    for b in BIDS:
+        want = sorted((c.measure, c.year or 1, c.quantity) for c in b.commitments)
+        assert sorted((c.measure, c.year, c.quantity) for c in got[b.bidder_id].commitments) == want, b.bidder
+        years = max([years, *(y for _, y, _ in want)])
+    assert years == HOME.contract.contract_years == 3
+
+
+def test_a_version_3_workbook_gives_each_years_commitment_its_deliverability_and_reason():
+    got = read_evaluation(ROOT / "tests" / "data" / "workbooks" / "evaluation-v3.xlsx")
+    fte = [c for c in got.bids.bids[0].commitments if c.measure == "EX-LOCAL-FTE"]
+    assert [(c.year, c.quantity, c.deliverability_percent) for c in fte] == [(1, 12, 75), (2, 12, 75), (3, 12, 75)]
+    assert all(c.note == "Two of the three years' local hires depend on a site not yet leased" for c in fte)

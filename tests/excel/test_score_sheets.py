@@ -70,3 +70,74 @@ def test_shifted_score_sheets_read_back(monkeypatch, tmp_path):
         got = sorted((s.criterion, s.evaluator, str(s.value)) for s in book.for_bid(b.bidder_id, "", HOME.all_lots()[0].id))
         want = sorted((cid, e, str(v)) for cid, vs in b.scores.items() for e, v in zip(EVALUATORS, vs, strict=True))
         assert got == want, b.bidder
+
+
+def _bidder_pages(ws, lay) -> list[tuple[int, int]]:
+    """The columns each printed page across holds beyond the repeated ones, from the sheet's page breaks."""
+    from openpyxl.utils import column_index_from_string
+
+    repeated = column_index_from_string(ws.print_title_cols.split(":")[-1].replace("$", ""))
+    breaks = sorted(b.id for b in ws.col_breaks.brk)  # a break is left of its 0-based column id
+    last = lay.justification_col(lay.slots - 1)
+    starts = [repeated + 1] + [b + 1 for b in breaks]
+    return [(a, (starts[k + 1] - 1) if k + 1 < len(starts) else last) for k, a in enumerate(starts)]
+
+
+def test_each_printed_page_is_one_evaluator_and_one_bidder_with_the_scale_beside_the_score():
+    """Pages break after each bidder's justification, at full size (fit to page would make Excel
+    ignore the breaks); the ID, criterion and scale descriptors print on every page, a page holds
+    them and one bidder's two columns, and the footer of every page has the evaluator's signature."""
+    from svscore.excel.printing import _column_points, _printable
+
+    lay = score_sheet_layout(HOME, 0, MEASURES, 4, ("Ann", "Bob"))
+    wb = reopen(build_score_sheets(HOME, 0, MEASURES, 4, ("Ann", "Bob")))
+    for name in ("Ann", "Bob"):
+        ws = wb[name]
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.scale or 100) == 100
+        assert _bidder_pages(ws, lay) == [(lay.score_col(i), lay.justification_col(i)) for i in range(lay.slots)]
+        assert ws.print_title_cols == "$A:$C" and ws.print_title_rows == f"$1:${lay.header_row}"
+        assert _column_points(ws, lay.justification_col(0)) <= _printable(ws)  # the repeated columns and one bidder fit
+        cid = next(iter(lay.rows))
+        meaning = ws.cell(lay.rows[cid], 3).value
+        assert meaning.splitlines()[0] == "0  Unacceptable: no response, or fails to address the requirement"
+        assert len(meaning.splitlines()) == len(HOME.scales[0].allowed())
+        assert ws.cell(lay.header_row, 3).value == "What each score means"
+        assert "Signed (&A)" in ws.oddFooter.left.text and "Date" in ws.oddFooter.left.text
+        assert ws.oddFooter.right.text == "&A — page &P of &N" and ws.page_setup.pageOrder == "downThenOver"
+
+
+def test_a_range_scale_is_described_by_its_range():
+    from svscore.excel.score_sheets import descriptors
+    from svscore.model.tender import Tender
+    from svscore.rules.weights import weighted_tree
+
+    data = HOME.model_dump(mode="json", exclude_defaults=True)
+    data["scales"] = [{"id": "0-5", "name": "Marks", "minimum": 0, "maximum": 60, "step": 1}]
+    tender = Tender.model_validate(data)
+    leaf = next(w for w in weighted_tree(tender, 0) if w.criterion.scale == "0-5")
+    assert descriptors(tender, leaf) == "Marks: a score from 0 to 60 in steps of 1"
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_one_bidder_a_page_with_the_descriptors_and_the_signature(tmp_path, libreoffice):
+    """As printed: every page of an evaluator's sheet has exactly one bidder's score heading, the
+    scale descriptors, the tender's reference and the signature and date line."""
+    import subprocess
+
+    from svscore.excel.libreoffice import convert
+    from svscore.excel.workbook import to_bytes
+
+    path = tmp_path / "scores.xlsx"
+    path.write_bytes(to_bytes(build_score_sheets(HOME, 0, MEASURES, 3, ("Ann",))))
+    (pdf,) = convert([path], tmp_path / "pdf", to="pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip() and "Ann — page" in p]
+    assert len(pages) >= 3
+    seen = []
+    for page in pages:
+        heads = [i for i in range(1, 4) if f"Bidder {i}: justification" in page]
+        assert len(heads) == 1, page
+        seen.append(heads[0])
+        assert "BCC-2026-014" in page and "Unacceptable: no response" in page
+        assert "Signed (Ann):" in page and "Date:" in page
+    assert sorted(set(seen)) == [1, 2, 3]

@@ -24,7 +24,7 @@ from tests.excel.test_formulas_agree import TOL, compare, consensus
 HOME = load_tender(EXAMPLES / "council-home-care.json")
 MEASURES = load_measures(EXAMPLES / "measures-illustrative.json")
 _GIVEN = list(load_bids(EXAMPLES / "council-home-care-bids.json").bids)
-# the commitments as the workbook holds them (contract totals), the evaluators' own scores as given
+# the commitments year by year, as the workbook holds them, the evaluators' own scores as given
 BIDS = [c.model_copy(update={"scores": b.scores}) for b, c in zip(_GIVEN, consensus(_GIVEN), strict=True)]
 
 

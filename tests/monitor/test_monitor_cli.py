@@ -161,3 +161,10 @@ def test_the_returns_for_each_period_are_generated(tmp_path):
     assert r.returncode == 0 and len(list((tmp_path / "all").iterdir())) == len(RECORD.periods)
     r = run_cli("template", "monitoring", str(RECORD_FILE), "--out", str(tmp_path), "--period", "Y9")
     assert r.returncode == 2 and "no period 'Y9'" in r.stderr
+
+
+def test_every_sheet_of_the_monitoring_results_is_headed_with_the_contract_and_numbered(monitored):
+    from tests.render.test_pages import unmarked
+
+    _, out, _ = monitored
+    assert unmarked((out / "results.xlsx").read_bytes(), "BCC-2026-014") == []

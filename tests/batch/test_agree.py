@@ -1,0 +1,41 @@
+"""Where the evaluation workbook and a returned workbook both give a bid's social value
+commitments: compared by measure and contract year (the evaluation workbook's format version 3
+on), or over the contract (earlier versions), and every difference named."""
+
+from __future__ import annotations
+
+from svscore.batch.agree import disagreements
+from svscore.model.bids import Bid, Commitment
+
+RETURNED = {"bidder": "Alpha Care Ltd", "bidder_id": "1", "commitments": [
+    {"measure": "FTE", "quantity": 12, "year": 1}, {"measure": "FTE", "quantity": 12, "year": 2},
+    {"measure": "HIRE", "quantity": 2, "year": 1}, {"measure": "HIRE", "quantity": 5, "year": 2}]}
+
+
+def _bid(*commitments: tuple[str, float, int | None]) -> Bid:
+    return Bid(bidder_id="1", bidder="Alpha Care Ltd",
+               commitments=tuple(Commitment(measure=m, quantity=q, year=y) for m, q, y in commitments))
+
+
+def test_the_same_commitments_year_by_year_agree():
+    assert disagreements(RETURNED, _bid(("FTE", 12, 1), ("FTE", 12, 2), ("HIRE", 2, 1), ("HIRE", 5, 2))) == []
+
+
+def test_a_year_that_differs_is_named_with_both_quantities():
+    [said] = disagreements(RETURNED, _bid(("FTE", 12, 1), ("FTE", 10, 2), ("HIRE", 2, 1), ("HIRE", 5, 2)))
+    assert "FTE in year 2: 10 in the evaluation workbook, 12 in the returned workbook" in said
+    assert "returned workbook's is used" in said and "year 1" not in said
+
+
+def test_the_same_total_in_other_years_is_a_difference():
+    said = disagreements(RETURNED, _bid(("FTE", 24, 1), ("HIRE", 2, 1), ("HIRE", 5, 2)))
+    assert said and "FTE in year 1: 24 in the evaluation workbook, 12" in said[0] and "FTE in year 2: 0 in the evaluation" in said[0]
+
+
+def test_an_older_evaluation_workbooks_contract_totals_are_compared_as_they_count():
+    """Before format version 3 the evaluation workbook gave each measure over the contract (year
+    unset); a first-year-only measure counts year 1 only. Before, a year unset stopped the batch
+    with a TypeError."""
+    assert disagreements(RETURNED, _bid(("FTE", 24, None), ("HIRE", 2, None)), first_year_only=frozenset({"HIRE"})) == []
+    [said] = disagreements(RETURNED, _bid(("FTE", 24, None), ("HIRE", 7, None)), first_year_only=frozenset({"HIRE"}))
+    assert "HIRE over the contract: 7 in the evaluation workbook, 2 in the returned workbook" in said
