@@ -34,7 +34,7 @@ GUIDE = """\
 # {title}
 
 Reference: {reference}. Issued by {authority}. Made with svscore {version}
-(workbook format version {fmt}).
+(workbook format versions: {fmt}).
 
 ## What is in this pack
 
@@ -123,8 +123,9 @@ def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: 
     note = (" is ILLUSTRATIVE example data: replace it with your council's own before a real evaluation."
             if measures is not None and measures.illustrative else
             " is the council's own." if measures is not None else ": none (no social value measures).")
+    formats = template_formats({n: b for n, b in files.items() if n.endswith(".xlsx")})
     guide = GUIDE.format(title=tender.title, reference=tender.reference, authority=tender.authority.name,
-                                     version=__version__, fmt=TEMPLATE_FORMAT_VERSION, files=listing,
+                                     version=__version__, fmt=", ".join(f"{k} {v}" for k, v in formats.items()), files=listing,
                                      tender_file=f"tender/{tender_name}", measures_note=note)
     if wheels:
         from svscore.xl.setup import offline_steps
@@ -136,7 +137,7 @@ def build_pack(tender: Tender, tender_bytes: bytes, tender_name: str, measures: 
     files["GUIDE.md"] = guide.encode("utf-8")
     manifest = {
         "svscore_version": __version__,
-        "template_format_version": TEMPLATE_FORMAT_VERSION,
+        "template_format_versions": formats,
         "tender_reference": tender.reference,
         "files": [{"name": n, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in sorted(files.items())],
     }
@@ -212,15 +213,30 @@ def _verify_files(name: str, files: dict[str, Callable[[], bytes]] | None) -> li
     return problems
 
 
-def _check_template(where: str, data: bytes) -> list[Problem]:
-    import tempfile
-
+def _template_meta(name: str, data: bytes) -> dict[str, str] | None:
+    """A template's identity from its hidden metadata sheet (None when it has none)."""
     from svscore.excel.cells import load_values, metadata
 
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        tmp.write(data)
-        tmp.flush()
-        meta = metadata(load_values(Path(tmp.name)))
+    return metadata(load_values(Path(name), data=data))
+
+
+def template_formats(templates: dict[str, bytes]) -> dict[str, int]:
+    """Each kind of workbook in ``templates`` (file name → bytes) and the format version its
+    metadata gives ("evaluation workbook": 3): each kind has its own versions, so the pack's guide
+    and manifest name every one (a partner council's svscore must read each)."""
+    from svscore.excel.readers import KINDS
+
+    out: dict[str, int] = {}
+    for name, data in sorted(templates.items()):
+        meta = _template_meta(name, data) or {}
+        kind = next((about.name for about in KINDS.values() if meta.get("template_kind") in about.template_kinds), None)
+        if kind is not None:
+            out[kind] = max(out.get(kind, 0), int(meta.get("format_version") or 0))
+    return dict(sorted(out.items()))
+
+
+def _check_template(where: str, data: bytes) -> list[Problem]:
+    meta = _template_meta(where, data)
     if meta is None:
         return [Problem(where, "no svscore metadata: not a template svscore made")]
     from svscore.excel.readers import KINDS, versions

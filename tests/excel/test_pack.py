@@ -34,6 +34,20 @@ def test_pack_contents_and_verify(tmp_path):
     assert r.returncode == 0 and "intact" in r.stdout
 
 
+def test_the_guide_and_manifest_give_each_kind_of_workbooks_own_format_version(tmp_path):
+    """Each kind of workbook has its own format versions; the pack said "workbook format version 1"
+    for all of them after the evaluation workbook and bid return had moved on."""
+    from svscore.excel.layout import EVALUATION_FORMAT_VERSION
+    from svscore.excel.readers import versions
+
+    pack = zipfile.ZipFile(make_pack(tmp_path))
+    want = {"bid return workbook": max(versions("bid_return")), "evaluation workbook": EVALUATION_FORMAT_VERSION,
+            "score sheets workbook": max(versions("score_sheets"))}
+    assert json.loads(pack.read("manifest.json"))["template_format_versions"] == want
+    assert "(workbook format versions: " + ", ".join(f"{k} {v}" for k, v in want.items()) + ")" in " ".join(
+        pack.read("GUIDE.md").decode().split())
+
+
 @pytest.mark.slow
 def test_pack_is_deterministic(tmp_path):
     a = make_pack(tmp_path).read_bytes()
