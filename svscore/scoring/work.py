@@ -7,7 +7,7 @@ adds what depends on the other bids, and :mod:`assemble` turns it into the immut
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -43,6 +43,20 @@ class BidWork:
     flags: list[Flag] = field(default_factory=list)
     leaves: dict[str, LeafWork] = field(default_factory=dict)
     price: Fraction | None = None
+    rows: dict[str, Any] | None = None
+    """Where a prepared bid is scored more than once (:meth:`fresh`): the result rows of the criteria
+    no other bid can change, by id, filled by the first result and shared by every copy."""
+
+    def fresh(self, relative: frozenset[str]) -> BidWork:
+        """A copy of this prepared bid for one more competition, which leaves this one as it was.
+
+        The competition adds to the lists and changes only the ``relative`` leaves (price, social
+        value scored by measures), so those are copied and the others shared."""
+        if self.rows is None:
+            self.rows = {}
+        leaves = {cid: replace(leaf) if cid in relative else leaf for cid, leaf in self.leaves.items()}
+        return BidWork(self.bid, list(self.errors), list(self.missing), list(self.disqualified), list(self.flags),
+                       leaves, self.price, self.rows)
 
     def priced(self) -> Fraction:
         """The price of a bid in the competition (a bid without one is incomplete and never competes)."""

@@ -24,9 +24,9 @@ from typing import Any
 
 from svscore import __version__
 from svscore.errors import SvscoreError
-from svscore.xl import adapt
+from svscore.xl import adapt, memo
 from svscore.xl.adapt import BadInput
-from svscore.xl.memo import remembered, remembered_many
+from svscore.xl.memo import Memo, remembered, remembered_many
 
 
 def _xlwings_declares_functions() -> bool:
@@ -361,9 +361,7 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
                sv_method: Any = None, sv_target: Any = None, minimum_quality: Any = None, abnormally_low: Any = 20,
                tie_breaks: Any = None, scales: Any = None) -> Any:
     """The whole results matrix in one call: for each bidder, status, points per criterion, total and rank (spills)."""
-    from svscore.model.measures import MeasuresTable
     from svscore.model.tender import CriterionKind
-    from svscore.scoring.engine import score_tender
 
     rules: dict[str, Any] = {"abnormally_low": {"percent_below_mean": adapt.number(abnormally_low, "abnormally_low", "the percentage", required=False)}}
     mq = adapt.number(minimum_quality, "minimum_quality", "the minimum quality percentage", required=False)
@@ -391,8 +389,8 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
         column = [grid[r][b] if r < len(grid) and b < len(grid[r]) else None for r in range(len(ids))]
         bids.append(_bid(b, name, tuple(ids), column, price_cells[b] if b < len(price_cells) else None,
                          sv_cells[b] if measured and b < len(sv_cells) else None, kinds))
-    measures = MeasuresTable(title="£ values from the sheet", measures=({"id": "VALUE", "description": "£ social value", "unit": "£", "proxy_value": 1},)) if measured else None
-    lot = score_tender(tender, bids, measures).lots[0]
+    scorer = _scorer(tender, bool(measured))
+    lot = scorer.finish([scorer.prepare(b) for b in bids]).lots[0]
     by_id = {r.bidder_id: r for r in lot.bids}
     header = ["Bidder", "Status", *order, "Total", "Rank"]
     matrix: Table = [header]
@@ -406,6 +404,27 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
         row += [result.total, result.rank]
         matrix.append([adapt.out(v) for v in row])
     return matrix
+
+
+_SCORERS = memo.MEMOS.setdefault("_scorer", Memo())
+"""A scorer per evaluation model (by its identity: :func:`_tender` gives the same object for the same
+table) that keeps its prepared bids, so one changed score prepares one bid again."""
+
+
+def _scorer(tender: Any, measured: bool) -> Any:
+    """The kept scorer of ``tender``; ``measured``: its social value is the £ values from the sheet."""
+    from svscore.model.measures import MeasuresTable
+    from svscore.scoring.engine import TenderScorer
+
+    def make() -> tuple[Any, Any]:
+        measures = MeasuresTable(title="£ values from the sheet", measures=(
+            {"id": "VALUE", "description": "£ social value", "unit": "£", "proxy_value": 1},)) if measured else None
+        return tender, TenderScorer(tender, measures, keep=KEPT_BIDS)
+    return _SCORERS.get((id(tender), measured), make)[1]  # the tender kept with it: its identity is not reused
+
+
+KEPT_BIDS = 1000
+"""Prepared bids a scorer keeps: those of the last few calls (an edit changes one of them)."""
 
 
 @remembered_many
