@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from svscore.errors import ScoringError
 from svscore.fmt import points
@@ -31,6 +32,7 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
     shape = shape or TreeShape.of(tree)
     competing = {id(w) for w in competition}
     results = {id(w): bid_result(w, shape, lot.id, ppqp) for w in works}
+    works_of = {id(results[id(w)]): w for w in works}
 
     def key(r: BidResult) -> Fraction | None:
         if ppqp:
@@ -47,7 +49,7 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
         if r.unresolved:
             ties[r.rank].append(r.item.bidder_id)
             flags.append(Flag("tie_unresolved", "Exactly level with another bid, and the published tie-break rules do not separate them: the authority must decide."))
-        final.append(replace(r.item, rank=r.rank, flags=tuple(flags)))
+        final.append(_ranked(works_of[id(r.item)], r.item, r.rank, tuple(flags)))
     final.sort(key=lambda b: (b.rank, b.bidder, b.bidder_id))
     others = sorted((results[id(w)] for w in works if id(w) not in competing),
                     key=lambda b: (list(Status).index(b.status), b.bidder, b.bidder_id))
@@ -59,6 +61,20 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
 
 TOTALS_KEPT = 100_000
 """Groups' totals kept by a lot's scorer before it starts again: far more than the distinct totals of a large batch."""
+
+
+def _ranked(w: BidWork, result: BidResult, rank: int, flags: tuple[Flag, ...]) -> BidResult:
+    """The result with its rank and flags; for a prepared bid scored more than once, its last ranked
+    result when nothing has changed, so that every edge can tell an unchanged bid by its identity."""
+    kept = w.rows
+    if kept is None:
+        return result.ranked(rank, flags)
+    last = kept.get("ranked")
+    if last is not None and last[0] is result and last[1] == rank and last[2] == flags:
+        return last[3]
+    done = result.ranked(rank, flags)
+    kept["ranked"] = (result, rank, flags, done)
+    return done
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,8 @@ class TreeShape:
     """The nodes whose rows depend on the other bids (they contain a relative criterion), by index."""
     top_moving: frozenset[str]
     """Those of them at the top level."""
+    relative: tuple[str, ...]
+    """The leaves among them: those the competition scores."""
     totals: dict[tuple[int, tuple[int, ...]], tuple[tuple[Fraction, ...], Fraction | None, str]] = field(default_factory=dict, compare=False)
     """A group's total and explanation by its sub-criteria's points: the same for every bid given them.
     Keyed by the points' identities (hashing a Fraction is slow; bids given the same scores share the
@@ -116,7 +134,7 @@ class TreeShape:
         top = tuple(x.criterion.id for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL)
         measured = tuple(x.criterion.id for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES)
         return cls(nodes, top, measured, tuple(i for i, n in enumerate(nodes) if not n.fixed),
-                   frozenset(cid for cid in top if not fixed[cid]))
+                   frozenset(cid for cid in top if not fixed[cid]), tuple(n.id for n in nodes if n.leaf and not n.fixed))
 
 
 _GROUP_LEAF = LeafWork()
@@ -127,9 +145,31 @@ def bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool) -> BidResu
     """One bid's result, not yet ranked: its criteria rows (children before parents are totalled), total and reasons.
 
     A prepared bid scored more than once (``w.rows`` given) keeps, from its first result, the rows
-    that depend on it alone and their part of the total; later results work out only the others."""
-    status = w.status()
+    that depend on it alone and their part of the total; later results work out only the others,
+    and where the competition gave it what it gave last time, the last result is the answer."""
     kept = w.rows
+    if kept is not None:
+        said = _competition_said(w, shape)
+        last = kept.get("last")
+        if last is not None and last[0] == said:
+            return last[1]
+        result = _bid_result(w, shape, lot_id, ppqp, kept)
+        kept["last"] = (said, result)
+        return result
+    return _bid_result(w, shape, lot_id, ppqp, None)
+
+
+def _competition_said(w: BidWork, shape: TreeShape) -> tuple:
+    """Everything the competition adds to a prepared bid: what its result depends on beyond the bid.
+
+    Compared item by item, and an item that is the same object (the kept relative scores give the
+    same objects while the prices are the same) compares at once."""
+    leaves = tuple((leaf.value, leaf.points, leaf.explanation) for leaf in (w.leaves[cid] for cid in shape.relative))
+    return (tuple(w.errors), tuple(w.missing), tuple(w.disqualified), tuple(w.flags), leaves)
+
+
+def _bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool, kept: dict[str, Any] | None) -> BidResult:
+    status = w.status()
     if kept:
         rows: list[CriterionResult | None] = list(kept["rows"])
         pts: dict[str, Fraction | None] = dict(kept["points"])

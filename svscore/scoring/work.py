@@ -7,7 +7,7 @@ adds what depends on the other bids, and :mod:`assemble` turns it into the immut
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -30,6 +30,11 @@ class LeafWork:
     commitments: list[ValuedCommitment] = field(default_factory=list)
     committed: Fraction = Fraction(0)
     """The £ value of the commitments, added up as they are valued."""
+
+    def copy(self) -> LeafWork:
+        """A shallow copy (``dataclasses.replace`` takes five times as long)."""
+        return LeafWork(self.value, self.points, self.explanation, self.evaluators, self.justifications,
+                        self.commitments, self.committed)
 
 
 @dataclass
@@ -54,7 +59,11 @@ class BidWork:
         value scored by measures), so those are copied and the others shared."""
         if self.rows is None:
             self.rows = {}
-        leaves = {cid: replace(leaf) if cid in relative else leaf for cid, leaf in self.leaves.items()}
+        leaves = dict(self.leaves)
+        for cid in relative:
+            leaf = leaves.get(cid)
+            if leaf is not None:
+                leaves[cid] = leaf.copy()
         return BidWork(self.bid, list(self.errors), list(self.missing), list(self.disqualified), list(self.flags),
                        leaves, self.price, self.rows)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -383,27 +383,45 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
     kinds = {w: k for w, k in _kinds(tender)}
     measured = [cid for cid, k in kinds.items() if k == "measures"]
     bids = []
+    width = len(names)
+    rows = [list(r[:width]) + [None] * (width - len(r)) for r in grid[:len(ids)]]
+    rows += [[None] * width] * (len(ids) - len(rows))
+    columns = list(zip(*rows, strict=True)) if ids else [()] * width  # each bidder's scores, a blank where the range is short
+    id_tuple = tuple(ids)
     for b, name in enumerate(names):
         if adapt.is_blank(name):
             continue
-        column = [grid[r][b] if r < len(grid) and b < len(grid[r]) else None for r in range(len(ids))]
-        bids.append(_bid(b, name, tuple(ids), column, price_cells[b] if b < len(price_cells) else None,
+        bids.append(_bid(b, name, id_tuple, columns[b], price_cells[b] if b < len(price_cells) else None,
                          sv_cells[b] if measured and b < len(sv_cells) else None, kinds))
     scorer = _scorer(tender, bool(measured))
     lot = scorer.finish([scorer.prepare(b) for b in bids]).lots[0]
     by_id = {r.bidder_id: r for r in lot.bids}
     header = ["Bidder", "Status", *order, "Total", "Rank"]
     matrix: Table = [header]
+    at: list[int] = []  # where each of the table's ids is in a result's criteria: the same for every bid
     for bid in bids:
         result = by_id[bid.bidder_id]
-        pts = {c.criterion_id: c for c in result.criteria}
-        row: list[Any] = [bid.bidder, result.status.value]
-        for cid in order:
-            c = pts[cid]
-            row.append(c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else c.points)
-        row += [result.total, result.rank]
-        matrix.append([adapt.out(v) for v in row])
+        known = _ROWS.get(id(result))
+        if known is None:
+            if not at:
+                where = {c.criterion_id: i for i, c in enumerate(result.criteria)}
+                at = [where[cid] for cid in order]
+            crit = result.criteria
+            cells = [c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else c.points for c in (crit[i] for i in at)]
+            row = [adapt.out(v) for v in (bid.bidder, result.status.value, *cells, result.total, result.rank)]
+            if len(_ROWS) >= ROWS_KEPT:
+                _ROWS.clear()
+            known = _ROWS[id(result)] = (result, row)
+        matrix.append(list(known[1]))
     return matrix
+
+
+_ROWS: dict[int, tuple[Any, list[Any]]] = {}
+"""Each bid's row of the matrix by the identity of its result (kept with it, so the identity is not
+reused): a kept scorer gives an unchanged bid the same result object call after call."""
+
+ROWS_KEPT = 2_000
+"""Rows kept before starting again: a few calls of a large matrix (rows of bids that changed are let go then)."""
 
 
 _SCORERS = memo.MEMOS.setdefault("_scorer", Memo())
@@ -428,7 +446,7 @@ KEPT_BIDS = 1000
 
 
 @remembered_many
-def _bid(b: int, name: Any, ids: tuple[str, ...], column: list[Any], price_cell: Any, sv_cell: Any, kinds: dict[str, Any]) -> Any:
+def _bid(b: int, name: Any, ids: tuple[str, ...], column: Sequence[Any], price_cell: Any, sv_cell: Any, kinds: dict[str, Any]) -> Any:
     """The bid in column ``b`` of the ranges (0-based), built once per content of its own cells: after
     an officer changes one score, the other bidders' bids are not read and validated again."""
     from svscore.model.bids import Bid, Commitment, Score

@@ -60,3 +60,17 @@ def test_kept_bids_where_price_sits_inside_a_group():
     a, b = make("A", 100, Q1=3, Q2=4, Q3=2, SV=1), make("B", 80, Q1=5, Q2=1, Q3=2, SV=4)
     cheaper = make("D", 50, Q1=0, Q2=0, Q3=0, SV=0)
     _same_as_fresh(tender, [[a, b], [a, b, cheaper], [a, b], [b, a]])
+
+
+def test_the_fast_copies_keep_every_field():
+    """``BidResult.ranked`` and ``LeafWork.copy`` list the fields by hand: a field added later must be listed there too."""
+    import dataclasses
+
+    from svscore.scoring.result import BidResult
+    from svscore.scoring.work import LeafWork
+
+    r = BidResult(**{f.name: object() for f in dataclasses.fields(BidResult)})  # every field given something of its own
+    rank, flags = object(), object()
+    assert r.ranked(rank, flags) == dataclasses.replace(r, rank=rank, flags=flags)  # type: ignore[arg-type]
+    leaf = LeafWork(**{f.name: object() for f in dataclasses.fields(LeafWork)})
+    assert leaf.copy() == leaf and leaf.copy() is not leaf
