@@ -49,11 +49,11 @@ def lot_sensitivity(tender: Tender, tree: list[WeightedCriterion], ranked: list[
     ids = [cid for cid, _ in shares]
     bids: dict[str, dict[str, Fraction]] = {}
     totals: dict[str, Fraction] = {}
-    at: list[tuple[int, str]] = []  # where the top-level criteria are in a result's rows: the same in every bid of a lot
+    # Where the top-level criteria are in a result's rows: the same in every bid of a lot, whose
+    # results are all made over the lot's one tree (assemble.TreeShape).
+    at = [(i, c.criterion_id) for i, c in enumerate(ranked[0].criteria) if c.parent_id is None]
     for b in ranked:  # every ranked bid has a total
         crit = b.criteria
-        if not all(i < len(crit) and crit[i].criterion_id == cid for i, cid in at) or not at:
-            at = [(i, c.criterion_id) for i, c in enumerate(crit) if c.parent_id is None]
         got = {cid: crit[i].points for i, cid in at}
         if scale == 1:  # a tender out of 100 points: the points are the percentages already
             bids[b.bidder_id] = {cid: got.get(cid) or Fraction(0) for cid in ids}

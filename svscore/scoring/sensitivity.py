@@ -51,12 +51,14 @@ def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fractio
     if rough is None:
         rough = {b: (_float(s), _float(t)) for b, (s, t) in points.items()}
     best: Fraction | None = None
+    distance, bound = Fraction(0), 0.0  # the best's exact distance from w, and the estimate beyond which no rival can beat it
     for estimate, rival in _estimates(w, winner, rough):
-        if best is not None and estimate > _float(abs(best - w)) + _MARGIN:
+        if best is not None and estimate > bound:
             break  # every later rival crosses further away, even allowing for float error
         x = tipping_point(w, points[winner], points[rival])
-        if x is not None and (best is None or abs(x - w) < abs(best - w)):
-            best = x
+        if x is not None and (best is None or abs(x - w) < distance):
+            best, distance = x, abs(x - w)
+            bound = _float(distance) + _MARGIN
     return None if best is None else (best, _leader(best, w, points, rough))
 
 
