@@ -47,8 +47,8 @@ class CriterionResult:
 
     def as_dict(self) -> dict[str, Any]:
         raw = self.raw
-        if isinstance(raw, Fraction):
-            raw = float(raw)
+        if type(raw) is Fraction:
+            raw = _float(raw)
         return {
             "criterion": self.criterion_id,
             "name": self.name,
@@ -56,11 +56,17 @@ class CriterionResult:
             "parent": self.parent_id,
             "raw": raw,
             "weighted": as_float(self.points),
-            "available": float(self.available),
+            "available": _float(self.available),
             "explanation": self.explanation,
-            "evaluator_scores": {k: (float(v) if isinstance(v, Fraction) else v) for k, v in self.evaluator_scores},
+            "evaluator_scores": {k: (_float(v) if type(v) is Fraction else v) for k, v in self.evaluator_scores},
             "justifications": dict(self.justifications),
         }
+
+
+def _float(x: Fraction) -> float:
+    """``float(x)``: for a Fraction, the division that float() does by way of numbers.Rational, which
+    takes about twice as long (a results file of 10,000 bids converts a few hundred thousand)."""
+    return x.numerator / x.denominator if type(x) is Fraction else float(x)
 
 
 @dataclass(frozen=True)
