@@ -11,6 +11,7 @@ sensitivity). The pure formulas are in :mod:`price`, :mod:`aggregate`, :mod:`soc
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,9 +133,13 @@ class LotScorer:
         if known is None or known[0] is not bid:
             known = self.kept[id(bid)] = (bid, prepare_bid(self.tender, bid, self.leaves, self.measures, self.memo, self.plan))
             while len(self.kept) > self.keep:
-                self.kept.popitem(last=False)
+                try:
+                    self.kept.popitem(last=False)
+                except KeyError:  # emptied meanwhile by another thread's call
+                    break
         else:
-            self.kept.move_to_end(id(bid))
+            with contextlib.suppress(KeyError):  # forgotten meanwhile by another thread's call
+                self.kept.move_to_end(id(bid))
         return known[1].fresh(self.plan.relative)
 
     def finish(self, prepared: Sequence[BidWork]) -> LotResult:

@@ -424,9 +424,11 @@ ROWS_KEPT = 2_000
 """Rows kept before starting again: a few calls of a large matrix (rows of bids that changed are let go then)."""
 
 
-_SCORERS = memo.MEMOS.setdefault("_scorer", Memo())
+_SCORERS = memo.MEMOS.setdefault("_scorer", Memo(8))
 """A scorer per evaluation model (by its identity: :func:`_tender` gives the same object for the same
-table) that keeps its prepared bids, so one changed score prepares one bid again."""
+table) that keeps its prepared bids, so one changed score prepares one bid again. Eight: a workbook
+has a few results matrices, and each edit of a criteria table makes a new model (the scorers of
+tables edited away are let go with the bids they keep)."""
 
 
 def _scorer(tender: Any, measured: bool) -> Any:
