@@ -7,7 +7,6 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from svscore.fmt import as_float
 from svscore.model.tender import CriterionKind
 from svscore.rules.act import Decision
 from svscore.rules.findings import Finding
@@ -55,12 +54,18 @@ class CriterionResult:
             "kind": self.kind.value if self.kind else None,
             "parent": self.parent_id,
             "raw": raw,
-            "weighted": as_float(self.points),
+            "weighted": _float_or_none(self.points),
             "available": _float(self.available),
             "explanation": self.explanation,
             "evaluator_scores": {k: (_float(v) if type(v) is Fraction else v) for k, v in self.evaluator_scores},
             "justifications": dict(self.justifications),
         }
+
+
+def _float_or_none(x: Fraction | None) -> float | None:
+    """:func:`svscore.fmt.as_float` without its memory: for the numbers of a result, the division is
+    quicker than hashing a Fraction to look it up."""
+    return None if x is None else _float(x)
 
 
 def _float(x: Fraction) -> float:
@@ -108,13 +113,13 @@ class BidResult:
             "lot": self.lot_id,
             "status": self.status.value,
             "rank": self.rank,
-            "total": as_float(self.total),
-            "price": as_float(self.price),
-            "price_per_quality_point": as_float(self.price_per_quality_point),
-            "social_value_pounds": as_float(self.social_value_pounds),
+            "total": _float_or_none(self.total),
+            "price": _float_or_none(self.price),
+            "price_per_quality_point": _float_or_none(self.price_per_quality_point),
+            "social_value_pounds": _float_or_none(self.social_value_pounds),
             "sme": self.sme,
             "vcse": self.vcse,
-            "subtotals": {k: as_float(v) for k, v in self.subtotals().items()},
+            "subtotals": {k: _float_or_none(v) for k, v in self.subtotals().items()},
             "scores": [c.as_dict() for c in self.criteria],
             "flags": [f.as_dict() for f in self.flags],
             "reasons": list(self.reasons),
@@ -141,8 +146,8 @@ class SensitivityLine:
             "criterion": self.criterion_id,
             "name": self.name,
             "current_percent": float(self.current_percent),
-            "tipping_percent": as_float(self.tipping_percent),
-            "change_percentage_points": as_float(self.change),
+            "tipping_percent": _float_or_none(self.tipping_percent),
+            "change_percentage_points": _float_or_none(self.change),
             "new_winner": self.new_winner,
             "new_winner_name": self.new_winner_name,
             "message": self.message(),
