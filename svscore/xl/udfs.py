@@ -24,9 +24,9 @@ from typing import Any
 
 from svscore import __version__
 from svscore.errors import SvscoreError
-from svscore.xl import adapt, memo
+from svscore.xl import adapt, matrix
 from svscore.xl.adapt import BadInput
-from svscore.xl.memo import Memo, remembered, remembered_many
+from svscore.xl.memo import remembered, remembered_many
 
 
 def _xlwings_declares_functions() -> bool:
@@ -361,7 +361,6 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
                sv_method: Any = None, sv_target: Any = None, minimum_quality: Any = None, abnormally_low: Any = 20,
                tie_breaks: Any = None, scales: Any = None) -> Any:
     """The whole results matrix in one call: for each bidder, status, points per criterion, total and rank (spills)."""
-    from svscore.model.tender import CriterionKind
 
     rules: dict[str, Any] = {"abnormally_low": {"percent_below_mean": adapt.number(abnormally_low, "abnormally_low", "the percentage", required=False)}}
     mq = adapt.number(minimum_quality, "minimum_quality", "the minimum quality percentage", required=False)
@@ -393,58 +392,7 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
             continue
         bids.append(_bid(b, name, id_tuple, columns[b], price_cells[b] if b < len(price_cells) else None,
                          sv_cells[b] if measured and b < len(sv_cells) else None, kinds))
-    scorer = _scorer(tender, bool(measured))
-    lot = scorer.finish([scorer.prepare(b) for b in bids]).lots[0]
-    by_id = {r.bidder_id: r for r in lot.bids}
-    header = ["Bidder", "Status", *order, "Total", "Rank"]
-    matrix: Table = [header]
-    at: list[int] = []  # where each of the table's ids is in a result's criteria: the same for every bid
-    for bid in bids:
-        result = by_id[bid.bidder_id]
-        known = _ROWS.get(id(result))
-        if known is None:
-            if not at:
-                where = {c.criterion_id: i for i, c in enumerate(result.criteria)}
-                at = [where[cid] for cid in order]
-            crit = result.criteria
-            cells = [c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else c.points for c in (crit[i] for i in at)]
-            row = [adapt.out(v) for v in (bid.bidder, result.status.value, *cells, result.total, result.rank)]
-            if len(_ROWS) >= ROWS_KEPT:
-                _ROWS.clear()
-            known = _ROWS[id(result)] = (result, row)
-        matrix.append(list(known[1]))
-    return matrix
-
-
-_ROWS: dict[int, tuple[Any, list[Any]]] = {}
-"""Each bid's row of the matrix by the identity of its result (kept with it, so the identity is not
-reused): a kept scorer gives an unchanged bid the same result object call after call."""
-
-ROWS_KEPT = 2_000
-"""Rows kept before starting again: a few calls of a large matrix (rows of bids that changed are let go then)."""
-
-
-_SCORERS = memo.MEMOS.setdefault("_scorer", Memo(8))
-"""A scorer per evaluation model (by its identity: :func:`_tender` gives the same object for the same
-table) that keeps its prepared bids, so one changed score prepares one bid again. Eight: a workbook
-has a few results matrices, and each edit of a criteria table makes a new model (the scorers of
-tables edited away are let go with the bids they keep)."""
-
-
-def _scorer(tender: Any, measured: bool) -> Any:
-    """The kept scorer of ``tender``; ``measured``: its social value is the £ values from the sheet."""
-    from svscore.model.measures import MeasuresTable
-    from svscore.scoring.engine import TenderScorer
-
-    def make() -> tuple[Any, Any]:
-        measures = MeasuresTable(title="£ values from the sheet", measures=(
-            {"id": "VALUE", "description": "£ social value", "unit": "£", "proxy_value": 1},)) if measured else None
-        return tender, TenderScorer(tender, measures, keep=KEPT_BIDS)
-    return _SCORERS.get((id(tender), measured), make)[1]  # the tender kept with it: its identity is not reused
-
-
-KEPT_BIDS = 1000
-"""Prepared bids a scorer keeps: those of the last few calls (an edit changes one of them)."""
+    return matrix.results_matrix(tender, bool(measured), bids, order)
 
 
 @remembered_many
