@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from svscore import __version__
+from svscore import __version__, collector
 from svscore.atomic import write_atomic
 from svscore.cli import wrote
 from svscore.cli.amounts import percent, pounds, uk_date
@@ -142,21 +142,22 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
     from svscore.render.tables import to_csv, to_json_bytes
     from svscore.render.text import results_text
 
-    model = load_tender(tender)
-    table, measures_path = tender_measures(model, measures)  # its path, so that no output is written over it
-    result = score_bids(model, bids, measures=table)  # the bids file's model is not kept beside the result
-    code = 1 if result.has_errors else 0
-    text: str | bytes
-    if fmt == "json":
-        data = result.as_dict()
-        del result  # a large result's objects are not kept beside its JSON
-        text = to_json_bytes(data)
-        del data
-    elif fmt == "csv":
-        text = to_csv(result)
-    else:
-        text = results_text(result)
-    emit(text, output, tuple(p for p in (tender, bids, measures_path) if p))
+    with collector.paused():  # everything made here stays alive until the output is written
+        model = load_tender(tender)
+        table, measures_path = tender_measures(model, measures)  # its path, so that no output is written over it
+        result = score_bids(model, bids, measures=table)  # the bids file's model is not kept beside the result
+        code = 1 if result.has_errors else 0
+        text: str | bytes
+        if fmt == "json":
+            data = result.as_dict()
+            del result  # a large result's objects are not kept beside its JSON
+            text = to_json_bytes(data)
+            del data
+        elif fmt == "csv":
+            text = to_csv(result)
+        else:
+            text = results_text(result)
+        emit(text, output, tuple(p for p in (tender, bids, measures_path) if p))
     sys.exit(code)
 
 

@@ -46,8 +46,21 @@ def lot_sensitivity(tender: Tender, tree: list[WeightedCriterion], ranked: list[
     top = [x for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL]
     shares = [(x.criterion.id, x.share * 100) for x in top]
     names = {x.criterion.id: x.criterion.name for x in top}
-    bids = {b.bidder_id: {cid: (b.points_on(cid) or Fraction(0)) * scale for cid, _ in shares} for b in ranked}
-    totals = {b.bidder_id: b.total * scale for b in ranked}  # type: ignore[operator]
+    ids = [cid for cid, _ in shares]
+    bids: dict[str, dict[str, Fraction]] = {}
+    totals: dict[str, Fraction] = {}
+    # Where the top-level criteria are in a result's rows: the same in every bid of a lot, whose
+    # results are all made over the lot's one tree (assemble.TreeShape).
+    at = [(i, c.criterion_id) for i, c in enumerate(ranked[0].criteria) if c.parent_id is None]
+    for b in ranked:  # every ranked bid has a total
+        crit = b.criteria
+        got = {cid: crit[i].points for i, cid in at}
+        if scale == 1:  # a tender out of 100 points: the points are the percentages already
+            bids[b.bidder_id] = {cid: got.get(cid) or Fraction(0) for cid in ids}
+            totals[b.bidder_id] = b.total  # type: ignore[assignment]
+        else:
+            bids[b.bidder_id] = {cid: (got.get(cid) or Fraction(0)) * scale for cid in ids}
+            totals[b.bidder_id] = b.total * scale  # type: ignore[operator]
     bidder_names = {b.bidder_id: b.bidder for b in ranked}
     lines = []
     for cid, w, tip in sensitivity.analyse(shares, winner.bidder_id, bids, totals):

@@ -33,11 +33,20 @@ does to the limit's last digit."""
 NO_QUALITY_POINTS = "quality points to divide the price by (the bid scored 0)"
 
 
-def compete(tender: Tender, lot: Lot, leaves: list[WeightedCriterion], works: Sequence[BidWork]) -> list[BidWork]:
+Relative = dict[tuple[Any, ...], Any]
+"""Relative scores by what they depend on alone (the competing prices, or values), kept by a lot's
+scorer that finishes more than once: after one changed quality score the prices are the same."""
+
+RELATIVE_KEPT = 256
+"""Entries of :data:`Relative` kept before it starts again."""
+
+
+def compete(tender: Tender, lot: Lot, leaves: list[WeightedCriterion], works: Sequence[BidWork],
+            memo: Relative | None = None) -> list[BidWork]:
     """Apply the lot's checks and gates to its prepared bids and score the competition relatively.
 
     Returns the bids that compete (ranked status), in the order given; every bid's record is
-    completed in place."""
+    completed in place. ``memo``: relative scores kept from earlier competitions of the lot."""
     ppqp = tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT
     _panel_check(tender, works, leaves)
     _duplicates(works)
@@ -49,8 +58,12 @@ def compete(tender: Tender, lot: Lot, leaves: list[WeightedCriterion], works: Se
             w.missing.append(NO_QUALITY_POINTS)  # nothing to divide its price by: out of the competition, as the workbook has it
     competition = [w for w in works if w.status() is Status.RANKED]
     price_leaf = next((x for x in leaves if x.kind is CriterionKind.PRICE), None)
-    _score_relative(tender, competition, leaves, price_leaf, ppqp, lot.estimated_value)
-    _abnormally_low(tender, competition)
+    if memo is None:
+        memo = {}
+    elif len(memo) > RELATIVE_KEPT:
+        memo.clear()
+    _score_relative(tender, competition, leaves, price_leaf, ppqp, lot.estimated_value, memo)
+    _abnormally_low(tender, competition, memo)
     competing = {id(w) for w in competition}
     for w in works:
         if id(w) not in competing:
@@ -116,7 +129,7 @@ class _QualityGate:
 
 
 def _score_relative(tender: Tender, competition: list[BidWork], leaves: list[WeightedCriterion],
-                    price_leaf: WeightedCriterion | None, ppqp: bool, lot_value: Any) -> None:
+                    price_leaf: WeightedCriterion | None, ppqp: bool, lot_value: Any, memo: Relative) -> None:
     if price_leaf is not None and competition:
         cid = price_leaf.criterion.id
         if ppqp:
@@ -124,16 +137,16 @@ def _score_relative(tender: Tender, competition: list[BidWork], leaves: list[Wei
                 w.leaves[cid].value = w.priced()
                 w.leaves[cid].explanation = f"Price {money(w.priced())}: divided by the quality points to give the price per quality point (lowest wins)."
         else:
-            q = tender.price.qualification_price
-            scored = score_prices(tender.price.method, [w.priced() for w in competition], price_leaf.points_available,
-                                  Fraction(q) if q is not None else None)
-            for w, s in zip(competition, scored, strict=True):
+            prices = tuple(w.priced() for w in competition)
+            key = ("price", prices)
+            scored = memo.get(key)
+            if scored is None:
+                scored = memo[key] = _price_points(tender, prices, price_leaf)
+            for w, (pts, explanation, flag) in zip(competition, scored, strict=True):
                 leaf = w.leaves[cid]
-                leaf.value, leaf.points = w.priced(), s.points
-                leaf.explanation = (f"Price {money(w.priced())} scored {points(s.points)} of {points(price_leaf.points_available)} "
-                                    f"points ({tender.price.method.value.replace('_', ' ')}): {s.formula} = {points(s.points)}.")
-                if q is not None and w.priced() >= q:
-                    w.flags.append(Flag("above_qualification_price", f"Price {money(w.priced())} is at or above the qualification price {money(q)}, so it scores 0."))
+                leaf.value, leaf.points, leaf.explanation = w.priced(), pts, explanation
+                if flag is not None:
+                    w.flags.append(flag)
     sv = tender.social_value
     for x in leaves:
         if not (x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES) or not competition:
@@ -143,7 +156,10 @@ def _score_relative(tender: Tender, competition: list[BidWork], leaves: list[Wei
         fallback = Fraction(lot_value if lot_value is not None else tender.contract.estimated_value)
         contract_values = [w.price if w.price is not None else fallback for w in competition]
         target = Fraction(sv.target_pence_per_pound) if sv.target_pence_per_pound is not None else None
-        sv_scores = score_values(sv.quantitative_method, values, x.points_available, contract_values, target)  # type: ignore[arg-type]
+        sv_key = ("social_value", cid, tuple(values), tuple(contract_values))
+        sv_scores = memo.get(sv_key)
+        if sv_scores is None:
+            sv_scores = memo[sv_key] = score_values(sv.quantitative_method, values, x.points_available, contract_values, target)  # type: ignore[arg-type]
         for w, v, (pts, formula) in zip(competition, values, sv_scores, strict=True):
             leaf = w.leaves[cid]
             leaf.value, leaf.points = v, pts
@@ -152,24 +168,55 @@ def _score_relative(tender: Tender, competition: list[BidWork], leaves: list[Wei
                                 f"points: {formula} = {points(pts)}.")
 
 
-def _abnormally_low(tender: Tender, competition: list[BidWork]) -> None:
+def _price_points(tender: Tender, prices: tuple[Fraction, ...], price_leaf: WeightedCriterion
+                  ) -> list[tuple[Fraction, str, Flag | None]]:
+    """Each competing price's points, explanation and flag (at or above the qualification price)."""
+    q = tender.price.qualification_price
+    available = price_leaf.points_available
+    scored = score_prices(tender.price.method, prices, available, Fraction(q) if q is not None else None)
+    out = []
+    for price, s in zip(prices, scored, strict=True):
+        explanation = (f"Price {money(price)} scored {points(s.points)} of {points(available)} "
+                       f"points ({tender.price.method.value.replace('_', ' ')}): {s.formula} = {points(s.points)}.")
+        flag = (Flag("above_qualification_price", f"Price {money(price)} is at or above the qualification price {money(q)}, so it scores 0.")
+                if q is not None and price >= q else None)
+        out.append((s.points, explanation, flag))
+    return out
+
+
+def _abnormally_low(tender: Tender, competition: list[BidWork], memo: Relative) -> None:
     pct = tender.abnormally_low.percent_below_mean
     priced = [(w, w.price) for w in competition if w.price is not None]
     if pct is None or len(priced) < 2:
         return
-    total = sum((price for _, price in priced), Fraction(0))
+    key = ("abnormally_low", tuple(price for _, price in priced))
+    flags = memo.get(key)
+    if flags is None:
+        flags = memo[key] = _abnormally_low_flags(pct, key[1])
+    for (w, _), flag in zip(priced, flags, strict=True):
+        if flag is not None:
+            w.flags.append(flag)
+
+
+def _abnormally_low_flags(pct: Any, prices: tuple[Fraction, ...]) -> list[Flag | None]:
+    """For each of the competing prices, its abnormally low flag or None."""
+    total = sum(prices, Fraction(0))
     share = 1 - Fraction(pct) / 100  # of the mean, below which a price is abnormally low: the same for every bid
     half_unit = Fraction(1, 2 * 10 ** ABNORMALLY_LOW_PLACES)
-    for w, price in priced:
-        mean = (total - price) / (len(priced) - 1)
+    out: list[Flag | None] = []
+    for price in prices:
+        mean = (total - price) / (len(prices) - 1)
         limit = mean * share
         # ROUND(shortfall, 6) > 0 as the workbook computes it: half a unit of the last place counts
         if limit - price >= half_unit:
             below = (mean - price) / mean * 100
-            w.flags.append(Flag("abnormally_low", (
+            out.append(Flag("abnormally_low", (
                 f"Price {money(price)} is {percent(below)} below the mean of the other compliant bids ({money(mean)}), "
                 f"more than the {number(pct)}% limit. Procurement Act 2023 s.19(4): ask the supplier to show it can perform "
                 "for this price before deciding; the bid is not excluded.")))
+        else:
+            out.append(None)
+    return out
 
 
 def _explain_not_competing(w: BidWork, leaves: list[WeightedCriterion]) -> None:

@@ -11,7 +11,8 @@ sensitivity). The pure formulas are in :mod:`price`, :mod:`aggregate`, :mod:`soc
 
 from __future__ import annotations
 
-from collections import defaultdict
+import contextlib
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -22,8 +23,8 @@ from svscore.model.measures import MeasuresTable
 from svscore.model.tender import PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport, check_tender, require_no_errors
 from svscore.rules.weights import weighted_tree
-from svscore.scoring.assemble import lot_result
-from svscore.scoring.competition import compete
+from svscore.scoring.assemble import TreeShape, lot_result
+from svscore.scoring.competition import Relative, compete
 from svscore.scoring.prepare import LeafPlan, ScaledMemo, prepare_bid
 from svscore.scoring.result import LotResult, TenderResult
 from svscore.scoring.work import BidWork
@@ -60,11 +61,14 @@ class TenderScorer:
     evaluators' scores); :meth:`finish` does what depends on all of them (panels, duplicates,
     gates, relative scoring over the competition, flags, ranking, sensitivity). Bids may be
     prepared in any order: :meth:`finish` sorts them, so results never depend on input order.
-    Each prepared bid is finished once.
+    Each prepared bid is finished once, unless ``keep`` is given: then the last ``keep`` bids
+    prepared are kept, by identity, and preparing the same :class:`Bid` object again gives a fresh
+    copy of its prepared record, so that a scorer kept across calls (Excel's functions, where one
+    changed cell changes one bid) prepares only the bids that changed and finishes each call anew.
     """
 
     def __init__(self, tender: Tender, measures: MeasuresTable | None = None, *, base_dir: Path | None = None,
-                 report: CheckReport | None = None):
+                 report: CheckReport | None = None, keep: int = 0):
         if measures is None and tender.social_value.measures_file and report is None and \
                 (base_dir is not None or tender.source_dir is not None):  # a tender read from a file
             from svscore.model.loading import tender_measures
@@ -77,7 +81,7 @@ class TenderScorer:
             raise ScoringError("A social value criterion is scored by measures: give the council's measures table.")
         self.tender, self.measures, self.report = tender, measures, report
         self.lots = tender.all_lots()
-        self.scorers = {lot.id: LotScorer(tender, i, measures) for i, lot in enumerate(self.lots)}
+        self.scorers = {lot.id: LotScorer(tender, i, measures, keep) for i, lot in enumerate(self.lots)}
 
     def prepare(self, bid: Bid) -> Prepared | UnknownLot:
         """One bid prepared for its lot, or why not: it names a lot the tender does not have."""
@@ -106,7 +110,7 @@ class TenderScorer:
 class LotScorer:
     """The two steps of :class:`TenderScorer` for one lot (the tender has passed its checks)."""
 
-    def __init__(self, tender: Tender, lot_index: int, measures: MeasuresTable | None):
+    def __init__(self, tender: Tender, lot_index: int, measures: MeasuresTable | None, keep: int = 0):
         self.tender, self.measures = tender, measures
         self.lot = tender.all_lots()[lot_index]
         self.tree = weighted_tree(tender, lot_index)
@@ -114,14 +118,33 @@ class LotScorer:
         self.memo: ScaledMemo = {}
         """Scaled-criterion outcomes by (criterion, evaluators' scores), worked out once for the lot's bids."""
         self.plan = LeafPlan.of(self.leaves, measures)
+        self.shape = TreeShape.of(self.tree)
+        self.relative: Relative = {}
+        """Relative scores by the competing prices or values, from the lot's earlier competitions."""
+        self.keep = keep
+        self.kept: OrderedDict[int, tuple[Bid, BidWork]] = OrderedDict()
+        """Prepared bids by the identity of their Bid (kept with it, so the identity is not reused)."""
 
     def prepare(self, bid: Bid) -> BidWork:
         """What depends on this bid alone."""
-        return prepare_bid(self.tender, bid, self.leaves, self.measures, self.memo, self.plan)
+        if not self.keep:
+            return prepare_bid(self.tender, bid, self.leaves, self.measures, self.memo, self.plan)
+        known = self.kept.get(id(bid))
+        if known is None or known[0] is not bid:
+            known = self.kept[id(bid)] = (bid, prepare_bid(self.tender, bid, self.leaves, self.measures, self.memo, self.plan))
+            while len(self.kept) > self.keep:
+                try:
+                    self.kept.popitem(last=False)
+                except KeyError:  # emptied meanwhile by another thread's call
+                    break
+        else:
+            with contextlib.suppress(KeyError):  # forgotten meanwhile by another thread's call
+                self.kept.move_to_end(id(bid))
+        return known[1].fresh(self.plan.relative)
 
     def finish(self, prepared: Sequence[BidWork]) -> LotResult:
         """The competition over the lot's prepared bids, then its ranked result."""
         works = sorted(prepared, key=lambda w: (w.bid.bidder_id, w.bid.bidder))
-        competition = compete(self.tender, self.lot, self.leaves, works)
+        competition = compete(self.tender, self.lot, self.leaves, works, self.relative)
         ppqp = self.tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT
-        return lot_result(self.tender, self.lot, self.tree, works, competition, ppqp)
+        return lot_result(self.tender, self.lot, self.tree, works, competition, ppqp, self.shape)

@@ -53,12 +53,16 @@ class LeafPlan(NamedTuple):
     measured: frozenset[str]
     """By id: comparing the criteria themselves compares whole models."""
     table: dict[str, Measure]
+    relative: frozenset[str]
+    """The leaves the competition scores relative to the other bids: price and those scored by measures."""
 
     @classmethod
     def of(cls, leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> LeafPlan:
         measure_leaves = [x for x in leaves if x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES]
+        relative = frozenset(x.criterion.id for x in leaves  # as competition._explain_not_competing tells them
+                             if x.kind is CriterionKind.PRICE or x.criterion.scored_by is ScoredBy.MEASURES)
         return cls(frozenset(x.criterion.id for x in leaves), measure_leaves, frozenset(x.criterion.id for x in measure_leaves),
-                   measures.by_id() if measures else {})
+                   measures.by_id() if measures else {}, relative)
 
 
 def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measures: MeasuresTable | None,

@@ -45,11 +45,19 @@ def rank(items: Sequence[T], score: Callable[[T], Fraction | None], rules: Seque
 
 def _groups(items: list[T], key: Callable[[T], Fraction | None]) -> list[list[T]]:
     """Items grouped by equal key, best (highest) first; a missing key sorts last."""
-    buckets: dict[Fraction | None, list[T]] = {}
+    # By (numerator, denominator), which tells Fractions apart exactly as equality does (they are kept
+    # in lowest terms) and hashes faster than a Fraction.
+    buckets: dict[tuple[int, int] | None, tuple[Fraction | None, list[T]]] = {}
     for item in items:
-        buckets.setdefault(key(item), []).append(item)
-    order = sorted(buckets, key=lambda k: (k is None, -(k or 0)))
-    return [buckets[k] for k in order]
+        k = key(item)
+        buckets.setdefault(None if k is None else (k.numerator, k.denominator), (k, []))[1].append(item)
+    # Highest first by the float, then the exact value where floats are level: float() never
+    # reverses an order (a < b gives float(a) <= float(b)), so this is the exact order, found
+    # mostly by comparing floats.
+    order = sorted((kv for kv in buckets.values() if kv[0] is not None), reverse=True,
+                   key=lambda kv: (kv[0].numerator / kv[0].denominator, kv[0]))  # type: ignore[union-attr]
+    unscored = buckets.get(None)
+    return [group for _, group in order] + ([unscored[1]] if unscored else [])
 
 
 def _break(group: list[T], rules: Sequence[TieRule[T]], i: int, broken: str | None

@@ -7,7 +7,6 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from svscore.fmt import as_float
 from svscore.model.tender import CriterionKind
 from svscore.rules.act import Decision
 from svscore.rules.findings import Finding
@@ -47,20 +46,32 @@ class CriterionResult:
 
     def as_dict(self) -> dict[str, Any]:
         raw = self.raw
-        if isinstance(raw, Fraction):
-            raw = float(raw)
+        if type(raw) is Fraction:
+            raw = _float(raw)
         return {
             "criterion": self.criterion_id,
             "name": self.name,
             "kind": self.kind.value if self.kind else None,
             "parent": self.parent_id,
             "raw": raw,
-            "weighted": as_float(self.points),
-            "available": float(self.available),
+            "weighted": _float_or_none(self.points),
+            "available": _float(self.available),
             "explanation": self.explanation,
-            "evaluator_scores": {k: (float(v) if isinstance(v, Fraction) else v) for k, v in self.evaluator_scores},
+            "evaluator_scores": {k: (_float(v) if type(v) is Fraction else v) for k, v in self.evaluator_scores},
             "justifications": dict(self.justifications),
         }
+
+
+def _float_or_none(x: Fraction | None) -> float | None:
+    """:func:`svscore.fmt.as_float` without its memory: for the numbers of a result, the division is
+    quicker than hashing a Fraction to look it up."""
+    return None if x is None else _float(x)
+
+
+def _float(x: Fraction) -> float:
+    """``float(x)``: for a Fraction, the division that float() does by way of numbers.Rational, which
+    takes about twice as long (a results file of 10,000 bids converts a few hundred thousand)."""
+    return x.numerator / x.denominator if type(x) is Fraction else float(x)
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,11 @@ class BidResult:
     price_per_quality_point: Fraction | None = None
     social_value_pounds: Fraction | None = None
 
+    def ranked(self, rank: int | None, flags: tuple[Flag, ...]) -> BidResult:
+        """This result with its rank and flags (``dataclasses.replace`` takes five times as long)."""
+        return BidResult(self.bidder_id, self.bidder, self.lot_id, self.status, self.price, self.total, rank, self.criteria,
+                         flags, self.reasons, self.sme, self.vcse, self.price_per_quality_point, self.social_value_pounds)
+
     def subtotals(self) -> dict[str, Fraction | None]:
         return {c.criterion_id: c.points for c in self.criteria if c.parent_id is None}
 
@@ -97,13 +113,13 @@ class BidResult:
             "lot": self.lot_id,
             "status": self.status.value,
             "rank": self.rank,
-            "total": as_float(self.total),
-            "price": as_float(self.price),
-            "price_per_quality_point": as_float(self.price_per_quality_point),
-            "social_value_pounds": as_float(self.social_value_pounds),
+            "total": _float_or_none(self.total),
+            "price": _float_or_none(self.price),
+            "price_per_quality_point": _float_or_none(self.price_per_quality_point),
+            "social_value_pounds": _float_or_none(self.social_value_pounds),
             "sme": self.sme,
             "vcse": self.vcse,
-            "subtotals": {k: as_float(v) for k, v in self.subtotals().items()},
+            "subtotals": {k: _float_or_none(v) for k, v in self.subtotals().items()},
             "scores": [c.as_dict() for c in self.criteria],
             "flags": [f.as_dict() for f in self.flags],
             "reasons": list(self.reasons),
@@ -130,8 +146,8 @@ class SensitivityLine:
             "criterion": self.criterion_id,
             "name": self.name,
             "current_percent": float(self.current_percent),
-            "tipping_percent": as_float(self.tipping_percent),
-            "change_percentage_points": as_float(self.change),
+            "tipping_percent": _float_or_none(self.tipping_percent),
+            "change_percentage_points": _float_or_none(self.change),
             "new_winner": self.new_winner,
             "new_winner_name": self.new_winner_name,
             "message": self.message(),

@@ -35,22 +35,36 @@ def tipping_point(w: Fraction, winner: tuple[Fraction, Fraction], rival: tuple[F
     return x
 
 
-def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fraction]]
+Rough = Mapping[str, tuple[float, float]]
+"""The same points as floats, for the estimates that order the exact work."""
+
+
+def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fraction]], rough: Rough | None = None
                     ) -> tuple[Fraction, str] | None:
     """The tipping share nearest to ``w`` and the bid that leads just beyond it; None within 0..100%.
 
     The winner leads every rival at ``w``, and each rival's lead over the winner is a straight line
     in the weight, so every crossing between 0 and 100% is an overtaking. The nearest crossing is
     where the winner first changes; who leads just beyond it is found once, over all bids.
+    ``rough``: ``points`` as floats, where the caller has them already.
     """
+    if rough is None:
+        rough = {b: (_float(s), _float(t)) for b, (s, t) in points.items()}
     best: Fraction | None = None
-    for estimate, rival in _estimates(w, winner, points):
-        if best is not None and estimate > float(abs(best - w)) + _MARGIN:
+    distance, bound = Fraction(0), 0.0  # the best's exact distance from w, and the estimate beyond which no rival can beat it
+    for estimate, rival in _estimates(w, winner, rough):
+        if best is not None and estimate > bound:
             break  # every later rival crosses further away, even allowing for float error
         x = tipping_point(w, points[winner], points[rival])
-        if x is not None and (best is None or abs(x - w) < abs(best - w)):
-            best = x
-    return None if best is None else (best, _leader(best, w, points))
+        if x is not None and (best is None or abs(x - w) < distance):
+            best, distance = x, abs(x - w)
+            bound = _float(distance) + _MARGIN
+    return None if best is None else (best, _leader(best, w, points, rough))
+
+
+def _float(q: Fraction) -> float:
+    """``float(q)``, which for a Fraction is this division, without its slower way round through numbers.Rational."""
+    return q.numerator / q.denominator
 
 
 _MARGIN = 1e-6
@@ -58,19 +72,18 @@ _MARGIN = 1e-6
 lines' slopes differ by at least 1e-3, and points and shares are at most a few hundred."""
 
 
-def _estimates(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fraction]]) -> list[tuple[float, str]]:
+def _estimates(w: Fraction, winner: str, points: Rough) -> list[tuple[float, str]]:
     """Rivals that may cross between 0 and 100%, nearest first by a float estimate of the distance
     from ``w`` to the crossing. Nearly parallel lines, whose estimate is unreliable, come first
     (distance -1), so the exact test always sees them; a rival whose estimated crossing is outside
     0..100% by more than the margin cannot cross there and is left out. The estimates only order
     the exact work: the answer is exact."""
-    wf = float(w)
-    sw, tw = (float(v) for v in points[winner])
+    wf = _float(w)
+    sw, tw = points[winner]
     out: list[tuple[float, str]] = []
-    for rival, (sr_, tr_) in points.items():
+    for rival, (sr, tr) in points.items():
         if rival == winner:
             continue
-        sr, tr = float(sr_), float(tr_)
         a = (sr - sw) / wf - ((tr - sr) - (tw - sw)) / (100 - wf)
         if abs(a) < 1e-3:
             out.append((-1.0, rival))
@@ -82,12 +95,12 @@ def _estimates(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fr
     return out
 
 
-def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fraction]]) -> str:
+def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fraction]], floats: Rough) -> str:
     """The bid with the highest total just beyond ``x`` (moving away from ``w``); ties by id."""
     step = Fraction(1, 10**9) * (1 if x > w else -1)
     beyond = min(Fraction(100), max(Fraction(0), x + step))
-    bf, wf = float(beyond), float(w)
-    rough = {b: bf / wf * float(s) + (100 - bf) / (100 - wf) * (float(t) - float(s)) for b, (s, t) in points.items()}
+    bf, wf = _float(beyond), _float(w)
+    rough = {b: bf / wf * s + (100 - bf) / (100 - wf) * (t - s) for b, (s, t) in floats.items()}
     top = max(rough.values())
     near = sorted(b for b, v in rough.items() if v >= top - _MARGIN)  # the exact leader is among these
     return max(near, key=lambda b: total_at(beyond, w, *points[b]))
@@ -98,10 +111,12 @@ def analyse(shares: Sequence[tuple[str, Fraction]], winner: str,
             ) -> list[tuple[str, Fraction, tuple[Fraction, str] | None]]:
     """For each top-level criterion (id, share in percent): (id, share, tipping point or None)."""
     out: list[tuple[str, Fraction, tuple[Fraction, str] | None]] = []
+    rough_totals = {b: _float(t) for b, t in totals.items()}
     for cid, w in shares:
         if w <= 0 or w >= 100:
             out.append((cid, w, None))
             continue
         pts = {b: (bids[b].get(cid, Fraction(0)), totals[b]) for b in bids}
-        out.append((cid, w, smallest_change(w, winner, pts)))
+        rough = {b: (_float(s), rough_totals[b]) for b, (s, _) in pts.items()}
+        out.append((cid, w, smallest_change(w, winner, pts, rough)))
     return out

@@ -179,7 +179,9 @@ def out(value: Any) -> Any:
     """An explicit value for Excel: never None or NaN (runtimes show those differently)."""
     if value is None:
         return ""
-    if isinstance(value, Decimal | Fraction):
+    if isinstance(value, Fraction):
+        return value.numerator / value.denominator  # what float() does, without its detour through numbers.Rational
+    if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, float) and value != value:
         return ""

@@ -17,14 +17,14 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from svscore import __version__
 from svscore.errors import SvscoreError
-from svscore.xl import adapt
+from svscore.xl import adapt, matrix
 from svscore.xl.adapt import BadInput
 from svscore.xl.memo import remembered, remembered_many
 
@@ -361,9 +361,6 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
                sv_method: Any = None, sv_target: Any = None, minimum_quality: Any = None, abnormally_low: Any = 20,
                tie_breaks: Any = None, scales: Any = None) -> Any:
     """The whole results matrix in one call: for each bidder, status, points per criterion, total and rank (spills)."""
-    from svscore.model.measures import MeasuresTable
-    from svscore.model.tender import CriterionKind
-    from svscore.scoring.engine import score_tender
 
     rules: dict[str, Any] = {"abnormally_low": {"percent_below_mean": adapt.number(abnormally_low, "abnormally_low", "the percentage", required=False)}}
     mq = adapt.number(minimum_quality, "minimum_quality", "the minimum quality percentage", required=False)
@@ -385,31 +382,21 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
     kinds = {w: k for w, k in _kinds(tender)}
     measured = [cid for cid, k in kinds.items() if k == "measures"]
     bids = []
+    width = len(names)
+    rows = [list(r[:width]) + [None] * (width - len(r)) for r in grid[:len(ids)]]
+    rows += [[None] * width] * (len(ids) - len(rows))
+    columns = list(zip(*rows, strict=True)) if ids else [()] * width  # each bidder's scores, a blank where the range is short
+    id_tuple = tuple(ids)
     for b, name in enumerate(names):
         if adapt.is_blank(name):
             continue
-        column = [grid[r][b] if r < len(grid) and b < len(grid[r]) else None for r in range(len(ids))]
-        bids.append(_bid(b, name, tuple(ids), column, price_cells[b] if b < len(price_cells) else None,
+        bids.append(_bid(b, name, id_tuple, columns[b], price_cells[b] if b < len(price_cells) else None,
                          sv_cells[b] if measured and b < len(sv_cells) else None, kinds))
-    measures = MeasuresTable(title="£ values from the sheet", measures=({"id": "VALUE", "description": "£ social value", "unit": "£", "proxy_value": 1},)) if measured else None
-    lot = score_tender(tender, bids, measures).lots[0]
-    by_id = {r.bidder_id: r for r in lot.bids}
-    header = ["Bidder", "Status", *order, "Total", "Rank"]
-    matrix: Table = [header]
-    for bid in bids:
-        result = by_id[bid.bidder_id]
-        pts = {c.criterion_id: c for c in result.criteria}
-        row: list[Any] = [bid.bidder, result.status.value]
-        for cid in order:
-            c = pts[cid]
-            row.append(c.raw if c.kind is CriterionKind.PASS_FAIL and c.raw else c.points)
-        row += [result.total, result.rank]
-        matrix.append([adapt.out(v) for v in row])
-    return matrix
+    return matrix.results_matrix(tender, bool(measured), bids, order)
 
 
 @remembered_many
-def _bid(b: int, name: Any, ids: tuple[str, ...], column: list[Any], price_cell: Any, sv_cell: Any, kinds: dict[str, Any]) -> Any:
+def _bid(b: int, name: Any, ids: tuple[str, ...], column: Sequence[Any], price_cell: Any, sv_cell: Any, kinds: dict[str, Any]) -> Any:
     """The bid in column ``b`` of the ranges (0-based), built once per content of its own cells: after
     an officer changes one score, the other bidders' bids are not read and validated again."""
     from svscore.model.bids import Bid, Commitment, Score

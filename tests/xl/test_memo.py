@@ -79,3 +79,29 @@ def test_the_oldest_answer_is_forgotten_first():
     for k in ("a", "b", "a", "c"):
         m.get(k, lambda k=k: k.upper())
     assert list(m.entries) == ["a", "c"] and m.hits == 1
+
+
+def test_edit_after_edit_gives_what_a_fresh_call_gives():
+    """The kept scorer (one per table) prepares only the changed bidder again; every answer is the
+    one a call with nothing remembered gives, whatever the edits before it changed."""
+    criteria = [CRITERIA[0], ["P", None, "Price", "price", 60, None, None, None],
+                ["Q", None, "Quality", "quality", 40, None, None, None],
+                ["Q1", "Q", "Method", None, 50, "0-5", 2, None], ["Q2", "Q", "Staff", None, 50, "0-5", None, None]]
+    ids, names = [["Q1"], ["Q2"]], [["A", "B", "C"]]
+    edits = [([[4, 3, 5], [2, 5, 1]], [[100, 125, 90]]),
+             ([[4, 3, 1], [2, 5, 1]], [[100, 125, 90]]),   # C below Q1's minimum: disqualified, out of the price scoring
+             ([[4, 3, 5], [2, 5, 1]], [[100, 125, 30]]),   # C back, with an abnormally low price, the lowest
+             ([[4, 3, 5], [2, 5, 1]], [[35, 36, 30]]),     # C's cells as before, no longer abnormally low
+             ([[4, 3, 5], [2, 5, None]], [[100, 125, 30]]),  # C incomplete
+             ([[4, 3, 5], [2, 5, 1]], [[100, 125, 90]])]   # as at first
+    expected = []
+    for scores, prices in edits:  # each with nothing remembered
+        for m in memo.MEMOS.values():
+            m.clear()
+        expected.append(udfs.SV_RESULTS(criteria, ids, scores, names, prices))
+    for m in memo.MEMOS.values():
+        m.clear()
+    got = [udfs.SV_RESULTS(criteria, ids, scores, names, prices) for scores, prices in edits]  # one after another
+    assert got == expected
+    assert got[1][3][:2] == ["C", "disqualified"] and got[0] == got[-1]
+    assert memo.MEMOS["_scorer"].misses == 1  # one scorer for the one table, kept across the edits

@@ -1,0 +1,76 @@
+"""A scorer that keeps its prepared bids (``TenderScorer(keep=...)``, as Excel's functions use it)
+gives, call after call, exactly what a fresh ``score_tender`` gives for the same bids: nothing one
+competition adds to a bid (errors, gaps, flags, relative points and their explanations) is carried
+into the next."""
+
+from __future__ import annotations
+
+from svscore.model.bids import Bid, Score
+from svscore.scoring.engine import TenderScorer, score_tender
+from tests.conftest import bid, make_tender
+from tests.scoring.conftest import MEASURES, ev_bid, sv_bid, sv_tender
+
+
+def _same_as_fresh(tender, calls, measures=None):
+    kept = TenderScorer(tender, measures, keep=100)
+    for bids in calls:
+        got = kept.finish([kept.prepare(b) for b in bids])
+        want = score_tender(tender, bids, measures)
+        assert got == want
+        assert got.as_dict() == want.as_dict()
+    return kept
+
+
+def test_kept_bids_leave_each_competition_behind():
+    a, b, c = bid("A", 100, Q=4, SV=3), bid("B", 120, Q=5, SV=2), bid("C", 90, Q=3, SV=5)
+    c2 = bid("C", 90, Q=1, SV=5)  # an officer changed one score
+    twin = bid("A", 150, Q=2, SV=2)  # a second bid from A: both are invalid while it is there
+    low = bid("L", 40, Q=2, SV=1)  # abnormally low, and the new lowest price for everyone else
+    calls = [[a, b, c], [a, b, c2], [a, b, c, twin], [a, b, c], [b, c], [a, low, b, c], [a, b, c]]
+    kept = _same_as_fresh(make_tender(minimum_quality_percent=50), calls)
+    assert len(kept.scorers["1"].kept) == 6  # each Bid prepared once, however often it was scored
+
+
+def test_kept_bids_with_social_value_scored_by_measures():
+    a = sv_bid("A", 100, {"measure": "JOBS", "quantity": 2, "year": 1})
+    b = sv_bid("B", 110, {"measure": "JOBS", "quantity": 5, "year": 1})
+    zero = sv_bid("Z", 0, {"measure": "JOBS", "quantity": 9, "year": 1})  # invalid: out of the relative scoring
+    _same_as_fresh(sv_tender(), [[a, b], [a, b, zero], [a], [a, b]], MEASURES)
+
+
+def test_kept_bids_with_evaluators_panels():
+    a, b = ev_bid("A", 100, {"X": 4, "Y": 2}), ev_bid("B", 100, {"X": 3, "Y": 3})
+    wider = ev_bid("C", 90, {"X": 3, "Y": 3, "Z": 1})  # Z's panel: A and B lack Z's score while C is there
+    _same_as_fresh(make_tender(evaluation={"aggregation": "mean", "moderation_spread": 2}), [[a, b], [a, b, wider], [a, b]])
+
+
+def test_kept_bids_where_price_sits_inside_a_group():
+    """A group that holds the price changes with the competition; its sibling group does not."""
+    tender = make_tender(criteria=[
+        {"id": "C", "name": "Commercial", "weight": 60, "children": [
+            {"id": "P", "name": "Price", "kind": "price", "weight": 70},
+            {"id": "Q1", "name": "Pricing clarity", "kind": "quality", "weight": 30, "scale": "0-5"}]},
+        {"id": "Q", "name": "Quality", "kind": "quality", "weight": 30, "children": [
+            {"id": "Q2", "name": "Delivery", "weight": 50, "scale": "0-5"},
+            {"id": "Q3", "name": "Staffing", "weight": 50, "scale": "0-5"}]},
+        {"id": "SV", "name": "Social value", "kind": "social_value", "weight": 10, "scale": "0-5"}])
+
+    def make(name, price, **scores):
+        return Bid(bidder_id=name, bidder=name, price=price, scores=tuple(Score(criterion=k, value=v) for k, v in scores.items()))
+    a, b = make("A", 100, Q1=3, Q2=4, Q3=2, SV=1), make("B", 80, Q1=5, Q2=1, Q3=2, SV=4)
+    cheaper = make("D", 50, Q1=0, Q2=0, Q3=0, SV=0)
+    _same_as_fresh(tender, [[a, b], [a, b, cheaper], [a, b], [b, a]])
+
+
+def test_the_fast_copies_keep_every_field():
+    """``BidResult.ranked`` and ``LeafWork.copy`` list the fields by hand: a field added later must be listed there too."""
+    import dataclasses
+
+    from svscore.scoring.result import BidResult
+    from svscore.scoring.work import LeafWork
+
+    r = BidResult(**{f.name: object() for f in dataclasses.fields(BidResult)})  # every field given something of its own
+    rank, flags = object(), object()
+    assert r.ranked(rank, flags) == dataclasses.replace(r, rank=rank, flags=flags)  # type: ignore[arg-type]
+    leaf = LeafWork(**{f.name: object() for f in dataclasses.fields(LeafWork)})
+    assert leaf.copy() == leaf and leaf.copy() is not leaf
