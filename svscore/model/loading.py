@@ -173,8 +173,8 @@ def _translate(error: jsonschema.ValidationError) -> Problem:
     elif v == "minItems":
         msg = f"must have at least {error.validator_value} item(s)"
     elif v == "pattern":
-        msg = f"{_describe(value)} is not allowed here (ids may not contain spaces)" if r"\S" in str(
-            error.validator_value) else f"{_describe(value)} does not match the pattern {error.validator_value}"
+        msg = f"{_describe(value)} is not allowed here (ids may not contain spaces or line breaks)" if r"\S" in str(
+            error.validator_value) else f"{_describe(value)} does not match the pattern {_published(str(error.validator_value))}"
     elif v == "format":
         fmt = error.validator_value
         example = {"date": "an ISO date such as 2026-03-01"}.get(fmt, f"a valid {fmt}")
@@ -195,9 +195,26 @@ def _is_integer(checker: Any, instance: Any) -> bool:
     return isinstance(instance, int)
 
 
+def _ecma_end(node: Any) -> Any:
+    """The schema with each pattern's closing ``$`` as ``\\Z``: in JSON Schema (ECMA-262) ``$`` is
+    the end of the text, but Python's ``$`` also matches before a final line break, so jsonschema
+    accepted ``"abc\\n"`` as an id matching ``^\\S+$`` where jsonschema-rs (and the standard) refuse it."""
+    if isinstance(node, dict):
+        return {k: (v[:-1] + "\\Z" if k == "pattern" and isinstance(v, str) and v.endswith("$") and not v.endswith("\\$")
+                    else _ecma_end(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_ecma_end(v) for v in node]
+    return node
+
+
+def _published(pattern: str) -> str:
+    """A pattern as the schema publishes it (undoing :func:`_ecma_end`), for messages."""
+    return pattern[:-2] + "$" if pattern.endswith("\\Z") else pattern
+
+
 @cache
 def _validator(kind: str, version: int) -> jsonschema.protocols.Validator:
-    schema = schema_for(kind, version)
+    schema = _ecma_end(schema_for(kind, version))
     cls = jsonschema.validators.validator_for(schema)
     cls = jsonschema.validators.extend(cls, type_checker=cls.TYPE_CHECKER.redefine("integer", _is_integer))
     return cls(schema, format_checker=cls.FORMAT_CHECKER)

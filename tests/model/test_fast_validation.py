@@ -128,3 +128,19 @@ def test_a_whole_number_written_with_a_point_is_a_whole_number():
     doc["bids"][0]["commitments"][0]["year"] = Decimal("1.5")
     with pytest.raises(TenderFileError, match=r"\$\.bids\[0\]\.commitments\[0\]\.year"):
         validate_document(doc, "bids", "bids.json")
+
+
+@pytest.mark.parametrize("kind", ["measures", "tender"])
+def test_an_id_ending_in_a_line_break_is_refused_by_both(kind, tmp_path):
+    """Found by the mutation test above: Python's ``$`` matches before a final line break, so
+    jsonschema took ``"abc\\n"`` for an id matching ``^\\S+$`` where jsonschema-rs and JSON Schema's
+    own (ECMA-262) meaning refuse it; the fast validator then said invalid and the reference named
+    nothing. Both refuse it now, and the message names the path."""
+    doc = copy.deepcopy(_sample(kind, 0))
+    (doc["measures"] if kind == "measures" else doc["criteria"])[1]["id"] = "abc\n"
+    _agree(doc, kind)
+    assert not _fast_validator(kind, _version(doc, kind)).is_valid(doc)
+    with pytest.raises(TenderFileError) as err:
+        validate_document(doc, kind, "file.json")
+    where = "$.measures[1].id" if kind == "measures" else "$.criteria[1].id"
+    assert where in str(err.value) and "line breaks" in str(err.value), str(err.value)
