@@ -105,5 +105,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         shared = sorted(name for name, defs in info.name2fixturedefs.items() if defs and defs[-1].scope == "module")
         if shared:
             params = getattr(getattr(item, "callspec", None), "params", {})
-            values = ",".join(f"{name}={params[name]}" for name in shared if name in params)
-            item.add_marker(pytest.mark.xdist_group(f"{item.nodeid.split('::')[0]}[{values}]"))
+            values = "".join(f",{name}={params[name]}" for name in shared if name in params)
+            # no "]" in a group's name: pytest-xdist reads a name after the last "]" only
+            group = f"{item.nodeid.split('::')[0]}{values}".replace("[", "(").replace("]", ")")
+            item.add_marker(pytest.mark.xdist_group(group))
