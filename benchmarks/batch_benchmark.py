@@ -152,8 +152,20 @@ def make_folder(profile: str, n: int, folder: Path) -> None:
     print(f"Generating {n} returned workbooks ({profile})...", file=sys.stderr)
     with ProcessPoolExecutor() as pool:
         list(pool.map(_write, [(i, str(returns), profile) for i in range(n)], chunksize=20))
+    write_score_sheets(tender, n, scores)
+
+
+SHEET_BIDDERS = 5000
+"""Bidders in one score sheets workbook: each has two columns, and a sheet has 16,384."""
+
+
+def write_score_sheets(tender, n: int, scores: Path) -> None:
+    """The evaluators' score sheets of bids 0 to n - 1, in workbooks of SHEET_BIDDERS bidders each
+    (one when they fit, named as before)."""
     bids = [make_bid(i, len(tender.price.pricing_lines), 0) for i in range(n)]
-    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(tender, 0, MEASURES, bids, EVALUATORS))
+    for k in range(0, n, SHEET_BIDDERS):
+        name = "score-sheets.xlsx" if n <= SHEET_BIDDERS else f"score-sheets-{k // SHEET_BIDDERS + 1}.xlsx"
+        (scores / name).write_bytes(fill_score_sheets(tender, 0, MEASURES, bids[k:k + SHEET_BIDDERS], EVALUATORS))
 
 
 def run_profile(profile: str, n: int, root: Path) -> None:
@@ -288,8 +300,7 @@ def growth(sizes: list[int], root: Path) -> None:
             os.link(f, returns / f.name)
         shutil.copy(root / "all" / "tender.json", folder / "tender.json")
         shutil.copy(root / "all" / MEASURES_FILE, folder / MEASURES_FILE)
-        bids = [make_bid(i, len(tender.price.pricing_lines), 0) for i in range(n)]
-        (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(tender, 0, MEASURES, bids, EVALUATORS))
+        write_score_sheets(tender, n, scores)
         calamine_read(files[:n])  # the file cache warmed alike for both
         base, runs = [], []
         for r in range(GROWTH_ROUNDS):

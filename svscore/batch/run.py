@@ -366,6 +366,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})
 """The fields a returned workbook sets."""
+_COMMITMENT_FIELDS = set(_COMMITMENT_SET)
+"""The same, as the set pydantic keeps of the fields given (shared by every commitment a batch builds)."""
 
 
 @functools.cache
@@ -384,7 +386,8 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *,
     # The worker checked each commitment (a measure of the tender's table, a Decimal quantity above
     # zero, a contract year), so they are built without a second validation pass.
     defaults = _commitment_defaults()
-    commitments = tuple(Commitment.model_construct(set(_COMMITMENT_SET), measure=c["measure"], quantity=c["quantity"], year=c["year"],
+    # They share one set of the fields given (as scores do: see excel.read_score_sheets._score).
+    commitments = tuple(Commitment.model_construct(_COMMITMENT_FIELDS, measure=c["measure"], quantity=c["quantity"], year=c["year"],
                                                    **defaults)
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
