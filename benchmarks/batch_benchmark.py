@@ -25,6 +25,11 @@ For each profile it times, on the same files:
 Each figure but the pandas read is the median of three rounds in which the contenders take turns
 (the machine's speed drifts); prints files per second and each figure as a ratio of the baseline.
 Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N [PROFILE ...]]
+
+`python benchmarks/batch_benchmark.py growth [SIZE ...]` (default 1000 5000 20000) prints instead
+the time and the parent process's peak memory of `svscore batch --jobs 2` at each size, on the
+example profile's small workbooks in one competition, generated in a temporary folder that is
+deleted after.
 """
 
 from __future__ import annotations
@@ -147,8 +152,20 @@ def make_folder(profile: str, n: int, folder: Path) -> None:
     print(f"Generating {n} returned workbooks ({profile})...", file=sys.stderr)
     with ProcessPoolExecutor() as pool:
         list(pool.map(_write, [(i, str(returns), profile) for i in range(n)], chunksize=20))
+    write_score_sheets(tender, n, scores)
+
+
+SHEET_BIDDERS = 5000
+"""Bidders in one score sheets workbook: each has two columns, and a sheet has 16,384."""
+
+
+def write_score_sheets(tender, n: int, scores: Path) -> None:
+    """The evaluators' score sheets of bids 0 to n - 1, in workbooks of SHEET_BIDDERS bidders each
+    (one when they fit, named as before)."""
     bids = [make_bid(i, len(tender.price.pricing_lines), 0) for i in range(n)]
-    (scores / "score-sheets.xlsx").write_bytes(fill_score_sheets(tender, 0, MEASURES, bids, EVALUATORS))
+    for k in range(0, n, SHEET_BIDDERS):
+        name = "score-sheets.xlsx" if n <= SHEET_BIDDERS else f"score-sheets-{k // SHEET_BIDDERS + 1}.xlsx"
+        (scores / name).write_bytes(fill_score_sheets(tender, 0, MEASURES, bids[k:k + SHEET_BIDDERS], EVALUATORS))
 
 
 def run_profile(profile: str, n: int, root: Path) -> None:
@@ -235,7 +252,89 @@ ROUNDS = 3
 """Each figure but the pandas read is the median of this many rounds, taken in turn."""
 
 
+PEAK = """
+import atexit, os, resource, sys
+pid = os.getpid()
+def peak():  # VmHWM starts afresh at exec; ru_maxrss would keep the benchmark's own, inherited through fork
+    try:
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (1 if sys.platform != "darwin" else 1024)
+atexit.register(lambda: os.getpid() == pid and print(f"parent peak {peak()}", file=sys.stderr))
+sys.argv[0] = "svscore"
+from svscore.cli.main import main
+main()
+"""
+"""`svscore batch` as the command line runs it, printing at its exit the peak resident memory of
+its own process (the parent; the workers and the results workbook's processes are not in it)."""
+
+
+def batch_peak(tender_file: Path, returns: Path, scores: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Seconds and the parent's peak resident memory (MB) of one `svscore batch` run."""
+    cmd = [sys.executable, "-c", PEAK, "batch", str(tender_file), str(returns), "--scores", str(scores), "--out", str(out),
+           "--jobs", str(jobs)]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(done.stderr)
+    kb = next(int(line.split()[-1]) for line in done.stderr.splitlines() if line.startswith("parent peak "))
+    return seconds, kb / 1024
+
+
+def growth(sizes: list[int], root: Path) -> None:
+    """Time and the parent's peak memory of `svscore batch --jobs 2` on the example profile's small
+    workbooks, all in one competition, at several sizes: the largest folder is generated once and
+    the smaller ones are its first files (hard links), each with its own evaluators' score sheets."""
+    tender = PROFILES["example"][0]
+    biggest = max(sizes)
+    make_folder("example", biggest, root / "all")
+    files = sorted((root / "all" / "returns").glob("*.xlsx"))
+    rows = []
+    for n in sorted(sizes):
+        folder = root / f"n{n}"
+        returns, scores = folder / "returns", folder / "scores"
+        returns.mkdir(parents=True)
+        scores.mkdir()
+        for f in files[:n]:
+            os.link(f, returns / f.name)
+        shutil.copy(root / "all" / "tender.json", folder / "tender.json")
+        shutil.copy(root / "all" / MEASURES_FILE, folder / MEASURES_FILE)
+        write_score_sheets(tender, n, scores)
+        calamine_read(files[:n])  # the file cache warmed alike for both
+        base, runs = [], []
+        for r in range(GROWTH_ROUNDS):
+            base.append(timed(calamine_read, files[:n]))
+            runs.append(batch_peak(folder / "tender.json", returns, scores, folder / f"out-{r}", 2))
+            shutil.rmtree(folder / f"out-{r}")
+        seconds = statistics.median(s for s, _ in runs)
+        peaks = [mb for _, mb in runs]
+        rows.append((n, statistics.median(base), seconds, min(peaks), max(peaks)))
+        shutil.rmtree(folder)  # the large folders are not kept
+        print(f"  {n} bids done", file=sys.stderr)
+    print(f"\nGrowth: `svscore batch --jobs 2`, example profile ({len(files[0].read_bytes()) // 1024} KB workbooks), one competition; "
+          f"the median of {GROWTH_ROUNDS} runs, peak memory of the parent process (lowest-highest of the runs)")
+    print(f"{'bids':>7} {'bare read s':>12} {'batch s':>8} {'× bare':>7} {'ms a bid':>9} {'parent peak MB':>15} {'KB a bid since the last':>24}")
+    last = None
+    for n, base, seconds, low, high in rows:
+        since = f"{(low - last[1]) * 1024 / (n - last[0]):.1f}" if last else ""
+        print(f"{n:>7} {base:>12.2f} {seconds:>8.2f} {seconds / base:>6.2f}× {1000 * seconds / n:>9.3f} {low:>7.1f}-{high:<7.1f} {since:>24}")
+        last = (n, low)
+    if len(rows) > 1:
+        (n0, _, s0, p0, _), (n1, _, s1, p1, _) = rows[0], rows[-1]
+        print(f"From {n0} to {n1} bids: {(p1 - p0) * 1024 / (n1 - n0):.1f} KB of parent memory and {1000 * (s1 - s0) / (n1 - n0):.3f} ms a bid more.")
+
+
+GROWTH_ROUNDS = 2
+"""Runs at each size in the growth table (memory hardly varies; time is the median)."""
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "growth":
+        sizes = [int(x) for x in sys.argv[2:]] or [1000, 5000, 20000]
+        with tempfile.TemporaryDirectory(prefix="svscore-growth-") as tmp:
+            growth(sizes, Path(tmp))
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     chosen = sys.argv[2:] or list(PROFILES)
     cpu = platform.processor()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -30,21 +31,56 @@ def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ..
     """
     target = Path(path)
     refuse_overwrites((target,), protect)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    pending = PendingFile(target)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        pending.write(data.encode("utf-8") if isinstance(data, str) else data)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        pending.discard()
         raise
-    return target
+    return pending.commit()
+
+
+class PendingFile:
+    """An output written piece by piece to a temporary file beside ``target``, which
+    :meth:`commit` puts in its place (readers see the old file or the new one, never half of
+    one), or :meth:`discard` removes. Its size and SHA-256 are counted as it is written, so a
+    large output need never be held whole in memory."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            os.chmod(self.tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+            self.file = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            Path(self.tmp).unlink(missing_ok=True)
+            raise
+        self.size = 0
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.hash.update(data)
+        self.size += len(data)
+
+    def commit(self) -> Path:
+        """Put the file in place (flushed to disk first); on failure the temporary file is removed."""
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self.tmp, self.target)
+        except BaseException:
+            self.discard()
+            raise
+        return self.target
+
+    def discard(self) -> None:
+        """Remove the temporary file; the target is left as it was."""
+        self.file.close()
+        Path(self.tmp).unlink(missing_ok=True)
 
 
 def _umask() -> int:

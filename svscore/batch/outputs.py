@@ -7,20 +7,25 @@ in another process meanwhile; ``svscore verify`` checks the manifest (:mod:`svsc
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svscore import __version__
-from svscore.atomic import write_atomic
+from svscore.atomic import PendingFile
 from svscore.batch.intake import file_sha256
 from svscore.batch.run import BatchError, BatchRun, thresholds_path
 from svscore.errors import file_label
 from svscore.render.background import in_background
 from svscore.render.results_workbook import results_workbook_bytes
 from svscore.render.tables import to_csv, to_json
+
+if TYPE_CHECKING:
+    from svscore.scoring.result import LotResult
 
 OUTPUTS = ("results.xlsx", "results.csv", "results.json")
 MANIFEST = "manifest.json"
@@ -35,32 +40,50 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
     out_dir.mkdir(parents=True, exist_ok=True)
     _refuse_if_open(out_dir)
     workbook = in_background(results_workbook_bytes, run)
-    data = {
-        # Compact: with indent, json falls back to its pure-Python encoder (several times slower on
-        # a 1,000-bid document). results.xlsx is the human-readable output.
-        "results.json": (json.dumps(results_document(run), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"),
-        "results.csv": to_csv(run.result).encode("utf-8"),
-    }
-    data["results.xlsx"] = workbook()
-    manifest = {
-        "svscore_version": __version__,
-        "tender_reference": run.tender.reference,
-        "inputs": sorted(run.inputs, key=lambda x: x["name"]),
-        "thresholds_table": _thresholds(run),
-        "received_times_from": run.received_source,
-        "options": options,
-        "outputs": [{"name": n, "size": len(data[n]), "sha256": hashlib.sha256(data[n]).hexdigest()} for n in OUTPUTS],
-    }
-    data[MANIFEST] = to_json(manifest).encode("utf-8")
-    written = {}
+    pending: dict[str, PendingFile] = {}
+    try:
+        # results.json is encoded and written one bid at a time: its text (about 6 KB a bid) is
+        # never held whole, nor the dictionaries it is made from.
+        pending["results.json"] = _pending(out_dir, "results.json", _encoded(results_document(run)))
+        pending["results.csv"] = _pending(out_dir, "results.csv", [to_csv(run.result)])
+        pending["results.xlsx"] = _pending(out_dir, "results.xlsx", [workbook()])
+        manifest = {
+            "svscore_version": __version__,
+            "tender_reference": run.tender.reference,
+            "inputs": sorted(run.inputs, key=lambda x: x["name"]),
+            "thresholds_table": _thresholds(run),
+            "received_times_from": run.received_source,
+            "options": options,
+            "outputs": [{"name": n, "size": pending[n].size, "sha256": pending[n].hash.hexdigest()} for n in OUTPUTS],
+        }
+        pending[MANIFEST] = _pending(out_dir, MANIFEST, [to_json(manifest)])
+    except BaseException:
+        for file in pending.values():
+            file.discard()
+        raise
+    written: dict[str, Path] = {}
     for name in (*OUTPUTS, MANIFEST):
         try:
-            written[name] = write_atomic(out_dir / name, data[name])
+            written[name] = pending.pop(name).commit()
         except PermissionError as exc:  # opened in the moment since the check above
+            for file in pending.values():
+                file.discard()
             raise BatchError(f"could not write {out_dir / name} ({exc.strerror}): it may be open in Excel. Close it and run "
                              f"again: the files in {out_dir} may now mix this run's results with the last ones "
                              f"({', '.join(written) or 'none'} written)") from None
     return written
+
+
+def _pending(out_dir: Path, name: str, pieces: Iterable[str | bytes]) -> PendingFile:
+    """``pieces`` written to a temporary file beside ``out_dir / name``, not yet put in place."""
+    file = PendingFile(out_dir / name)
+    try:
+        for piece in pieces:
+            file.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+    except BaseException:
+        file.discard()
+        raise
+    return file
 
 
 def _output_over(path: Path, out_dir: Path) -> str | None:
@@ -108,13 +131,63 @@ def _thresholds(run: BatchRun) -> dict[str, Any]:
     return {"name": "svscore/data/thresholds.json", "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def results_document(run: BatchRun) -> dict[str, Any]:
-    doc = run.result.as_dict()
+class _Node(dict):  # type: ignore[type-arg]
+    """A part of results.json whose values are encoded one by one (some of them are _Items)."""
+
+
+class _Items:
+    """A JSON array whose items are made, encoded and let go one at a time."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def _encoded(value: Any) -> Iterator[str]:
+    """The text ``json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"`` would give,
+    in pieces: a :class:`_Node` or :class:`_Items` is taken apart, anything else encoded whole."""
+    yield from _pieces(value)
+    yield "\n"
+
+
+def _pieces(value: Any) -> Iterator[str]:
+    if isinstance(value, _Node):
+        yield "{"
+        for k, (key, item) in enumerate(value.items()):
+            yield ("," if k else "") + _dumps(key) + ":"
+            yield from _pieces(item)
+        yield "}"
+    elif isinstance(value, _Items):
+        yield "["
+        for k, item in enumerate(value.items):
+            if k:
+                yield ","
+            yield from _pieces(item)
+        yield "]"
+    else:
+        yield _dumps(value)
+
+
+def _dumps(value: Any) -> str:
+    # Compact: with indent, json falls back to its pure-Python encoder (several times slower on a
+    # 1,000-bid document). results.xlsx is the human-readable output.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def results_document(run: BatchRun) -> _Node:
+    """results.json: the result as :meth:`TenderResult.as_dict` gives it, each lot's bids and the
+    files made into dictionaries only as they are encoded."""
+    doc = _Node(dataclasses.replace(run.result, lots=()).as_dict())
+    doc["lots"] = _Items(_lot(lot) for lot in run.result.lots)
     doc["svscore_version"] = __version__
-    doc["files"] = [f.as_dict() for f in run.files]
+    doc["files"] = _Items(f.as_dict() for f in run.files)
     doc["skipped"] = [{"name": n, "reason": r} for n, r in run.skipped]
-    doc["problems"] = [p.as_dict() for p in run.problems]
+    doc["problems"] = _Items(p.as_dict() for p in run.problems)
     doc["received_times_from"] = run.received_source
     return doc
 
 
+def _lot(lot: LotResult) -> _Node:
+    node = _Node(dataclasses.replace(lot, bids=()).as_dict())
+    node["winner"] = [b.bidder_id for b in lot.winners()]  # the copy without bids has none
+    node["bids"] = _Items(b.as_dict() for b in lot.bids)
+    return node

@@ -200,8 +200,10 @@ class InspectionPool:
         self.files, self.specs, self.limits, self.progress = list(files), specs, limits, progress
         self.waiting_bytes = waiting_bytes
         self.ctx = mp.get_context(start_method or START_METHOD)
-        self.done: dict[int, Inspection] = {}
+        self.done: dict[int, Inspection | None] = {}
+        """Each file's result by its index; None once handed to ``on_result`` by ``collect(keep=False)``."""
         self.on_result: Callable[[int, Inspection], None] | None = None
+        self.keep = True
         self.specs_at = time.monotonic()
         n = max(1, min(jobs, len(self.files))) if self.files else 0
         # Files are kept back only when each worker has at least 16 at the start: in a smaller run
@@ -240,31 +242,44 @@ class InspectionPool:
         if self.progress:
             self.progress(result.name)
         if self.on_result:
-            self.on_result(index, result)
+            self._hand_over(index)
+
+    def _hand_over(self, index: int) -> None:
+        result = self.done[index]
+        assert result is not None and self.on_result is not None
+        if not self.keep:
+            self.done[index] = None
+        self.on_result(index, result)
 
     def serve(self) -> None:
         """Take the messages waiting now, without waiting for more: a worker that runs out of
         files before :meth:`collect` is called is given more (results are kept for collect)."""
         self._step(0)
 
-    def collect(self, on_result: Callable[[int, Inspection], None] | None = None) -> list[Inspection]:
+    def collect(self, on_result: Callable[[int, Inspection], None] | None = None, *, keep: bool = True) -> list[Inspection]:
         """Wait for every file; the results come back in the order the files were given.
 
         ``on_result`` is called with each result as it arrives (and at once with those that came
-        before), so the caller can work on it while the workers read the rest.
+        before), so the caller can work on it while the workers read the rest. With ``keep``
+        false the pool lets go of each result once ``on_result`` has it, and returns an empty
+        list: a run of thousands of files then holds only what the caller keeps of each.
         """
         if self.specs is None:
             raise RuntimeError("give_specs() must be called before collect()")
-        self.on_result = on_result
+        if not keep and on_result is None:
+            raise ValueError("collect(keep=False) needs on_result: the results would be lost")
+        self.on_result, self.keep = on_result, keep
         try:
             if on_result:
-                for index in list(self.done):
-                    on_result(index, self.done[index])
+                for index in [i for i, result in self.done.items() if result is not None]:
+                    self._hand_over(index)
             while len(self.done) < len(self.files):
                 self._step(0.05)
         finally:
             self.close()
-        return [self.done[i] for i in range(len(self.files))]
+        if not keep:
+            return []
+        return [result for i in range(len(self.files)) if (result := self.done[i]) is not None]
 
     def _step(self, timeout: float) -> None:
         waiting = {slot.reader: slot for slot in self.slots if not slot.dead}

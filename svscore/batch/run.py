@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from svscore.batch.intake import Inspection, file_sha256
 from svscore.batch.pool import InspectionPool
@@ -318,7 +318,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
                                 + (": they may be in its sub-folders (use --recursive)" if folders else ""), Severity.WARNING))
     deadline = tender.contract.submission_deadline
     reports: dict[int, FileReport] = {}
-    usable: dict[int, tuple[Inspection, FileReport]] = {}
+    usable: dict[int, tuple[Seen, FileReport]] = {}
+    """Of each usable file, only what the checks after reading need: the pool keeps no results."""
     prepared: dict[int, Any] = {}
     made: dict[int, Bid] = {}
     default_lot = tender.all_lots()[0].id
@@ -341,8 +342,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
                 rep.problems.append(Problem(ins.name, late + "; not scored (use --accept-late to include it)"))
                 return
             rep.problems.append(Problem(ins.name, late + " (accepted with --accept-late)", Severity.WARNING))
-        usable[index] = (ins, rep)
         b = ins.bid or {}
+        usable[index] = (Seen(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or "", ins.sha256), rep)
         theirs = book.name_disagrees(b.get("bidder_id") or "", b.get("bidder") or "", b.get("lot") or default_lot)
         if theirs is not None:
             # The same company number under two names is most often a score given to the wrong row:
@@ -359,13 +360,12 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
             made[index] = bid
         prepared[index] = scorer.prepare(bid)
 
-    pool.collect(arrived)
+    pool.collect(arrived, keep=False)
     problems += receipts.unmatched()
     _duplicates([usable[i] for i in sorted(usable)])
     chosen = [i for i in sorted(usable) if usable[i][1].status == "scored"]
     ordered = [reports[i] for i in sorted(reports)]
-    seen = [usable[i][0].bid or {} for i in chosen]
-    bids_seen = [(b.get("bidder_id", ""), b.get("bidder", ""), b.get("lot") or default_lot) for b in seen]
+    bids_seen = [(seen.bidder_id, seen.bidder, seen.lot or default_lot) for seen in (usable[i][0] for i in chosen)]
     problems += unused_warning(book, book.matched_keys(bids_seen))
     if options.strict and (any(r.status != "scored" for r in ordered) or any(p.severity is Severity.ERROR for p in problems)):
         raise BatchError(_strict_message(ordered, problems))
@@ -381,6 +381,8 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
 
 _COMMITMENT_SET = frozenset({"measure", "quantity", "year"})
 """The fields a returned workbook sets."""
+_COMMITMENT_FIELDS = set(_COMMITMENT_SET)
+"""The same, as the set pydantic keeps of the fields given (shared by every commitment a batch builds)."""
 
 
 @functools.cache
@@ -405,7 +407,10 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *,
     defaults = _commitment_defaults()
     judged = {c.measure: {"deliverability_percent": c.deliverability_percent, "note": c.note}
               for c in (recorded.commitments if recorded is not None else ())}
-    commitments = tuple(Commitment.model_construct(set(_COMMITMENT_SET), measure=c["measure"], quantity=c["quantity"], year=c["year"],
+    judged_fields = _COMMITMENT_FIELDS | {"deliverability_percent", "note"}
+    # They share one set of the fields given (as scores do: see excel.read_score_sheets._score).
+    commitments = tuple(Commitment.model_construct(judged_fields if c["measure"] in judged else _COMMITMENT_FIELDS,
+                                                   measure=c["measure"], quantity=c["quantity"], year=c["year"],
                                                    **(defaults | judged.get(c["measure"], {})))
                         for c in b["commitments"])
     return Bid(bidder_id=b["bidder_id"] or b["bidder"], bidder=b["bidder"] or b["bidder_id"],
@@ -415,19 +420,27 @@ def _bid(ins: Inspection, book: ScoreBook, multi_lot: bool, default_lot: str, *,
                scores=tuple(book.for_bid(b["bidder_id"], b["bidder"], b["lot"] or default_lot)) if use_scores else ())
 
 
-def _duplicates(usable: list[tuple[Inspection, FileReport]]) -> None:
+class Seen(NamedTuple):
+    """What the checks made once every file is read need of a usable file's bid."""
+
+    bidder_id: str
+    bidder: str
+    lot: str
+    sha256: str
+
+
+def _duplicates(usable: list[tuple[Seen, FileReport]]) -> None:
     from svscore.model.identity import bidder_key
 
-    groups: dict[tuple[str, str], list[tuple[Inspection, FileReport]]] = defaultdict(list)
-    for ins, rep in usable:
-        b = ins.bid or {}
-        groups[(b.get("lot") or "", bidder_key(b.get("bidder_id") or "") or bidder_key(b.get("bidder") or ""))].append((ins, rep))
+    groups: dict[tuple[str, str], list[tuple[Seen, FileReport]]] = defaultdict(list)
+    for seen, rep in usable:
+        groups[(seen.lot, bidder_key(seen.bidder_id) or bidder_key(seen.bidder))].append((seen, rep))
     for group in groups.values():
         if len(group) < 2:
             continue
         names = ", ".join(rep.name for _, rep in group)
         first_sha = group[0][0].sha256
-        if all(ins.sha256 == first_sha for ins, _ in group):
+        if all(seen.sha256 == first_sha for seen, _ in group):
             for _, rep in group[1:]:
                 rep.status = "excluded"
                 rep.problems.append(Problem(rep.name, f"an identical copy of {group[0][1].name}: counted once", Severity.WARNING))

@@ -8,6 +8,7 @@ files, checks their packages and matches the scores read here to the returned bi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from svscore.errors import Problem, WorkbookError
@@ -78,6 +79,7 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
     bidders = values.sheets.get("Bidders") or []
     slot_ids = [(as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_ID_COL)),
                  as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_NAME_COL))) for slot in range(slots)]
+    exact: dict[float, Decimal] = {}
     for evaluator in evaluators:
         sheet = evaluator
         rows = values.sheets.get(sheet)
@@ -106,7 +108,11 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
                     book.add(ids, _score(cid, evaluator, value, justification), lot)
                     continue
                 if type(raw) is float and -LARGEST < raw < LARGEST:  # a number of a sensible size: the usual case
-                    book.add(ids, _score(cid, evaluator, exact_number(raw), justification), lot)
+                    # The same few values (0-5, 0-100) recur in thousands of scores: one Decimal each.
+                    number = exact.get(raw)
+                    if number is None:
+                        number = exact[raw] = exact_number(raw)
+                    book.add(ids, _score(cid, evaluator, number, justification), lot)
                     continue
                 problems: list[Problem] = []
                 n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)
@@ -126,8 +132,14 @@ def _at(rows: list[list[object]], row: int, col: int) -> object:
 
 def _score(criterion: str, evaluator: str, value: Any, justification: str) -> Score:
     # Every field was parsed and checked above (value is a Decimal, or 'pass'/'fail'), so the model
-    # is built without a second validation pass: a batch reads tens of thousands of scores.
-    return Score.model_construct(criterion=criterion, evaluator=evaluator, value=value, justification=justification)
+    # is built without a second validation pass: a batch reads tens of thousands of scores. They
+    # share one set of the fields given (a model's own would be about 200 bytes of each score's
+    # 700): the models are frozen, so nothing adds to it, and a copy (model_copy) makes its own.
+    return Score.model_construct(_SCORE_FIELDS, criterion=criterion, evaluator=evaluator, value=value, justification=justification)
+
+
+_SCORE_FIELDS = {"criterion", "evaluator", "value", "justification"}
+"""The fields a score sheet sets; the others keep their defaults."""
 
 
 def _walk(criteria, kind=None):

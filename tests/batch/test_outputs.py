@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -170,19 +171,21 @@ def test_an_output_open_in_excel_stops_the_writing_before_anything_is_replaced(t
 
 
 def test_a_file_opened_while_writing_is_a_clear_error(tmp_path: Path, monkeypatch):
-    from svscore.batch import outputs
+    import svscore.atomic
     from svscore.batch.run import BatchError
 
-    real = outputs.write_atomic
+    real = os.replace
 
-    def write(path, data, **kw):
-        if path.name == "results.json":
+    def replace(src, dst):  # Windows refuses to replace a file open in Excel
+        if Path(dst).name == "results.json":
             raise PermissionError(13, "Permission denied")
-        return real(path, data, **kw)
-    monkeypatch.setattr(outputs, "write_atomic", write)
+        return real(src, dst)
+    monkeypatch.setattr(svscore.atomic.os, "replace", replace)
     with pytest.raises(BatchError, match=r"could not write .*results.json \(Permission denied\): it may be open in Excel.*"
                                          r"\(results.xlsx, results.csv written\)"):
         write_outputs(many_bidders(6), tmp_path, {})
+    # The outputs not put in place leave no temporary files behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv", "results.xlsx"]
 
 
 def test_locked_tells_an_open_file_from_a_free_one(tmp_path: Path):
@@ -249,3 +252,33 @@ def test_every_sheet_of_results_is_headed_with_the_tender_and_numbered(batch_run
 
     _, out, _ = batch_run
     assert unmarked((out / "results.xlsx").read_bytes(), "BCC-2026-014") == []
+
+
+def test_results_json_written_a_bid_at_a_time_is_the_whole_document_encoded_at_once(tmp_path: Path):
+    # results.json is encoded in pieces (a bid, a file at a time) so it is never held whole: the
+    # bytes must be those of the whole document encoded at once, as before.
+    import dataclasses
+
+    from svscore import __version__
+    from svscore.batch.run import FileReport
+    from svscore.errors import Problem, Severity
+
+    run = many_bidders(7, names={3: "Bidder \u00e9\u4e2d \"quoted\" Ltd"})
+    run = dataclasses.replace(
+        run, files=[FileReport(f"bid-{i}.xlsx", 100 + i, "ab" * 32, "scored", f"Bidder {i:03d} Ltd",
+                               [Problem(f"bid-{i}.xlsx", "a warning", Severity.WARNING)] if i % 2 else []) for i in range(7)],
+        skipped=[("notes.txt", "not an Excel workbook (.txt)")], problems=[Problem("scores", "a problem")])
+    write_outputs(run, tmp_path, {})
+    whole = run.result.as_dict()
+    whole |= {"svscore_version": __version__, "files": [f.as_dict() for f in run.files],
+              "skipped": [{"name": "notes.txt", "reason": "not an Excel workbook (.txt)"}],
+              "problems": [p.as_dict() for p in run.problems], "received_times_from": run.received_source}
+    assert whole["lots"][0]["winner"] and len(whole["lots"][0]["bids"]) == 7
+    expected = json.dumps(whole, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert (tmp_path / "results.json").read_bytes() == expected.encode("utf-8")
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    import hashlib
+    listed = {o["name"]: o for o in manifest["outputs"]}
+    for name in ("results.json", "results.csv", "results.xlsx"):
+        data = (tmp_path / name).read_bytes()
+        assert listed[name] == {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}

@@ -224,3 +224,21 @@ def test_a_file_read_while_the_parent_was_busy_does_not_count_against_the_next(t
     results = pool.collect()
     assert [r.name for r in results] == [f"bid-{i}.xlsx" for i in range(3)]
     assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
+
+
+def test_a_pool_told_not_to_keep_results_hands_each_over_once_and_lets_it_go(tmp_path):
+    # A batch of thousands of files keeps only what it needs of each result, never the pool's copy.
+    from svscore.batch.pool import InspectionPool
+    good = _good(tmp_path)
+    pool = InspectionPool([(good, f"bid-{i}.xlsx") for i in range(20)], None, Limits(), 2)
+    pool.give_specs(read_specs(TENDER, MEASURES))
+    got: dict[int, str] = {}
+
+    def arrived(index, result):
+        assert index not in got
+        got[index] = result.name
+    assert pool.collect(arrived, keep=False) == []
+    assert got == {i: f"bid-{i}.xlsx" for i in range(20)}
+    assert set(pool.done) == set(range(20)) and all(r is None for r in pool.done.values())
+    with pytest.raises(ValueError, match="needs on_result"):
+        InspectionPool([], read_specs(TENDER, MEASURES), Limits(), 1).collect(keep=False)

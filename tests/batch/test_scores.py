@@ -96,3 +96,21 @@ def test_score_sheets_that_cannot_be_used_say_why(folder, tmp_path):
                       "returns folder)",
         "huge.xlsx": "not read: the file is larger than the 25 MB allowed for a workbook: not opened",
     }
+
+
+def test_scores_read_from_score_sheets_are_the_validated_models_and_copy_apart(folder):
+    # Scores are built without a second validation and share one set of the fields given (memory
+    # of a batch of thousands): each must equal the validated model, and a copy must not change
+    # what the others say was given.
+    from svscore.batch.scores import read_score_folder
+    from svscore.model.bids import Score
+
+    book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
+    scores = [s for listed in book.scores.values() for s in listed]
+    assert len(scores) > 10
+    for s in scores:
+        assert s == Score(criterion=s.criterion, evaluator=s.evaluator, value=s.value, justification=s.justification)
+        assert s.model_fields_set == {"criterion", "evaluator", "value", "justification"}
+    copied = scores[0].model_copy(update={"moderation_note": "agreed at moderation"})
+    assert copied.model_fields_set == {"criterion", "evaluator", "value", "justification", "moderation_note"}
+    assert all(s.model_fields_set == {"criterion", "evaluator", "value", "justification"} for s in scores)
