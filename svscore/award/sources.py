@@ -151,7 +151,7 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
                bids_path: Path | None = None, measures: Path | None = None) -> AwardInputs:
     """A batch's results folder, read again from the returned workbooks, score sheets and tender its
     manifest records (each given, and unchanged), with a bids file beside it for what they do not hold."""
-    from svscore.batch.outputs import results_document
+    from svscore.batch.outputs import results_json
     from svscore.batch.run import BatchOptions, load_batch_tender, run_batch
     from svscore.batch.verify import verify_manifest
 
@@ -168,7 +168,7 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
     run = run_batch(tender_path, returns, results, scores_dir=scores, measures_path=measures,
                     options=BatchOptions(recursive=bool(recorded.get("recursive")), accept_late=bool(recorded.get("accept_late")),
                                          keep_bids=True))
-    again = json.dumps(results_document(run), ensure_ascii=False, separators=(",", ":")) + "\n"
+    again = "".join(results_json(run))
     if again.encode("utf-8") != (results / "results.json").read_bytes():
         raise AwardError(f"reading the batch's inputs again does not give the results in {origin} (written by svscore "
                          f"{manifest.get('svscore_version')}): run the batch again with this svscore, then the award")

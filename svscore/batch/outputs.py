@@ -186,6 +186,11 @@ def results_document(run: BatchRun) -> _Node:
     return doc
 
 
+def results_json(run: BatchRun) -> Iterator[str]:
+    """The text of results.json, in pieces (as :func:`write_outputs` writes it)."""
+    return _encoded(results_document(run))
+
+
 def _lot(lot: LotResult) -> _Node:
     node = _Node(dataclasses.replace(lot, bids=()).as_dict())
     node["winner"] = [b.bidder_id for b in lot.winners()]  # the copy without bids has none
