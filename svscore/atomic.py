@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from svscore.errors import OutputRefused
@@ -23,10 +24,12 @@ def refuse_overwrites(outputs: tuple[Path, ...], inputs: tuple[Path, ...]) -> No
         seen[resolved] = out
 
 
-def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ...] = ()) -> Path:
+def write_atomic(path: str | Path, data: bytes | str | Iterable[bytes], *, protect: tuple[Path, ...] = ()) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one.
 
-    ``protect`` lists input files that must never be overwritten.
+    ``data`` may be pieces of bytes, made as they are written (a large output need not be held
+    whole); an error while making them leaves the old file as it was. ``protect`` lists input files
+    that must never be overwritten.
     """
     target = Path(path)
     refuse_overwrites((target,), protect)
@@ -37,7 +40,10 @@ def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ..
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                fh.writelines(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
