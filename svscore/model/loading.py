@@ -319,31 +319,30 @@ def _bids_one_at_a_time(data: dict[str, Any]) -> BidsFile:
     rest as read), so its errors, their paths and their order are those of one pass over the file."""
     raw: list[Any] = data["bids"]
     built: list[Bid] = []
-    fields_sets: dict[frozenset[str], set[str]] = {}
+    fields_sets: list[set[str]] = []
     for i in range(len(raw)):
         try:
             bid = Bid.model_validate(raw[i])
         except ValidationError:
             return BidsFile.model_validate({**data, "bids": built + raw[i:]})  # raises, naming every path
         raw[i] = None
-        _share_fields_sets(bid, fields_sets)
+        for part in (bid, *bid.scores, *bid.commitments):
+            _share_fields_set(part, fields_sets)
         built.append(bid)
     return BidsFile.model_validate({**data, "bids": built})
 
 
-def _share_fields_sets(model: BaseModel, sets: dict[frozenset[str], set[str]]) -> None:
-    """Give a frozen model and the models in its fields one shared set of the names of the fields
-    given, per set of names: pydantic makes a set (216 bytes) for each of a bid's many scores and
-    commitments, which no frozen model changes (pydantic copies it before changing it, for
-    ``model_copy``), and which came to a third of a large file's models' memory."""
+def _share_fields_set(model: BaseModel, shared: list[set[str]]) -> None:
+    """Give a frozen model the shared set of the names of its given fields equal to its own: pydantic
+    makes a set (216 bytes) for each of a bid's many scores and commitments, which no frozen model
+    changes (pydantic copies it before changing it, for ``model_copy``), and which came to a third
+    of a large file's models' memory. A file has only a few such sets: they are compared in turn."""
     names = model.__pydantic_fields_set__
-    shared = sets.setdefault(frozenset(names), names)
-    if shared is not names:
-        object.__setattr__(model, "__pydantic_fields_set__", shared)
-    for value in model.__dict__.values():
-        if isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                _share_fields_sets(item, sets)
+    for known in shared:
+        if known == names:
+            object.__setattr__(model, "__pydantic_fields_set__", known)
+            return
+    shared.append(names)
 
 
 KIND_NAME = {"tender": "tender file", "bids": "bids file", "measures": "measures table", "thresholds": "thresholds table",
