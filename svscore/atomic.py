@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from svscore.errors import OutputRefused
@@ -24,16 +25,22 @@ def refuse_overwrites(outputs: tuple[Path, ...], inputs: tuple[Path, ...]) -> No
         seen[resolved] = out
 
 
-def write_atomic(path: str | Path, data: bytes | str, *, protect: tuple[Path, ...] = ()) -> Path:
+def write_atomic(path: str | Path, data: bytes | str | Iterable[bytes], *, protect: tuple[Path, ...] = ()) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one.
 
-    ``protect`` lists input files that must never be overwritten.
+    ``data`` may be pieces of bytes, made as they are written (a large output need not be held
+    whole); an error while making them leaves the old file as it was. ``protect`` lists input files
+    that must never be overwritten.
     """
     target = Path(path)
     refuse_overwrites((target,), protect)
     pending = PendingFile(target)
     try:
-        pending.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if isinstance(data, (bytes, str)):
+            pending.write(data.encode("utf-8") if isinstance(data, str) else data)
+        else:
+            for piece in data:
+                pending.write(piece)
     except BaseException:
         pending.discard()
         raise

@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -40,12 +40,14 @@ thresholds_option = click.option("--thresholds", type=click.Path(dir_okay=False,
                                  help="A council's own thresholds table, replacing the one shipped with svscore.")
 
 
-def emit(text: str | bytes, output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
-    """Print ``text`` (or UTF-8 bytes), or write it to ``output`` (never over one of ``inputs``)."""
+def emit(text: str | bytes | Iterator[bytes], output: Path | None, inputs: tuple[Path, ...] = ()) -> None:
+    """Print ``text`` (or UTF-8 bytes, or pieces of them, each of whole characters), or write it to
+    ``output`` (never over one of ``inputs``)."""
     if output is None:
-        if isinstance(text, bytes) and (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") != "utf8":
-            text = text.decode("utf-8")  # a terminal or file in another encoding (cp1252) is written as text always is
-        click.echo(text, nl=False)
+        utf8 = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") == "utf8"
+        for piece in (text,) if isinstance(text, str | bytes) else text:
+            # a terminal or file in another encoding (cp1252) is written as text always is
+            click.echo(piece.decode("utf-8") if isinstance(piece, bytes) and not utf8 else piece, nl=False)
     else:
         write_atomic(output, text, protect=inputs)
         wrote(output, err=True)
@@ -139,7 +141,8 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
     """
     from svscore.api import score as score_bids
     from svscore.model.loading import load_tender, tender_measures
-    from svscore.render.tables import to_csv, to_json_bytes
+    from svscore.render.json_stream import Lazy, json_pieces
+    from svscore.render.tables import to_csv
     from svscore.render.text import results_text
 
     with collector.paused():  # everything made here stays alive until the output is written
@@ -147,12 +150,9 @@ def score(tender: Path, bids: Path, measures: Path | None, fmt: str, output: Pat
         table, measures_path = tender_measures(model, measures)  # its path, so that no output is written over it
         result = score_bids(model, bids, measures=table)  # the bids file's model is not kept beside the result
         code = 1 if result.has_errors else 0
-        text: str | bytes
-        if fmt == "json":
-            data = result.as_dict()
-            del result  # a large result's objects are not kept beside its JSON
-            text = to_json_bytes(data)
-            del data
+        text: str | Iterator[bytes]
+        if fmt == "json":  # written a bid at a time: a large result's JSON is never held whole
+            text = json_pieces(result.as_dict(bids_as=Lazy))
         elif fmt == "csv":
             text = to_csv(result)
         else:

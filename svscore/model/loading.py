@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -38,13 +39,24 @@ class _DuplicateKey(ValueError):
     pass
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
+def _objects() -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """The objects of one file: a field given twice refused, and text that recurs (an evaluator's
+    name, a criterion or measure id, in every bid of a large file) kept once, not once a bid."""
+    seen: dict[str, str] = {}
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise _DuplicateKey(key)
+            out[key] = seen.setdefault(value, value) if type(value) is str and len(value) <= SHARED_TEXT else value
+        return out
+
+    return no_duplicates
+
+
+SHARED_TEXT = 64
+"""Text up to this length is kept once however often a file repeats it (longer text rarely repeats)."""
 
 
 def _no_constants(name: str) -> Any:
@@ -66,7 +78,7 @@ def parse_json(text: str, source: str) -> Any:
     absurd length and nesting deeper than Python can follow."""
     try:
         return json.loads(
-            text, parse_float=Decimal, parse_int=_whole_number, object_pairs_hook=_no_duplicates, parse_constant=_no_constants
+            text, parse_float=Decimal, parse_int=_whole_number, object_pairs_hook=_objects(), parse_constant=_no_constants
         )
     except RecursionError:
         raise TenderFileError(source, [Problem("$", "lists or objects are nested more deeply than svscore can follow (about a thousand levels): "
@@ -307,13 +319,30 @@ def _bids_one_at_a_time(data: dict[str, Any]) -> BidsFile:
     rest as read), so its errors, their paths and their order are those of one pass over the file."""
     raw: list[Any] = data["bids"]
     built: list[Bid] = []
+    fields_sets: list[set[str]] = []
     for i in range(len(raw)):
         try:
-            built.append(Bid.model_validate(raw[i]))
+            bid = Bid.model_validate(raw[i])
         except ValidationError:
             return BidsFile.model_validate({**data, "bids": built + raw[i:]})  # raises, naming every path
         raw[i] = None
+        for part in (bid, *bid.scores, *bid.commitments):
+            _share_fields_set(part, fields_sets)
+        built.append(bid)
     return BidsFile.model_validate({**data, "bids": built})
+
+
+def _share_fields_set(model: BaseModel, shared: list[set[str]]) -> None:
+    """Give a frozen model the shared set of the names of its given fields equal to its own: pydantic
+    makes a set (216 bytes) for each of a bid's many scores and commitments, which no frozen model
+    changes (pydantic copies it before changing it, for ``model_copy``), and which came to a third
+    of a large file's models' memory. A file has only a few such sets: they are compared in turn."""
+    names = model.__pydantic_fields_set__
+    for known in shared:
+        if known == names:
+            object.__setattr__(model, "__pydantic_fields_set__", known)
+            return
+    shared.append(names)
 
 
 KIND_NAME = {"tender": "tender file", "bids": "bids file", "measures": "measures table", "thresholds": "thresholds table",

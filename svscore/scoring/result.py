@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -191,14 +192,16 @@ class LotResult:
     def winners(self) -> tuple[BidResult, ...]:
         return tuple(b for b in self.bids if b.rank == 1)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, bids_as: Callable[[Iterator[dict[str, Any]]], Any] = list) -> dict[str, Any]:
+        """The lot as JSON values; ``bids_as`` makes its list of bids from their dicts, made on demand
+        (:class:`svscore.render.json_stream.Lazy` writes them one at a time)."""
         return {
             "lot": self.lot_id,
             "title": self.title,
             "total_points": float(self.total_points),
             "winner": [b.bidder_id for b in self.winners()],
             "unresolved_ties": [list(t) for t in self.ties],
-            "bids": [b.as_dict() for b in self.bids],
+            "bids": bids_as(b.as_dict() for b in self.bids),
             "sensitivity": self.sensitivity.as_dict(),
         }
 
@@ -216,11 +219,12 @@ class TenderResult:
     warnings: tuple[str, ...] = ()
     """What every output must show above the results (e.g. that the measures table is example data)."""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, bids_as: Callable[[Iterator[dict[str, Any]]], Any] = list) -> dict[str, Any]:
+        """The result as JSON values (``bids_as``: see :meth:`LotResult.as_dict`)."""
         return {
             "tender": {"reference": self.reference, "title": self.title},
             "warnings": list(self.warnings),
-            "lots": [lot.as_dict() for lot in self.lots],
+            "lots": [lot.as_dict(bids_as) for lot in self.lots],
             "findings": [f.as_dict() for f in self.findings],
             "threshold_decision": self.decision.as_dict() if self.decision else None,
             "bid_errors": list(self.bid_errors),

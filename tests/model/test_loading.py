@@ -238,3 +238,48 @@ def test_a_bids_file_built_a_bid_at_a_time_reports_every_error_as_one_pass_does(
                                                         ("bids", 3, "abnormally_low", "decided_on"), ("notice_published",)]
     good = {"bids": [bid(0, "2026-01-09"), bid(1, "2026-01-10")]}
     assert _bids_one_at_a_time(dict(good, bids=list(good["bids"]))) == BidsFile.model_validate(good)
+
+
+def _many_bids(tmp_path, n: int, bad: int | None = None):
+    """The home-care example's bids repeated to ``n`` bids (new ids), bid number ``bad`` given a score off any scale."""
+    base = json.loads((EXAMPLES / "council-home-care-bids.json").read_text(encoding="utf-8"))
+    bids = []
+    for i in range(n):
+        bid = json.loads(json.dumps(base["bids"][i % len(base["bids"])]))
+        bid.update(bidder_id=f"{10_000_000 + i:08d}", bidder=f"Bidder {i} Ltd")
+        if i == bad:
+            bid["scores"][1]["value"] = "four"
+            bid["commitments"][0]["year"] = 0
+        bids.append(bid)
+    path = tmp_path / "bids.json"
+    path.write_text(json.dumps({**base, "bids": bids}), encoding="utf-8")
+    return path
+
+
+def test_an_error_in_the_9000th_bid_is_named_by_its_path_as_in_a_small_file(tmp_path):
+    with pytest.raises(TenderFileError) as small:
+        load_bids(_many_bids(tmp_path, 1, bad=0))
+    with pytest.raises(TenderFileError) as large:
+        load_bids(_many_bids(tmp_path, 9_001, bad=8_999))
+    assert [p.location for p in large.value.problems] == ["$.bids[8999].commitments[0].year", "$.bids[8999].scores[1].value"]
+    assert [p.message for p in large.value.problems] == [p.message for p in small.value.problems]
+    assert [p.location.replace("[8999]", "[0]") for p in large.value.problems] == [p.location for p in small.value.problems]
+
+
+def test_a_large_bids_file_keeps_recurring_text_and_field_sets_once_and_its_models_behave(tmp_path):
+    """Text that every bid repeats (evaluators' names, criterion ids) is one object, as is the set of the
+    names of a model's given fields; each model still says which fields it was given, and a copy
+    with a change changes no other model."""
+    path = _many_bids(tmp_path, 20)
+    bids = load_bids(path).bids
+    first, other = bids[0].scores[1], bids[5].scores[1]
+    assert first == other and first is not other
+    assert first.evaluator is other.evaluator and first.criterion is other.criterion
+    assert first.model_fields_set is other.model_fields_set
+    assert first.model_fields_set == {"criterion", "evaluator", "value", "justification"}
+    assert bids[0].commitments[3].model_fields_set == {"measure", "quantity"}
+    changed = first.model_copy(update={"moderation_note": "agreed at moderation"})
+    assert changed.model_fields_set == {"criterion", "evaluator", "value", "justification", "moderation_note"}
+    assert other.model_fields_set == {"criterion", "evaluator", "value", "justification"}
+    assert first.revised(justification="new").justification == "new" and first.justification != "new"
+    assert [b.model_dump(mode="json", exclude_unset=True) for b in bids] == json.loads(path.read_text(encoding="utf-8"))["bids"]
