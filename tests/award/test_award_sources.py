@@ -101,7 +101,9 @@ def test_gaps_in_a_workbook_are_named_by_its_sheet_and_cell(central):
     assert f"the consensus score gave a score of 60 with no justification [gappy.xlsx › Scores!{cell}]" in said, said
     assert ("no contact postal address (the documents sent to the supplier give it) [not held by gappy.xlsx: give it in "
             "a bids file beside it (bids[].postal_address, for bidder id 01234567)]") in said
-    assert "[not held by gappy.xlsx: give it in a bids file beside it ($.notice_published)]" in said
+    from svscore.excel.governance import GovernanceLayout
+    notice = GovernanceLayout().cell("award_dates", 0, "Contract award notice published on")
+    assert f"[gappy.xlsx › Governance!{notice} (the Governance sheet's award dates)]" in said, said
     assert "the evaluation panel and its conflict of interest declarations are not recorded [gappy.xlsx › Governance!A" in said
     assert not (central["out"] / "award").exists()
 
