@@ -202,7 +202,12 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
 
         ev = read_evaluation(tender_path)
         cells, panel_given = ev.places, bool(ev.bids.panel)
-        base = base.model_copy(update={"panel": ev.bids.panel})
+        decided = {bidder_key(b.bidder_id): b.abnormally_low for b in ev.bids.bids if b.abnormally_low is not None}
+        base = base.model_copy(update={
+            "panel": ev.bids.panel, "notice_published": ev.bids.notice_published, "contract_date": ev.bids.contract_date,
+            "tie_decisions": ev.bids.tie_decisions,  # a version 4 workbook's Governance sheet: its award facts
+            "bids": tuple(b.model_copy(update={"abnormally_low": decided[bidder_key(b.bidder_id)]})
+                          if bidder_key(b.bidder_id) in decided else b for b in base.bids)})
     bids = merge(base, origin, facts, label, tender)
     _, table, _, used = load_batch_tender(tender_path, measures)  # found as the batch found them
     places = InBatch(origin, _covers(run), f"the score sheets in {file_label(scores.name)}/" if scores else origin,

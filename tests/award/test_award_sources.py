@@ -308,3 +308,7 @@ def test_a_batch_run_on_an_evaluation_workbook_names_its_cells(tmp_path):
     cell = lay.block_cell("evaluator_justification", scale, 1, 0)
     assert f"Evaluator A gave a score of {GOOD[1].scores[scale][0]} with no justification [evaluation.xlsx › Scores!{cell}]" in said, said
     assert "Governance!A" in said  # the panel belongs on the workbook's Governance sheet
+    from svscore.excel.governance import GovernanceLayout
+    notice = GovernanceLayout().cell("award_dates", 0, "Contract award notice published on")
+    assert f"no publication date of the contract award notice (the day standstill letters are sent, under PCR 2015): the " \
+           f"standstill period cannot be worked out [evaluation.xlsx › Governance!{notice} (the Governance sheet's award dates)]" in said
