@@ -75,7 +75,8 @@ def score_sheet_page_picture(path: Path, tmp: Path, out: Path) -> None:
 
 
 def fill_governance(wb) -> None:
-    """An illustrative panel, moderation entry and recommendation on the Governance sheet."""
+    """An illustrative panel, moderation entry, recommendation, award dates and abnormally low tender
+    decision on the Governance sheet."""
     import datetime as dt
 
     from svscore.excel.governance import SHEET, GovernanceLayout
@@ -93,6 +94,12 @@ def fill_governance(wb) -> None:
         ws[g.cell("moderation_log", 0, column)] = v
     ws[g.cell("recommendation", 0, "Recommended bidder")] = "Brightwater Homecare CIC"
     ws[g.cell("recommendation", 0, "Reason")] = "The most advantageous tender: ranked first on the published criteria"
+    ws[g.cell("award_dates", 0, "Contract award notice published on")] = dt.date(2026, 3, 20)
+    ws[g.cell("award_dates", 0, "Contract entered into on")] = dt.date(2026, 4, 6)
+    for column, v in (("Bidder", "Castle Support Services plc"), ("Supplier notified and asked to explain on", dt.date(2026, 3, 11)),
+                      ("Its response", "A costed staffing model and rota."), ("Decision", "accepted"),
+                      ("Reason", "The rota covers the hours at the National Living Wage."), ("Decided on", dt.date(2026, 3, 16))):
+        ws[g.cell("abnormally_low", 0, column)] = v
 
 
 def results_picture(tmp: Path, out: Path) -> None:

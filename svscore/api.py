@@ -154,8 +154,9 @@ def award(source: PathLike, bids: PathLike | None, out: PathLike, *, ocid_prefix
 
     ``source`` is a tender file (with its bids file ``bids``), a filled evaluation workbook, or a
     batch's results folder (with the ``returns``, ``scores`` and ``tender`` it was run on); beside a
-    workbook or results folder, ``bids`` is a bids file giving what they do not hold (the notice
-    date, decisions), or None. Raises :class:`~svscore.award.folder.AwardError` listing every gap
+    workbook or results folder, ``bids`` is a bids file giving what they do not hold (contact
+    details; the notice date and decisions, unless a version 4 evaluation workbook's Governance
+    sheet gives them), or None. Raises :class:`~svscore.award.folder.AwardError` listing every gap
     (nothing is written) unless ``draft``; the returned award's ``gaps`` are what a draft shows in red.
     """
     from svscore.award.folder import build, write_folder

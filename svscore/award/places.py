@@ -3,9 +3,10 @@
 A gap names the place to fill it in: a bids file's JSON path when the award is made from a tender
 and bids file; the evaluation workbook's sheet and cell when it is made from one; the returned
 workbook's file, sheet and cell (or the score sheets, or the evaluation workbook the batch read)
-when it is made from a batch's results. What neither a workbook nor a batch holds (the notice
-date, the s.19(4) decisions, tie decisions) belongs in a bids file given beside it, and the gap
-says so, naming that file when one was given.
+when it is made from a batch's results. The award's own facts (the notice date, the s.19(4)
+decisions, tie decisions) are named by the Governance sheet's cell in an evaluation workbook of
+format version 4; what neither a workbook nor a batch holds belongs in a bids file given beside
+it, and the gap says so, naming that file when one was given.
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ class InWorkbook(Beside):
         super().__init__(origin, label, facts)
         self.cells, self.panel_given = cells, panel_given
 
+    def bid(self, bid: Bid, index: int, name: str) -> str:
+        return _decision(self.cells, bid, name) or super().bid(bid, index, name)
+
     def justification(self, bid: Bid, index: int, j: int) -> str:
         place = _for_score(self.cells, bid, j)
         return str(place) if place is not None else super().justification(bid, index, j)
@@ -99,7 +103,26 @@ class InWorkbook(Beside):
         return f"{place} ({bid.bidder}'s scores)" if place is not None else super().scores(bid, index)
 
     def award(self, path: str) -> str:
-        return _panel(self.cells, self.panel_given, self.given, path) or super().award(path)
+        return _fact(self.cells, path) or _panel(self.cells, self.panel_given, self.given, path) or super().award(path)
+
+
+_TABLES = {"notice_published": "award dates", "contract_date": "award dates",
+           "tie_decisions": "ties the published rules did not break"}
+
+
+def _fact(cells: WorkbookPlaces | None, path: str) -> str | None:
+    """The Governance sheet's cell of an award fact (``notice_published``, ``tie_decisions[0].winner``), from format version 4."""
+    found = cells.award.get(path) if cells is not None else None
+    return f"{found} (the Governance sheet's {_TABLES[path.split('[')[0]]})" if found is not None else None
+
+
+def _decision(cells: WorkbookPlaces | None, bid: Bid, name: str) -> str | None:
+    """The Governance sheet's row of a bid's abnormally low tender decision (or its next empty row), from format version 4."""
+    if name != "abnormally_low" or cells is None or "abnormally_low" not in cells.award:
+        return None
+    given = next((p for k, p in cells.award.items()
+                  if k.startswith("abnormally_low:") and bidder_key(k.split(":", 1)[1]) == bidder_key(bid.bidder_id)), None)
+    return f"{given or cells.award['abnormally_low']} (the Governance sheet's abnormally low tenders)"
 
 
 def _panel(cells: WorkbookPlaces | None, panel_given: bool, facts_given: bool, path: str) -> str | None:
@@ -122,6 +145,9 @@ class InBatch(Beside):
         self.cells, self.panel_given = cells, panel_given
 
     def bid(self, bid: Bid, index: int, name: str) -> str:
+        governance = _decision(self.cells, bid, name)
+        if governance is not None:
+            return governance
         found = self.covers.get((bid.lot or "1", bidder_key(bid.bidder_id)), {})
         if name in found:
             return found[name] + (f" (or {self._facts(bid, name)})" if self.given else "")
@@ -136,4 +162,4 @@ class InBatch(Beside):
         return f"{place} ({bid.bidder}'s scores)" if place is not None else f"{self.score_source} ({bid.bidder})"
 
     def award(self, path: str) -> str:
-        return _panel(self.cells, self.panel_given, self.given, path) or super().award(path)
+        return _fact(self.cells, path) or _panel(self.cells, self.panel_given, self.given, path) or super().award(path)

@@ -1,9 +1,10 @@
 """What an award is made from: a tender and bids file, a filled evaluation workbook, or a batch's results.
 
 Each gives the award the same bids the equivalent tender and bids file would, so the documents
-are the same. What a workbook or a batch does not hold (the notice and contract dates, the
-s.19(4) decisions, tie decisions, and anything else the award needs and they lack) comes from a
-bids file given beside it. Where that bids file and the workbook or batch both give a fact and
+are the same. An evaluation workbook of format version 4 holds the award's own facts too, on its
+Governance sheet (the notice and contract dates, the s.19(4) decisions, tie decisions); what a
+workbook or a batch does not hold (contact details, and those facts in an older workbook or a
+batch) comes from a bids file given beside it. Where that bids file and the workbook or batch both give a fact and
 disagree (a name, price, score, contact detail, the panel), the award is refused naming both:
 svscore never quietly picks one. A batch's results are used only while every input its manifest
 records is unchanged, and only when reading those inputs again gives the very results it wrote.
@@ -88,11 +89,27 @@ def merge(base: BidsFile, origin: str, facts: BidsFile | None, label: str | None
         if base.panel and [m.model_dump() for m in base.panel] != [m.model_dump() for m in facts.panel]:
             said.append(f"the evaluation panel in {label} is not the one {origin}'s Governance sheet gives: give it in one of them")
         panel = base.panel or facts.panel
+    update: dict[str, Any] = {"bids": tuple(bids), "panel": panel}
+    for name in ("notice_published", "contract_date"):
+        mine, yours = getattr(base, name), getattr(facts, name)
+        if mine is not None and yours is not None and mine != yours:
+            said.append(f"{label} gives the {_FACT[name]} as {yours.isoformat()}, {origin}'s Governance sheet as {mine.isoformat()}")
+        update[name] = mine if mine is not None else yours
+    if base.tie_decisions and facts.tie_decisions and _ties(base) != _ties(facts):
+        said.append(f"the tie decisions in {label} are not the ones {origin}'s Governance sheet gives: give them in one of them")
+    update["tie_decisions"] = base.tie_decisions or facts.tie_decisions
     if said:
         raise AwardError(f"{origin} and {label} give the same facts differently; nothing was written. Correct one side:\n  "
                          + "\n  ".join(said))
-    return base.model_copy(update={"bids": tuple(bids), "panel": panel, "notice_published": facts.notice_published,
-                                   "contract_date": facts.contract_date, "tie_decisions": facts.tie_decisions})
+    return base.model_copy(update=update)
+
+
+_FACT = {"notice_published": "contract award notice's publication date", "contract_date": "contract date"}
+
+
+def _ties(bids: BidsFile) -> list[tuple[str, frozenset[str], str, str]]:
+    return sorted(((d.lot or "", frozenset(map(bidder_key, d.bidders)), bidder_key(d.winner), d.how.strip())
+                   for d in bids.tie_decisions), key=repr)
 
 
 def _merge_bid(bid: Bid, other: Bid, origin: str, label: str, said: list[str]) -> Bid:
@@ -118,7 +135,11 @@ def _merge_bid(bid: Bid, other: Bid, origin: str, label: str, said: list[str]) -
     if other.scores:
         update["scores"] = _merge_scores(bid, other, origin, label, said)
     if other.abnormally_low is not None:
-        update["abnormally_low"] = other.abnormally_low
+        if bid.abnormally_low is not None and bid.abnormally_low != other.abnormally_low:
+            said.append(f"{label}'s abnormally low tender decision for {who} is not the one {origin}'s Governance sheet gives: "
+                        "give it in one of them")
+        elif bid.abnormally_low is None:
+            update["abnormally_low"] = other.abnormally_low
     return bid.model_copy(update=update)
 
 
@@ -181,7 +202,12 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
 
         ev = read_evaluation(tender_path)
         cells, panel_given = ev.places, bool(ev.bids.panel)
-        base = base.model_copy(update={"panel": ev.bids.panel})
+        decided = {bidder_key(b.bidder_id): b.abnormally_low for b in ev.bids.bids if b.abnormally_low is not None}
+        base = base.model_copy(update={
+            "panel": ev.bids.panel, "notice_published": ev.bids.notice_published, "contract_date": ev.bids.contract_date,
+            "tie_decisions": ev.bids.tie_decisions,  # a version 4 workbook's Governance sheet: its award facts
+            "bids": tuple(b.model_copy(update={"abnormally_low": decided[bidder_key(b.bidder_id)]})
+                          if bidder_key(b.bidder_id) in decided else b for b in base.bids)})
     bids = merge(base, origin, facts, label, tender)
     _, table, _, used = load_batch_tender(tender_path, measures)  # found as the batch found them
     places = InBatch(origin, _covers(run), f"the score sheets in {file_label(scores.name)}/" if scores else origin,

@@ -107,9 +107,10 @@ def award(source: Path, bids: Path | None, out: Path, measures: Path | None, ret
       a filled evaluation workbook (.xlsx, .xlsm);
       a batch's results folder (svscore batch --out), with --returns, --tender and --scores as
       the batch was run; refused if any input or result changed since (manifest.json).
-    Beside a workbook or results folder, BIDS is a bids file giving what they do not hold (the
-    notice and contract dates, abnormally low decisions, tie decisions); a fact both give
-    differently is refused, naming both.
+    Beside a workbook or results folder, BIDS is a bids file giving what they do not hold
+    (contact details; the notice and contract dates, abnormally low decisions and tie decisions,
+    which an evaluation workbook of format version 4 holds on its Governance sheet); a fact both
+    give differently is refused, naming both.
 
     \b
     Exit codes: 0 written; 1 something is missing (each gap listed by bidder, criterion and

@@ -90,7 +90,9 @@ def monitoring(record_file: Path, out: Path, periods: tuple[str, ...]) -> None:
               help="Write the Governance sheet's moderation log, recommendation, sign-off and version history (JSON) here.")
 def read(workbook: Path, tender_out: Path | None, bids_out: Path | None, governance_out: Path | None = None) -> None:
     """Turn a filled evaluation WORKBOOK back into a tender file and a bids file (the panel's
-    declarations in the bids file's panel), and the rest of its Governance sheet."""
+    declarations in the bids file's panel; from format version 4 the Governance sheet's award
+    dates, abnormally low tender decisions and tie decisions in the bids file too), and the rest
+    of its Governance sheet."""
     from svscore.excel.read import read_evaluation
 
     result = read_evaluation(workbook)

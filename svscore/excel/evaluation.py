@@ -35,7 +35,7 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     if lay.measures_leaf is not None:
         add_social_value_sheet(wb, lay)
     add_results_sheet(wb, lay)
-    add_governance_sheet(wb, tender.reference, tender.title)
+    add_governance_sheet(wb, tender.reference, tender.title, lay.bidders_range("name"))
     if live:
         from svscore.excel.live import add_live_sheet
 

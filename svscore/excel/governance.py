@@ -2,22 +2,28 @@
 
 The evaluation panel and each member's conflict of interest declaration (Procurement Act 2023
 s.81-83: a conflicts assessment before the award), the moderation log, the award recommendation,
-sign-off and the version history. Every position is in :class:`GovernanceLayout`, so the builder
-and the reader (:func:`read_governance`) agree; the panel is read into the bids file's ``panel``.
+sign-off and the version history; from format version 4 the award's own facts: the award notice's
+publication date and the contract date, the decision on each abnormally low tender after asking the
+supplier (s.19(4)), and how each tie the published rules did not break was decided. Every position is in :class:`GovernanceLayout`, so the builder
+and the reader (:func:`read_governance`) agree; the panel and the award's facts are read into the
+bids file (``panel``, ``notice_published``, ``contract_date``, each bid's ``abnormally_low``,
+``tie_decisions``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from svscore.errors import Problem
+from svscore.errors import Place, Problem
 from svscore.excel import workbook as xw
 from svscore.excel.cells import Values, as_date, as_text
 from svscore.excel.workbook import address
-from svscore.model.bids import PanelMember
+from svscore.model.bids import AbnormallyLowDecision, PanelMember, TieDecision
+from svscore.model.identity import bidder_key
 
 SHEET = "Governance"
 
@@ -29,8 +35,10 @@ class Section:
     key: str
     title: str
     columns: tuple[tuple[str, str], ...]
-    """(label, kind): kind is text, date or conflict."""
+    """(label, kind): kind is text, date, conflict, bidder (a name from the Bidders sheet) or decision."""
     rows: int
+    since: int = 2
+    """The evaluation workbook format version that added it."""
 
 
 SECTIONS = (
@@ -45,11 +53,41 @@ SECTIONS = (
             (("Name", "text"), ("Role", "text"), ("Date", "date")), 4),
     Section("version_history", "Version history (record every change to this workbook, and why)",
             (("Version", "text"), ("Date", "date"), ("By", "text"), ("Change", "text")), 10),
+    Section("award_dates", "Award dates",
+            (("Contract award notice published on", "date"), ("Contract entered into on", "date")), 1, since=4),
+    Section("abnormally_low", "Abnormally low tenders (Procurement Act 2023 s.19(4))",
+            (("Bidder", "bidder"), ("Supplier notified and asked to explain on", "date"), ("Its response", "text"),
+             ("Decision", "decision"), ("Reason", "text"), ("Decided on", "date")), 4, since=4),
+    Section("ties", "Ties the published rules did not break",
+            (("Tied bidders (names, separated by ;)", "text"), ("Bidder preferred", "bidder"),
+             ("How it was decided, and by whom", "text")), 3, since=4),
 )
 """The sheet's tables, top to bottom."""
 
-WIDTHS = {1: 30, 2: 24, 3: 24, 4: 16, 5: 50}
-LAST_COL = 5
+WIDTHS = {1: 30, 2: 24, 3: 24, 4: 16, 5: 36, 6: 14}
+LAST_COL = 6
+
+PROMPTS = {
+    "Contract award notice published on": (
+        "Award notice", "The day the contract award notice is (to be) published: the standstill period starts from it "
+        "(Procurement Act 2023 s.50(1), s.51). Under PCR 2015: the day the standstill letters are sent."),
+    "Contract entered into on": ("Contract date", "The day the contract is (to be) entered into: the award's records are "
+                                 "kept for 3 years from it (Procurement Act 2023 s.98(4)(b))."),
+    "Bidder": ("Bidder", "Choose the bidder whose price was flagged as abnormally low."),
+    "Supplier notified and asked to explain on": (
+        "Notified on", "The day the supplier was told its price looked abnormally low and asked to show it can perform "
+        "the contract for it (s.19(4))."),
+    "Its response": ("Response", "What the supplier sent in reply, in brief (or that it did not reply)."),
+    "Decision": ("Decision", "accepted: the supplier showed it can perform for the price (s.19(5)); "
+                 "rejected: the tender is disregarded (s.19(3)(c))."),
+    "Reason": ("Reason", "Why, in the decision-maker's words."),
+    "Decided on": ("Decided on", "The day of the decision."),
+    "Tied bidders (names, separated by ;)": ("Tied bidders", "The names of the bidders tied, as on the Bidders sheet, "
+                                             "separated by semicolons."),
+    "Bidder preferred": ("Bidder preferred", "Choose the tied bidder preferred."),
+    "How it was decided, and by whom": ("How decided", "How the tie was decided, and by whom."),
+}
+"""Each new column's input message (title, text), shown when its cell is selected."""
 
 
 @dataclass
@@ -82,11 +120,12 @@ class GovernanceLayout:
         return address(c, self.first_row[key] + index)
 
 
-def add_governance_sheet(wb: xw.Workbook, reference: str, title: str) -> None:
-    """The Governance sheet: every table's cells open for the panel to fill in."""
+def add_governance_sheet(wb: xw.Workbook, reference: str, title: str, bidders: str | None = None) -> None:
+    """The Governance sheet: every table's cells open for the panel to fill in. ``bidders``: the
+    Bidders sheet's names (``Bidders!$B$3:$B$12``), offered in each bidder cell's dropdown."""
     lay = GovernanceLayout()
     ws = wb.create_sheet(SHEET)
-    ws["A1"] = "Governance: the panel, conflicts of interest, moderation, recommendation and sign-off"
+    ws["A1"] = "Governance: the panel, conflicts of interest, moderation, recommendation, sign-off and award facts"
     ws["A1"].font = xw.TITLE
     xw.set_text(ws["A2"], f"{reference}: {title}")
     conflict = DataValidation(type="list", formula1='"none,declared"', allow_blank=True, showErrorMessage=True,
@@ -94,6 +133,7 @@ def add_governance_sheet(wb: xw.Workbook, reference: str, title: str) -> None:
                               prompt="none: declared no conflict; declared: give the details and the steps taken.")
     dates = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True,
                            error="Enter a date.")
+    own: dict[tuple[str, str], DataValidation] = {}  # from version 4, each column its own rule and input message
     for s in SECTIONS:
         first = lay.first_row[s.key]
         ws.cell(first - 2, 1, s.title).font = xw.font(bold=True, size=12)
@@ -102,7 +142,7 @@ def add_governance_sheet(wb: xw.Workbook, reference: str, title: str) -> None:
         for r in range(first - 1, first + s.rows):
             if last < LAST_COL:  # the last column, where the text is longest, runs to the sheet's right edge
                 ws.merge_cells(start_row=r, start_column=last, end_row=r, end_column=LAST_COL)
-            if r >= first and s.key in ("panel", "moderation_log", "recommendation"):
+            if r >= first and s.key in ("panel", "moderation_log", "recommendation", "abnormally_low", "ties"):
                 ws.row_dimensions[r].height = 30  # two wrapped lines show (the heights are not recalculated on opening)
         for i in range(s.rows):
             for label, kind in s.columns:
@@ -110,34 +150,69 @@ def add_governance_sheet(wb: xw.Workbook, reference: str, title: str) -> None:
                 xw.unlock(cell, text=kind != "date").alignment = xw.WRAP
                 if kind == "date":
                     cell.number_format = "dd mmm yyyy"
+                if s.since >= 4:
+                    own.setdefault((s.key, label), _validation(kind, label, bidders)).add(cell.coordinate)
+                elif kind == "date":
                     dates.add(cell.coordinate)
                 elif kind == "conflict":
                     conflict.add(cell.coordinate)
     ws.add_data_validation(conflict)
+    for v in own.values():
+        ws.add_data_validation(v)
     ws.add_data_validation(dates)
     xw.widths(ws, WIDTHS)
     xw.print_setup(ws, None)
     xw.protect(ws)
 
 
+def _validation(kind: str, label: str, bidders: str | None) -> DataValidation:
+    """A new column's rule (a date, accepted or rejected, a bidder's name) with its input message."""
+    title, prompt = PROMPTS[label]
+    if kind == "date":
+        rule: dict[str, Any] = {"type": "date", "operator": "greaterThan", "formula1": "1", "error": "Enter a date."}
+    elif kind == "decision":
+        rule = {"type": "list", "formula1": '"accepted,rejected"', "error": "Choose accepted or rejected."}
+    elif kind == "bidder" and bidders:
+        rule = {"type": "list", "formula1": f"={bidders}", "error": "Choose a bidder from the Bidders sheet."}
+    else:
+        rule = {"type": None}
+    return DataValidation(allow_blank=True, showErrorMessage=rule["type"] is not None, showInputMessage=True,
+                          promptTitle=title, prompt=prompt, **rule)
+
+
 @dataclass
 class Governance:
-    """What the Governance sheet records: the panel as the bids file holds it, and the rest as read."""
+    """What the Governance sheet records: the panel and the award's facts as the bids file holds
+    them, the rest as read, and the cell of each award fact (for ``svscore award``'s gaps)."""
 
     panel: list[PanelMember] = field(default_factory=list)
     record: dict[str, Any] = field(default_factory=dict)
     """moderation_log, recommendation, sign_off, version_history: each a list of rows (column label → value)."""
+    notice_published: dt.date | None = None
+    contract_date: dt.date | None = None
+    abnormally_low: dict[str, AbnormallyLowDecision] = field(default_factory=dict)
+    """Bidder id → the s.19(4) decision recorded for it (from format version 4)."""
+    tie_decisions: list[TieDecision] = field(default_factory=list)
+    cells: dict[str, Place] = field(default_factory=dict)
+    """Where each award fact is filled in: ``notice_published``, ``contract_date``, ``tie_decisions``
+    (the first empty row), ``tie_decisions[i]``, ``abnormally_low`` (the first empty row) and
+    ``abnormally_low:<bidder id>`` (from format version 4)."""
 
 
-def read_governance(values: Values, problems: list[Problem]) -> Governance:
+def read_governance(values: Values, problems: list[Problem], version: int = 3,
+                    bidders: tuple[tuple[str, str], ...] = (), lot: str | None = None) -> Governance:
     """Read the Governance sheet. A panel member needs a conflict of interest declaration and its
-    date (s.83); a declared conflict needs its details. Each problem names the cell."""
+    date (s.83); a declared conflict needs its details. From format version 4 the award's facts:
+    ``bidders`` (id, name) are the Bidders sheet's, whose names (or ids) the abnormally low tenders
+    and ties give; ``lot`` is the workbook's. Each problem names the cell."""
     lay = GovernanceLayout()
     out = Governance()
     if SHEET not in values.sheets:
         problems.append(Problem(values.name, "the Governance sheet is missing: use the workbook as svscore built it"))
         return out
     for s in SECTIONS:
+        if s.since > version:
+            continue
         rows: list[dict[str, Any]] = []
         for i in range(s.rows):
             row: dict[str, Any] = {}
@@ -154,10 +229,85 @@ def read_governance(values: Values, problems: list[Problem]) -> Governance:
                 rows.append({"_row": i, **row})
         if s.key == "panel":
             out.panel = [m for r in rows if (m := _member(values, lay, r, problems)) is not None]
+        elif s.since >= 4:
+            _award_facts(values, lay, s, rows, out, problems, bidders, lot)
         else:
             out.record[s.key] = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items() if k != "_row"}
                                  for r in rows]
     return out
+
+
+def _award_facts(values: Values, lay: GovernanceLayout, s: Section, rows: list[dict[str, Any]], out: Governance,
+                 problems: list[Problem], bidders: tuple[tuple[str, str], ...], lot: str | None) -> None:
+    def where(i: int, column: str) -> Place:
+        return values.where(SHEET, lay.cell(s.key, i, column))
+
+    def who(i: int, column: str, text: str) -> str | None:
+        found = next((b for b, name in bidders if bidder_key(text) in (bidder_key(b), bidder_key(name))), None)
+        if found is None:
+            problems.append(Problem(where(i, column), f"{text!r} is not a bidder on the Bidders sheet: give a bidder's name as "
+                                                      "it is there"))
+        return found
+
+    first_free = next(i for i in range(s.rows + 1) if i == s.rows or i not in {r["_row"] for r in rows})
+    if s.key == "award_dates":
+        out.cells["notice_published"] = where(0, "Contract award notice published on")
+        out.cells["contract_date"] = where(0, "Contract entered into on")
+        row = rows[0] if rows else {}
+        out.notice_published, out.contract_date = row.get("Contract award notice published on"), row.get("Contract entered into on")
+        return
+    if s.key == "abnormally_low":
+        out.cells["abnormally_low"] = where(min(first_free, s.rows - 1), "Bidder")
+        for r in rows:
+            i = r["_row"]
+            if "Bidder" not in r:
+                problems.append(Problem(where(i, "Bidder"), "an abnormally low tender decision names no bidder"))
+                continue
+            bid_id = who(i, "Bidder", r["Bidder"])
+            if bid_id is None:
+                continue
+            if bid_id in out.abnormally_low or f"abnormally_low:{bid_id}" in out.cells:
+                problems.append(Problem(where(i, "Bidder"), f"{r['Bidder']}'s abnormally low tender decision is given twice: "
+                                                            "keep one row"))
+                continue
+            out.cells[f"abnormally_low:{bid_id}"] = where(i, "Bidder")
+            decision = str(r.get("Decision", "")).lower()
+            ok = True
+            for column, say in (("Supplier notified and asked to explain on", "the day the supplier was notified and asked to explain"),
+                                ("Its response", "the supplier's response (or that it did not reply)"),
+                                ("Reason", "the reason for the decision")):
+                if column not in r:
+                    problems.append(Problem(where(i, column), f"{r['Bidder']}'s abnormally low tender decision has no {say} "
+                                                              "(Procurement Act 2023 s.19(4))"))
+                    ok = False
+            if decision not in ("accepted", "rejected"):
+                problems.append(Problem(where(i, "Decision"), f"{r['Bidder']}'s abnormally low tender decision must be accepted or "
+                                                              "rejected (Procurement Act 2023 s.19(3)(c), (5))"))
+                ok = False
+            if ok:
+                out.abnormally_low[bid_id] = AbnormallyLowDecision(
+                    notified_on=r["Supplier notified and asked to explain on"], response=r["Its response"],
+                    decision=decision, reason=r["Reason"], decided_on=r.get("Decided on"))  # type: ignore[arg-type]
+        return
+    out.cells["tie_decisions"] = where(min(first_free, s.rows - 1), "Tied bidders (names, separated by ;)")
+    for r in rows:
+        i = r["_row"]
+        out.cells[f"tie_decisions[{len(out.tie_decisions)}]"] = where(i, "Tied bidders (names, separated by ;)")
+        names = [n.strip() for n in str(r.get("Tied bidders (names, separated by ;)", "")).split(";") if n.strip()]
+        tied = [b for n in names if (b := who(i, "Tied bidders (names, separated by ;)", n)) is not None]
+        ok = len(tied) == len(names)
+        if len(names) < 2:
+            problems.append(Problem(where(i, "Tied bidders (names, separated by ;)"),
+                                    "a tie decision needs the names of two or more tied bidders, separated by semicolons"))
+            ok = False
+        winner = who(i, "Bidder preferred", r["Bidder preferred"]) if "Bidder preferred" in r else None
+        if "Bidder preferred" not in r:
+            problems.append(Problem(where(i, "Bidder preferred"), "a tie decision names no bidder preferred"))
+        if "How it was decided, and by whom" not in r:
+            problems.append(Problem(where(i, "How it was decided, and by whom"), "a tie decision does not say how it was decided"))
+        if ok and winner is not None and "How it was decided, and by whom" in r:
+            out.cells[f"tie_decisions[{len(out.tie_decisions)}].winner"] = where(i, "Bidder preferred")
+            out.tie_decisions.append(TieDecision(lot=lot, bidders=tuple(tied), winner=winner, how=r["How it was decided, and by whom"]))
 
 
 def _member(values: Values, lay: GovernanceLayout, row: dict[str, Any], problems: list[Problem]) -> PanelMember | None:

@@ -49,11 +49,13 @@ DETAILS: tuple[tuple[str, str, str, bool], ...] = (
 # sheet's formulas are built for one rule of combining, and the policy minimum drives no cell.
 EDITABLE_IN_V1 = frozenset({"evaluation.aggregation", "social_value_policy.minimum_percent"})
 
-EVALUATION_FORMAT_VERSION = 3
+EVALUATION_FORMAT_VERSION = 4
 """The evaluation workbook's format: version 2 added evaluators' own scores (mean or median),
 justifications and moderation notes on the Scores sheet, and the Governance sheet; version 3 the
 Social Value sheet's quantities per contract year, as the bid return gives them (version 2 took
-each measure's quantity over the contract)."""
+each measure's quantity over the contract); version 4 the Governance sheet's award facts (the award
+notice's publication date and the contract date, abnormally low tender decisions, tie decisions),
+below its earlier tables."""
 
 CRITERIA_COLUMNS = ("ID", "Parent", "Criterion", "Kind", "Weight", "Scale", "Minimum score", "Scored by",
                     "Effective weight (%)", "Points available", "Weights check")

@@ -60,6 +60,10 @@ class WorkbookPlaces:
     """bidder id -> the first cell of its scores."""
     panel: Place | None = None
     """The first cell of the Governance sheet's panel table (from format version 2)."""
+    award: dict[str, Place] = field(default_factory=dict)
+    """The Governance sheet's cell of each award fact (from format version 4): ``notice_published``,
+    ``contract_date``, ``tie_decisions`` and ``abnormally_low`` (the next empty row),
+    ``tie_decisions[i]``, ``tie_decisions[i].winner`` and ``abnormally_low:<bidder id>`` (a row given)."""
 
 
 def read_evaluation(path: Path) -> EvaluationWorkbook:
@@ -103,6 +107,12 @@ def _read_v2(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
 def _read_v3(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
     """Read a format version 3 evaluation workbook: as version 2, the social value quantities per contract year."""
     return _read(values, meta, 3)
+
+
+def _read_v4(values: Values, meta: dict[str, str]) -> EvaluationWorkbook:
+    """Read a format version 4 evaluation workbook: as version 3, the Governance sheet's award dates,
+    abnormally low tender decisions and tie decisions."""
+    return _read(values, meta, 4)
 
 
 def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkbook:
@@ -170,14 +180,23 @@ def _read(values: Values, meta: dict[str, str], version: int) -> EvaluationWorkb
     bids = _bids(values, lay, problems, notes, version, places)
     if version >= 2:
         places.panel = values.where("Governance", GovernanceLayout().cell("panel", 0, "Name (as on the score sheets)"))
-    governance = read_governance(values, problems) if version >= 2 else None
+    lot = tender.all_lots()[lay.lot_index].id if tender.lots else None
+    governance = (read_governance(values, problems, version, tuple((b.bidder_id, b.bidder) for b in bids), lot)
+                  if version >= 2 else None)
     if problems:
         raise WorkbookError(values.name, problems)
     panel = tuple(governance.panel) if governance else ()
     if governance and lay.combines:
         _panel_agrees(values, lay, bids, panel, notes)
-    return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids), panel=panel), measures,
-                              tuple(notes), governance.record if governance else {}, places)
+    facts: dict[str, Any] = {}
+    if governance is not None and version >= 4:
+        places.award = governance.cells
+        bids = [b.model_copy(update={"abnormally_low": governance.abnormally_low[b.bidder_id]})
+                if b.bidder_id in governance.abnormally_low else b for b in bids]
+        facts = {"notice_published": governance.notice_published, "contract_date": governance.contract_date,
+                 "tie_decisions": tuple(governance.tie_decisions)}
+    return EvaluationWorkbook(tender, BidsFile(tender_reference=tender.reference, bids=tuple(bids), panel=panel, **facts),
+                              measures, tuple(notes), governance.record if governance else {}, places)
 
 
 def _panel_agrees(values: Values, lay: Any, bids: list[Bid], panel: tuple[Any, ...], notes: list[Problem]) -> None:

@@ -43,7 +43,7 @@ KINDS = {
 """The workbook kinds read back, by the name a reader asks for."""
 
 READERS: dict[str, dict[int, Callable[..., Any]]] = {
-    "evaluation": {1: read._read_v1, 2: read._read_v2, 3: read._read_v3},
+    "evaluation": {1: read._read_v1, 2: read._read_v2, 3: read._read_v3, 4: read._read_v4},
     "score_sheets": {1: read_score_sheets.read_v1},
     "bid_return": {1: read_bid_return.read_v1, 2: read_bid_return.read_v2},
 }

@@ -101,7 +101,9 @@ def test_gaps_in_a_workbook_are_named_by_its_sheet_and_cell(central):
     assert f"the consensus score gave a score of 60 with no justification [gappy.xlsx › Scores!{cell}]" in said, said
     assert ("no contact postal address (the documents sent to the supplier give it) [not held by gappy.xlsx: give it in "
             "a bids file beside it (bids[].postal_address, for bidder id 01234567)]") in said
-    assert "[not held by gappy.xlsx: give it in a bids file beside it ($.notice_published)]" in said
+    from svscore.excel.governance import GovernanceLayout
+    notice = GovernanceLayout().cell("award_dates", 0, "Contract award notice published on")
+    assert f"[gappy.xlsx › Governance!{notice} (the Governance sheet's award dates)]" in said, said
     assert "the evaluation panel and its conflict of interest declarations are not recorded [gappy.xlsx › Governance!A" in said
     assert not (central["out"] / "award").exists()
 
@@ -306,3 +308,7 @@ def test_a_batch_run_on_an_evaluation_workbook_names_its_cells(tmp_path):
     cell = lay.block_cell("evaluator_justification", scale, 1, 0)
     assert f"Evaluator A gave a score of {GOOD[1].scores[scale][0]} with no justification [evaluation.xlsx › Scores!{cell}]" in said, said
     assert "Governance!A" in said  # the panel belongs on the workbook's Governance sheet
+    from svscore.excel.governance import GovernanceLayout
+    notice = GovernanceLayout().cell("award_dates", 0, "Contract award notice published on")
+    assert f"no publication date of the contract award notice (the day standstill letters are sent, under PCR 2015): the " \
+           f"standstill period cannot be worked out [evaluation.xlsx › Governance!{notice} (the Governance sheet's award dates)]" in said

@@ -19,7 +19,7 @@ def test_evaluation_workbook_sheets_metadata_and_protection():
     for name in ("Setup", "Bidders", "Scores", "Prices", "Social Value", "Results", "Governance", "_svscore"):
         assert wb[name].protection.sheet, name
     meta = {r[0].value: r[1].value for r in wb["_svscore"].iter_rows()}
-    assert meta["template_kind"] == "evaluation" and meta["format_version"] == "3"
+    assert meta["template_kind"] == "evaluation" and meta["format_version"] == "4"
     assert meta["tender_reference"] == "BCC-2026-014" and len(meta["fingerprint"]) == 64
     lay = EvaluationLayout(HOME, 0, 10, MEASURES)
     setup = wb["Setup"]

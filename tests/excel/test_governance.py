@@ -82,3 +82,21 @@ def test_template_read_writes_the_panel_into_the_bids_file_and_the_rest_to_gover
     assert [m["name"] for m in bids["panel"]] == ["Evaluator A", "Evaluator B", "Evaluator C"]
     assert bids["panel"][1]["conflict"] == "declared" and bids["panel"][1]["declared_on"] == "2026-03-02"
     assert json.loads((tmp_path / "g.json").read_text())["sign_off"] == [{"Name": "J. Smith"}]
+
+
+def test_the_award_fact_cells_say_what_to_enter_and_validate_it(tmp_path):
+    """Each new cell has an input message; the dates take dates, the decision accepted or rejected,
+    and the bidder cells offer the Bidders sheet's names."""
+    path, lay = _filled(tmp_path, HOME, MEASURES, HOME_BIDS)
+    ws = load_workbook(path)[SHEET]
+    rules = {c: v for v in ws.data_validations.dataValidation for r in v.sqref.ranges for row in r.cells
+             for c in [f"{chr(64 + row[1])}{row[0]}"]}
+    for key, column, kind in (("award_dates", "Contract award notice published on", "date"),
+                              ("award_dates", "Contract entered into on", "date"),
+                              ("abnormally_low", "Supplier notified and asked to explain on", "date"),
+                              ("abnormally_low", "Decision", "list"), ("abnormally_low", "Bidder", "list"),
+                              ("abnormally_low", "Reason", None), ("ties", "Bidder preferred", "list")):
+        v = rules[G.cell(key, 0, column)]
+        assert v.type == kind and v.showInputMessage and v.prompt, (key, column)
+    assert rules[G.cell("abnormally_low", 0, "Decision")].formula1 == '"accepted,rejected"'
+    assert rules[G.cell("ties", 3 - 1, "Bidder preferred")].formula1 == f"={lay.bidders_range('name')}"

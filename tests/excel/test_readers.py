@@ -64,17 +64,17 @@ def _read_score_sheets(tmp_path: Path, data: bytes):
     return read_score_folder(folder, TENDER, 0, MEASURES)
 
 
-@pytest.mark.parametrize("version", ["4", "17"])
+@pytest.mark.parametrize("version", ["5", "17"])
 def test_an_evaluation_workbook_of_a_newer_version_is_refused_by_name(tmp_path, evaluation, version):
     said = _read_evaluation(tmp_path, _with_meta(evaluation, "format_version", version))
     assert "evaluation.xlsx" in said
-    assert f"format version {version} was written by a newer svscore than this one (which reads format versions 1, 2, 3): " \
+    assert f"format version {version} was written by a newer svscore than this one (which reads format versions 1, 2, 3, 4): " \
            "update svscore to read it" in said
 
 
 def test_an_evaluation_workbook_whose_version_is_not_a_number_is_refused_not_a_traceback(tmp_path, evaluation):
     said = _read_evaluation(tmp_path, _with_meta(evaluation, "format_version", "one"))
-    assert "evaluation.xlsx" in said and "format version 'one' is not one this svscore reads (it reads format versions 1, 2, 3)" in said
+    assert "evaluation.xlsx" in said and "format version 'one' is not one this svscore reads (it reads format versions 1, 2, 3, 4)" in said
 
 
 def test_a_bid_return_of_a_newer_version_is_refused_by_name(tmp_path):

@@ -136,3 +136,25 @@ def test_a_version_3_workbook_gives_each_years_commitment_its_deliverability_and
     fte = [c for c in got.bids.bids[0].commitments if c.measure == "EX-LOCAL-FTE"]
     assert [(c.year, c.quantity, c.deliverability_percent) for c in fte] == [(1, 12, 75), (2, 12, 75), (3, 12, 75)]
     assert all(c.note == "Two of the three years' local hires depend on a site not yet leased" for c in fte)
+
+
+def test_a_version_4_workbook_gives_the_governance_sheets_award_facts():
+    """The frozen version 4 workbook's award dates, abnormally low tender decision and tie decision
+    read as they were written (their positions must never move)."""
+    path = ROOT / "tests" / "data" / "workbooks" / "evaluation-v4.xlsx"
+    facts = json.loads(path.with_name("evaluation-v4.expected.json").read_text())["award_facts"]
+    got = read_evaluation(path).bids
+    assert got.notice_published.isoformat() == facts["notice_published"]
+    assert got.contract_date.isoformat() == facts["contract_date"]
+    assert {b.bidder_id: b.abnormally_low.model_dump(mode="json") for b in got.bids if b.abnormally_low} == facts["abnormally_low"]
+    assert [d.model_dump(mode="json") for d in got.tie_decisions] == facts["tie_decisions"]
+    assert [m.name for m in got.panel] == facts["panel"]
+
+
+def test_older_workbooks_give_no_award_facts():
+    """A version 1-3 workbook has no award facts: the award takes them from a bids file beside it."""
+    for v in (1, 2, 3):
+        got = read_evaluation(ROOT / "tests" / "data" / "workbooks" / f"evaluation-v{v}.xlsx")
+        assert got.bids.notice_published is None and not got.bids.tie_decisions
+        assert not any(b.abnormally_low for b in got.bids.bids)
+        assert not got.places.award
