@@ -140,7 +140,7 @@ def add_governance_sheet(wb: xw.Workbook, reference: str, title: str, bidders: s
         xw.header(ws, first - 1, [label for label, _ in s.columns])
         last = len(s.columns)
         for r in range(first - 1, first + s.rows):
-            if last < LAST_COL:  # the last column, where the text is longest, runs to the sheet's right edge
+            if last < LAST_COL and s.columns[-1][1] == "text":  # a last text column, the longest, runs to the right edge
                 ws.merge_cells(start_row=r, start_column=last, end_row=r, end_column=LAST_COL)
             if r >= first and s.key in ("panel", "moderation_log", "recommendation", "abnormally_low", "ties"):
                 ws.row_dimensions[r].height = 30  # two wrapped lines show (the heights are not recalculated on opening)
