@@ -241,12 +241,16 @@ def _tender(criteria: Any, weighting: Any = None, total_marks: Any = None, metho
     return Tender.model_validate(data), tuple(order)  # kept for later calls: nothing in it can change
 
 
-def _findings_text(report: Any) -> list[str]:
-    # The criteria range has no scale descriptors, guidance or disqualification wording, so the
-    # s.23 method checks ("method.") would report what the range cannot say; svscore check makes them.
-    skip = ("act.", "social_value.", "price.missing", "marks.total_ignored", "method.")
-    return [f"{f.severity.value.upper()}: {f.message}" for f in report.findings
-            if f.severity.value != "info" and not f.code.startswith(skip)]
+FINDINGS_SKIPPED = ("act.", "social_value.", "price.missing", "marks.total_ignored", "method.")
+"""Findings SV_WEIGHTCHECK does not report. The criteria range has no scale descriptors, guidance or
+disqualification wording, so the s.23 method checks ("method.") would report what the range cannot
+say, and its contract is a placeholder (so no Act decision, nor social value share); svscore check
+makes them all. What is left is what ``check_structure`` finds, so that alone is run."""
+
+
+def _findings_text(findings: Any) -> list[str]:
+    return [f"{f.severity.value.upper()}: {f.message}" for f in findings
+            if f.severity.value != "info" and not f.code.startswith(FINDINGS_SKIPPED)]
 
 
 # --- the functions --------------------------------------------------------------------------------
@@ -282,10 +286,10 @@ _criteria_function = _excel_function(CRITERIA_ARGS)
 @remembered
 def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Check the weights of a criteria table: "OK", or one problem per row (spills)."""
-    from svscore.rules.checks import check_tender
+    from svscore.rules.checks import check_structure
 
     tender, _ = _tender(criteria, weighting, total_marks)
-    problems = _findings_text(check_tender(tender))
+    problems = _findings_text(check_structure(tender))
     return [["OK"]] if not problems else [[p] for p in problems]
 
 
