@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from svscore import __version__, collector
+from svscore import __version__
 from svscore.errors import SvscoreError
 from svscore.xl import adapt, matrix, memo
 from svscore.xl.adapt import BadInput
@@ -90,22 +90,12 @@ ERROR_PREFIX = "svscore: "
 
 
 def _safe(f: Callable) -> Callable:
-    """Turn any problem into a readable message for the cell: the one boundary where errors stop.
-
-    The cyclic garbage collector is paused for the call (and resumed after it, as it was, whatever
-    happens: :mod:`svscore.collector`). Almost everything a call makes is freed by reference
-    counting when it returns, and what it keeps (a scorer's prepared bids, remembered answers)
-    stays alive; yet a 50 × 30 SV_RESULTS made dozens of young collections per call, and the kept
-    heap was walked again by a full collection every few hundred calls (about a third of its
-    processor time in all; see the README's "Speed of the functions"). Paused, the objects a call
-    leaves behind are looked at once, by the young collection its next allocation starts (their
-    count is above the gen-0 threshold by then), and far fewer reach the oldest generation."""
+    """Turn any problem into a readable message for the cell: the one boundary where errors stop."""
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with collector.paused():
-                return f(*args, **kwargs)
+            return f(*args, **kwargs)
         except SvscoreError as exc:  # BadInput among them
             return ERROR_PREFIX + str(exc).replace("\n", " ")
         except ValueError as exc:  # pydantic validation and other input errors
