@@ -115,12 +115,12 @@ def cpython(repeat: int) -> dict[str, float]:
 
 def pyodide(version: str, repeat: int) -> dict[str, float]:
     """The same calls under Pyodide in node (the wheel built from this checkout), and the engine there.
-    (Means, not medians; a table never seen is not measured there.)"""
+    (Means, not medians.)"""
     from svscore.xl.wheel import build_wheel
     from tests.xl.pyodide import setup_pyodide
 
     here = ROOT / "tests" / "xl" / "pyodide"
-    timed = [[label, name, make() if make else variants(repeat + 1), repeat] for label, name, make, fresh in CASES if not fresh]
+    timed = [[label, name, make() if make else variants(repeat + 1), repeat, fresh] for label, name, make, fresh in CASES]
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(Path(tmp))
         data = Path(tmp) / "data.json"

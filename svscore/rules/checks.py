@@ -87,10 +87,7 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
         base_dir = tender.source_dir
     findings: list[Finding] = []
     findings += _check_scales(tender)
-    if tender.weighting is WeightingMode.MARKS and tender.total_marks is None:
-        findings.append(error("marks.total_missing", "$.total_marks", "Weighting is in marks, but total_marks is not given."))
-    if tender.weighting is WeightingMode.PERCENT and tender.total_marks is not None:
-        findings.append(warning("marks.total_ignored", "$.total_marks", "total_marks is ignored when weighting is in percent."))
+    findings += _check_marks(tender)
     findings += _check_contract(tender)
     decision = None
     table_path = thresholds or (_resolve(base_dir, tender.thresholds_table) if tender.thresholds_table else None)
@@ -116,6 +113,25 @@ def check_tender(tender: Tender, base_dir: Path | None = None, thresholds: str |
     findings += _check_rules(tender, None if measures_supplied else base_dir)
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return CheckReport(tender, tuple(findings), tuple(lots), decision)
+
+
+def check_structure(tender: Tender) -> list[Finding]:
+    """The findings of :func:`check_tender` that the model alone decides, in its order: scales,
+    marks, contract, criteria trees, weights and the scoring rules (files not looked for).
+
+    Not the Act's threshold decision and its warnings, the s.23 method checks or the social value
+    share: a caller that reports none of those (``SV_WEIGHTCHECK``) need not run them.
+    """
+    findings: list[Finding] = []
+    findings += _check_scales(tender)
+    findings += _check_marks(tender)
+    findings += _check_contract(tender)
+    for index in range(len(tender.all_lots())):
+        findings += _check_tree(tender, index)
+        findings += check_weights(tender, index)
+    findings += _check_rules(tender, None)
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return findings
 
 
 def require_no_errors(report: CheckReport, consequence: str, tender_file: Path | None = None) -> None:
@@ -162,6 +178,14 @@ def _check_scales(tender: Tender) -> list[Finding]:
         if top is not None and top <= 0:
             out.append(error("scale.no_positive_maximum", path, f"Scale {s.id!r} has no score above 0, so nothing can earn points."))
     return out
+
+
+def _check_marks(tender: Tender) -> list[Finding]:
+    if tender.weighting is WeightingMode.MARKS and tender.total_marks is None:
+        return [error("marks.total_missing", "$.total_marks", "Weighting is in marks, but total_marks is not given.")]
+    if tender.weighting is WeightingMode.PERCENT and tender.total_marks is not None:
+        return [warning("marks.total_ignored", "$.total_marks", "total_marks is ignored when weighting is in percent.")]
+    return []
 
 
 def _check_contract(tender: Tender) -> list[Finding]:

@@ -82,8 +82,3 @@ def remembered(f: Callable, size: int = SIZE) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return _copy(memo.get(freeze((args, kwargs)), lambda: f(*args, **kwargs)))
     return wrapper
-
-
-def remembered_many(f: Callable) -> Callable:
-    """:func:`remembered` for a function called once per bidder in each call (up to 1,000 kept)."""
-    return remembered(f, size=1000)

@@ -24,9 +24,9 @@ from typing import Any
 
 from svscore import __version__
 from svscore.errors import SvscoreError
-from svscore.xl import adapt, matrix
+from svscore.xl import adapt, matrix, memo
 from svscore.xl.adapt import BadInput
-from svscore.xl.memo import remembered, remembered_many
+from svscore.xl.memo import remembered
 
 
 def _xlwings_declares_functions() -> bool:
@@ -241,12 +241,16 @@ def _tender(criteria: Any, weighting: Any = None, total_marks: Any = None, metho
     return Tender.model_validate(data), tuple(order)  # kept for later calls: nothing in it can change
 
 
-def _findings_text(report: Any) -> list[str]:
-    # The criteria range has no scale descriptors, guidance or disqualification wording, so the
-    # s.23 method checks ("method.") would report what the range cannot say; svscore check makes them.
-    skip = ("act.", "social_value.", "price.missing", "marks.total_ignored", "method.")
-    return [f"{f.severity.value.upper()}: {f.message}" for f in report.findings
-            if f.severity.value != "info" and not f.code.startswith(skip)]
+FINDINGS_SKIPPED = ("act.", "social_value.", "price.missing", "marks.total_ignored", "method.")
+"""Findings SV_WEIGHTCHECK does not report. The criteria range has no scale descriptors, guidance or
+disqualification wording, so the s.23 method checks ("method.") would report what the range cannot
+say, and its contract is a placeholder (so no Act decision, nor social value share); svscore check
+makes them all. What is left is what ``check_structure`` finds, so that alone is run."""
+
+
+def _findings_text(findings: Any) -> list[str]:
+    return [f"{f.severity.value.upper()}: {f.message}" for f in findings
+            if f.severity.value != "info" and not f.code.startswith(FINDINGS_SKIPPED)]
 
 
 # --- the functions --------------------------------------------------------------------------------
@@ -282,10 +286,10 @@ _criteria_function = _excel_function(CRITERIA_ARGS)
 @remembered
 def SV_WEIGHTCHECK(criteria: Any, weighting: Any = None, total_marks: Any = None) -> Any:
     """Check the weights of a criteria table: "OK", or one problem per row (spills)."""
-    from svscore.rules.checks import check_tender
+    from svscore.rules.checks import check_structure
 
     tender, _ = _tender(criteria, weighting, total_marks)
-    problems = _findings_text(check_tender(tender))
+    problems = _findings_text(check_structure(tender))
     return [["OK"]] if not problems else [[p] for p in problems]
 
 
@@ -387,16 +391,22 @@ def SV_RESULTS(criteria: Any, score_ids: Any, scores: Any, bidders: Any, prices:
     rows += [[None] * width] * (len(ids) - len(rows))
     columns = list(zip(*rows, strict=True)) if ids else [()] * width  # each bidder's scores, a blank where the range is short
     id_tuple = tuple(ids)
+    shared = memo.freeze((id_tuple, kinds))  # what every bid's key has in common, made once per call
     for b, name in enumerate(names):
         if adapt.is_blank(name):
             continue
-        bids.append(_bid(b, name, id_tuple, columns[b], price_cells[b] if b < len(price_cells) else None,
-                         sv_cells[b] if measured and b < len(sv_cells) else None, kinds))
+        cells = (b, name, columns[b], price_cells[b] if b < len(price_cells) else None,
+                 sv_cells[b] if measured and b < len(sv_cells) else None)
+        bids.append(_BIDS.get((shared, memo.freeze(cells)), functools.partial(_bid, *cells, id_tuple, kinds)))
     return matrix.results_matrix(tender, bool(measured), bids, order)
 
 
-@remembered_many
-def _bid(b: int, name: Any, ids: tuple[str, ...], column: Sequence[Any], price_cell: Any, sv_cell: Any, kinds: dict[str, Any]) -> Any:
+_BIDS = memo.MEMOS.setdefault("_bid", memo.Memo(1000))
+"""Bids by the content of their own cells and of what reading them depends on (the score ids and the
+criteria's kinds, the same for every bid of a call, so their part of the key is made once per call)."""
+
+
+def _bid(b: int, name: Any, column: Sequence[Any], price_cell: Any, sv_cell: Any, ids: tuple[str, ...], kinds: dict[str, Any]) -> Any:
     """The bid in column ``b`` of the ranges (0-based), built once per content of its own cells: after
     an officer changes one score, the other bidders' bids are not read and validated again."""
     from svscore.model.bids import Bid, Commitment, Score
