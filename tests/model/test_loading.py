@@ -256,6 +256,7 @@ def _many_bids(tmp_path, n: int, bad: int | None = None):
     return path
 
 
+@pytest.mark.slow
 def test_an_error_in_the_9000th_bid_is_named_by_its_path_as_in_a_small_file(tmp_path):
     with pytest.raises(TenderFileError) as small:
         load_bids(_many_bids(tmp_path, 1, bad=0))

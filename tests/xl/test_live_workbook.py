@@ -113,6 +113,7 @@ def _live_block(values, lay):
     return rows
 
 
+@pytest.mark.slow
 def test_live_results_agree_with_native_formulas_and_engine(live):
     lay, bids, values = live
     rows = _live_block(values, lay)
@@ -138,6 +139,7 @@ def test_live_results_agree_with_native_formulas_and_engine(live):
         assert row["agrees"] == "agrees"
 
 
+@pytest.mark.slow
 def test_live_checks_and_decision(live):
     lay, _, values = live
     assert values["LIVE!B3"] == udfs.SV_VERSION()
