@@ -90,7 +90,7 @@ def parent_phases(root: Path, base: float) -> None:
     marks: list[tuple[str, float, float]] = [("start", time.perf_counter(), cpu())]
     scorer_finish, pool_collect = engine.TenderScorer.finish, run_module.InspectionPool.collect
 
-    def collect(self, on_result=None):
+    def collect(self, on_result=None, **kwargs):
         first = []
 
         def arrived(index, result):
@@ -99,7 +99,7 @@ def parent_phases(root: Path, base: float) -> None:
                 marks.append(("loading the tender and score sheets, until collecting starts", time.perf_counter(), cpu()))
             if on_result:
                 on_result(index, result)
-        done = pool_collect(self, arrived)
+        done = pool_collect(self, arrived, **kwargs)
         marks.append(("collecting the results and preparing each bid", time.perf_counter(), cpu()))
         return done
 

@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from svscore.errors import shortened
 from svscore.excel.cells import RESAVE
@@ -128,25 +128,32 @@ class CellXml:
                 out[attrs["r"]] = html.unescape(v)
         return out
 
-    def formula_cells(self, sheet: str) -> dict[str, str]:
+    def formula_cells(self, sheet: str, among: Collection[str] | None = None) -> dict[str, str]:
         """Every cell of ``sheet`` holding a formula, by address, with its text ('' for one that
-        shares the formula of another cell). Usually none: a quick search of the bytes first."""
+        shares the formula of another cell); ``among``: only those of these addresses (a template's
+        own formulas, a line total on every pricing row, are then passed over unparsed). Usually
+        none: a quick search of the bytes first."""
         raw = self._raw(sheet) or b""
         out: dict[str, str] = {}
         for tag in _FORMULA_TAG.finditer(raw):  # only the cells around formulas are parsed (a sheet has few)
             start = raw.rfind(b"<", 0, raw.rfind(b"c ", 0, tag.start()))
+            if among is not None and start != -1:
+                head = _PLAIN_R.match(raw, start, tag.start())  # <c r="D12" ...> as Excel writes it
+                if head is not None and head.group(1).decode("ascii") not in among:
+                    continue
             end = raw.find(b"c>", tag.end())
             m = _CELL.match(raw[start:end + 2].decode("utf-8", "replace")) if start != -1 and end != -1 else None
             if m is None or _child("f", m.group(2)) is None:  # not laid out as Excel writes: every cell read
-                return self._all_formula_cells(sheet)
-            if "r" in (attrs := _attrs(m.group(1))):
+                return self._all_formula_cells(sheet, among)
+            if "r" in (attrs := _attrs(m.group(1))) and (among is None or attrs["r"] in among):
                 out[attrs["r"]] = html.unescape(_child("f", m.group(2)) or "")
         return out
 
-    def _all_formula_cells(self, sheet: str) -> dict[str, str]:
+    def _all_formula_cells(self, sheet: str, among: Collection[str] | None = None) -> dict[str, str]:
         out = {}
         for m in _CELL.finditer(self._xml(sheet) or ""):
-            if (f := _child("f", m.group(2))) is not None and "r" in (attrs := _attrs(m.group(1))):
+            if (f := _child("f", m.group(2))) is not None and "r" in (attrs := _attrs(m.group(1))) \
+                    and (among is None or attrs["r"] in among):
                 out[attrs["r"]] = html.unescape(f)
         return out
 
@@ -223,6 +230,8 @@ class CellXml:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_PLAIN_R = re.compile(rb'<(?:[\w.-]+:)?c\s+r="([A-Z]{1,3}[0-9]{1,7})"[\s>/]')
+"""A cell's start with its address first, as Excel and openpyxl write it (anything else: parsed in full)."""
 """The start of a formula element, whatever its namespace prefix."""
 _CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
 """The values of a cell's ``t`` attribute (ECMA-376 ST_CellType)."""

@@ -247,7 +247,7 @@ def _formulas(values: Values, spec: LotSpec, cells: CellXml, result: BidReturn) 
     }
     protected = {sheet: {a for b in blocks for p in b.rows for a in p.addresses} for sheet, blocks in spec.protected_at}
     for sheet in dict.fromkeys([*inputs, *protected]):
-        found = cells.formula_cells(sheet)
+        found = cells.formula_cells(sheet, inputs.get(sheet, set()) | protected.get(sheet, set()))
         for addr, formula in found.items():
             shown = f"={formula}" if formula else "a formula shared with the cells beside it"
             if addr in protected.get(sheet, ()):

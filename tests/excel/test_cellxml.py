@@ -146,3 +146,29 @@ def test_a_cell_the_reader_refuses_is_named(tmp_path, xml, why):
     result = inspect_file(path, "bid.xlsx", read_specs(TENDER, MEASURES), Limits())
     assert [(loc, msg.split(":")[0]) for sev, loc, msg in triples(result.problems) if sev == "error"] == [
         ("bid.xlsx › Pricing!E5", f"the cell {why}")]
+
+
+def test_formula_cells_among_given_addresses_finds_them_however_the_cell_is_written():
+    """The batch asks only about input and protected cells, so a template's own formulas (a line
+    total on every pricing row) are passed over unparsed; a cell not written as Excel writes it
+    (a prefix, its address not first, single quotes) is still parsed in full and found."""
+    from svscore.excel.cellxml import CellXml
+
+    sheet = ('<worksheet><sheetData><row r="5">'
+             '<c r="D5"><f>B5*C5</f><v>10</v></c>'                     # the template's own formula
+             '<c r="E5" s="2"><f>20*1.25</f><v>25</v></c>'            # a bidder's formula in an input cell
+             '<x:c s="1" r="E6"><x:f>1+1</x:f><x:v>2</x:v></x:c>'      # prefixed, address not first
+             "<c t='n' r='E7'><f>3</f><v>3</v></c>"                   # single quotes
+             '</row></sheetData></worksheet>')
+    book = ('<workbook xmlns:r="r"><sheets><sheet name="Pricing" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels = '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as z:
+        z.writestr("xl/workbook.xml", book)
+        z.writestr("xl/_rels/workbook.xml.rels", rels)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    cells = CellXml(data.getvalue())
+    assert cells.formula_cells("Pricing") == {"D5": "B5*C5", "E5": "20*1.25", "E6": "1+1", "E7": "3"}
+    assert cells.formula_cells("Pricing", {"E5", "E6", "E7"}) == {"E5": "20*1.25", "E6": "1+1", "E7": "3"}
+    assert cells.formula_cells("Pricing", {"D5"}) == {"D5": "B5*C5"}
+    assert cells.formula_cells("Pricing", set()) == {}
