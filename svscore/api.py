@@ -164,6 +164,13 @@ def award(source: PathLike, bids: PathLike | None, out: PathLike, *, ocid_prefix
     from svscore.errors import InputError, Problem, file_label
 
     path, bids_path = Path(source), Path(bids) if bids is not None else None
+    batch_only = [name for name, given in (("--returns", returns), ("--scores", scores), ("--tender", tender)) if given is not None]
+    if batch_only and not path.is_dir():
+        raise InputError(file_label(str(path)), [Problem(file_label(str(path)), f"{', '.join(batch_only)} belong with a batch's "
+                                                                                 "results folder as SOURCE, not a tender file or workbook")])
+    if measures is not None and path.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise InputError(file_label(str(path)), [Problem(file_label(str(path)), "an evaluation workbook carries its own measures "
+                                                                                 "table: --measures is not used with it")])
     if path.is_dir():
         if not is_batch_folder(path):
             raise InputError(file_label(str(path)), [Problem(file_label(str(path)), "a folder that svscore batch did not write "

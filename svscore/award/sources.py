@@ -61,6 +61,11 @@ def _facts(bids_path: Path | None, tender: Tender) -> tuple[BidsFile | None, str
     return facts, label
 
 
+def _members(panel: Any) -> list[str]:
+    """A panel as comparable text, in no particular order."""
+    return sorted(json.dumps(m.model_dump(mode="json"), sort_keys=True) for m in panel)
+
+
 def _bid_key(bid: Bid, tender: Tender) -> tuple[str, str]:
     return (bid.lot or tender.all_lots()[0].id, bidder_key(bid.bidder_id))
 
@@ -86,7 +91,7 @@ def merge(base: BidsFile, origin: str, facts: BidsFile | None, label: str | None
         bids.append(bid if other is None else _merge_bid(bid, other, origin, label or "", said))
     panel = base.panel
     if facts.panel:
-        if base.panel and [m.model_dump() for m in base.panel] != [m.model_dump() for m in facts.panel]:
+        if base.panel and _members(base.panel) != _members(facts.panel):  # the same members in any order agree
             said.append(f"the evaluation panel in {label} is not the one {origin}'s Governance sheet gives: give it in one of them")
         panel = base.panel or facts.panel
     update: dict[str, Any] = {"bids": tuple(bids), "panel": panel}

@@ -312,3 +312,26 @@ def test_a_batch_run_on_an_evaluation_workbook_names_its_cells(tmp_path):
     notice = GovernanceLayout().cell("award_dates", 0, "Contract award notice published on")
     assert f"no publication date of the contract award notice (the day standstill letters are sent, under PCR 2015): the " \
            f"standstill period cannot be worked out [evaluation.xlsx › Governance!{notice} (the Governance sheet's award dates)]" in said
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--returns", "r", "--tender", "t.json"], "--returns, --tender belong with a batch's results folder as SOURCE"),
+    (["--measures", "m.json"], "an evaluation workbook carries its own measures table: --measures is not used with it"),
+])
+def test_options_that_do_not_apply_to_a_workbook_are_refused_not_ignored(central, options, said):
+    """Before, a workbook's award ignored --measures, --returns, --scores and --tender without a
+    word (a --measures naming no file at all was accepted, exit 0)."""
+    r = run_cli("award", str(central["workbook"]), str(central["facts"]), "--out", str(central["out"] / "cli"),
+                "--ocid-prefix", "ocds-h6vhtk", *options)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert said in " ".join(r.stderr.split()) and not (central["out"] / "cli").exists()
+
+
+def test_the_same_panel_in_another_order_agrees():
+    """A bids file listing the Governance sheet's panel in another order gives the same panel (it
+    was refused as a disagreement: the lists were compared in order); a member more does not."""
+    from svscore.award.sources import _members
+    from svscore.model.bids import PanelMember
+
+    a, b = (PanelMember.model_validate({"name": n, "conflict": "none", "declared_on": "2026-04-20"}) for n in ("B", "A"))
+    assert _members([a, b]) == _members([b, a]) and _members([a]) != _members([a, b])
