@@ -73,7 +73,10 @@ REG_86 = (
 
 def reg_86(what: str) -> str:
     """The paragraph of reg 86 requiring a part of the letter, found by the start of its description."""
-    return next(p.provision for p in REG_86 if p.what.startswith(what))
+    found = [p.provision for p in REG_86 if p.what.startswith(what)]
+    if len(found) != 1:  # a reworded part: a bug in svscore, said plainly (tests write every letter)
+        raise LookupError(f"{len(found)} parts of REG_86 begin {what!r}: there must be exactly one")
+    return found[0]
 
 
 def welsh_devolved(tender: Tender) -> bool:
