@@ -50,10 +50,13 @@ def _rows(items: Any) -> list[tuple[str, Decimal, int | None]]:
     return [(str(c["measure"]), Decimal(str(c["quantity"])), None if c.get("year") is None else int(c["year"])) for c in rows]
 
 
-def _by_year(items: Any) -> dict[tuple[str, int], Decimal]:
-    """Each measure and contract year's quantity (zero where none is given)."""
+def _by_year(items: Any, first_year_only: frozenset[str] = frozenset()) -> dict[tuple[str, int], Decimal]:
+    """Each measure and contract year's quantity (zero where none is given); a first-year-only
+    measure's later years count for nothing, so they are not compared."""
     out: dict[tuple[str, int], Decimal] = {}
     for measure, quantity, year in _rows(items):
+        if measure in first_year_only and year is not None and year > 1:
+            continue
         out[(measure, year or 1)] = out.get((measure, year or 1), Decimal(0)) + quantity
     return {k: v for k, v in out.items() if v}
 
@@ -79,7 +82,7 @@ def _commitments_differ(returned: Any, recorded: Any, first_year_only: frozenset
         ours, theirs = _over_contract(recorded, first_year_only), _over_contract(returned, first_year_only)
         where = {k: f"{k} over the contract" for k in ours.keys() | theirs.keys()}
     else:
-        ours, theirs = _by_year(recorded), _by_year(returned)
+        ours, theirs = _by_year(recorded, first_year_only), _by_year(returned, first_year_only)
         where = {k: f"{k[0]} in year {k[1]}" for k in ours.keys() | theirs.keys()}
     return [f"{where[k]}: {number(ours.get(k, Decimal(0)), 10)} in {source}, "
             f"{number(theirs.get(k, Decimal(0)), 10)} in the returned workbook"

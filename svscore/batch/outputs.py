@@ -65,10 +65,13 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
     for name in (*OUTPUTS, MANIFEST):
         try:
             written[name] = pending.pop(name).commit()
-        except PermissionError as exc:  # opened in the moment since the check above
-            for file in pending.values():
+        except BaseException as exc:
+            for file in pending.values():  # nothing left behind: the temporary files of the outputs not yet in place
                 file.discard()
-            raise BatchError(f"could not write {out_dir / name} ({exc.strerror}): it may be open in Excel. Close it and run "
+            if not isinstance(exc, OSError):
+                raise
+            why = " it may be open in Excel. Close it and" if isinstance(exc, PermissionError) else ""
+            raise BatchError(f"could not write {out_dir / name} ({exc.strerror or exc}):{why} run "
                              f"again: the files in {out_dir} may now mix this run's results with the last ones "
                              f"({', '.join(written) or 'none'} written)") from None
     return written

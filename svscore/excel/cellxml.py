@@ -230,9 +230,9 @@ class CellXml:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+"""The start of a formula element, whatever its namespace prefix."""
 _PLAIN_R = re.compile(rb'<(?:[\w.-]+:)?c\s+r="([A-Z]{1,3}[0-9]{1,7})"[\s>/]')
 """A cell's start with its address first, as Excel and openpyxl write it (anything else: parsed in full)."""
-"""The start of a formula element, whatever its namespace prefix."""
 _CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
 """The values of a cell's ``t`` attribute (ECMA-376 ST_CellType)."""
 _NUMBER = re.compile(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$", re.IGNORECASE)

@@ -39,3 +39,11 @@ def test_an_older_evaluation_workbooks_contract_totals_are_compared_as_they_coun
     assert disagreements(RETURNED, _bid(("FTE", 24, None), ("HIRE", 2, None)), first_year_only=frozenset({"HIRE"})) == []
     [said] = disagreements(RETURNED, _bid(("FTE", 24, None), ("HIRE", 7, None)), first_year_only=frozenset({"HIRE"}))
     assert "HIRE over the contract: 7 in the evaluation workbook, 2 in the returned workbook" in said
+
+
+def test_a_first_year_only_measures_later_years_are_not_compared():
+    """A later year of a first-year-only measure counts for nothing, so a bidder's year 2 figure the
+    officer left blank is no disagreement (it was an error, exit 1, over a number with no effect)."""
+    recorded = _bid(("FTE", 12, 1), ("FTE", 12, 2), ("HIRE", 2, 1))
+    assert disagreements(RETURNED, recorded, first_year_only=frozenset({"HIRE"})) == []
+    assert disagreements(RETURNED, recorded) != []

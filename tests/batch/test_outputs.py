@@ -188,6 +188,28 @@ def test_a_file_opened_while_writing_is_a_clear_error(tmp_path: Path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv", "results.xlsx"]
 
 
+def test_any_failure_putting_an_output_in_place_leaves_no_temporary_file_and_says_what_was_written(tmp_path: Path, monkeypatch):
+    """A full disk (not only a file open in Excel) while the outputs are put in place: the error
+    says which were written, and no temporary file is left (before, only PermissionError was
+    handled: the others' temporary files stayed, and a bare OSError was raised)."""
+    import errno
+
+    import svscore.atomic
+    from svscore.batch.run import BatchError
+
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == "results.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(src, dst)
+    monkeypatch.setattr(svscore.atomic.os, "replace", replace)
+    with pytest.raises(BatchError, match=r"could not write .*results.json \(No space left on device\): run again.*"
+                                         r"\(results.xlsx, results.csv written\)"):
+        write_outputs(many_bidders(6), tmp_path, {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv", "results.xlsx"]
+
+
 def test_locked_tells_an_open_file_from_a_free_one(tmp_path: Path):
     from svscore.batch.outputs import _locked
 
