@@ -13,9 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import jsonschema
 from pydantic import BaseModel, ValidationError
 
 try:  # a compiled validator that answers "valid or not" fast; not built for Pyodide, where jsonschema alone is used
@@ -30,6 +29,9 @@ from svscore.model.measures import MeasuresTable
 from svscore.model.schemas import DOCUMENTS, latest, schema_for
 from svscore.model.tender import Tender
 from svscore.model.thresholds import ThresholdsTable
+
+if TYPE_CHECKING:  # jsonschema itself is imported only for a file with an error (it takes a tenth of a second)
+    import jsonschema
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PROBLEMS = 50
@@ -226,6 +228,8 @@ def _published(pattern: str) -> str:
 
 @cache
 def _validator(kind: str, version: int) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = _ecma_end(schema_for(kind, version))
     cls = jsonschema.validators.validator_for(schema)
     cls = jsonschema.validators.extend(cls, type_checker=cls.TYPE_CHECKER.redefine("integer", _is_integer))

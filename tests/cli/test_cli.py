@@ -191,3 +191,24 @@ def test_json_output_in_a_windows_code_page_is_in_that_code_page(write_json):
     assert r.returncode == 0, r.stderr.decode("cp1252", "replace")
     assert b"\xa3 Ltd" in r.stdout and "\u00a3".encode() not in r.stdout  # cp1252's pound sign, not UTF-8's two bytes
     assert '"bidder": "Acme \\U0001f600 \u00a3 Ltd"' in r.stdout.decode("cp1252")
+
+
+def test_scoring_a_valid_file_imports_neither_the_schema_library_nor_the_bank_holidays(tmp_path):
+    """Every command pays for what the command line imports: jsonschema (wanted only to name the
+    paths of a file with errors) and holidays (only for standstill dates) take about a tenth of a
+    second between them. A file with an error still gets jsonschema's paths."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom svscore.cli.main import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('loaded:', sorted(m for m in ('jsonschema', 'holidays', 'openpyxl') if m in sys.modules), file=sys.stderr)")
+    ok = subprocess.run([sys.executable, "-c", probe, "score", str(EXAMPLES / "council-home-care.json"),
+                         str(EXAMPLES / "council-home-care-bids.json"), "--format", "json"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "loaded: []" in ok.stderr, ok.stderr
+    data = tender_dict()
+    data["criteria"][0]["weight"] = "50"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    failed = subprocess.run([sys.executable, "-c", probe, "check", str(bad)], capture_output=True, text=True)
+    assert "$.criteria[0].weight: expected a number" in failed.stderr and "loaded: ['jsonschema']" in failed.stderr, failed.stderr
