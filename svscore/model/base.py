@@ -14,13 +14,24 @@ def _to_decimal(value: Any) -> Any:
     # Numbers are kept exactly as written: files are parsed with Decimal, and a float from
     # Python code is taken at its shortest repr (33.3 -> Decimal("33.3"), not 33.29999...).
     # Text is refused here as it is by the schema: "40" in a weight is a mistake to report.
-    if type(value) is not Decimal:  # every number of a parsed file is one: it goes straight to the checks
+    kind = type(value)
+    if kind is int:  # a whole number of a parsed file (a score, a quantity): the commonest case, checked first
+        if 0 <= value <= _SHARED_WHOLE:
+            return _WHOLE[value]
+        value = Decimal(value)
+    elif kind is not Decimal:  # every other number of a parsed file is a Decimal: it goes straight to the checks
         value = _from_other(value)
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError("expected a finite number")
     if isinstance(value, Decimal) and abs(value) >= LARGEST:
         raise ValueError(f"{value:.3E} is far too large; svscore reads numbers smaller than {LARGEST:,}")
     return value
+
+
+_SHARED_WHOLE = 1000
+_WHOLE = [Decimal(i) for i in range(_SHARED_WHOLE + 1)]
+"""The whole numbers 0 to 1,000 as Decimals, made once: a large bids file holds hundreds of
+thousands of small whole numbers (scores, years, quantities), each otherwise its own object."""
 
 
 def _from_other(value: Any) -> Any:

@@ -49,12 +49,21 @@ def _objects() -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in pairs:
-            if key in out:
-                raise _DuplicateKey(key)
             out[key] = seen.setdefault(value, value) if type(value) is str and len(value) <= SHARED_TEXT else value
+        if len(out) != len(pairs):  # a field given twice (found by the count: quicker than a test of each key)
+            raise _DuplicateKey(_first_repeated(pairs))
         return out
 
     return no_duplicates
+
+
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    names: set[str] = set()
+    for key, _ in pairs:
+        if key in names:
+            return key
+        names.add(key)
+    raise AssertionError("no key is repeated")  # pragma: no cover - called only when one is
 
 
 SHARED_TEXT = 64
