@@ -41,7 +41,8 @@ Rough = Mapping[str, tuple[float, float]]
 
 def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fraction, Fraction]], rough: Rough | None = None
                     ) -> tuple[Fraction, str] | None:
-    """The tipping share nearest to ``w`` and the bid that leads just beyond it; None within 0..100%.
+    """The tipping share nearest to ``w`` (of two as near, the lower) and the bid that leads just
+    beyond it; None within 0..100%.
 
     The winner leads every rival at ``w``, and each rival's lead over the winner is a straight line
     in the weight, so every crossing between 0 and 100% is an overtaking. The nearest crossing is
@@ -52,11 +53,18 @@ def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fractio
         rough = {b: (_float(s), _float(t)) for b, (s, t) in points.items()}
     best: Fraction | None = None
     distance, bound = Fraction(0), 0.0  # the best's exact distance from w, and the estimate beyond which no rival can beat it
+    sw, tw = points[winner]
+    rest_w = tw - sw
     for estimate, rival in _estimates(w, winner, rough):
         if best is not None and estimate > bound:
             break  # every later rival crosses further away, even allowing for float error
+        if best == 100 and points[rival][0] == sw or best == 0 and points[rival][1] - points[rival][0] == rest_w:
+            # Level with the winner on k (or on all but k), the rival draws level only where k is the
+            # whole award (or none of it), as the best does already: not nearer. Bids scored alike on
+            # a criterion are common, and each would otherwise cost the exact arithmetic of a crossing.
+            continue
         x = tipping_point(w, points[winner], points[rival])
-        if x is not None and (best is None or abs(x - w) < distance):
+        if x is not None and (best is None or abs(x - w) < distance or abs(x - w) == distance and x < best):  # of two as near, the lower
             best, distance = x, abs(x - w)
             bound = _float(distance) + _MARGIN
     return None if best is None else (best, _leader(best, w, points, rough))
@@ -103,6 +111,10 @@ def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fract
     rough = {b: bf / wf * s + (100 - bf) / (100 - wf) * (t - s) for b, (s, t) in floats.items()}
     top = max(rough.values())
     near = sorted(b for b, v in rough.items() if v >= top - _MARGIN)  # the exact leader is among these
+    if beyond == 100:  # only k counts: the totals are S_k times 100/w, in the order of S_k (many bids may tie on it)
+        return max(near, key=lambda b: points[b][0])
+    if beyond == 0:  # k counts for nothing: in the order of the rest, T - S_k
+        return max(near, key=lambda b: points[b][1] - points[b][0])
     return max(near, key=lambda b: total_at(beyond, w, *points[b]))
 
 

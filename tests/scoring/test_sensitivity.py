@@ -18,7 +18,7 @@ def exact_reference(w, winner, points):
         if rival == winner:
             continue
         x = sensitivity.tipping_point(w, points[winner], pr)
-        if x is not None and (best is None or abs(x - w) < abs(best - w)):
+        if x is not None and (best is None or abs(x - w) < abs(best - w) or abs(x - w) == abs(best - w) and x < best):
             best = x
     if best is None:
         return None
@@ -75,3 +75,38 @@ def test_an_unsure_far_crossing_does_not_hide_a_nearer_one():
     assert sensitivity.tipping_point(w, points["W"], points["R"]) == 90
     assert sensitivity.tipping_point(w, points["W"], points["N"]) == 45
     assert sensitivity.smallest_change(w, "W", points) == (F(45), "N")
+
+
+@st.composite
+def level_fields(draw):
+    """Fields where many rivals are level with the winner on k (they cross at 100%) or on all
+    but k (they cross at 0%), among others drawn freely: the case the search passes over."""
+    w, winner, points = draw(fields())
+    s, t = points[winner]
+    for b in list(points):
+        if b != winner and draw(st.booleans()):
+            sb, tb = points[b]
+            points[b] = (s, s + (tb - sb)) if draw(st.booleans()) else (sb, sb + (t - s))
+    leader = max(points, key=lambda b: (points[b][1], b == winner))
+    if leader != winner:  # keep the winner ahead at w
+        points[winner] = (s, points[leader][1] + F(1, 10**6) + (t - s) * 0)
+    return w, winner, points
+
+
+@settings(max_examples=150, deadline=None)
+@given(level_fields())
+def test_rivals_level_with_the_winner_at_an_end_are_passed_over_exactly(case):
+    # Bids scored alike on a criterion are common: each draws level with the winner only where that
+    # criterion is the whole award (or, level on all the rest, where it counts for nothing). They
+    # are passed over without exact arithmetic; the answer must be the all-exact search's.
+    w, winner, points = case
+    assert sensitivity.smallest_change(w, winner, points) == exact_reference(w, winner, points)
+
+
+@pytest.mark.parametrize("end", [0, 100])
+def test_a_field_level_with_the_winner_tips_at_the_end(end):
+    w = F(35)
+    level = [(F(31), F(95) - F(i + 1, 7)) if end == 100 else (F(31) - F(i + 1, 7), F(95) - F(i + 1, 7)) for i in range(40)]
+    points = {"W": (F(31), F(95)), **{f"L{i:02d}": p for i, p in enumerate(level)}}
+    assert sensitivity.smallest_change(w, "W", points) == exact_reference(w, "W", points)
+    assert sensitivity.smallest_change(w, "W", points)[0] == end
