@@ -58,13 +58,13 @@ def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fractio
     for estimate, rival in _estimates(w, winner, rough):
         if best is not None and estimate > bound:
             break  # every later rival crosses further away, even allowing for float error
-        if best == 100 and points[rival][0] == sw or best == 0 and points[rival][1] - points[rival][0] == rest_w:
+        if (best == 100 and points[rival][0] == sw) or (best == 0 and points[rival][1] - points[rival][0] == rest_w):
             # Level with the winner on k (or on all but k), the rival draws level only where k is the
             # whole award (or none of it), as the best does already: not nearer. Bids scored alike on
             # a criterion are common, and each would otherwise cost the exact arithmetic of a crossing.
             continue
         x = tipping_point(w, points[winner], points[rival])
-        if x is not None and (best is None or abs(x - w) < distance or abs(x - w) == distance and x < best):  # of two as near, the lower
+        if x is not None and (best is None or abs(x - w) < distance or (abs(x - w) == distance and x < best)):  # of two as near, the lower
             best, distance = x, abs(x - w)
             bound = _float(distance) + _MARGIN
     return None if best is None else (best, _leader(best, w, points, rough))

@@ -18,7 +18,7 @@ def exact_reference(w, winner, points):
         if rival == winner:
             continue
         x = sensitivity.tipping_point(w, points[winner], pr)
-        if x is not None and (best is None or abs(x - w) < abs(best - w) or abs(x - w) == abs(best - w) and x < best):
+        if x is not None and (best is None or abs(x - w) < abs(best - w) or (abs(x - w) == abs(best - w) and x < best)):
             best = x
     if best is None:
         return None
