@@ -79,7 +79,7 @@ INT_DIGITS = 40
 
 
 def _whole_number(text: str) -> int:
-    if len(text.lstrip("-")) > INT_DIGITS:
+    if len(text) > INT_DIGITS and len(text.lstrip("-")) > INT_DIGITS:
         raise ValueError(f"a whole number {len(text.lstrip('-')):,} digits long, far larger than any value an svscore file holds")
     return int(text)
 
