@@ -86,6 +86,18 @@ def gnumeric() -> str:
     return exe
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which turns "auto" into a number of workers
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Run on every core (``-n auto --dist loadgroup``) when pytest-xdist is installed and no ``-n``
+    was given; without it the suite runs in one process rather than refusing to start."""
+    if hasattr(config, "workerinput"):  # a worker of a parallel run: it runs its share, in its own process
+        return
+    if config.pluginmanager.hasplugin("xdist") and config.option.numprocesses is None:
+        config.option.numprocesses = "auto"
+        if config.option.dist == "no":
+            config.option.dist = "loadgroup"
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that start LibreOffice or Gnumeric are marked slow: `-m "not slow"` is the quick loop.
