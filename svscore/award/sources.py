@@ -202,12 +202,19 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
     facts, label = _facts(bids_path, tender)
     base = BidsFile(tender_reference=tender.reference, bids=tuple(run.bids))
     cells, panel_given = None, False
+    lost: tuple[Gap, ...] = ()
     if tender_path.suffix.lower() in WORKBOOK_SUFFIXES:
         from svscore.excel.read import read_evaluation
 
         ev = read_evaluation(tender_path)
         cells, panel_given = ev.places, bool(ev.bids.panel)
         decided = {bidder_key(b.bidder_id): b.abnormally_low for b in ev.bids.bids if b.abnormally_low is not None}
+        scored = {bidder_key(b.bidder_id) for b in base.bids}
+        lost = tuple(Gap(b.bidder, "", _where(ev.places.award.get(f"abnormally_low:{b.bidder_id}") if ev.places else None, tender_path),
+                         "the Governance sheet records an abnormally low tender decision for this bidder, whose returned workbook "
+                         "is not among the bids the batch scored, so the decision is in no bid of the award: check the bidder id "
+                         "on the sheet against the returned workbook's Cover")
+                     for b in ev.bids.bids if b.abnormally_low is not None and bidder_key(b.bidder_id) not in scored)
         base = base.model_copy(update={
             "panel": ev.bids.panel, "notice_published": ev.bids.notice_published, "contract_date": ev.bids.contract_date,
             "tie_decisions": ev.bids.tie_decisions,  # a version 4 workbook's Governance sheet: its award facts
@@ -223,11 +230,16 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
                   for f in run.failed if not f.late)  # a late return excluded by the deadline is not an assessed tender
     found += tuple(Gap("", "", f"{origin} results.json", f"the batch reported: {p}")
                    for p in run.problems if p.severity is Severity.ERROR)
+    found += lost
     others = tuple((str(e["name"]), _input_path(str(e["name"]), returns, scores)) for e in manifest["inputs"]
                    if str(e["name"]).startswith(("returns/", "scores/")))
     others += (("results/manifest.json", results / "manifest.json"), ("results/results.json", results / "results.json"))
     others += tuple((file_label(p.name), p) for p in used[1:])
     return AwardInputs(tender, tender_path, bids, bids_path, table, None, places, others, found)
+
+
+def _where(place: Any, workbook: Path) -> str:
+    return str(place) if place is not None else f"{file_label(workbook.name)} › Governance"
 
 
 def _input_path(name: str, returns: Path, scores: Path | None) -> Path:

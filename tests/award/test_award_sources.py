@@ -335,3 +335,45 @@ def test_the_same_panel_in_another_order_agrees():
 
     a, b = (PanelMember.model_validate({"name": n, "conflict": "none", "declared_on": "2026-04-20"}) for n in ("B", "A"))
     assert _members([a, b]) == _members([b, a]) and _members([a]) != _members([a, b])
+
+
+def test_an_abnormally_low_decision_for_a_bidder_the_batch_did_not_score_is_a_gap(tmp_path):
+    """The Governance sheet records a s.19(4) decision for a bidder whose returned workbook is not
+    among the batch's: before, the decision was dropped without a word."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from svscore.excel.evaluation import build_evaluation
+    from svscore.excel.governance import SHEET, GovernanceLayout
+    from svscore.excel.layout import EvaluationLayout
+    from svscore.excel.workbook import save
+    from svscore.model.bids import Bid, Score
+    from tests.batch.conftest import GOOD, MEASURES, TENDER, two_good_returns
+
+    f = two_good_returns(tmp_path)  # returns from the first two bidders only
+    recorded = [Bid(bidder_id=b.bidder_id, bidder=b.bidder, sme=b.sme, vcse=b.vcse,
+                    scores=tuple(Score(criterion=c, value=v[0], evaluator="Evaluator A", justification=f"{c} seen.")
+                                 for c, v in b.scores.items()))
+                for b in GOOD[:3]]
+    lay = EvaluationLayout(TENDER, 0, 4, MEASURES)
+    wb = build_evaluation(TENDER, 0, MEASURES, 4)
+    from tests.excel.fill import fill_evaluation
+    fill_evaluation(wb, lay, recorded)
+    save(wb, tmp_path / "evaluation.xlsx")
+    g = GovernanceLayout()
+    wb = load_workbook(tmp_path / "evaluation.xlsx")
+    for column, v in (("Bidder", GOOD[2].bidder), ("Supplier notified and asked to explain on", dt.date(2026, 11, 2)),
+                      ("Its response", "No costings were sent."), ("Decision", "rejected"),
+                      ("Reason", "It did not show it can pay the staff."), ("Decided on", dt.date(2026, 11, 16))):
+        wb[SHEET][g.cell("abnormally_low", 0, column)] = v
+    wb.save(tmp_path / "evaluation.xlsx")
+    r = run_cli("batch", str(tmp_path / "evaluation.xlsx"), str(f["returns"]), "--out", str(tmp_path / "results"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    from svscore.api import award
+    made = award(tmp_path / "results", None, tmp_path / "award", ocid_prefix="x", returns=f["returns"],
+                 tender=tmp_path / "evaluation.xlsx", illustrative_ok=True, draft=True)
+    lost = [gap for gap in made.gaps if "abnormally low" in gap.message]
+    assert [(gap.bidder, gap.source) for gap in lost] == [
+        (GOOD[2].bidder, f"evaluation.xlsx › Governance!{g.cell('abnormally_low', 0, 'Bidder')}")], made.gaps
+    assert "not among the bids the batch scored" in lost[0].message
