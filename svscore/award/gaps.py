@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from svscore.award.places import Places
 from svscore.model.bids import AbnormallyLowDecision, Bid, BidsFile, TieDecision
 from svscore.model.enums import CriterionKind
-from svscore.model.identity import bidder_key
+from svscore.model.identity import bid_key, bidder_key
 from svscore.model.tender import Tender, walk
 from svscore.scoring.result import LotResult, Status, TenderResult
 
@@ -58,9 +58,8 @@ class BidFacts:
         return not (self.bid.postal_address or "").strip() or not (self.bid.email or "").strip()
 
 
-def key(lot_id: str | None, bidder_id: str) -> tuple[str, str]:
-    """How a bid of the bids file is matched with its result: its lot (single lot: '1') and bidder id."""
-    return (lot_id or "1", bidder_key(bidder_id))
+key = bid_key
+"""How a bid of the bids file is matched with its result: its lot (single lot: '1') and bidder id."""
 
 
 def gather(tender: Tender, bids: BidsFile, places: Places, result: TenderResult,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from svscore.errors import Place, json_path
 from svscore.excel.read import WorkbookPlaces
 from svscore.model.bids import Bid, BidsFile
-from svscore.model.identity import bidder_key
+from svscore.model.identity import bid_key, bidder_key
 
 
 class Places:
@@ -48,13 +48,13 @@ class Beside(Places):
         super().__init__(label or "")
         self.origin = origin
         self.given = label is not None
-        self.index = {(b.lot or "1", bidder_key(b.bidder_id)): i for i, b in enumerate(facts.bids)} if facts else {}
+        self.index = {bid_key(b.lot, b.bidder_id): i for i, b in enumerate(facts.bids)} if facts else {}
 
     def _facts(self, bid: Bid, name: str) -> str:
         if not self.given:
             return (f"not held by {self.origin}: give it in a bids file beside it "
                     f"(bids[].{name}, for bidder id {bid.bidder_id})")
-        k = self.index.get((bid.lot or "1", bidder_key(bid.bidder_id)))
+        k = self.index.get(bid_key(bid.lot, bid.bidder_id))
         if k is None:
             return f"{self.label} $.bids: no entry for bidder id {bid.bidder_id}; add one with its {name}"
         return f"{self.label} {json_path(['bids', k, name])}"
@@ -148,7 +148,7 @@ class InBatch(Beside):
         governance = _decision(self.cells, bid, name)
         if governance is not None:
             return governance
-        found = self.covers.get((bid.lot or "1", bidder_key(bid.bidder_id)), {})
+        found = self.covers.get(bid_key(bid.lot, bid.bidder_id), {})
         if name in found:
             return found[name] + (f" (or {self._facts(bid, name)})" if self.given else "")
         return self._facts(bid, name)

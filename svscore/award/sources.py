@@ -23,7 +23,7 @@ from svscore.award.places import InBatch, InWorkbook
 from svscore.batch.agree import same_text
 from svscore.errors import Severity, file_label
 from svscore.model.bids import Bid, BidsFile, Score
-from svscore.model.identity import bidder_key, same_name
+from svscore.model.identity import bid_key, bidder_key, same_name
 from svscore.model.loading import load_bids, load_tender, tender_measures
 from svscore.model.tender import Tender
 
@@ -66,10 +66,6 @@ def _members(panel: Any) -> list[str]:
     return sorted(json.dumps(m.model_dump(mode="json"), sort_keys=True) for m in panel)
 
 
-def _bid_key(bid: Bid, tender: Tender) -> tuple[str, str]:
-    return (bid.lot or tender.all_lots()[0].id, bidder_key(bid.bidder_id))
-
-
 def _score_key(s: Score) -> tuple[str, str, str, str]:
     value = s.value if isinstance(s.value, str) else str(Decimal(str(s.value)).normalize())
     return (s.criterion, s.evaluator or "", value, s.justification.strip())
@@ -81,13 +77,13 @@ def merge(base: BidsFile, origin: str, facts: BidsFile | None, label: str | None
     if facts is None:
         return base
     said: list[str] = []
-    theirs = {_bid_key(b, tender): b for b in facts.bids}
-    ours = {_bid_key(b, tender) for b in base.bids}
+    theirs = {bid_key(b.lot, b.bidder_id): b for b in facts.bids}
+    ours = {bid_key(b.lot, b.bidder_id) for b in base.bids}
     said += [f"{label} has a bid from {b.bidder} (bidder id {b.bidder_id}) that {origin} does not: remove it, or add the bid there"
              for k, b in theirs.items() if k not in ours]
     bids = []
     for bid in base.bids:
-        other = theirs.get(_bid_key(bid, tender))
+        other = theirs.get(bid_key(bid.lot, bid.bidder_id))
         bids.append(bid if other is None else _merge_bid(bid, other, origin, label or "", said))
     panel = base.panel
     if facts.panel:
@@ -250,7 +246,6 @@ def _input_path(name: str, returns: Path, scores: Path | None) -> Path:
 def _covers(run: Any) -> dict[tuple[str, str], dict[str, str]]:
     """Each scored bid's Cover cells, by (lot, bidder key): where its contact details and identifier are
     given, in the cells of its own workbook's format version (a version 1 Cover has no identifier)."""
-    lots = [lot.id for lot in run.tender.all_lots()]
     out = {}
     scored = [f for f in run.files if f.status == "scored"]
     for report, bid in zip(scored, run.bids, strict=True):
@@ -258,5 +253,5 @@ def _covers(run: Any) -> dict[tuple[str, str], dict[str, str]]:
         cells = report.cover_cells
         found = {"postal_address": cells.get("contact_address"), "email": cells.get("email"),
                  "unique_identifier": cells.get("unique_identifier")}
-        out[(bid.lot or lots[0], bidder_key(bid.bidder_id))] = {k: where + v for k, v in found.items() if v}
+        out[bid_key(bid.lot, bid.bidder_id)] = {k: where + v for k, v in found.items() if v}
     return out

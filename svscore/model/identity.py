@@ -52,3 +52,8 @@ def name_key(name: str) -> str:
 def same_name(a: str, b: str) -> bool:
     """Whether two sources name the same bidder; a blank name agrees with any (nothing to compare)."""
     return not a.strip() or not b.strip() or name_key(a) == name_key(b)
+
+
+def bid_key(lot_id: str | None, bidder_id: str) -> tuple[str, str]:
+    """How one bid is told from another: its lot (a tender without lots has one, '1') and its bidder id compared as :func:`bidder_key`."""
+    return (lot_id or "1", bidder_key(bidder_id))
