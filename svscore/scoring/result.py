@@ -8,6 +8,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from svscore.fmt import to_float as _float
 from svscore.model.tender import CriterionKind
 from svscore.rules.act import Decision
 from svscore.rules.findings import Finding
@@ -64,15 +65,7 @@ class CriterionResult:
 
 
 def _float_or_none(x: Fraction | None) -> float | None:
-    """:func:`svscore.fmt.as_float` without its memory: for the numbers of a result, the division is
-    quicker than hashing a Fraction to look it up."""
     return None if x is None else _float(x)
-
-
-def _float(x: Fraction) -> float:
-    """``float(x)``: for a Fraction, the division that float() does by way of numbers.Rational, which
-    takes about twice as long (a results file of 10,000 bids converts a few hundred thousand)."""
-    return x.numerator / x.denominator if type(x) is Fraction else float(x)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+from svscore.fmt import to_float as _float
+
 
 def total_at(w_new: Fraction, w: Fraction, s_k: Fraction, total: Fraction) -> Fraction:
     """A bid's total when criterion k's share moves from ``w`` to ``w_new`` (percent of the whole)."""
@@ -68,11 +70,6 @@ def smallest_change(w: Fraction, winner: str, points: Mapping[str, tuple[Fractio
             best, distance = x, abs(x - w)
             bound = _float(distance) + _MARGIN
     return None if best is None else (best, _leader(best, w, points, rough))
-
-
-def _float(q: Fraction) -> float:
-    """``float(q)``, which for a Fraction is this division, without its slower way round through numbers.Rational."""
-    return q.numerator / q.denominator
 
 
 _MARGIN = 1e-6
