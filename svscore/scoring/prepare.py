@@ -9,6 +9,7 @@ Nothing here looks at another bid, so each bid can be prepared as soon as it is 
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from fractions import Fraction
 from functools import lru_cache
@@ -158,9 +159,9 @@ def _pass_fail(tender: Tender, w: BidWork, x: WeightedCriterion, given: list[Sco
     if leaf.value == "fail":
         why = next((s.justification for s in use if s.justification), "")
         w.disqualified.append(f"Failed the pass/fail criterion {c.id} ({c.name})" + (f": {why}" if why else "."))
-        leaf.explanation = f"Fail: the bid does not meet {c.name}, so it is disqualified."
+        leaf.explanation = sys.intern(f"Fail: the bid does not meet {c.name}, so it is disqualified.")
     else:
-        leaf.explanation = f"Pass: the bid meets {c.name}."
+        leaf.explanation = sys.intern(f"Pass: the bid meets {c.name}.")  # one string for every bid, not one each
 
 
 @lru_cache(maxsize=4096)

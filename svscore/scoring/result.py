@@ -21,7 +21,7 @@ class Status(StrEnum):
     """The bid's data is wrong (zero price, score off the scale, unknown measure): fix and re-score."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     code: str
     message: str
@@ -30,7 +30,7 @@ class Flag:
         return {"code": self.code, "message": self.message}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     criterion_id: str
     name: str
@@ -75,7 +75,7 @@ def _float(x: Fraction) -> float:
     return x.numerator / x.denominator if type(x) is Fraction else float(x)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BidResult:
     bidder_id: str
     bidder: str
