@@ -12,7 +12,7 @@ value, weight, quantity or score comes near it, and beyond it a typing slip or a
 would make sums and rounding lose their exactness."""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the values that recur are a few hundred; each bid brings a few of its own, not kept beyond these
 def to_decimal(x: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """Round an exact number half-up (away from zero) to ``places`` decimal places, for display.
 

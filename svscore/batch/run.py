@@ -46,7 +46,7 @@ class BatchOptions:
                 "limits": self.limits.__dict__}
 
 
-@dataclass
+@dataclass(slots=True)
 class FileReport:
     name: str
     size: int

@@ -31,7 +31,11 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
     ``shape`` is :meth:`TreeShape.of` the tree, given by a lot's scorer that finishes more than once."""
     shape = shape or TreeShape.of(tree)
     competing = {id(w) for w in competition}
-    results = {id(w): bid_result(w, shape, lot.id, ppqp) for w in works}
+    results = {}
+    for w in works:
+        results[id(w)] = bid_result(w, shape, lot.id, ppqp)
+        if w.rows is None:  # finished once (TenderScorer): its leaves are let go as soon as its result holds what it needs
+            w.leaves = {}
     works_of = {id(results[id(w)]): w for w in works}
 
     def key(r: BidResult) -> Fraction | None:
