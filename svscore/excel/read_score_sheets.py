@@ -124,7 +124,7 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
                     if value not in ("pass", "fail"):
                         book.problems.append(Problem(values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
                         continue
-                    book.add(ids, SheetScore(cid, evaluator, value, justification), lot)
+                    book.add(ids, SheetScore(cid, evaluator, "pass" if value == "pass" else "fail", justification), lot)  # one string each, not one a score
                     continue
                 if type(raw) is float and -LARGEST < raw < LARGEST:  # a number of a sensible size: the usual case
                     # The same few values (0-5, 0-100) recur in thousands of scores: one Decimal each.

@@ -150,7 +150,7 @@ def _pass_fail(tender: Tender, w: BidWork, x: WeightedCriterion, given: list[Sco
     if bad:
         w.errors.append(f"{w.who}: {c.id} ({c.name}) is pass/fail, but was given {_show(bad[0].value)}; use 'pass' or 'fail'.")
         return
-    leaf.evaluators = tuple((s.evaluator, s.value) for s in use if s.evaluator)
+    leaf.evaluators = _one_of(tuple((s.evaluator, s.value) for s in use if s.evaluator))
     results = {s.value for s in use}
     if len(consensus) > 1 or len(results) > 1:
         w.missing.append(f"an agreed pass/fail result for {c.id} ({c.name}): evaluators disagree; record a consensus result")
@@ -162,6 +162,13 @@ def _pass_fail(tender: Tender, w: BidWork, x: WeightedCriterion, given: list[Sco
         leaf.explanation = sys.intern(f"Fail: the bid does not meet {c.name}, so it is disqualified.")
     else:
         leaf.explanation = sys.intern(f"Pass: the bid meets {c.name}.")  # one string for every bid, not one each
+
+
+@lru_cache(maxsize=1024)
+def _one_of(evaluators: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    """The first of the equal tuples of evaluators' pass/fail results met: nearly every bid is given
+    the same, and a batch holds them all (a tuple of its own would be about 250 bytes a bid)."""
+    return evaluators
 
 
 @lru_cache(maxsize=4096)

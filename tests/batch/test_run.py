@@ -533,3 +533,7 @@ def test_a_plain_batch_holds_no_bid_model_once_it_is_prepared(folder, tmp_path, 
     assert plain.result == kept.result
     cells = [f.cover_cells for f in plain.files if f.cover_cells]
     assert len(cells) >= len(SCORED) and all(c is cells[0] for c in cells)
+    # The evaluators' pass/fail results, the same for every bid here, are held once, not once a bid.
+    from svscore.model.tender import CriterionKind
+    passed = [c.evaluator_scores for b in plain.result.lots[0].bids for c in b.criteria if c.kind is CriterionKind.PASS_FAIL]
+    assert len(passed) >= len(SCORED) and passed[0] and all(e is passed[0] for e in passed)
