@@ -30,7 +30,7 @@ def to_decimal(x: Fraction | Decimal | int, places: int = 2) -> Decimal:
     return _rounded(p, q, places)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the values that recur are a few hundred; each bid brings a few of its own, not kept beyond these
 def _rounded(p: int, q: int, places: int) -> Decimal:
     """``p / q`` (in lowest terms, ``q`` positive) rounded half-up to ``places``: remembered by the
     two whole numbers, whose hash is far quicker than a Fraction's."""

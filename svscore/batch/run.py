@@ -46,7 +46,7 @@ class BatchOptions:
                 "limits": self.limits.__dict__}
 
 
-@dataclass
+@dataclass(slots=True)
 class FileReport:
     name: str
     size: int
@@ -279,7 +279,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     from svscore.batch.scores import ScoreBook, read_score_folder, unused_warning
     from svscore.batch.spec import read_specs
     from svscore.rules.checks import check_tender, require_no_errors
-    from svscore.scoring.engine import TenderScorer
+    from svscore.scoring.engine import Prepared, TenderScorer
 
     tender, measures, book, used = load_batch_tender(tender_path, measures_path)
     if book is not None and scores_dir is not None:
@@ -319,10 +319,15 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     default_lot = tender.all_lots()[0].id
     first_year_only = frozenset(m.id for m in measures.measures if m.first_year_only) if measures is not None else frozenset()
 
+    cover_cells: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    """Each distinct set of Cover cells once: every workbook of one format version gives the same."""
+
     def arrived(index: int, ins: Inspection) -> None:
         # ...and prepare each bid as soon as its file has been read.
+        cells = (ins.bid or {}).get("cover_cells") or {}
+        cells = cover_cells.setdefault(tuple(cells.items()), cells)
         rep = FileReport(ins.name, ins.size, ins.sha256, "scored" if ins.ok else "rejected",
-                         (ins.bid or {}).get("bidder", ""), list(ins.problems), cover_cells=(ins.bid or {}).get("cover_cells") or {})
+                         (ins.bid or {}).get("bidder", ""), list(ins.problems), cover_cells=cells)
         reports[index] = rep
         if not ins.ok:
             return
@@ -350,9 +355,11 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
             problems.extend(Problem(ins.name, d) for d in disagreements(b, recorded, first_year_only=first_year_only))
         bid = _bid(ins, book, tender.lots != (), default_lot, use_scores=theirs is None,
                    recorded=recorded if theirs is None else None)
+        ready = prepared[index] = scorer.prepare(bid)
         if options.keep_bids:
             made[index] = bid
-        prepared[index] = scorer.prepare(bid)
+        elif isinstance(ready, Prepared):
+            ready.work.let_go_of_bid()  # the bid model, its scores and commitments are not held to the end
 
     pool.collect(arrived, keep=False)
     problems += receipts.unmatched()
@@ -361,6 +368,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     ordered = [reports[i] for i in sorted(reports)]
     bids_seen = [(seen.bidder_id, seen.bidder, seen.lot or default_lot) for seen in (usable[i][0] for i in chosen)]
     problems += unused_warning(book, book.matched_keys(bids_seen))
+    book.scores.clear()  # every bid has been made with its scores: they are not held while the competition is scored
     if options.strict and (any(r.status != "scored" for r in ordered) or any(p.severity is Severity.ERROR for p in problems)):
         raise BatchError(_strict_message(ordered, problems))
     result = scorer.finish([prepared[i] for i in chosen])

@@ -14,7 +14,7 @@ from svscore.batch.container import package_refused, read_capped
 from svscore.batch.spec import Limits
 from svscore.errors import Problem, Severity, file_label
 from svscore.excel.cells import UnreadableWorkbook, load_values, unreadable
-from svscore.excel.read_score_sheets import ScoreSheetScores, read_score_sheets
+from svscore.excel.read_score_sheets import ScoreSheetScores, SheetScore, read_score_sheets
 from svscore.model.bids import Bid, Score
 from svscore.model.identity import bidder_key, same_name
 from svscore.model.measures import MeasuresTable
@@ -25,7 +25,9 @@ from svscore.model.tender import Tender
 class ScoreBook:
     """Scores by bidder key, with the problems met while reading them."""
 
-    scores: dict[str, list[Score]] = field(default_factory=dict)
+    scores: dict[str, list[Score | SheetScore]] = field(default_factory=dict)
+    """bidder key -> its scores: from score sheets as plain tuples, each made a :class:`Score` only
+    for a bid that uses it (:meth:`for_bid`); from an evaluation workbook, the models it gives."""
     names: dict[str, str] = field(default_factory=dict)
     """bidder key -> name as the evaluators wrote it."""
     problems: list[Problem] = field(default_factory=list)
@@ -39,7 +41,7 @@ class ScoreBook:
     def recorded_for(self, bidder_id: str, bidder: str, lot: str) -> Bid | None:
         return next((self.recorded[k] for k in self._keys(bidder_id, bidder, lot) if k in self.recorded), None)
 
-    def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
+    def add(self, ids: tuple[str, str], score: Score | SheetScore, lot: str) -> None:
         key = f"{lot}|{bidder_key(ids[0]) or bidder_key(ids[1])}"
         self.scores.setdefault(key, []).append(score)
         self.names[key] = ids[1] or ids[0]
@@ -50,7 +52,7 @@ class ScoreBook:
     def for_bid(self, bidder_id: str, bidder: str, lot: str) -> list[Score]:
         for key in self._keys(bidder_id, bidder, lot):
             if key in self.scores:
-                return self.scores[key]
+                return [s.model() if isinstance(s, SheetScore) else s for s in self.scores[key]]
         return []
 
     def name_disagrees(self, bidder_id: str, bidder: str, lot: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from svscore.errors import Problem, WorkbookError
 from svscore.excel.cells import (
@@ -31,12 +31,31 @@ from svscore.model.tender import CriterionKind, Tender
 class ScoreSheetScores:
     """The scores one score sheets workbook gives, with the problems met while reading it."""
 
-    scores: list[tuple[tuple[str, str], Score, str]] = field(default_factory=list)
+    scores: list[tuple[tuple[str, str], SheetScore, str]] = field(default_factory=list)
     """((bidder id, bidder name), score, lot id), in the order read."""
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, ids: tuple[str, str], score: Score, lot: str) -> None:
+    def add(self, ids: tuple[str, str], score: SheetScore, lot: str) -> None:
         self.scores.append((ids, score, lot))
+
+
+class SheetScore(NamedTuple):
+    """One score as a score sheet gives it, every field parsed and checked (the value is a Decimal,
+    or 'pass'/'fail'). A batch holds tens of thousands of scores from the time its score sheets are
+    read until its last bid is: as a plain tuple each takes about a quarter of the memory of the
+    :class:`Score` model it makes (:meth:`model`), which is made only for a bid that uses it."""
+
+    criterion: str
+    evaluator: str
+    value: Any
+    justification: str
+
+    def model(self) -> Score:
+        # Built without a second validation pass. The models share one set of the fields given (a
+        # model's own would be about 200 bytes): they are frozen, so nothing adds to it, and a copy
+        # (model_copy) makes its own.
+        return Score.model_construct(_SCORE_FIELDS, criterion=self.criterion, evaluator=self.evaluator, value=self.value,
+                                     justification=self.justification)
 
 
 def read_score_sheets(values: Values, tender: Tender, lot_index: int, measures: MeasuresTable | None,
@@ -105,20 +124,20 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
                     if value not in ("pass", "fail"):
                         book.problems.append(Problem(values.where(sheet, s_addr), f"{cid} is pass/fail, but {raw!r} was entered"))
                         continue
-                    book.add(ids, _score(cid, evaluator, value, justification), lot)
+                    book.add(ids, SheetScore(cid, evaluator, "pass" if value == "pass" else "fail", justification), lot)  # one string each, not one a score
                     continue
                 if type(raw) is float and -LARGEST < raw < LARGEST:  # a number of a sensible size: the usual case
                     # The same few values (0-5, 0-100) recur in thousands of scores: one Decimal each.
                     number = exact.get(raw)
                     if number is None:
                         number = exact[raw] = exact_number(raw)
-                    book.add(ids, _score(cid, evaluator, number, justification), lot)
+                    book.add(ids, SheetScore(cid, evaluator, number, justification), lot)
                     continue
                 problems: list[Problem] = []
                 n = parse_number(raw, values.where(sheet, s_addr), f"{evaluator}'s score for {cid}", problems)
                 book.problems += problems
                 if n is not None:
-                    book.add(ids, _score(cid, evaluator, n, justification), lot)
+                    book.add(ids, SheetScore(cid, evaluator, n, justification), lot)
 
 
 def _at(rows: list[list[object]], row: int, col: int) -> object:
@@ -128,14 +147,6 @@ def _at(rows: list[list[object]], row: int, col: int) -> object:
         if col - 1 < len(cells):
             return cells[col - 1]
     return ""
-
-
-def _score(criterion: str, evaluator: str, value: Any, justification: str) -> Score:
-    # Every field was parsed and checked above (value is a Decimal, or 'pass'/'fail'), so the model
-    # is built without a second validation pass: a batch reads tens of thousands of scores. They
-    # share one set of the fields given (a model's own would be about 200 bytes of each score's
-    # 700): the models are frozen, so nothing adds to it, and a copy (model_copy) makes its own.
-    return Score.model_construct(_SCORE_FIELDS, criterion=criterion, evaluator=evaluator, value=value, justification=justification)
 
 
 _SCORE_FIELDS = {"criterion", "evaluator", "value", "justification"}

@@ -31,7 +31,11 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
     ``shape`` is :meth:`TreeShape.of` the tree, given by a lot's scorer that finishes more than once."""
     shape = shape or TreeShape.of(tree)
     competing = {id(w) for w in competition}
-    results = {id(w): bid_result(w, shape, lot.id, ppqp) for w in works}
+    results = {}
+    for w in works:
+        results[id(w)] = bid_result(w, shape, lot.id, ppqp)
+        if w.rows is None:  # finished once (TenderScorer): its leaves are let go as soon as its result holds what it needs
+            w.leaves = {}
     works_of = {id(results[id(w)]): w for w in works}
 
     def key(r: BidResult) -> Fraction | None:
@@ -106,22 +110,26 @@ class TreeShape:
     """A group's total and explanation by its sub-criteria's points: the same for every bid given them.
     Keyed by the points' identities (hashing a Fraction is slow; bids given the same scores share the
     same objects); each entry keeps its points alive, so an identity in a key is never reused."""
+    remember_moving: bool = field(default=True, compare=False)
+    """Whether the totals of the groups whose rows depend on the other bids are remembered too: their
+    sub-criteria's points are the same objects again only for a scorer that finishes more than once
+    (in one competition each bid's price points are its own), so a scorer that finishes once does not
+    hold an entry a bid for them."""
 
     def group_total(self, n: _Node, got: tuple[Fraction, ...]) -> tuple[Fraction | None, str]:
         """A group's points (None unless every scored child has points) and the sentence that shows the sum."""
+        if not (n.fixed or self.remember_moving):
+            return _group_total(n, got)
         key = (id(n), tuple(map(id, got)))
         known = self.totals.get(key)
         if known is None:
             if len(self.totals) >= TOTALS_KEPT:  # a scorer kept for many competitions (Excel's functions)
                 self.totals.clear()
-            p = sum(got, Fraction(0)) if n.kids and len(got) == len(n.kids) else None
-            known = self.totals[key] = (got, p, (
-                f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(n.x.points_available)} points."
-                if p is not None else "Not totalled: some sub-criteria have no points."))
+            known = self.totals[key] = (got, *_group_total(n, got))
         return known[1], known[2]
 
     @classmethod
-    def of(cls, tree: list[WeightedCriterion]) -> TreeShape:
+    def of(cls, tree: list[WeightedCriterion], remember_moving: bool = True) -> TreeShape:
         children = {x.criterion.id: tuple(k.criterion.id for k in tree if k.parent_id == x.criterion.id and k.kind is not CriterionKind.PASS_FAIL)
                     for x in tree if not x.is_leaf}
         fixed: dict[str, bool] = {}
@@ -134,7 +142,14 @@ class TreeShape:
         top = tuple(x.criterion.id for x in tree if x.depth == 0 and x.kind is not CriterionKind.PASS_FAIL)
         measured = tuple(x.criterion.id for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES)
         return cls(nodes, top, measured, tuple(i for i, n in enumerate(nodes) if not n.fixed),
-                   frozenset(cid for cid in top if not fixed[cid]), tuple(n.id for n in nodes if n.leaf and not n.fixed))
+                   frozenset(cid for cid in top if not fixed[cid]), tuple(n.id for n in nodes if n.leaf and not n.fixed),
+                   remember_moving=remember_moving)
+
+
+def _group_total(n: _Node, got: tuple[Fraction, ...]) -> tuple[Fraction | None, str]:
+    p = sum(got, Fraction(0)) if n.kids and len(got) == len(n.kids) else None
+    return p, (f"Sum of its sub-criteria: {' + '.join(points(g) for g in got)} = {points(p)} of {points(n.x.points_available)} points."
+               if p is not None else "Not totalled: some sub-criteria have no points.")
 
 
 _GROUP_LEAF = LeafWork()

@@ -163,7 +163,7 @@ def _score_relative(tender: Tender, competition: list[BidWork], leaves: list[Wei
         for w, v, (pts, formula) in zip(competition, values, sv_scores, strict=True):
             leaf = w.leaves[cid]
             leaf.value, leaf.points = v, pts
-            parts = "; ".join(vc.explanation for vc in leaf.commitments) or "no commitments"
+            parts = "; ".join(leaf.commitments) or "no commitments"
             leaf.explanation = (f"Commitments valued at {money(v)} ({parts}). Scored {points(pts)} of {points(x.points_available)} "
                                 f"points: {formula} = {points(pts)}.")
 

@@ -118,7 +118,7 @@ class LotScorer:
         self.memo: ScaledMemo = {}
         """Scaled-criterion outcomes by (criterion, evaluators' scores), worked out once for the lot's bids."""
         self.plan = LeafPlan.of(self.leaves, measures)
-        self.shape = TreeShape.of(self.tree)
+        self.shape = TreeShape.of(self.tree, remember_moving=keep > 0)
         self.relative: Relative = {}
         """Relative scores by the competing prices or values, from the lot's earlier competitions."""
         self.keep = keep

@@ -9,6 +9,7 @@ Nothing here looks at another bid, so each bid can be prepared as soon as it is 
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from fractions import Fraction
 from functools import lru_cache
@@ -88,7 +89,7 @@ def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measu
         c = x.criterion
         leaf = w.leaves.setdefault(c.id, LeafWork())
         given = scores.get(c.id, [])
-        leaf.justifications = [(s.evaluator or "consensus", s.justification) for s in given if s.justification]
+        leaf.justifications = tuple((s.evaluator or "consensus", s.justification) for s in given if s.justification)
         if x.kind is CriterionKind.PRICE:
             if bid.price is None:
                 w.missing.append("the price")
@@ -101,7 +102,7 @@ def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measu
             _pass_fail(tender, w, x, given, leaf)
         else:
             _scaled(tender, w, x, given, leaf, memo)
-    _commitments(w, plan.measure_leaves, plan.table)
+    _commitments(w, bid, plan.measure_leaves, plan.table)
     return w
 
 
@@ -149,7 +150,7 @@ def _pass_fail(tender: Tender, w: BidWork, x: WeightedCriterion, given: list[Sco
     if bad:
         w.errors.append(f"{w.who}: {c.id} ({c.name}) is pass/fail, but was given {_show(bad[0].value)}; use 'pass' or 'fail'.")
         return
-    leaf.evaluators = [(s.evaluator, s.value) for s in use if s.evaluator]
+    leaf.evaluators = _one_of(tuple((s.evaluator, s.value) for s in use if s.evaluator))
     results = {s.value for s in use}
     if len(consensus) > 1 or len(results) > 1:
         w.missing.append(f"an agreed pass/fail result for {c.id} ({c.name}): evaluators disagree; record a consensus result")
@@ -158,9 +159,16 @@ def _pass_fail(tender: Tender, w: BidWork, x: WeightedCriterion, given: list[Sco
     if leaf.value == "fail":
         why = next((s.justification for s in use if s.justification), "")
         w.disqualified.append(f"Failed the pass/fail criterion {c.id} ({c.name})" + (f": {why}" if why else "."))
-        leaf.explanation = f"Fail: the bid does not meet {c.name}, so it is disqualified."
+        leaf.explanation = sys.intern(f"Fail: the bid does not meet {c.name}, so it is disqualified.")
     else:
-        leaf.explanation = f"Pass: the bid meets {c.name}."
+        leaf.explanation = sys.intern(f"Pass: the bid meets {c.name}.")  # one string for every bid, not one each
+
+
+@lru_cache(maxsize=1024)
+def _one_of(evaluators: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    """The first of the equal tuples of evaluators' pass/fail results met: nearly every bid is given
+    the same, and a batch holds them all (a tuple of its own would be about 250 bytes a bid)."""
+    return evaluators
 
 
 @lru_cache(maxsize=4096)
@@ -198,7 +206,7 @@ def _scaled(tender: Tender, w: BidWork, x: WeightedCriterion, given: list[Score]
         if memo is not None:
             memo[key] = outcome
     leaf.value, leaf.points, leaf.explanation = outcome.value, outcome.points, outcome.explanation
-    leaf.evaluators = list(outcome.evaluators)
+    leaf.evaluators = outcome.evaluators  # a tuple: shared by the bids given the same scores
     if outcome.moderation is not None:
         w.flags.append(outcome.moderation)
     if outcome.below_minimum is not None:
@@ -234,14 +242,15 @@ def _scaled_outcome(tender: Tender, x: WeightedCriterion, scale: Scale, use: lis
     return ScaledOutcome(value, pts, evaluators, flag, explanation, below)
 
 
-def _commitments(w: BidWork, measure_leaves: list[WeightedCriterion], table: dict[str, Measure]) -> None:
-    if not w.bid.commitments:
+def _commitments(w: BidWork, bid: Bid, measure_leaves: list[WeightedCriterion], table: dict[str, Measure]) -> None:
+    if not bid.commitments:
         return
     if not measure_leaves:
         w.errors.append(f"{w.who} lists social value commitments, but no criterion of this lot is scored by measures.")
         return
     by_id = {x.criterion.id: x for x in measure_leaves}
-    for i, c in enumerate(w.bid.commitments):
+    valued_for: dict[str, list[str]] = defaultdict(list)
+    for i, c in enumerate(bid.commitments):
         where = f"commitment {i + 1}"
         target = c.criterion or (measure_leaves[0].criterion.id if len(measure_leaves) == 1 else None)
         if target is None:
@@ -259,6 +268,8 @@ def _commitments(w: BidWork, measure_leaves: list[WeightedCriterion], table: dic
             w.errors.append(f"{w.who}: {where} ({c.measure}) {problem}.")
             continue
         valued = value_commitment(c, m)
-        w.leaves[target].commitments.append(valued)
+        valued_for[target].append(valued.explanation)  # the explanations (shared among bids) are all the competition needs
         w.leaves[target].committed += valued.value
+    for target, explained in valued_for.items():
+        w.leaves[target].commitments = tuple(explained)
 

@@ -15,6 +15,7 @@ which the engine's exact fractions are written as floats. Read back:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
@@ -81,7 +82,7 @@ def _bid(d: Any, path: str) -> BidResult:
     _need(d, dict, path, "an object (a bid)")
     criteria = [_criterion(c, f"{path}.scores[{i}]") for i, c in enumerate(_need(d.get("scores", []), list, f"{path}.scores", "a list"))]
     parents = {c.parent_id for c in criteria}
-    criteria = [CriterionResult(**{**c.__dict__, "is_leaf": c.criterion_id not in parents}) for c in criteria]
+    criteria = [dataclasses.replace(c, is_leaf=c.criterion_id not in parents) for c in criteria]
     try:
         status = Status(d.get("status"))
     except ValueError:

@@ -22,7 +22,7 @@ class Status(StrEnum):
     """The bid's data is wrong (zero price, score off the scale, unknown measure): fix and re-score."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     code: str
     message: str
@@ -31,7 +31,7 @@ class Flag:
         return {"code": self.code, "message": self.message}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     criterion_id: str
     name: str
@@ -68,7 +68,7 @@ def _float_or_none(x: Fraction | None) -> float | None:
     return None if x is None else _float(x)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BidResult:
     bidder_id: str
     bidder: str

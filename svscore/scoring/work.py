@@ -9,26 +9,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from svscore.model.bids import Bid
 from svscore.scoring.result import Flag, Status
-from svscore.scoring.social_value import ValuedCommitment
+
+_ZERO = Fraction(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class LeafWork:
-    """One leaf criterion of one bid, as far as it has been scored."""
+    """One leaf criterion of one bid, as far as it has been scored.
+
+    A batch holds every bid's leaves until its competition is scored: they have slots, not a
+    dictionary each, and the evaluators and justifications are tuples (shared with the result, and
+    among the bids given the same scores), not lists of their own."""
 
     value: Any = None
     """The aggregated score (a Fraction), 'pass'/'fail', the price, or the £ value of commitments."""
     points: Fraction | None = None
     explanation: str = ""
-    evaluators: list[tuple[str, Any]] = field(default_factory=list)
+    evaluators: tuple[tuple[str, Any], ...] = ()
     """Each evaluator's name and score (or 'pass'/'fail'); empty for a consensus score."""
-    justifications: list[tuple[str, str]] = field(default_factory=list)
-    commitments: list[ValuedCommitment] = field(default_factory=list)
-    committed: Fraction = Fraction(0)
+    justifications: tuple[tuple[str, str], ...] = ()
+    commitments: tuple[str, ...] = ()
+    """Each valued commitment's explanation, in the bid's order."""
+    committed: Fraction = _ZERO
     """The £ value of the commitments, added up as they are valued."""
 
     def copy(self) -> LeafWork:
@@ -37,11 +43,22 @@ class LeafWork:
                         self.commitments, self.committed)
 
 
-@dataclass
+class Bidder(NamedTuple):
+    """What a prepared bid's result needs of its :class:`Bid`: who bid, and whether an SME or VCSE."""
+
+    bidder_id: str
+    bidder: str
+    sme: bool
+    vcse: bool
+
+
+@dataclass(slots=True)
 class BidWork:
     """One bid as it is scored: its leaves by criterion id, and every reason it may not rank."""
 
-    bid: Bid
+    bid: Bid | Bidder
+    """The bid; once it is prepared, only :class:`Bidder` of it where the caller lets go of the bid
+    (:meth:`let_go_of_bid`)."""
     errors: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     disqualified: list[str] = field(default_factory=list)
@@ -66,6 +83,12 @@ class BidWork:
                 leaves[cid] = leaf.copy()
         return BidWork(self.bid, list(self.errors), list(self.missing), list(self.disqualified), list(self.flags),
                        leaves, self.price, self.rows)
+
+    def let_go_of_bid(self) -> None:
+        """Keep of the bid only what its result needs (nothing after preparing looks at its price,
+        commitments or scores again), so that a batch holds no bid model it does not keep."""
+        b = self.bid
+        self.bid = Bidder(b.bidder_id, b.bidder, b.sme, b.vcse)
 
     def priced(self) -> Fraction:
         """The price of a bid in the competition (a bid without one is incomplete and never competes)."""

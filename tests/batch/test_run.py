@@ -507,3 +507,33 @@ def test_two_names_that_show_alike_are_not_both_read(folder, tmp_path):
     doc = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert [f["name"] for f in doc["files"]] == ["a\\xe9.xlsx"]
     assert next(s["reason"] for s in doc["skipped"]).startswith("a second file whose name shows as a\\xe9.xlsx")
+
+
+def test_a_plain_batch_holds_no_bid_model_once_it_is_prepared(folder, tmp_path, monkeypatch):
+    # A batch holds every prepared bid until the competition is scored: of each, only who bid (not
+    # the bid model, with its scores and commitments), unless the run keeps its bids for an award.
+    # Either way the results are the same, and the files' Cover cells are held once, not a copy each.
+    from svscore.batch.run import BatchOptions, run_batch
+    from svscore.model.bids import Bid
+    from svscore.scoring import engine
+    from svscore.scoring.work import Bidder
+
+    finished: list[list] = []
+    original = engine.TenderScorer.finish
+
+    def spy(self, prepared):
+        finished.append([p.work.bid for p in prepared if isinstance(p, engine.Prepared)])
+        return original(self, prepared)
+    monkeypatch.setattr(engine.TenderScorer, "finish", spy)
+    plain = run_batch(folder["tender"], folder["returns"], tmp_path / "a", scores_dir=folder["scores"], options=BatchOptions(jobs=1))
+    kept = run_batch(folder["tender"], folder["returns"], tmp_path / "b", scores_dir=folder["scores"],
+                     options=BatchOptions(jobs=1, keep_bids=True))
+    assert len(finished[0]) == len(SCORED) and all(type(b) is Bidder for b in finished[0])
+    assert all(type(b) is Bid for b in finished[1]) and kept.bids == finished[1] and plain.bids == []
+    assert plain.result == kept.result
+    cells = [f.cover_cells for f in plain.files if f.cover_cells]
+    assert len(cells) >= len(SCORED) and all(c is cells[0] for c in cells)
+    # The evaluators' pass/fail results, the same for every bid here, are held once, not once a bid.
+    from svscore.model.tender import CriterionKind
+    passed = [c.evaluator_scores for b in plain.result.lots[0].bids for c in b.criteria if c.kind is CriterionKind.PASS_FAIL]
+    assert len(passed) >= len(SCORED) and passed[0] and all(e is passed[0] for e in passed)

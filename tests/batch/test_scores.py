@@ -106,11 +106,28 @@ def test_scores_read_from_score_sheets_are_the_validated_models_and_copy_apart(f
     from svscore.model.bids import Score
 
     book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
-    scores = [s for listed in book.scores.values() for s in listed]
-    assert len(scores) > 10
+    scores = [s for key in book.scores for s in book.for_bid(key.split("|", 1)[1], "", key.split("|", 1)[0])]
+    assert len(scores) > 10 and all(type(s) is Score for s in scores)
     for s in scores:
         assert s == Score(criterion=s.criterion, evaluator=s.evaluator, value=s.value, justification=s.justification)
         assert s.model_fields_set == {"criterion", "evaluator", "value", "justification"}
     copied = scores[0].model_copy(update={"moderation_note": "agreed at moderation"})
     assert copied.model_fields_set == {"criterion", "evaluator", "value", "justification", "moderation_note"}
     assert all(s.model_fields_set == {"criterion", "evaluator", "value", "justification"} for s in scores)
+
+
+def test_score_sheets_scores_are_held_as_plain_tuples_until_a_bid_uses_them(folder):
+    # A batch holds every score from the time the score sheets are read until its last bid arrives:
+    # as tuples (about a quarter of a model's memory); each bid is given models of its own.
+    from svscore.batch.scores import read_score_folder
+    from svscore.excel.read_score_sheets import SheetScore
+    from svscore.model.bids import Score
+
+    book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
+    held = [s for listed in book.scores.values() for s in listed]
+    assert held and all(type(s) is SheetScore for s in held)
+    key = next(iter(book.scores))
+    lot, who = key.split("|", 1)
+    first, again = book.for_bid(who, "", lot), book.for_bid(who, "", lot)
+    assert first == again and all(type(s) is Score for s in first) and not any(a is b for a, b in zip(first, again, strict=True))
+    assert [(s.criterion, s.evaluator, s.value, s.justification) for s in first] == [tuple(s) for s in book.scores[key]]

@@ -74,3 +74,35 @@ def test_the_fast_copies_keep_every_field():
     assert r.ranked(rank, flags) == dataclasses.replace(r, rank=rank, flags=flags)  # type: ignore[arg-type]
     leaf = LeafWork(**{f.name: object() for f in dataclasses.fields(LeafWork)})
     assert leaf.copy() == leaf and leaf.copy() is not leaf
+
+
+def test_a_scorer_that_finishes_once_remembers_no_total_of_a_group_the_competition_moves():
+    # In one competition each bid's relative points are its own objects: remembering the totals of
+    # the groups that hold a relative criterion would keep an entry a bid that is never used again
+    # (a batch of thousands holds them all). A kept scorer meets them again, so it remembers them.
+    from svscore.data import examples_dir
+    from svscore.model.loading import load_bids, load_measures, load_tender
+
+    tender = load_tender(examples_dir() / "council-home-care.json")
+    measures = load_measures(examples_dir() / "measures-illustrative.json")
+    bids = load_bids(examples_dir() / "council-home-care-bids.json").bids
+    once, kept = TenderScorer(tender, measures), TenderScorer(tender, measures, keep=100)
+    assert once.finish([once.prepare(b) for b in bids]) == kept.finish([kept.prepare(b) for b in bids])
+    for scorer, moving_kept in ((once, False), (kept, True)):
+        shape = scorer.scorers[tender.all_lots()[0].id].shape
+        moving = {id(n) for n in shape.nodes if not n.fixed and not n.leaf}
+        assert moving  # the social value group, which holds the criterion scored by measures
+        assert any(key[0] in moving for key in shape.totals) is moving_kept
+
+
+def test_a_prepared_bid_finished_once_lets_go_of_its_leaves_and_a_kept_one_does_not():
+    # A batch holds every prepared bid until its competition ends: each one's leaves (the bulk of it)
+    # go as soon as its result holds what it needs. A kept scorer finishes its bids again.
+    tender = make_tender(minimum_quality_percent=50)
+    bids = [bid("A", 100, Q=4, SV=3), bid("B", 120, Q=5, SV=2), bid("C", 90, Q=3, SV=5)]
+    once, kept = TenderScorer(tender), TenderScorer(tender, keep=100)
+    prepared_once, prepared_kept = [once.prepare(b) for b in bids], [kept.prepare(b) for b in bids]
+    assert once.finish(prepared_once) == kept.finish(prepared_kept) == score_tender(tender, bids)
+    assert all(p.work.leaves == {} for p in prepared_once)
+    assert all(p.work.leaves for p in prepared_kept)
+    assert kept.finish([kept.prepare(b) for b in bids]) == score_tender(tender, bids)
