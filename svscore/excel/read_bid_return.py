@@ -28,6 +28,7 @@ from svscore.excel.cells import (
     parse_number,
 )
 from svscore.excel.cellxml import CellXml
+from svscore.excel.readers import reader_for
 from svscore.fmt import LARGEST
 
 if TYPE_CHECKING:
@@ -53,8 +54,6 @@ class BidReturn:
 def read_bid_return(values: Values, cells: CellXml, name: str, specs: dict[int, dict[str, LotSpec]]) -> BidReturn:
     """Read a parsed bid return workbook against the tender's templates (``specs``: each format
     version's, by lot), with the reader its format version has (:mod:`svscore.excel.readers`)."""
-    from svscore.excel.readers import reader_for  # the registry imports this module's readers
-
     result = BidReturn(name)
     meta = metadata(values)
     try:
