@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,7 @@ class BidReturn:
         self.problems.append(Problem(where, message, severity))
 
 
-def read_bid_return(values: Values, cells: CellXml, name: str, specs: dict[int, dict[str, LotSpec]]) -> BidReturn:
+def read_bid_return(values: Values, cells: CellXml, name: str, specs: Mapping[int, dict[str, LotSpec]]) -> BidReturn:
     """Read a parsed bid return workbook against the tender's templates (``specs``: each format
     version's, by lot), with the reader its format version has (:mod:`svscore.excel.readers`)."""
     result = BidReturn(name)
