@@ -7,6 +7,7 @@ earlier version's, from the same tender, by a worker given a return of that vers
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -53,6 +54,21 @@ class LotSpec:
     signature: tuple[str, str, str]
     protected_at: tuple[tuple[str, tuple[ProtectedBlock, ...]], ...]
     """The locked constants svscore wrote, by sheet, in blocks of rows: the form the tamper check walks for every file."""
+    @functools.cached_property
+    def formulas_watched(self) -> tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...]:
+        """(sheet, its input cells, its protected cells, both) of each sheet searched for formulas a
+        bidder put in (the template puts none in either): worked out once, not for every file."""
+        inputs = {
+            "Cover": frozenset(addr for _, addr, _ in self.cover),
+            "Pricing": frozenset(rate for _, _, rate, _ in self.lines),
+            "Social Value": frozenset(addr for _, _, addrs in self.measures for addr in addrs),
+            "Quality": frozenset(addr for _, addr in self.responses),
+            "Declarations": frozenset({*self.declarations, *self.signature}),
+        }
+        protected = {sheet: frozenset(a for b in blocks for p in b.rows for a in p.addresses) for sheet, blocks in self.protected_at}
+        return tuple((sheet, inputs.get(sheet, frozenset()), protected.get(sheet, frozenset()),
+                      inputs.get(sheet, frozenset()) | protected.get(sheet, frozenset()))
+                     for sheet in dict.fromkeys([*inputs, *protected]))
 
 
 @dataclass(frozen=True)
