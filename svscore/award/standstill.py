@@ -22,8 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import holidays
-
 from svscore.errors import ErrorsFound
 
 NATIONS: dict[str, tuple[str, str]] = {
@@ -96,10 +94,14 @@ class Standstill:
     @property
     def holidays_library(self) -> str:
         """The library and version the bank holidays came from."""
+        import holidays
+
         return f"holidays {holidays.__version__}"
 
 
 def _holiday_names(day: dt.date, subdiv: str) -> list[str]:
+    import holidays  # imported when a date is worked out, not by every command that names the regimes
+
     return [str(name) for name in holidays.country_holidays("GB", subdiv=subdiv, years=day.year).get_list(day)]
 
 
