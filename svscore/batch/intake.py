@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -49,7 +50,7 @@ READ_ERRORS: tuple[type[Exception], ...] = (UnreadableWorkbook, *ZIP_ERRORS)
 """What reading a damaged file raises: the reader's refusal, or the zip module's."""
 
 
-def inspect_file(path: Path, name: str, specs: dict[int, dict[str, LotSpec]], limits: Limits) -> Inspection:
+def inspect_file(path: Path, name: str, specs: Mapping[int, dict[str, LotSpec]], limits: Limits) -> Inspection:
     """Check and read one returned workbook. Never raises for a bad file: problems are recorded."""
     return finish_reading(start_reading(path, name, limits), specs)
 
@@ -134,7 +135,7 @@ def _too_large(name: str, start: bytes, rest: BinaryIO, limits: Limits) -> Inspe
 
 
 
-def finish_reading(opened: Opened, specs: dict[int, dict[str, LotSpec]]) -> Inspection:
+def finish_reading(opened: Opened, specs: Mapping[int, dict[str, LotSpec]]) -> Inspection:
     """Read a parsed file against the tender's templates: identity, tampering, the bid's values."""
     if opened.values is not None:
         read = read_bid_return(opened.values, CellXml(opened.data, opened.members), opened.result.name, specs)

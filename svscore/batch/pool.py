@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,7 @@ START_METHOD = "fork" if sys.platform != "win32" else "spawn"
 WAITING_BYTES = 16 * 1024 * 1024
 """How much file a worker may hold parsed while it waits for the tender's specifications."""
 
-Specs = dict[int, dict[str, LotSpec]]
+Specs = Mapping[int, dict[str, LotSpec]]
 
 
 def _guarded(name: str, limits: Limits, step: Callable[..., Any], *args: Any, known: Inspection | None = None) -> Any:
@@ -376,7 +376,7 @@ def _send_quietly(conn: Connection, specs: Specs) -> None:
         conn.send(specs)
 
 
-def inspect_all(files: Sequence[tuple[Path, str]], specs: dict[int, dict[str, LotSpec]], limits: Limits,
+def inspect_all(files: Sequence[tuple[Path, str]], specs: Mapping[int, dict[str, LotSpec]], limits: Limits,
                 jobs: int, progress: Callable[[str], None] | None = None) -> list[Inspection]:
     """Inspect every file; the results come back in the order of ``files``."""
     return InspectionPool(files, specs, limits, jobs, progress).collect()

@@ -1,11 +1,15 @@
 """What to read from a returned bid workbook, and what its protected cells must hold.
 
-Built once in the parent process from the tender (never from a returned file, which a bidder
-controls), then handed to the worker processes as plain, picklable data.
+Built from the tender (never from a returned file, which a bidder controls): the current format
+version's once in the parent process, handed to the worker processes as plain, picklable data; an
+earlier version's, from the same tender, by a worker given a return of that version.
 """
 
 from __future__ import annotations
 
+import functools
+import pickle
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -50,6 +54,21 @@ class LotSpec:
     signature: tuple[str, str, str]
     protected_at: tuple[tuple[str, tuple[ProtectedBlock, ...]], ...]
     """The locked constants svscore wrote, by sheet, in blocks of rows: the form the tamper check walks for every file."""
+    @functools.cached_property
+    def formulas_watched(self) -> tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...]:
+        """(sheet, its input cells, its protected cells, both) of each sheet searched for formulas a
+        bidder put in (the template puts none in either): worked out once, not for every file."""
+        inputs = {
+            "Cover": frozenset(addr for _, addr, _ in self.cover),
+            "Pricing": frozenset(rate for _, _, rate, _ in self.lines),
+            "Social Value": frozenset(addr for _, _, addrs in self.measures for addr in addrs),
+            "Quality": frozenset(addr for _, addr in self.responses),
+            "Declarations": frozenset({*self.declarations, *self.signature}),
+        }
+        protected = {sheet: frozenset(a for b in blocks for p in b.rows for a in p.addresses) for sheet, blocks in self.protected_at}
+        return tuple((sheet, inputs.get(sheet, frozenset()), protected.get(sheet, frozenset()),
+                      inputs.get(sheet, frozenset()) | protected.get(sheet, frozenset()))
+                     for sheet in dict.fromkeys([*inputs, *protected]))
 
 
 @dataclass(frozen=True)
@@ -133,9 +152,52 @@ def lot_specs(tender: Tender, measures: MeasuresTable | None, format_version: in
     return out
 
 
-def read_specs(tender: Tender, measures: MeasuresTable | None) -> dict[int, dict[str, LotSpec]]:
+def read_specs(tender: Tender, measures: MeasuresTable | None) -> ReadSpecs:
     """Every bid return format version's read specifications, by version then lot: what a batch reads
-    returns with, so a return filled in from a template issued before the format changed still reads."""
+    returns with, so a return filled in from a template issued before the format changed still reads.
+    The current version's are built now; an earlier version's when a return of it is first read."""
+    from svscore.excel.bid_return import BID_RETURN_FORMAT_VERSION
     from svscore.excel.readers import versions
 
-    return {v: lot_specs(tender, measures, v) for v in versions("bid_return")}
+    return ReadSpecs(tender, measures, tuple(versions("bid_return")), {BID_RETURN_FORMAT_VERSION: lot_specs(tender, measures)})
+
+
+class ReadSpecs(Mapping[int, dict[str, LotSpec]]):
+    """The read specifications of each format version a batch reads, by version then lot. Almost
+    every return is of the current version, so only its specifications are built at first: an
+    earlier version's are built from the same tender and measures table when a return of that
+    version is first read (in the worker reading it), and kept. Sent to the workers with the tender
+    and measures table pickled, so a worker unpickles them (importing the models) only if it has to
+    build an earlier version's."""
+
+    def __init__(self, tender: Tender, measures: MeasuresTable | None, versions: tuple[int, ...],
+                 built: dict[int, dict[str, LotSpec]]):
+        self.versions = versions
+        self.built = dict(built)
+        self._source: tuple[Tender, MeasuresTable | None] | None = (tender, measures)
+        self._pickled: bytes | None = None
+
+    def __getitem__(self, version: int) -> dict[str, LotSpec]:
+        if version not in self.versions:
+            raise KeyError(version)
+        if version not in self.built:
+            if self._source is None:
+                assert self._pickled is not None  # one or the other is always kept
+                self._source = pickle.loads(self._pickled)
+            tender, measures = self._source
+            self.built[version] = lot_specs(tender, measures, version)
+        return self.built[version]
+
+    def __contains__(self, version: object) -> bool:
+        return version in self.versions
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.versions)
+
+    def __len__(self) -> int:
+        return len(self.versions)
+
+    def __getstate__(self) -> dict[str, Any]:
+        if self._pickled is None:
+            self._pickled = pickle.dumps(self._source)
+        return {"versions": self.versions, "built": self.built, "_source": None, "_pickled": self._pickled}

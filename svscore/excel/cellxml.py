@@ -22,30 +22,47 @@ _TAG_NAME = re.compile(rb"<\s*(?:[\w.-]+:)?(\w+)")
 
 
 _SECOND_INLINE = re.compile(rb"</(?:[\w.-]+:)?is\s*>\s*<(?:[\w.-]+:)?is\b")
+_SECOND_PLAIN_INLINE = re.compile(rb"</is\s*>\s*<is\b")
+"""The same search where no element can have a prefix (no ``:is`` in the sheet): several times faster."""
+_V_START = re.compile(rb"<v")
+_V_END = re.compile(rb"</v></c>")
+_AFTER_V = (b">", b" ", b"\t", b"\r", b"\n", b"/")
 
 
-def suspect_values(xml: bytes) -> bool:
+def after_colons(xml: bytes) -> frozenset[bytes]:
+    """The three bytes after each ``:`` of a sheet (cell ranges such as A1:F9, a few a row; namespace
+    prefixes): the local names a prefixed element could have, found with single-byte searches, so
+    that a search for ``<x:f`` or ``</x:is>`` is made only in a sheet that could hold one."""
+    return frozenset(xml[at + 1:at + 4] for at in _positions(xml, b":"))
+
+
+def suspect_values(xml: bytes, colons: frozenset[bytes] | None = None) -> bool:
     """Whether a sheet may hold a value the reader would take apart: a reference (``&``) inside a
     value element, a comment or CDATA anywhere (``<!``), a value element with a prefix (``x:v``),
-    or one not written as Excel writes values, ``<v>…</v>`` right before its cell's end (a second
-    value, say). Excel writes none of these, and the reader takes such a value apart:
-    ``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine; of two values it reads the second.
-    Rare characters are found with single-byte searches (far faster than searching for two
-    bytes); a suspect sheet is then read cell by cell (a text result ``<v>A&amp;B</v>`` is read
-    alike, and passes)."""
+    two inline strings in one cell, or a value not written as Excel writes values, ``<v>…</v>``
+    right before its cell's end (a second value, say). Excel writes none of these, and the reader
+    takes such a value apart: ``<v>2&#49;.09</v>`` is 21.09 to Excel but 2 to calamine; of two
+    values it reads the second. Rare characters are found with single-byte searches (far faster
+    than searching for two bytes); a suspect sheet is then read cell by cell (a text result
+    ``<v>A&amp;B</v>`` is read alike, and passes). ``colons``: :func:`after_colons` of the sheet."""
     for at in _positions(xml, b"!"):
         if xml[at - 1:at] == b"<":
             return True
-    if b"</is>" in xml and _SECOND_INLINE.search(xml):  # two inline strings in one cell: the reader takes the second
+    colons = after_colons(xml) if colons is None else colons
+    if any(after[:1] == b"v" and after[1:2] in _AFTER_V for after in colons):  # x:v, a value element with a prefix
         return True
-    for at in _positions(xml, b"&"):  # a few per sheet (the print header's &amp;P page codes)
-        tag = _TAG_NAME.match(xml, xml.rfind(b"<", 0, at))
+    prefixed_inline = any(after[:2] == b"is" for after in colons)
+    if (b"</is" in xml or prefixed_inline) and \
+            (_SECOND_INLINE if prefixed_inline else _SECOND_PLAIN_INLINE).search(xml):  # two inline strings in one cell: the reader takes the second
+        return True
+    for at in _positions(xml, b"&"):  # a few per sheet (the print header's &amp;P page codes, &#163; in text)
+        start = xml.rfind(b"<", 0, at)
+        if xml[start + 1:start + 3] == b"t>":  # inline text, <t>: the usual case, not a value element
+            continue
+        tag = _TAG_NAME.match(xml, start)
         if tag is not None and tag.group(1) == b"v":
             return True
-    for at in _positions(xml, b":"):  # namespace prefixes and cell ranges (A1:F9)
-        if xml[at + 1:at + 2] == b"v" and xml[at + 2:at + 3] in (b">", b" ", b"\t", b"\r", b"\n", b"/"):
-            return True
-    return xml.count(b"<v") != xml.count(b"</v></c>")
+    return len(_V_START.findall(xml)) != len(_V_END.findall(xml))
 
 
 def _positions(data: bytes, byte: bytes) -> Iterator[int]:
@@ -82,6 +99,7 @@ class CellXml:
         self.data = data
         self.members = members or {}
         self.raw: dict[str, bytes | None] = {}
+        self.colons: dict[str, frozenset[bytes]] = {}
         self.sheets: dict[str, str | None] = {}
         self.book: dict[str, str] | None = None
         """The part holding each worksheet, by sheet name."""
@@ -110,6 +128,12 @@ class CellXml:
             self.raw[sheet] = self._part_bytes(part) if part else None
         return self.raw[sheet]
 
+    def _colons(self, sheet: str) -> frozenset[bytes]:
+        """:func:`after_colons` of a sheet, found once for the searches that use it."""
+        if sheet not in self.colons:
+            self.colons[sheet] = after_colons(self._raw(sheet) or b"")
+        return self.colons[sheet]
+
     def _xml(self, sheet: str) -> str | None:
         if sheet not in self.sheets:
             raw = self._raw(sheet)
@@ -135,7 +159,8 @@ class CellXml:
         none: a quick search of the bytes first."""
         raw = self._raw(sheet) or b""
         out: dict[str, str] = {}
-        for tag in _FORMULA_TAG.finditer(raw):  # only the cells around formulas are parsed (a sheet has few)
+        prefixed = any(after[:1] == b"f" for after in self._colons(sheet))  # an <x:f> is possible
+        for tag in (_FORMULA_TAG if prefixed else _PLAIN_FORMULA_TAG).finditer(raw):  # only the cells around formulas are parsed
             start = raw.rfind(b"<", 0, raw.rfind(b"c ", 0, tag.start()))
             if among is not None and start != -1:
                 head = _PLAIN_R.match(raw, start, tag.start())  # <c r="D12" ...> as Excel writes it
@@ -182,7 +207,7 @@ class CellXml:
         suspects is read cell by cell (text results of formulas may hold ``&amp;``, read alike)."""
         for sheet in sheets:
             raw = self._raw(sheet)
-            if not raw or not suspect_values(raw):
+            if not raw or not suspect_values(raw, self._colons(sheet)):
                 continue
             for c in _CELL.finditer(self._xml(sheet) or ""):
                 attrs, body = _attrs(c.group(1)), c.group(2) or ""
@@ -231,6 +256,8 @@ class CellXml:
 
 _FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 """The start of a formula element, whatever its namespace prefix."""
+_PLAIN_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+"""The same where no element can have a prefix (no ``:f`` in the sheet): several times faster to search for."""
 _PLAIN_R = re.compile(rb'<(?:[\w.-]+:)?c\s+r="([A-Z]{1,3}[0-9]{1,7})"[\s>/]')
 """A cell's start with its address first, as Excel and openpyxl write it (anything else: parsed in full)."""
 _CELL_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})

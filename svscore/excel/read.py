@@ -29,6 +29,7 @@ from svscore.excel.cells import (
     unreadable,
 )
 from svscore.excel.governance import GovernanceLayout, read_governance
+from svscore.excel.readers import reader_for
 from svscore.excel.workbook import address
 from svscore.model.bids import Bid, BidsFile, Commitment, Score
 from svscore.model.loading import validate_document
@@ -68,8 +69,6 @@ class WorkbookPlaces:
 
 def read_evaluation(path: Path) -> EvaluationWorkbook:
     """Read a filled evaluation workbook (any format version svscore has written)."""
-    from svscore.excel.readers import reader_for  # the registry imports this module's readers
-
     label = file_label(str(path))  # the folder too: an officer may have several copies open
     try:
         values = load_values(path)

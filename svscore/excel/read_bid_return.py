@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from svscore.excel.cells import (
     parse_number,
 )
 from svscore.excel.cellxml import CellXml
+from svscore.excel.readers import reader_for
 from svscore.fmt import LARGEST
 
 if TYPE_CHECKING:
@@ -50,11 +52,9 @@ class BidReturn:
         self.problems.append(Problem(where, message, severity))
 
 
-def read_bid_return(values: Values, cells: CellXml, name: str, specs: dict[int, dict[str, LotSpec]]) -> BidReturn:
+def read_bid_return(values: Values, cells: CellXml, name: str, specs: Mapping[int, dict[str, LotSpec]]) -> BidReturn:
     """Read a parsed bid return workbook against the tender's templates (``specs``: each format
     version's, by lot), with the reader its format version has (:mod:`svscore.excel.readers`)."""
-    from svscore.excel.readers import reader_for  # the registry imports this module's readers
-
     result = BidReturn(name)
     meta = metadata(values)
     try:
@@ -238,22 +238,14 @@ def _formulas(values: Values, spec: LotSpec, cells: CellXml, result: BidReturn) 
     """Report every input cell holding a formula (its value is Excel's last calculation, which may
     be out of date) and every protected cell turned into one (tampering, even with its value unchanged).
     The template puts no formula in either, so any found there was put by the bidder."""
-    inputs: dict[str, set[str]] = {
-        "Cover": {addr for _, addr, _ in spec.cover},
-        "Pricing": {rate for _, _, rate, _ in spec.lines},
-        "Social Value": {addr for _, _, addrs in spec.measures for addr in addrs},
-        "Quality": {addr for _, addr in spec.responses},
-        "Declarations": {*spec.declarations, *spec.signature},
-    }
-    protected = {sheet: {a for b in blocks for p in b.rows for a in p.addresses} for sheet, blocks in spec.protected_at}
-    for sheet in dict.fromkeys([*inputs, *protected]):
-        found = cells.formula_cells(sheet, inputs.get(sheet, set()) | protected.get(sheet, set()))
+    for sheet, inputs, protected, watched in spec.formulas_watched:
+        found = cells.formula_cells(sheet, watched)
         for addr, formula in found.items():
             shown = f"={formula}" if formula else "a formula shared with the cells beside it"
-            if addr in protected.get(sheet, ()):
+            if addr in protected:
                 result.add(ERROR, values.where(sheet, addr), f"protected cell changed: it now holds a formula ({shown}), "
                                                              "even if its value looks the same")
-            elif addr in inputs.get(sheet, ()):
+            elif addr in inputs:
                 v = values.get(sheet, addr)
                 used = "nothing (it was never calculated)" if is_blank(v) else described(v)
                 result.add(WARNING, values.where(sheet, addr), f"the cell holds a formula ({shown}); the value used is {used}, "

@@ -21,6 +21,7 @@ from svscore.excel.cells import (
     metadata_extra,
     parse_number,
 )
+from svscore.excel.readers import reader_for
 from svscore.fmt import LARGEST
 from svscore.model.bids import Score
 from svscore.model.measures import MeasuresTable
@@ -62,8 +63,6 @@ def read_score_sheets(values: Values, tender: Tender, lot_index: int, measures: 
                       book: ScoreSheetScores) -> None:
     """Add the scores of a parsed score sheets workbook made for this lot to ``book``, with the
     reader its format version has (:mod:`svscore.excel.readers`). Another lot's are left alone."""
-    from svscore.excel.readers import reader_for  # the registry imports this module's readers
-
     meta = metadata(values)
     try:
         reader = reader_for(meta, values.name, "score_sheets")

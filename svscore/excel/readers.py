@@ -10,12 +10,12 @@ a newer one is refused with its file named.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from svscore.errors import Problem, WorkbookError
-from svscore.excel import read, read_bid_return, read_score_sheets
 from svscore.excel.cells import META, kind_name
 
 
@@ -42,12 +42,20 @@ KINDS = {
 }
 """The workbook kinds read back, by the name a reader asks for."""
 
-READERS: dict[str, dict[int, Callable[..., Any]]] = {
-    "evaluation": {1: read._read_v1, 2: read._read_v2, 3: read._read_v3, 4: read._read_v4},
-    "score_sheets": {1: read_score_sheets.read_v1},
-    "bid_return": {1: read_bid_return.read_v1, 2: read_bid_return.read_v2},
+READERS: dict[str, dict[int, str]] = {
+    "evaluation": {1: "svscore.excel.read:_read_v1", 2: "svscore.excel.read:_read_v2", 3: "svscore.excel.read:_read_v3",
+                   4: "svscore.excel.read:_read_v4"},
+    "score_sheets": {1: "svscore.excel.read_score_sheets:read_v1"},
+    "bid_return": {1: "svscore.excel.read_bid_return:read_v1", 2: "svscore.excel.read_bid_return:read_v2"},
 }
-"""Each kind's readers by format version. Add one per new version; never remove one."""
+"""Each kind's readers by format version, as ``module:function``. Add one per new version; never
+remove one. Named rather than imported, so choosing a bid return's reader (in each batch worker)
+does not import the evaluation workbook's reader and the models it needs."""
+
+
+def _function(name: str) -> Callable[..., Any]:
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -92,4 +100,4 @@ def reader_for(meta: dict[str, str] | None, label: str, kind: str) -> Reader:
                       f"{reads}): update svscore to read it")
     if version not in READERS[kind]:
         raise refused(f"{about.name} format version {version} is not one this svscore reads (it reads {reads})")
-    return Reader(version, READERS[kind][version])
+    return Reader(version, _function(READERS[kind][version]))

@@ -160,3 +160,19 @@ def test_a_cell_with_two_inline_strings_is_refused(tmp_path, base, specs):
     result = _inspect(tmp_path, rezip(base, change), specs)
     assert result.bid is None
     assert any(loc.endswith("Pricing!E5") and "in a form Excel never writes" in m for _, loc, m in triples(result.problems)), result.problems
+
+
+@pytest.mark.parametrize("close", [b"</is >", b"</is\n>"])
+def test_two_inline_strings_in_a_cell_are_refused_however_the_sheets_end_tags_are_spelt(tmp_path, base, specs, close):
+    """A sheet whose every inline string ends ``</is >`` (valid XML, read as usual) holds no
+    ``</is>`` at all: the search for two inline strings in one cell is still made there."""
+    def change(name, body):
+        if name != "xl/worksheets/sheet3.xml":
+            return body
+        body = re.sub(rb'<c r="E5"[^>]*>.*?</c>', b'<c r="E5" s="8" t="inlineStr"><is><t>21.5</t></is><is><t>20</t></is></c>',
+                      body, count=1)
+        return body.replace(b"</is>", close)
+    hostile = rezip(base, change)
+    result = _inspect(tmp_path, hostile, specs)
+    assert result.bid is None
+    assert any(loc.endswith("Pricing!E5") and "in a form Excel never writes" in m for _, loc, m in triples(result.problems)), result.problems

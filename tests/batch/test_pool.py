@@ -242,3 +242,30 @@ def test_a_pool_told_not_to_keep_results_hands_each_over_once_and_lets_it_go(tmp
     assert set(pool.done) == set(range(20)) and all(r is None for r in pool.done.values())
     with pytest.raises(ValueError, match="needs on_result"):
         InspectionPool([], read_specs(TENDER, MEASURES), Limits(), 1).collect(keep=False)
+
+
+def test_the_batch_command_starts_its_workers_before_importing_openpyxl_the_models_or_the_holidays(folder, tmp_path):
+    """The workers start reading as soon as the command has its options: what only the parent uses
+    later (openpyxl for the read specifications, the models, the engine, the bank holidays of
+    `svscore standstill`) is imported once they are reading, and a worker reading a bid return
+    imports none of it."""
+    code = ("import sys; sys.argv[0] = 'svscore'\n"
+            "import svscore.batch.pool as pool\n"
+            "start, finish = pool.InspectionPool.__init__, pool.finish_reading\n"
+            "HEAVY = ('openpyxl', 'pydantic', 'holidays', 'svscore.model.tender', 'svscore.excel.read')\n"
+            "def init(self, *args, **kwargs):\n"
+            "    print('at start:', sorted(m for m in HEAVY if m in sys.modules), flush=True)\n"
+            "    start(self, *args, **kwargs)\n"
+            "def reading(*args):\n"
+            "    import os\n"
+            "    result = finish(*args)\n"
+            "    os.write(1, f'in a worker: {sorted(m for m in HEAVY if m in sys.modules)}\\n'.encode())\n"
+            "    return result\n"
+            "pool.InspectionPool.__init__, pool.finish_reading = init, reading\n"
+            "from svscore.cli.main import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n")
+    r = subprocess.run([sys.executable, "-c", code, "batch", str(folder["tender"]), str(folder["returns"]), "--jobs", "1",
+                        "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+    lines = r.stdout.splitlines()
+    in_worker = [line for line in lines if line.startswith("in a worker")]
+    assert "at start: []" in lines and len(in_worker) > 10 and set(in_worker) == {"in a worker: []"}, r.stdout + r.stderr

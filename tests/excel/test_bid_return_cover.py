@@ -107,6 +107,28 @@ def test_a_version_1_return_still_reads_with_no_false_tampering_report():
             "protected cell changed: was 'Unique identifier on Find a Tender (PPON) *', now empty") in triples(wrong.problems)
 
 
+
+def test_a_version_1_returns_specification_is_built_only_when_one_arrives_and_reads_as_a_fresh_one(tmp_path):
+    """Almost every return is of the current version: a batch builds an earlier version's read
+    specification only when a return of it is read, in the worker reading it (from the tender and
+    measures table sent with the current one), and reads it exactly as with one built beforehand."""
+    import pickle
+    import shutil
+
+    from svscore.batch.pool import inspect_all
+    from svscore.excel.bid_return import BID_RETURN_FORMAT_VERSION
+
+    specs = read_specs(TENDER, MEASURES)
+    assert list(specs) == [1, 2] and 1 in specs and 3 not in specs and list(specs.built) == [BID_RETURN_FORMAT_VERSION]
+    sent = pickle.loads(pickle.dumps(specs))  # as a worker is given them
+    assert list(sent.built) == [BID_RETURN_FORMAT_VERSION]
+    assert sent[1] == lot_specs(TENDER, MEASURES, 1) and sorted(sent.built) == [1, 2]
+    assert list(specs.built) == [BID_RETURN_FORMAT_VERSION]  # the parent's are not changed by a worker's
+    shutil.copy(FROZEN_V1, tmp_path / "bid-return-v1.xlsx")
+    [got] = inspect_all([(tmp_path / "bid-return-v1.xlsx", "bid-return-v1.xlsx")], specs, Limits(), jobs=1)
+    fresh = inspect_file(FROZEN_V1, "bid-return-v1.xlsx", {1: lot_specs(TENDER, MEASURES, 1)}, Limits())
+    assert got.ok and got.problems == fresh.problems == [] and got.bid == fresh.bid
+
 def test_a_version_1_build_is_the_version_1_template():
     """What the batch compares a version 1 return with: the Cover of version 1, and its version in the metadata."""
     wb = reopen(build_bid_return(TENDER, 0, MEASURES, 1))

@@ -172,3 +172,54 @@ def test_formula_cells_among_given_addresses_finds_them_however_the_cell_is_writ
     assert cells.formula_cells("Pricing", {"E5", "E6", "E7"}) == {"E5": "20*1.25", "E6": "1+1", "E7": "3"}
     assert cells.formula_cells("Pricing", {"D5"}) == {"D5": "B5*C5"}
     assert cells.formula_cells("Pricing", set()) == {}
+
+
+_PIECES = [b'<c r="E5" s="8" t="n"><v>21.09</v></c>', b"<v>2&#49;</v>", b"<!-- x -->", b"<![CDATA[1]]>", b"<!", b"<x:v>1</x:v>",
+           b"<x:v/>", b":v ", b":v\t", b":v\x0b", b":vx", b"<v >1</v >", b"</v></c>", b"</v>", b"</c>", b"<v", b"<vx>", b"<v:x&",
+           b"<v.x:y&", b"< v>&", b"<x:v&", b"<x:&", b"<t>&#163;</t>", b"<t>", b"t>&", b"&amp;", b"&", b"<is>", b"</is>",
+           b"</is >", b"</is\n>", b"<is/>", b"<isx>", b"</x:is>", b"<x:is>", b"</a.b-c:is >  <d:is/>", b"</is>\t<is>", b":is",
+           b"<f>1</f>", b"<f/>", b"<f ", b"<f\r", b"<fx>", b"<x:f>", b"<x:f/>", b":f", b"<c r='A1'>", b"A1:F9", b'spans="1:6"',
+           b"!", b"<", b">", b" ", b":", b"v", b"is", b"f"]
+
+
+def _old_suspect_values(xml: bytes) -> bool:
+    """suspect_values as first written, with a loop over every ``:`` and ``&``: the reference."""
+    from svscore.excel.cellxml import _SECOND_INLINE, _TAG_NAME, _positions
+
+    for at in _positions(xml, b"!"):
+        if xml[at - 1:at] == b"<":
+            return True
+    if _SECOND_INLINE.search(xml):  # (the first version searched only a sheet holding "</is>")
+        return True
+    for at in _positions(xml, b"&"):
+        tag = _TAG_NAME.match(xml, xml.rfind(b"<", 0, at))
+        if tag is not None and tag.group(1) == b"v":
+            return True
+    for at in _positions(xml, b":"):
+        if xml[at + 1:at + 2] == b"v" and xml[at + 2:at + 3] in (b">", b" ", b"\t", b"\r", b"\n", b"/"):
+            return True
+    return xml.count(b"<v") != xml.count(b"</v></c>")
+
+
+def test_the_fast_searches_of_a_sheets_bytes_agree_with_the_full_ones_on_hostile_fragments():
+    """The sheet searches use single-byte searches and, where no element can have a prefix (no
+    ``:f`` or ``:is`` in the sheet), simpler patterns: on sheets made of every kind of fragment a
+    hostile file could hold (prefixes, references, comments, CDATA, second values, inline
+    strings), they find exactly what the full searches find."""
+    import random
+
+    from svscore.excel import cellxml
+
+    rnd = random.Random(20261207)
+    suspected = 0
+    for _ in range(20000):
+        xml = b"".join(rnd.choice(_PIECES) for _ in range(rnd.randint(1, 10)))
+        colons = cellxml.after_colons(xml)
+        assert cellxml.suspect_values(xml) == cellxml.suspect_values(xml, colons) == _old_suspect_values(xml), xml
+        suspected += _old_suspect_values(xml)
+        plain = not any(after[:1] == b"f" for after in colons)
+        tags = (cellxml._PLAIN_FORMULA_TAG if plain else cellxml._FORMULA_TAG).finditer(xml)
+        assert [m.span() for m in tags] == [m.span() for m in cellxml._FORMULA_TAG.finditer(xml)], xml
+        if not any(after[:2] == b"is" for after in colons):
+            assert bool(cellxml._SECOND_PLAIN_INLINE.search(xml)) == bool(cellxml._SECOND_INLINE.search(xml)), xml
+    assert 2000 < suspected < 18000  # both kinds of sheet were tried

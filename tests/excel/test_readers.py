@@ -183,3 +183,19 @@ def test_a_workbook_the_reader_panics_on_is_unreadable_not_a_traceback(tmp_path)
     r = run_cli("template", "read", str(path))
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "panics.xlsx" in r.stderr and "not read" in r.stderr
+
+
+def test_choosing_a_bid_returns_reader_imports_neither_the_evaluation_reader_nor_openpyxl():
+    """Each batch worker chooses a reader for every returned file: the registry names its readers
+    rather than importing them, so a worker does not import the evaluation workbook's reader, the
+    models it needs and openpyxl (about a third of a second) before reading its first file."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from svscore.excel.readers import reader_for\n"
+            "reader = reader_for({'template_kind': 'bid_return', 'format_version': '2'}, 'bid.xlsx', 'bid_return')\n"
+            "print(reader.version, reader.read.__name__, sorted(m for m in ('openpyxl', 'svscore.excel.read', 'svscore.model.bids')"
+            " if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.stdout.split() == ["2", "read_v2", "[]"], r.stdout + r.stderr
