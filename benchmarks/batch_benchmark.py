@@ -29,7 +29,8 @@ Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N
 `python benchmarks/batch_benchmark.py growth [SIZE ...]` (default 1000 5000 20000) prints instead
 the time and the parent process's peak memory of `svscore batch --jobs 2` at each size, on the
 example profile's small workbooks in one competition, generated in a temporary folder that is
-deleted after.
+deleted after (with `--folder DIR` the workbooks are generated in DIR, or those generated there
+for the same largest size used again, and kept).
 """
 
 from __future__ import annotations
@@ -288,11 +289,14 @@ def growth(sizes: list[int], root: Path) -> None:
     the smaller ones are its first files (hard links), each with its own evaluators' score sheets."""
     tender = PROFILES["example"][0]
     biggest = max(sizes)
-    make_folder("example", biggest, root / "all")
+    if len(list((root / "all" / "returns").glob("*.xlsx"))) != biggest:  # a folder kept from a run of the same size is used again
+        shutil.rmtree(root / "all", ignore_errors=True)
+        make_folder("example", biggest, root / "all")
     files = sorted((root / "all" / "returns").glob("*.xlsx"))
     rows = []
     for n in sorted(sizes):
         folder = root / f"n{n}"
+        shutil.rmtree(folder, ignore_errors=True)  # left by a run that was stopped
         returns, scores = folder / "returns", folder / "scores"
         returns.mkdir(parents=True)
         scores.mkdir()
@@ -331,7 +335,16 @@ GROWTH_ROUNDS = 2
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "growth":
-        sizes = [int(x) for x in sys.argv[2:]] or [1000, 5000, 20000]
+        args = sys.argv[2:]
+        keep = None
+        if "--folder" in args:  # generate the workbooks there (or use those generated there before) and keep them
+            at = args.index("--folder")
+            keep, args = Path(args[at + 1]), args[:at] + args[at + 2:]
+        sizes = [int(x) for x in args] or [1000, 5000, 20000]
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            growth(sizes, keep)
+            return
         with tempfile.TemporaryDirectory(prefix="svscore-growth-") as tmp:
             growth(sizes, Path(tmp))
         return
