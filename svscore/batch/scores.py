@@ -113,7 +113,13 @@ one before are added here."""
 def _read_pickled(args: tuple[Path, Tender, int, MeasuresTable | None]) -> bytes:
     import pickle
 
-    return pickle.dumps(_read_one(*args), pickle.HIGHEST_PROTOCOL)
+    read = _read_one(*args)
+    # Evaluators often give the same justification ("Meets the requirement") to many bids: each
+    # such text is sent, and then held, once.
+    texts: dict[str, str] = {}
+    read.scores = [(ids, score._replace(justification=texts.setdefault(score.justification, score.justification)), lot)
+                   for ids, score, lot in read.scores]
+    return pickle.dumps(read, pickle.HIGHEST_PROTOCOL)
 
 
 def _add_read(read: ScoreSheetScores, book: ScoreBook) -> None:
