@@ -212,3 +212,21 @@ def test_a_score_sheets_process_that_fails_is_read_again_here(folder, tmp_path, 
 
     monkeypatch.setattr(scores_module, "_read_one", dies_in_the_child)
     assert _said(scores_module.read_score_folder(scores, TENDER, 0, MEASURES)) == _said(expected)
+
+
+def test_a_justification_given_to_many_bids_is_held_once(folder, tmp_path):
+    # Thousands of scores may share a few texts: each is held once, not once a score.
+    from svscore.batch.scores import read_score_folder
+
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    wb = load_workbook(folder["scores"] / "score-sheets.xlsx")
+    for row in wb["Evaluator A"].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and len(cell.value) > 20:
+                cell.value = "Meets the requirement in full, with evidence."
+    wb.save(scores / "score-sheets.xlsx")
+    book = read_score_folder(scores, TENDER, 0, MEASURES)
+    same = [s.justification for listed in book.scores.values() for s in listed
+            if s.justification == "Meets the requirement in full, with evidence."]
+    assert len(same) > 2 and len({id(j) for j in same}) == 1
