@@ -7,6 +7,7 @@ become the explanations in each bidder's assessment summary.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,42 +77,80 @@ def score_sheet_files(folder: Path) -> list[Path]:
 
 def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None,
                       book: ScoreBook | None = None) -> ScoreBook:
-    """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``."""
+    """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``.
+
+    Each workbook is read in a process of its own where fork is available
+    (:func:`svscore.render.background.in_background`): its cells, every one a Python value, are
+    parsed there, and only the scores and problems they give come back, so they never add to this
+    process's memory. Elsewhere, or when such a process fails, it is read here: the scores and
+    problems are the same either way, in the same order."""
+    import pickle
+    from collections import deque
+
+    from svscore.render.background import in_background
+
     book = book or ScoreBook()
     if not folder.is_dir():
         book.problems.append(Problem(file_label(str(folder)), "the scores folder does not exist"))
         return book
+    reading: deque[Callable[[], bytes]] = deque()
     for path in score_sheet_files(folder):
         if path not in book.files:
             book.files.append(path)
-        _read_one(path, tender, lot_index, measures, book)
+        reading.append(in_background(_read_pickled, (path, tender, lot_index, measures)))
+        if len(reading) >= READING_AT_ONCE:
+            _add_read(pickle.loads(reading.popleft()()), book)
+    while reading:
+        _add_read(pickle.loads(reading.popleft()()), book)
     return book
 
 
-def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None, book: ScoreBook) -> None:
+READING_AT_ONCE = 2
+"""Score sheet workbooks read at once, each in its own process: one works while the scores of the
+one before are added here."""
+
+
+def _read_pickled(args: tuple[Path, Tender, int, MeasuresTable | None]) -> bytes:
+    import pickle
+
+    read = _read_one(*args)
+    # Evaluators often give the same justification ("Meets the requirement") to many bids: each
+    # such text is sent, and then held, once.
+    texts: dict[str, str] = {}
+    read.scores = [(ids, score._replace(justification=texts.setdefault(score.justification, score.justification)), lot)
+                   for ids, score, lot in read.scores]
+    return pickle.dumps(read, pickle.HIGHEST_PROTOCOL)
+
+
+def _add_read(read: ScoreSheetScores, book: ScoreBook) -> None:
+    for ids, score, lot in read.scores:
+        book.add(ids, score, lot)
+    book.problems += read.problems
+
+
+def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None) -> ScoreSheetScores:
+    """The scores and problems of one score sheet workbook."""
     name = file_label(path.name)
     limits = Limits()
+    read = ScoreSheetScores()
     try:
         with path.open("rb") as fh:
             data = read_capped(fh, limits.max_file_bytes)  # never a whole file of many GB in memory
     except OSError as exc:
-        book.problems.append(Problem(name, f"not read: it could not be opened ({exc.strerror})"))
-        return
+        read.problems.append(Problem(name, f"not read: it could not be opened ({exc.strerror})"))
+        return read
     # Score sheets pass through many hands: the package checks the returned bids pass (size first) come first.
     why = package_refused(path, data, limits)
     if why is not None:
-        book.problems.append(Problem(name, f"not read: {why}"))
-        return
+        read.problems.append(Problem(name, f"not read: {why}"))
+        return read
     try:
         values = load_values(path, name, data)
     except UnreadableWorkbook:
-        book.problems.append(Problem(name, f"not read: {unreadable(path)}"))
-        return
-    read = ScoreSheetScores()
+        read.problems.append(Problem(name, f"not read: {unreadable(path)}"))
+        return read
     read_score_sheets(values, tender, lot_index, measures, read)
-    for ids, score, lot in read.scores:
-        book.add(ids, score, lot)
-    book.problems += read.problems
+    return read
 
 
 def unused_warning(book: ScoreBook, matched: set[str]) -> list[Problem]:

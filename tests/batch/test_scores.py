@@ -131,3 +131,102 @@ def test_score_sheets_scores_are_held_as_plain_tuples_until_a_bid_uses_them(fold
     first, again = book.for_bid(who, "", lot), book.for_bid(who, "", lot)
     assert first == again and all(type(s) is Score for s in first) and not any(a is b for a, b in zip(first, again, strict=True))
     assert [(s.criterion, s.evaluator, s.value, s.justification) for s in first] == [tuple(s) for s in book.scores[key]]
+
+
+def _scores_with_a_damaged_file(folder, tmp_path):
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    wb = load_workbook(folder["scores"] / "score-sheets.xlsx")
+    wb["Evaluator B"]["E4"].value = None  # a problem with its place, to compare
+    wb.save(scores / "score-sheets.xlsx")
+    (scores / "damaged.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    return scores
+
+
+def _said(book):
+    return ({k: [tuple(s) for s in v] for k, v in book.scores.items()}, book.names,
+            [(p.place, p.message, p.severity) for p in book.problems], book.files)
+
+
+def test_score_sheets_are_parsed_in_a_process_of_their_own_where_fork_is_available(folder, tmp_path, monkeypatch):
+    # Every cell of a score sheets workbook is a Python value while it is read: read in a forked
+    # process, they never add to the batch's memory, only the scores and problems come back.
+    import os
+
+    import pytest
+
+    import svscore.batch.scores as scores_module
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here: the score sheets are read in this process")
+    scores = _scores_with_a_damaged_file(folder, tmp_path)
+    pids = tmp_path / "pids"
+    real = scores_module.load_values
+
+    def load_values(*args, **kwargs):
+        with pids.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scores_module, "load_values", load_values)
+    book = scores_module.read_score_folder(scores, TENDER, 0, MEASURES)
+    read_in = pids.read_text().split()
+    assert read_in and str(os.getpid()) not in read_in
+    assert book.scores and any(p.message.startswith("Evaluator B's score") for p in book.problems)
+    assert any(p.place.file == "damaged.xlsx" and p.message.startswith("not read: ") for p in book.problems)
+
+
+def test_score_sheets_read_without_fork_give_the_same_scores_and_problems(folder, tmp_path, monkeypatch):
+    # Windows has no fork, and a process may fail to start: the workbooks are then read here.
+    import os
+
+    from svscore.batch.scores import read_score_folder
+
+    scores = _scores_with_a_damaged_file(folder, tmp_path)
+    forked = read_score_folder(scores, TENDER, 0, MEASURES)
+    if hasattr(os, "fork"):
+        monkeypatch.delattr(os, "fork")
+    here = read_score_folder(scores, TENDER, 0, MEASURES)
+    assert _said(here) == _said(forked)
+    assert forked.scores and len(forked.problems) == 2
+
+
+def test_a_score_sheets_process_that_fails_is_read_again_here(folder, tmp_path, monkeypatch):
+    # A forked process that dies gives no bytes: the workbook is read here, with the same result.
+    import os
+
+    import pytest
+
+    import svscore.batch.scores as scores_module
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    scores = _scores_with_a_damaged_file(folder, tmp_path)
+    expected = scores_module.read_score_folder(scores, TENDER, 0, MEASURES)
+    parent, real = os.getpid(), scores_module._read_one
+
+    def dies_in_the_child(*args):
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(*args)
+
+    monkeypatch.setattr(scores_module, "_read_one", dies_in_the_child)
+    assert _said(scores_module.read_score_folder(scores, TENDER, 0, MEASURES)) == _said(expected)
+
+
+def test_a_justification_given_to_many_bids_is_held_once(folder, tmp_path):
+    # Thousands of scores may share a few texts: each is held once, not once a score.
+    from svscore.batch.scores import read_score_folder
+
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    wb = load_workbook(folder["scores"] / "score-sheets.xlsx")
+    for row in wb["Evaluator A"].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and len(cell.value) > 20:
+                cell.value = "Meets the requirement in full, with evidence."
+    wb.save(scores / "score-sheets.xlsx")
+    book = read_score_folder(scores, TENDER, 0, MEASURES)
+    same = [s.justification for listed in book.scores.values() for s in listed
+            if s.justification == "Meets the requirement in full, with evidence."]
+    assert len(same) > 2 and len({id(j) for j in same}) == 1
