@@ -208,8 +208,8 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
         scored = {bidder_key(b.bidder_id) for b in base.bids}
         lost = tuple(Gap(b.bidder, "", _where(ev.places.award.get(f"abnormally_low:{b.bidder_id}") if ev.places else None, tender_path),
                          "the Governance sheet records an abnormally low tender decision for this bidder, whose returned workbook "
-                         "is not among the bids the batch scored, so the decision is in no bid of the award: check the bidder id "
-                         "on the sheet against the returned workbook's Cover")
+                         "is not among the bids the batch scored, so the decision is in no bid of the award: check the bidder "
+                         "named on the sheet against the returned workbooks' Covers, or resolve the workbook the batch rejected")
                      for b in ev.bids.bids if b.abnormally_low is not None and bidder_key(b.bidder_id) not in scored)
         base = base.model_copy(update={
             "panel": ev.bids.panel, "notice_published": ev.bids.notice_published, "contract_date": ev.bids.contract_date,
