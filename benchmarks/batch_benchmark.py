@@ -339,6 +339,8 @@ def main() -> None:
         keep = None
         if "--folder" in args:  # generate the workbooks there (or use those generated there before) and keep them
             at = args.index("--folder")
+            if at + 1 >= len(args):
+                sys.exit("growth --folder needs a folder: growth [SIZE ...] --folder DIR")
             keep, args = Path(args[at + 1]), args[:at] + args[at + 2:]
         sizes = [int(x) for x in args] or [1000, 5000, 20000]
         if keep is not None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from svscore import __version__
-from svscore.award.gaps import BidFacts, Gap, for_first_place, gather, key, tie_decision
+from svscore.award.gaps import BidFacts, Gap, for_first_place, gather, tie_decision
 from svscore.award.letter import standstill_letter
 from svscore.award.places import Places
 from svscore.award.provisions import retention, summary_provision
@@ -32,7 +32,7 @@ from svscore.award.summary import assessment_summary
 from svscore.batch.intake import file_sha256
 from svscore.errors import ErrorsFound, OutputRefused, file_label
 from svscore.model.bids import BidsFile
-from svscore.model.identity import bidder_key
+from svscore.model.identity import bid_key, bidder_key
 from svscore.model.measures import MeasuresTable
 from svscore.model.tender import Tender
 from svscore.model.thresholds import REGIME_NAMES, Regime
@@ -129,7 +129,7 @@ def _ties_decided(result: TenderResult, winners: dict[str, BidResult | None]) ->
 
 
 def _disregarded(inputs: AwardInputs) -> set[tuple[str, str]]:
-    return {key(b.lot, b.bidder_id) for b in inputs.bids.bids
+    return {bid_key(b.lot, b.bidder_id) for b in inputs.bids.bids
             if b.abnormally_low is not None and b.abnormally_low.decision == "rejected"}
 
 
@@ -155,9 +155,9 @@ def build(inputs: AwardInputs, *, ocid_prefix: str, draft: bool = False, illustr
     out = _disregarded(inputs)
     result = first
     if out:
-        result = score_tender(tender, [b for b in bids.bids if key(b.lot, b.bidder_id) not in out], inputs.measures,
+        result = score_tender(tender, [b for b in bids.bids if bid_key(b.lot, b.bidder_id) not in out], inputs.measures,
                               base_dir=inputs.tender_path.parent)
-    disregarded = tuple(b for lot in first.lots for b in lot.bids if key(lot.lot_id, b.bidder_id) in out)
+    disregarded = tuple(b for lot in first.lots for b in lot.bids if bid_key(lot.lot_id, b.bidder_id) in out)
     gaps, facts = gather(tender, bids, inputs.where(), result, also=first)
     gaps[:0] = inputs.found
     measures_note = None
@@ -181,10 +181,10 @@ def build(inputs: AwardInputs, *, ocid_prefix: str, draft: bool = False, illustr
     for lot in first.lots:
         shown = next(x for x in result.lots if x.lot_id == lot.lot_id)
         won = winners.get(lot.lot_id)
-        for bid in (*shown.bids, *(b for b in lot.bids if key(lot.lot_id, b.bidder_id) in out)):
-            gone = key(lot.lot_id, bid.bidder_id) in out
+        for bid in (*shown.bids, *(b for b in lot.bids if bid_key(lot.lot_id, b.bidder_id) in out)):
+            gone = bid_key(lot.lot_id, bid.bidder_id) in out
             source = first if gone else result
-            f = facts.get(key(lot.lot_id, bid.bidder_id))
+            f = facts.get(bid_key(lot.lot_id, bid.bidder_id))
             further = (_disregard_reason(f),) if gone and f is not None else ()
             kind = "assessment-summary" if regime is Regime.PA_2023 else "standstill-letter"
             name = (f"lot-{_safe(lot.lot_id)}-" if many else "") + f"{kind}-{_safe(bid.bidder_id)}"

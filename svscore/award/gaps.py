@@ -58,8 +58,6 @@ class BidFacts:
         return not (self.bid.postal_address or "").strip() or not (self.bid.email or "").strip()
 
 
-key = bid_key
-"""How a bid of the bids file is matched with its result: its lot (single lot: '1') and bidder id."""
 
 
 def gather(tender: Tender, bids: BidsFile, places: Places, result: TenderResult,
@@ -68,9 +66,9 @@ def gather(tender: Tender, bids: BidsFile, places: Places, result: TenderResult,
     each gap is filled in the input given. ``also``: the result before tenders were disregarded as
     abnormally low (their own documents need the same)."""
     gaps: list[Gap] = []
-    facts = {key(b.lot, b.bidder_id): BidFacts(b, i) for i, b in enumerate(bids.bids)}
+    facts = {bid_key(b.lot, b.bidder_id): BidFacts(b, i) for i, b in enumerate(bids.bids)}
     kinds = {lot.id: {c.id: (c, kind) for c, _, kind in walk(lot.criteria, [])} for lot in tender.all_lots()}
-    results = {key(lot.lot_id, b.bidder_id): b for r in (also, result) if r is not None for lot in r.lots for b in lot.bids}
+    results = {bid_key(lot.lot_id, b.bidder_id): b for r in (also, result) if r is not None for lot in r.lots for b in lot.bids}
     for k, f in facts.items():
         bid, i = f.bid, f.index
         shown = results.get(k)

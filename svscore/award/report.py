@@ -17,12 +17,13 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 
 from svscore.award.docx_parts import Cell, docx_bytes, draft_banner, new_document, red_paragraph, table
-from svscore.award.gaps import BidFacts, Gap, for_first_place, key, tie_decision
+from svscore.award.gaps import BidFacts, Gap, for_first_place, tie_decision
 from svscore.award.provisions import REG_86, Retention
 from svscore.award.standstill import Standstill
 from svscore.fmt import money, number, points
 from svscore.model.bids import BidsFile
 from svscore.model.enums import CriterionKind
+from svscore.model.identity import bid_key
 from svscore.model.tender import Tender
 from svscore.model.thresholds import Regime
 from svscore.scoring.result import BidResult, LotResult, TenderResult
@@ -137,7 +138,7 @@ def _moderation(document: WordDocument, r: ReportInputs) -> None:
     rows: list[tuple[Cell, ...]] = []
     for lot in r.result.lots:
         for b in lot.bids:
-            f = r.facts.get(key(lot.lot_id, b.bidder_id))
+            f = r.facts.get(bid_key(lot.lot_id, b.bidder_id))
             names = {c.criterion_id: c.name for c in b.criteria}
             for cid, notes in (f.moderation.items() if f else ()):
                 rows += [(b.bidder, names.get(cid, cid), note) for note in notes]
@@ -155,7 +156,7 @@ def _abnormally_low(document: WordDocument, r: ReportInputs) -> None:
             if b.lot_id != lot.lot_id:
                 continue
             flags = [fl.message for fl in b.flags if fl.code == "abnormally_low"]
-            f = r.facts.get(key(lot.lot_id, b.bidder_id))
+            f = r.facts.get(bid_key(lot.lot_id, b.bidder_id))
             decision = f.abnormally_low if f else None
             if not flags and decision is None:
                 continue

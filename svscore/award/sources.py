@@ -46,7 +46,7 @@ def from_workbook(path: Path, bids_path: Path | None = None) -> AwardInputs:
     tender = ev.tender.read_from(path.parent)
     origin = file_label(path.name)
     facts, label = _facts(bids_path, tender)
-    bids = merge(ev.bids, origin, facts, label, tender)
+    bids = merge(ev.bids, origin, facts, label)
     places = InWorkbook(origin, ev.places or WorkbookPlaces(), bool(ev.bids.panel), label, facts)
     return AwardInputs(tender, path, bids, bids_path, ev.measures, None, places)
 
@@ -71,7 +71,7 @@ def _score_key(s: Score) -> tuple[str, str, str, str]:
     return (s.criterion, s.evaluator or "", value, s.justification.strip())
 
 
-def merge(base: BidsFile, origin: str, facts: BidsFile | None, label: str | None, tender: Tender) -> BidsFile:
+def merge(base: BidsFile, origin: str, facts: BidsFile | None, label: str | None) -> BidsFile:
     """``base`` (read from ``origin``) with what the bids file ``facts`` adds; :class:`AwardError`
     naming both values of every fact the two give differently."""
     if facts is None:
@@ -216,7 +216,7 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
             "tie_decisions": ev.bids.tie_decisions,  # a version 4 workbook's Governance sheet: its award facts
             "bids": tuple(b.model_copy(update={"abnormally_low": decided[bidder_key(b.bidder_id)]})
                           if bidder_key(b.bidder_id) in decided else b for b in base.bids)})
-    bids = merge(base, origin, facts, label, tender)
+    bids = merge(base, origin, facts, label)
     _, table, _, used = load_batch_tender(tender_path, measures)  # found as the batch found them
     places = InBatch(origin, _covers(run), f"the score sheets in {file_label(scores.name)}/" if scores else origin,
                      cells, panel_given, label, facts)
