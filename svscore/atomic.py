@@ -72,6 +72,13 @@ class PendingFile:
         self.hash.update(data)
         self.size += len(data)
 
+    def restart(self) -> None:
+        """Forget what was written: the file is empty again, its size and hash those of nothing."""
+        self.file.seek(0)
+        self.file.truncate()
+        self.size = 0
+        self.hash = hashlib.sha256()
+
     def commit(self) -> Path:
         """Put the file in place (flushed to disk first); on failure the temporary file is removed."""
         try:

@@ -20,9 +20,9 @@ from svscore.atomic import PendingFile
 from svscore.batch.intake import file_sha256
 from svscore.batch.run import BatchError, BatchRun, thresholds_path
 from svscore.errors import file_label
-from svscore.render.background import in_background
+from svscore.render.background import streamed_in_background
 from svscore.render.results_workbook import results_workbook_bytes
-from svscore.render.tables import to_csv, to_json
+from svscore.render.tables import csv_pieces, to_json
 
 if TYPE_CHECKING:
     from svscore.scoring.result import LotResult
@@ -39,14 +39,15 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
                          "choose another output folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     _refuse_if_open(out_dir)
-    workbook = in_background(results_workbook_bytes, run)
+    workbook = streamed_in_background(results_workbook_bytes, run)
     pending: dict[str, PendingFile] = {}
     try:
         # results.json is encoded and written one bid at a time: its text (about 6 KB a bid) is
         # never held whole, nor the dictionaries it is made from.
         pending["results.json"] = _pending(out_dir, "results.json", _encoded(results_document(run)))
-        pending["results.csv"] = _pending(out_dir, "results.csv", [to_csv(run.result)])
-        pending["results.xlsx"] = _pending(out_dir, "results.xlsx", [workbook()])
+        pending["results.csv"] = _pending(out_dir, "results.csv", csv_pieces(run.result))
+        pending["results.xlsx"] = xlsx = PendingFile(out_dir / "results.xlsx")
+        workbook(xlsx.write, xlsx.restart)  # a piece at a time as the workbook's process gives it
         manifest = {
             "svscore_version": __version__,
             "tender_reference": run.tender.reference,

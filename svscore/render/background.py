@@ -13,18 +13,41 @@ T = TypeVar("T")
 
 
 def in_background(make: Callable[[T], bytes], arg: T) -> Callable[[], bytes]:
-    """Start ``make(arg)`` in a forked process (it has ``arg`` in memory; nothing is pickled but
-    the bytes that come back) and return a function that waits for its bytes. The workbook is
-    the slowest output, so the other outputs are made meanwhile on the second core; its largest
-    sheet's rows are made in a process of their own. Where fork is not available, or the
-    process fails, the work is done here instead: the outputs are the same either way.
+    """Start ``make(arg)`` in a forked process and return a function that waits for its bytes
+    (:func:`streamed_in_background`, the pieces joined)."""
+    streamed = streamed_in_background(make, arg)
 
-    A plain fork, not a multiprocessing process: the workbook's process starts one itself, which
-    multiprocessing does not allow its background ("daemon") processes to do."""
+    def wait() -> bytes:
+        pieces: list[bytes] = []
+        streamed(pieces.append, pieces.clear)
+        return b"".join(pieces)
+    return wait
+
+
+PIECE_BYTES = 1024 * 1024
+"""How much of the child's bytes is read from its pipe at a time."""
+
+
+def streamed_in_background(make: Callable[[T], bytes], arg: T) -> Callable[[Callable[[bytes], None], Callable[[], None]], None]:
+    """Start ``make(arg)`` in a forked process (it has ``arg`` in memory; nothing is pickled but
+    the bytes that come back) and return a function ``wait(write, restart)`` that gives the bytes
+    to ``write`` a piece at a time as they come, so that a large output (a results workbook of
+    thousands of bids is several MB) is never held whole here. Where fork is not available, the
+    work is done here and its bytes given to ``write`` at once; where the process fails,
+    ``restart()`` is called (what was written is to be forgotten) and the work is done here, so
+    the failure is seen: the bytes are the same either way.
+
+    The workbook is the slowest output, so the other outputs are made meanwhile on the second
+    core; its largest sheet's rows are made in a process of their own. A plain fork, not a
+    multiprocessing process: the workbook's process starts one itself, which multiprocessing does
+    not allow its background ("daemon") processes to do."""
     import gc
 
+    def here(write: Callable[[bytes], None], restart: Callable[[], None]) -> None:
+        write(make(arg))
+
     if not hasattr(os, "fork"):  # Windows
-        return lambda: make(arg)
+        return here
     read_end, write_end = os.pipe()
     # The child's garbage collector must not walk the run it inherited: walking it costs time and
     # writes to every object's header, which copies the parent's memory page by page.
@@ -35,7 +58,7 @@ def in_background(make: Callable[[T], bytes], arg: T) -> Callable[[], bytes]:
         gc.unfreeze()
         os.close(read_end)
         os.close(write_end)
-        return lambda: make(arg)
+        return here
     if pid == 0:  # the child: give the bytes, and leave without running anything of the parent's
         status = 1
         try:
@@ -49,9 +72,12 @@ def in_background(make: Callable[[T], bytes], arg: T) -> Callable[[], bytes]:
     gc.unfreeze()
     os.close(write_end)
 
-    def wait() -> bytes:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
+    def wait(write: Callable[[bytes], None], restart: Callable[[], None]) -> None:
+        with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            while piece := pipe.read(PIECE_BYTES):
+                write(piece)
         _, status = os.waitpid(pid, 0)
-        return data if os.waitstatus_to_exitcode(status) == 0 else make(arg)  # it failed: do it here, and see why
+        if os.waitstatus_to_exitcode(status) != 0:  # it failed: what came is forgotten, and the work done here, to see why
+            restart()
+            here(write, restart)
     return wait

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from svscore.scoring.result import TenderResult
@@ -52,6 +53,13 @@ def to_json_bytes(data: Any) -> bytes:
 
 def result_rows(result: TenderResult) -> tuple[list[str], list[list[Any]]]:
     """One row per bid: lot, rank, bidder, status, total, price, each top-level criterion, flags."""
+    header, rows = result_row_stream(result)
+    return header, list(rows)
+
+
+def result_row_stream(result: TenderResult) -> tuple[list[str], Iterator[list[Any]]]:
+    """:func:`result_rows`, each row made only as it is asked for (a batch of thousands of bids
+    writes them one at a time, never holding them all)."""
     tops: list[str] = []
     for lot in result.lots:
         for cid, _ in lot.top_level:
@@ -59,19 +67,20 @@ def result_rows(result: TenderResult) -> tuple[list[str], list[list[Any]]]:
                 tops.append(cid)
     header = ["lot", "rank", "bidder_id", "bidder", "status", "total", "price", *tops,
               "sme", "vcse", "flags", "reasons"]
-    rows = []
-    for lot in result.lots:
-        for b in lot.bids:
-            subs = b.subtotals()
-            rows.append([
-                lot.lot_id, b.rank, b.bidder_id, b.bidder, b.status.value,
-                _num(b.total), _num(b.price), *[_num(subs.get(c)) for c in tops],
-                "yes" if b.sme else "no", "yes" if b.vcse else "no",
-                " | ".join(f.code for f in b.flags), " | ".join(b.reasons),
-            ])
-    for message in result.bid_errors:  # a bid placed in no lot: a row of its own, so the file never drops it
-        rows.append(["", None, "", "", "not scored", None, None, *[None for _ in tops], "", "", "", message])
-    return header, rows
+
+    def rows() -> Iterator[list[Any]]:
+        for lot in result.lots:
+            for b in lot.bids:
+                subs = b.subtotals()
+                yield [
+                    lot.lot_id, b.rank, b.bidder_id, b.bidder, b.status.value,
+                    _num(b.total), _num(b.price), *[_num(subs.get(c)) for c in tops],
+                    "yes" if b.sme else "no", "yes" if b.vcse else "no",
+                    " | ".join(f.code for f in b.flags), " | ".join(b.reasons),
+                ]
+        for message in result.bid_errors:  # a bid placed in no lot: a row of its own, so the file never drops it
+            yield ["", None, "", "", "not scored", None, None, *[None for _ in tops], "", "", "", message]
+    return header, rows()
 
 
 def _num(x: Any) -> float | None:
@@ -87,21 +96,40 @@ def _csv_value(v: Any) -> Any:
 
 
 def to_csv(result: TenderResult) -> str:
-    header, rows = result_rows(result)
+    return "".join(csv_pieces(result))
+
+
+def csv_pieces(result: TenderResult) -> Iterator[str]:
+    """:func:`to_csv`'s text in pieces of up to ``CSV_PIECE_ROWS`` rows, each row made as it is
+    written: a batch of thousands of bids never holds its rows or the whole text."""
+    header, rows = result_row_stream(result)
     # The warnings go on every row, in a last column, so that a filter or a copied row keeps them.
     warning = " ".join(result.warnings)
     if warning:
         header = [*header, "warning"]
-        rows = [[*row, warning] for row in rows]
-    return csv_text(header, rows)
+        rows = ([*row, warning] for row in rows)
+    return csv_text_pieces(header, rows)
 
 
-def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+CSV_PIECE_ROWS = 1000
+"""Rows in one piece of CSV text."""
+
+
+def csv_text(header: list[str], rows: Iterable[list[Any]]) -> str:
     """CSV text of a header and rows: numbers to 10 significant digits, blanks for None, and text a
     spreadsheet would run as a formula neutralised."""
+    return "".join(csv_text_pieces(header, rows))
+
+
+def csv_text_pieces(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """:func:`csv_text` in pieces of up to ``CSV_PIECE_ROWS`` rows (the header in the first)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         writer.writerow([_csv_value(v) for v in row])
-    return buf.getvalue()
+        if n % CSV_PIECE_ROWS == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

@@ -87,6 +87,54 @@ def test_a_failing_background_process_falls_back_to_working_here():
     assert _in_background(make, None)() == b"made here"
 
 
+def test_a_streamed_background_result_comes_in_pieces_and_a_failure_starts_again(monkeypatch):
+    import os
+
+    import svscore.render.background as background
+
+    monkeypatch.setattr(background, "PIECE_BYTES", 1000)
+    data = bytes(range(256)) * 40
+    got: list[bytes] = []
+    background.streamed_in_background(lambda _: data, None)(got.append, got.clear)
+    assert len(got) > 1 and b"".join(got) == data  # several pieces, never the whole at once
+
+    parent = os.getpid()
+
+    def make(_):
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the background process only")
+        return b"made here"
+
+    calls: list[str] = []
+    got = [b"a piece the failed process gave"]
+    background.streamed_in_background(make, None)(got.append, lambda: (calls.append("restart"), got.clear()))
+    assert calls == ["restart"] and got == [b"made here"]
+
+
+def test_a_pending_file_started_again_holds_only_what_came_after(tmp_path: Path):
+    import hashlib
+
+    from svscore.atomic import PendingFile
+
+    file = PendingFile(tmp_path / "out.bin")
+    file.write(b"half of a workbook from a process that failed")
+    file.restart()
+    file.write(b"the whole")
+    assert (file.size, file.hash.hexdigest()) == (9, hashlib.sha256(b"the whole").hexdigest())
+    assert file.commit().read_bytes() == b"the whole"
+
+
+def test_results_csv_written_in_pieces_is_the_same_text(monkeypatch):
+    import svscore.render.tables as tables
+
+    run = many_bidders(7)
+    whole = tables.to_csv(run.result)
+    monkeypatch.setattr(tables, "CSV_PIECE_ROWS", 2)
+    pieces = list(tables.csv_pieces(run.result))
+    assert len(pieces) == 4 and "".join(pieces) == whole  # the header and 7 rows, two rows a piece
+    assert whole.count("\n") == 8 and whole.startswith("lot,rank,bidder_id")
+
+
 RICH = "<r><t>Evil {0} \\\\1</t></r></si><si><r><t>Shift</t></r>"
 """XlsxWriter writes text shaped like <r>...</r> unescaped: as a bidder name this one added a
 shared string and moved every later bidder's name and id into the wrong row of results.xlsx."""
