@@ -144,6 +144,11 @@ class LotScorer:
 
     def finish(self, prepared: Sequence[BidWork]) -> LotResult:
         """The competition over the lot's prepared bids, then its ranked result."""
+        if self.leaves and any(w.rows is None and not w.leaves for w in prepared):
+            # A scorer that keeps nothing (``keep=0``, a batch) lets go of each bid's leaves as its
+            # result is made: finishing the same prepared bid again would find nothing to score.
+            raise RuntimeError("a prepared bid was finished before: a TenderScorer made without keep finishes each prepared "
+                               "bid once; prepare the bids again, or make the scorer with keep")
         works = sorted(prepared, key=lambda w: (w.bid.bidder_id, w.bid.bidder))
         competition = compete(self.tender, self.lot, self.leaves, works, self.relative)
         ppqp = self.tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT

@@ -5,6 +5,8 @@ into the next."""
 
 from __future__ import annotations
 
+import pytest
+
 from svscore.model.bids import Bid, Score
 from svscore.scoring.engine import TenderScorer, score_tender
 from tests.conftest import bid, make_tender
@@ -106,3 +108,6 @@ def test_a_prepared_bid_finished_once_lets_go_of_its_leaves_and_a_kept_one_does_
     assert all(p.work.leaves == {} for p in prepared_once)
     assert all(p.work.leaves for p in prepared_kept)
     assert kept.finish([kept.prepare(b) for b in bids]) == score_tender(tender, bids)
+    with pytest.raises(RuntimeError, match="finished before"):  # said plainly, not a KeyError from deep inside
+        once.finish(prepared_once)
+    assert once.finish([once.prepare(b) for b in bids]) == score_tender(tender, bids)  # prepared again: fine
