@@ -190,8 +190,8 @@ def from_batch(results: Path, *, returns: Path, tender_path: Path, scores: Path 
     run = run_batch(tender_path, returns, results, scores_dir=scores, measures_path=measures,
                     options=BatchOptions(recursive=bool(recorded.get("recursive")), accept_late=bool(recorded.get("accept_late")),
                                          keep_bids=True))
-    again = "".join(results_json(run))
-    if again.encode("utf-8") != (results / "results.json").read_bytes():
+    again = b"".join(results_json(run))
+    if again != (results / "results.json").read_bytes():
         raise AwardError(f"reading the batch's inputs again does not give the results in {origin} (written by svscore "
                          f"{manifest.get('svscore_version')}): run the batch again with this svscore, then the award")
     tender = run.tender

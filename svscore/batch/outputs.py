@@ -7,13 +7,11 @@ in another process meanwhile; ``svscore verify`` checks the manifest (:mod:`svsc
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from svscore import __version__
 from svscore.atomic import PendingFile
@@ -21,11 +19,9 @@ from svscore.batch.intake import file_sha256
 from svscore.batch.run import BatchError, BatchRun, thresholds_path
 from svscore.errors import file_label
 from svscore.render.background import streamed_in_background
+from svscore.render.json_stream import Lazy, json_pieces
 from svscore.render.results_workbook import results_workbook_bytes
 from svscore.render.tables import csv_pieces, to_json
-
-if TYPE_CHECKING:
-    from svscore.scoring.result import LotResult
 
 OUTPUTS = ("results.xlsx", "results.csv", "results.json")
 MANIFEST = "manifest.json"
@@ -42,9 +38,7 @@ def write_outputs(run: BatchRun, out_dir: Path, options: dict[str, Any]) -> dict
     workbook = streamed_in_background(results_workbook_bytes, run)
     pending: dict[str, PendingFile] = {}
     try:
-        # results.json is encoded and written one bid at a time: its text (about 6 KB a bid) is
-        # never held whole, nor the dictionaries it is made from.
-        pending["results.json"] = _pending(out_dir, "results.json", _encoded(results_document(run)))
+        pending["results.json"] = _pending(out_dir, "results.json", results_json(run))
         pending["results.csv"] = _pending(out_dir, "results.csv", csv_pieces(run.result))
         pending["results.xlsx"] = xlsx = PendingFile(out_dir / "results.xlsx")
         workbook(xlsx.write, xlsx.restart)  # a piece at a time as the workbook's process gives it
@@ -135,68 +129,20 @@ def _thresholds(run: BatchRun) -> dict[str, Any]:
     return {"name": "svscore/data/thresholds.json", "sha256": hashlib.sha256(data).hexdigest()}
 
 
-class _Node(dict):  # type: ignore[type-arg]
-    """A part of results.json whose values are encoded one by one (some of them are _Items)."""
-
-
-class _Items:
-    """A JSON array whose items are made, encoded and let go one at a time."""
-
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.items = items
-
-
-def _encoded(value: Any) -> Iterator[str]:
-    """The text ``json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"`` would give,
-    in pieces: a :class:`_Node` or :class:`_Items` is taken apart, anything else encoded whole."""
-    yield from _pieces(value)
-    yield "\n"
-
-
-def _pieces(value: Any) -> Iterator[str]:
-    if isinstance(value, _Node):
-        yield "{"
-        for k, (key, item) in enumerate(value.items()):
-            yield ("," if k else "") + _dumps(key) + ":"
-            yield from _pieces(item)
-        yield "}"
-    elif isinstance(value, _Items):
-        yield "["
-        for k, item in enumerate(value.items):
-            if k:
-                yield ","
-            yield from _pieces(item)
-        yield "]"
-    else:
-        yield _dumps(value)
-
-
-def _dumps(value: Any) -> str:
-    # Compact: with indent, json falls back to its pure-Python encoder (several times slower on a
-    # 1,000-bid document). results.xlsx is the human-readable output.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def results_document(run: BatchRun) -> _Node:
-    """results.json: the result as :meth:`TenderResult.as_dict` gives it, each lot's bids and the
-    files made into dictionaries only as they are encoded."""
-    doc = _Node(dataclasses.replace(run.result, lots=()).as_dict())
-    doc["lots"] = _Items(_lot(lot) for lot in run.result.lots)
+def results_document(run: BatchRun) -> dict[str, Any]:
+    """results.json: the result as :meth:`TenderResult.as_dict` gives it, then the files, what was
+    skipped and the problems; each lot's bids, the files and the problems made into dictionaries
+    only as they are written (:class:`~svscore.render.json_stream.Lazy`)."""
+    doc = run.result.as_dict(bids_as=Lazy)
     doc["svscore_version"] = __version__
-    doc["files"] = _Items(f.as_dict() for f in run.files)
+    doc["files"] = Lazy(f.as_dict() for f in run.files)
     doc["skipped"] = [{"name": n, "reason": r} for n, r in run.skipped]
-    doc["problems"] = _Items(p.as_dict() for p in run.problems)
+    doc["problems"] = Lazy(p.as_dict() for p in run.problems)
     doc["received_times_from"] = run.received_source
     return doc
 
 
-def results_json(run: BatchRun) -> Iterator[str]:
-    """The text of results.json, in pieces (as :func:`write_outputs` writes it)."""
-    return _encoded(results_document(run))
-
-
-def _lot(lot: LotResult) -> _Node:
-    node = _Node(dataclasses.replace(lot, bids=()).as_dict())
-    node["winner"] = [b.bidder_id for b in lot.winners()]  # the copy without bids has none
-    node["bids"] = _Items(b.as_dict() for b in lot.bids)
-    return node
+def results_json(run: BatchRun) -> Iterator[bytes]:
+    """The bytes of results.json, in pieces (as :func:`write_outputs` writes them): compact JSON,
+    a bid at a time, so that its text (about 6 KB a bid) is never held whole."""
+    return json_pieces(results_document(run), compact=True)

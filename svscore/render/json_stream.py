@@ -1,10 +1,10 @@
-"""JSON written a piece at a time: the bytes of :func:`svscore.render.tables.to_json_bytes`, without
-holding the whole document (or its bytes) at once.
+"""JSON written a piece at a time: the bytes of :func:`svscore.render.tables.to_json_bytes` (or,
+compact, of orjson's plain ``dumps``), without holding the whole document (or its bytes) at once.
 
 A large result's JSON is many times the size of the result (10,000 bids: 62 MB of text, and the
 dicts, lists and floats of ``as_dict`` besides). Here a list whose items are made on demand
 (:class:`Lazy`) is written item by item, each item's dict made, written and let go in turn; what is
-around it is written as orjson writes it with ``OPT_INDENT_2``, so the bytes are the same.
+around it is written as orjson writes it (with ``OPT_INDENT_2`` unless compact), so the bytes are the same.
 """
 
 from __future__ import annotations
@@ -28,45 +28,51 @@ class Lazy:
         self.items = items
 
 
-def _dumps(value: Any) -> bytes:
-    """One value as orjson writes it indented (or, for a value orjson refuses, as the standard library does)."""
+def _dumps(value: Any, compact: bool = False) -> bytes:
+    """One value as orjson writes it, indented unless ``compact`` (or, for a value orjson refuses,
+    as the standard library writes it alike)."""
     if orjson is not None:
         try:
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+            return orjson.dumps(value) if compact else orjson.dumps(value, option=orjson.OPT_INDENT_2)
         except TypeError:
             pass
+    if compact:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def _pieces(value: Any, indent: int) -> Iterator[bytes]:
-    """``value`` as indented JSON whose first line starts at the cursor and later lines at ``indent``."""
+def _pieces(value: Any, indent: int | None) -> Iterator[bytes]:
+    """``value`` as indented JSON whose first line starts at the cursor and later lines at ``indent``
+    (None: compact, on one line)."""
+    compact = indent is None
     if isinstance(value, dict):
         if not value:
             yield b"{}"
             return
-        inner = b"\n" + b" " * (indent + 2)
+        inner = b"" if indent is None else b"\n" + b" " * (indent + 2)
+        colon = b":" if compact else b": "
         opening = b"{"
         for key, item in value.items():
-            yield opening + inner + _dumps(key) + b": "
-            yield from _pieces(item, indent + 2)
+            yield opening + inner + _dumps(key, compact) + colon
+            yield from _pieces(item, None if indent is None else indent + 2)
             opening = b","
-        yield b"\n" + b" " * indent + b"}"
+        yield b"}" if indent is None else b"\n" + b" " * indent + b"}"
     elif isinstance(value, list | Lazy):
         # A lazy list's items are the large pieces, each written whole by orjson; what is around them
         # is small, and taken apart here to find the lazy lists inside it.
         lazy = isinstance(value, Lazy)
-        inner = b"\n" + b" " * (indent + 2)
+        inner = b"" if indent is None else b"\n" + b" " * (indent + 2)
         opening = b"["
         for item in value.items if isinstance(value, Lazy) else value:
             yield opening + inner
             if lazy:
-                yield _reindent(_dumps(item), indent + 2)
+                yield _dumps(item, True) if indent is None else _reindent(_dumps(item), indent + 2)
             else:
-                yield from _pieces(item, indent + 2)
+                yield from _pieces(item, None if indent is None else indent + 2)
             opening = b","
-        yield b"[]" if opening == b"[" else b"\n" + b" " * indent + b"]"
+        yield b"[]" if opening == b"[" else b"]" if indent is None else b"\n" + b" " * indent + b"]"
     else:
-        yield _dumps(value)
+        yield _dumps(value, compact)
 
 
 def _reindent(data: bytes, indent: int) -> bytes:
@@ -74,8 +80,9 @@ def _reindent(data: bytes, indent: int) -> bytes:
     return data.replace(b"\n", b"\n" + b" " * indent) if indent and b"\n" in data else data
 
 
-def json_pieces(data: Any) -> Iterator[bytes]:
-    """``data`` (dicts, lists and :class:`Lazy` lists of JSON values) as the UTF-8 bytes of indented
-    JSON with a final line break, in pieces of whole lines' worth of whole characters."""
-    yield from _pieces(data, 0)
+def json_pieces(data: Any, *, compact: bool = False) -> Iterator[bytes]:
+    """``data`` (dicts, lists and :class:`Lazy` lists of JSON values) as the UTF-8 bytes of JSON with
+    a final line break, in pieces of whole characters: indented by two spaces, or ``compact`` (no
+    spaces or line breaks, as the batch's results.json is written)."""
+    yield from _pieces(data, None if compact else 0)
     yield b"\n"

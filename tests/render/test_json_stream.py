@@ -18,7 +18,7 @@ def test_a_result_written_a_bid_at_a_time_is_the_result_written_whole(name):
     assert b"".join(json_pieces(result.as_dict(bids_as=Lazy))) == to_json_bytes(result.as_dict())
 
 
-@pytest.mark.parametrize("data", [
+DOCUMENTS = [
     {},
     [],
     {"a": []},
@@ -27,15 +27,20 @@ def test_a_result_written_a_bid_at_a_time_is_the_result_written_whole(name):
     None,
     {"name": 'é\u2028\x1f\x7f"\\\n\t\u00a0😀 <b>&', "empty": [], "nested": [{"x": [[]]}, {}], "n": [0, -1, 2.5, None, True, 1e-7]},
     {"lots": [{"bids": [], "after": 1}, {"bids": [{"x": [1, {"y": []}]}, {}, [], 3], "after": {"z": "é"}}], "end": []},
-])
-def test_lazy_lists_at_any_depth_write_what_lists_write(data):
-    def lazy(value):  # every list that is a field's value made lazy (its items written whole), as a lot's bids are
-        if isinstance(value, dict):
-            return {k: Lazy(iter(v)) if isinstance(v, list) else lazy(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [lazy(v) for v in value]
-        return value
+]
 
+
+def lazy(value):
+    """Every list that is a field's value made lazy (its items written whole), as a lot's bids are."""
+    if isinstance(value, dict):
+        return {k: Lazy(iter(v)) if isinstance(v, list) else lazy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [lazy(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("data", DOCUMENTS)
+def test_lazy_lists_at_any_depth_write_what_lists_write(data):
     whole = to_json_bytes(data)
     assert b"".join(json_pieces(data)) == whole
     assert b"".join(json_pieces(lazy(data))) == whole
@@ -56,3 +61,27 @@ def test_the_items_of_a_lazy_list_are_made_only_as_they_are_written():
     assert made == []
     b"".join(pieces)
     assert made == [0, 1, 2]
+
+
+@pytest.mark.parametrize("data", DOCUMENTS)
+def test_compact_json_in_pieces_is_the_document_written_compact_at_once(data):
+    import json
+
+    import orjson
+
+    whole = orjson.dumps(data) + b"\n"
+    assert b"".join(json_pieces(data, compact=True)) == whole
+    assert b"".join(json_pieces(lazy(data), compact=True)) == whole
+    if isinstance(data, list):
+        assert b"".join(json_pieces(Lazy(iter(data)), compact=True)) == whole
+    # the standard library's compact JSON is the same text but for exponents' padding (1e-07 there, 1e-7 here)
+    assert json.loads(whole) == data
+    assert whole.decode("utf-8").replace("e-7", "e-07") == json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def test_compact_json_of_a_value_orjson_refuses_is_the_standard_librarys():
+    import json
+
+    data = {"big": 2 ** 70, "bids": Lazy(iter([{"n": 2 ** 65}]))}
+    expected = json.dumps({"big": 2 ** 70, "bids": [{"n": 2 ** 65}]}, separators=(",", ":")) + "\n"
+    assert b"".join(json_pieces(data, compact=True)).decode() == expected
