@@ -47,7 +47,9 @@ def lot_sensitivity(tender: Tender, tree: list[WeightedCriterion], ranked: list[
     shares = [(x.criterion.id, x.share * 100) for x in top]
     names = {x.criterion.id: x.criterion.name for x in top}
     ids = [cid for cid, _ in shares]
-    bids: dict[str, dict[str, Fraction]] = {}
+    bids: dict[str, tuple[Fraction, ...]] = {}
+    """Each ranked bid's points on each top-level criterion, in the order of ``shares`` (a tuple, not a
+    dict a bid: a lot may rank thousands)."""
     totals: dict[str, Fraction] = {}
     # Where the top-level criteria are in a result's rows: the same in every bid of a lot, whose
     # results are all made over the lot's one tree (assemble.TreeShape).
@@ -56,10 +58,10 @@ def lot_sensitivity(tender: Tender, tree: list[WeightedCriterion], ranked: list[
         crit = b.criteria
         got = {cid: crit[i].points for i, cid in at}
         if scale == 1:  # a tender out of 100 points: the points are the percentages already
-            bids[b.bidder_id] = {cid: got.get(cid) or Fraction(0) for cid in ids}
+            bids[b.bidder_id] = tuple(got.get(cid) or Fraction(0) for cid in ids)
             totals[b.bidder_id] = b.total  # type: ignore[assignment]
         else:
-            bids[b.bidder_id] = {cid: (got.get(cid) or Fraction(0)) * scale for cid in ids}
+            bids[b.bidder_id] = tuple((got.get(cid) or Fraction(0)) * scale for cid in ids)
             totals[b.bidder_id] = b.total * scale  # type: ignore[operator]
     bidder_names = {b.bidder_id: b.bidder for b in ranked}
     lines = []

@@ -22,8 +22,10 @@ class TieRule(Generic[T]):
     key: Callable[[T], Fraction | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ranked(Generic[T]):
+    """One item's place: a lot's ranking makes one for every competing bid, so it has slots."""
+
     item: T
     rank: int
     broken_by: str | None

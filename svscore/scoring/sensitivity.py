@@ -116,16 +116,18 @@ def _leader(x: Fraction, w: Fraction, points: Mapping[str, tuple[Fraction, Fract
 
 
 def analyse(shares: Sequence[tuple[str, Fraction]], winner: str,
-            bids: Mapping[str, Mapping[str, Fraction]], totals: Mapping[str, Fraction]
+            bids: Mapping[str, Sequence[Fraction]], totals: Mapping[str, Fraction]
             ) -> list[tuple[str, Fraction, tuple[Fraction, str] | None]]:
-    """For each top-level criterion (id, share in percent): (id, share, tipping point or None)."""
+    """For each top-level criterion (id, share in percent): (id, share, tipping point or None);
+    ``bids``: each bid's points on the criteria, in the order of ``shares``."""
     out: list[tuple[str, Fraction, tuple[Fraction, str] | None]] = []
     rough_totals = {b: _float(t) for b, t in totals.items()}
-    for cid, w in shares:
+    for k, (cid, w) in enumerate(shares):
         if w <= 0 or w >= 100:
             out.append((cid, w, None))
             continue
-        pts = {b: (bids[b].get(cid, Fraction(0)), totals[b]) for b in bids}
+        pts = {b: (got[k], totals[b]) for b, got in bids.items()}
         rough = {b: (_float(s), rough_totals[b]) for b, (s, _) in pts.items()}
         out.append((cid, w, smallest_change(w, winner, pts, rough)))
+        del pts, rough  # let go before the next criterion's are made: a bid each
     return out
