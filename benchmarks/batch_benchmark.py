@@ -30,7 +30,7 @@ Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N
 the time and the parent process's peak memory of `svscore batch --jobs 2` at each size, on the
 example profile's small workbooks in one competition, generated in a temporary folder that is
 deleted after (with `--folder DIR` the workbooks are generated in DIR, or those generated there
-for the same largest size used again, and kept).
+for the same largest size by the same generator and svscore code used again, and kept).
 """
 
 from __future__ import annotations
@@ -289,9 +289,15 @@ def growth(sizes: list[int], root: Path) -> None:
     the smaller ones are its first files (hard links), each with its own evaluators' score sheets."""
     tender = PROFILES["example"][0]
     biggest = max(sizes)
-    if len(list((root / "all" / "returns").glob("*.xlsx"))) != biggest:  # a folder kept from a run of the same size is used again
+    stamp = root / "all" / STAMP
+    made_by = f"{biggest} workbooks, generator {generator_hash()}\n"
+    # A folder kept from a run of the same size, made by the same generator and svscore, is used again.
+    if not (stamp.is_file() and stamp.read_text() == made_by and len(list((root / "all" / "returns").glob("*.xlsx"))) == biggest):
+        if (root / "all").exists():
+            print(f"{root / 'all'} was made for another size or by another generator: made again", file=sys.stderr)
         shutil.rmtree(root / "all", ignore_errors=True)
         make_folder("example", biggest, root / "all")
+        stamp.write_text(made_by)
     files = sorted((root / "all" / "returns").glob("*.xlsx"))
     rows = []
     for n in sorted(sizes):
@@ -327,6 +333,24 @@ def growth(sizes: list[int], root: Path) -> None:
     if len(rows) > 1:
         (n0, _, s0, p0, _), (n1, _, s1, p1, _) = rows[0], rows[-1]
         print(f"From {n0} to {n1} bids: {(p1 - p0) * 1024 / (n1 - n0):.1f} KB of parent memory and {1000 * (s1 - s0) / (n1 - n0):.3f} ms a bid more.")
+
+
+STAMP = "generated-by.txt"
+"""In a kept growth folder: how many workbooks it holds and what made them (:func:`generator_hash`)."""
+
+
+def generator_hash() -> str:
+    """What the generated workbooks depend on: this generator and the svscore code that fills them
+    (the bid return template and the demo bids), so a kept folder from older code is made again."""
+    import hashlib
+
+    import svscore.batch.demo as demo
+    import svscore.excel.bid_return as bid_return
+
+    digest = hashlib.sha256()
+    for source in (Path(__file__), Path(demo.__file__ or ""), Path(bid_return.__file__ or "")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 GROWTH_ROUNDS = 2

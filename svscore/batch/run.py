@@ -368,7 +368,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     ordered = [reports[i] for i in sorted(reports)]
     bids_seen = [(seen.bidder_id, seen.bidder, seen.lot or default_lot) for seen in (usable[i][0] for i in chosen)]
     problems += unused_warning(book, book.matched_keys(bids_seen))
-    book.scores.clear()  # every bid has been made with its scores: they are not held while the competition is scored
+    book.let_go_of_scores()  # every bid has been made with its scores: they are not held while the competition is scored
     if options.strict and (any(r.status != "scored" for r in ordered) or any(p.severity is Severity.ERROR for p in problems)):
         raise BatchError(_strict_message(ordered, problems))
     result = scorer.finish([prepared[i] for i in chosen])

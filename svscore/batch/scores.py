@@ -35,6 +35,8 @@ class ScoreBook:
     files: list[Path] = field(default_factory=list)
     recorded: dict[str, Bid] = field(default_factory=dict)
     """bidder key -> the bid as the evaluation workbook records it (price, SME/VCSE, name, commitments)."""
+    released: bool = False
+    """The scores were let go (:meth:`let_go_of_scores`): the book can no longer give a bid's scores."""
 
     def record(self, bid: Bid, lot: str) -> None:
         self.recorded[f"{lot}|{bidder_key(bid.bidder_id) or bidder_key(bid.bidder)}"] = bid
@@ -50,7 +52,20 @@ class ScoreBook:
     def _keys(self, bidder_id: str, bidder: str, lot: str) -> list[str]:
         return [f"{lot}|{k}" for k in (bidder_key(bidder_id), bidder_key(bidder)) if k]
 
+    def let_go_of_scores(self) -> None:
+        """Let go of the scores once every bid has been made with its own (a batch does not hold them
+        while its competition is scored). Asked about scores after, the book says so (an empty answer
+        would read as "no scores were given")."""
+        self.scores.clear()
+        self.released = True
+
+    def _held(self) -> dict[str, list[Score | SheetScore]]:
+        if self.released:
+            raise RuntimeError("the score book's scores were let go once every bid was made: ask about them before")
+        return self.scores
+
     def for_bid(self, bidder_id: str, bidder: str, lot: str) -> list[Score]:
+        self._held()
         for key in self._keys(bidder_id, bidder, lot):
             if key in self.scores:
                 return [s.model() if isinstance(s, SheetScore) else s for s in self.scores[key]]
@@ -60,13 +75,14 @@ class ScoreBook:
         """The name the evaluators gave the scores matched to this bid by its company number, when
         it is not the bid's name (beyond case, punctuation and legal suffixes); else None."""
         key = f"{lot}|{bidder_key(bidder_id)}" if bidder_id else None
-        if key is None or key not in self.scores:
+        if key is None or key not in self._held():
             return None
         theirs = self.names[key]
         return None if same_name(theirs, bidder) or bidder_key(theirs) == bidder_key(bidder_id) else theirs
 
     def matched_keys(self, bids: list[tuple[str, str, str]]) -> set[str]:
-        return {k for b in bids for k in self._keys(*b) if k in self.scores}
+        held = self._held()
+        return {k for b in bids for k in self._keys(*b) if k in held}
 
 
 def score_sheet_files(folder: Path) -> list[Path]:
@@ -156,5 +172,5 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
 def unused_warning(book: ScoreBook, matched: set[str]) -> list[Problem]:
     """A warning for each bidder the evaluators scored who returned no workbook that could be scored."""
     return [Problem("scores", f"scores were given for {book.names[k]} (lot {k.split('|')[0]}), who returned no scorable workbook", Severity.WARNING)
-            for k in sorted(set(book.scores) - matched)]
+            for k in sorted(set(book._held()) - matched)]
 

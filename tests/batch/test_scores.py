@@ -133,6 +133,24 @@ def test_score_sheets_scores_are_held_as_plain_tuples_until_a_bid_uses_them(fold
     assert [(s.criterion, s.evaluator, s.value, s.justification) for s in first] == [tuple(s) for s in book.scores[key]]
 
 
+def test_a_book_that_let_go_of_its_scores_says_so_when_asked_again(folder):
+    # A batch lets go of the scores once every bid is made; an empty answer afterwards would read as
+    # "this bidder was given no scores", so the book refuses to answer instead.
+    import pytest
+
+    from svscore.batch.scores import read_score_folder, unused_warning
+
+    book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
+    lot, who = next(iter(book.scores)).split("|", 1)
+    assert book.for_bid(who, "", lot)
+    book.let_go_of_scores()
+    assert book.scores == {} and book.names  # the names stay
+    for ask in (lambda: book.for_bid(who, "", lot), lambda: book.name_disagrees(who, "", lot),
+                lambda: book.matched_keys([(who, "", lot)]), lambda: unused_warning(book, set())):
+        with pytest.raises(RuntimeError, match="let go"):
+            ask()
+
+
 def _scores_with_a_damaged_file(folder, tmp_path):
     scores = tmp_path / "scores"
     scores.mkdir()
