@@ -7,6 +7,7 @@ become the explanations in each bidder's assessment summary.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from svscore.batch.container import package_refused, read_capped
 from svscore.batch.spec import Limits
 from svscore.errors import Problem, Severity, file_label
-from svscore.excel.cells import UnreadableWorkbook, load_values, unreadable
+from svscore.excel.cells import RESAVE_OWN, UnreadableWorkbook, load_values, unreadable
 from svscore.excel.read_score_sheets import ScoreSheetScores, SheetScore, read_score_sheets
 from svscore.model.bids import Bid, Score
 from svscore.model.identity import bidder_key, same_name
@@ -99,7 +100,9 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
     (:func:`svscore.render.background.in_background`): its cells, every one a Python value, are
     parsed there, and only the scores and problems they give come back, so they never add to this
     process's memory. Elsewhere, or when such a process fails, it is read here: the scores and
-    problems are the same either way, in the same order."""
+    problems are the same either way, in the same order. A process killed by a signal (the reader
+    crashed on the file, or memory ran out) is not followed by a second reading here, which the same
+    file would crash: the workbook is reported as not read."""
     import pickle
     from collections import deque
 
@@ -113,7 +116,7 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
     for path in score_sheet_files(folder):
         if path not in book.files:
             book.files.append(path)
-        reading.append(in_background(_read_pickled, (path, tender, lot_index, measures)))
+        reading.append(in_background(_read_pickled, (path, tender, lot_index, measures), functools.partial(_crashed, path)))
         if len(reading) >= READING_AT_ONCE:
             _add_read(pickle.loads(reading.popleft()()), book)
     while reading:
@@ -135,6 +138,18 @@ def _read_pickled(args: tuple[Path, Tender, int, MeasuresTable | None]) -> bytes
     texts: dict[str, str] = {}
     read.scores = [(ids, score._replace(justification=texts.setdefault(score.justification, score.justification)), lot)
                    for ids, score, lot in read.scores]
+    return pickle.dumps(read, pickle.HIGHEST_PROTOCOL)
+
+
+def _crashed(path: Path) -> bytes:
+    """What a score sheets workbook gives whose reading process was killed (a crash in the reader,
+    or the system out of memory): not read, and said so, rather than read again in the batch's own
+    process, which the same file would take down."""
+    import pickle
+
+    read = ScoreSheetScores()
+    read.problems.append(Problem(file_label(path.name), "not read: the process reading it stopped (the reader crashed on the "
+                                                        f"file or ran out of memory); {RESAVE_OWN} and run the batch again"))
     return pickle.dumps(read, pickle.HIGHEST_PROTOCOL)
 
 

@@ -12,10 +12,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def in_background(make: Callable[[T], bytes], arg: T) -> Callable[[], bytes]:
+def in_background(make: Callable[[T], bytes], arg: T, crashed: Callable[[], bytes] | None = None) -> Callable[[], bytes]:
     """Start ``make(arg)`` in a forked process and return a function that waits for its bytes
     (:func:`streamed_in_background`, the pieces joined)."""
-    streamed = streamed_in_background(make, arg)
+    streamed = streamed_in_background(make, arg, crashed)
 
     def wait() -> bytes:
         pieces: list[bytes] = []
@@ -28,14 +28,18 @@ PIECE_BYTES = 1024 * 1024
 """How much of the child's bytes is read from its pipe at a time."""
 
 
-def streamed_in_background(make: Callable[[T], bytes], arg: T) -> Callable[[Callable[[bytes], None], Callable[[], None]], None]:
+def streamed_in_background(make: Callable[[T], bytes], arg: T, crashed: Callable[[], bytes] | None = None
+                           ) -> Callable[[Callable[[bytes], None], Callable[[], None]], None]:
     """Start ``make(arg)`` in a forked process (it has ``arg`` in memory; nothing is pickled but
     the bytes that come back) and return a function ``wait(write, restart)`` that gives the bytes
     to ``write`` a piece at a time as they come, so that a large output (a results workbook of
     thousands of bids is several MB) is never held whole here. Where fork is not available, the
     work is done here and its bytes given to ``write`` at once; where the process fails,
     ``restart()`` is called (what was written is to be forgotten) and the work is done here, so
-    the failure is seen: the bytes are the same either way.
+    the failure is seen: the bytes are the same either way. ``crashed``: for work on a file that
+    could have crashed the process (it was killed by a signal: a crash in a reader, or the system
+    out of memory), the bytes to give instead of doing the work here, where the same crash would
+    take this process down.
 
     The workbook is the slowest output, so the other outputs are made meanwhile on the second
     core; its largest sheet's rows are made in a process of their own. A plain fork, not a
@@ -77,7 +81,11 @@ def streamed_in_background(make: Callable[[T], bytes], arg: T) -> Callable[[Call
             while piece := pipe.read(PIECE_BYTES):
                 write(piece)
         _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:  # it failed: what came is forgotten, and the work done here, to see why
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:  # it failed: what came is forgotten, and the work done here, to see why (unless it crashed)
             restart()
-            here(write, restart)
+            if code < 0 and crashed is not None:
+                write(crashed())
+            else:
+                here(write, restart)
     return wait

@@ -232,6 +232,39 @@ def test_a_score_sheets_process_that_fails_is_read_again_here(folder, tmp_path, 
     assert _said(scores_module.read_score_folder(scores, TENDER, 0, MEASURES)) == _said(expected)
 
 
+def test_a_score_sheets_process_that_crashes_is_reported_not_read_again_here(folder, tmp_path, monkeypatch):
+    # Killed by a signal (a crash in the reader, memory run out): reading the same file here could
+    # take the whole batch down, so the workbook is reported as not read, and the others are read.
+    import os
+    import signal
+
+    import pytest
+
+    import svscore.batch.scores as scores_module
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    scores = _scores_with_a_damaged_file(folder, tmp_path)
+    parent, real = os.getpid(), scores_module._read_one
+    read_here: list[str] = []
+
+    def crashes_on_the_score_sheets(path, *args):
+        if path.name == "score-sheets.xlsx":
+            if os.getpid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+            read_here.append(path.name)
+        return real(path, *args)
+
+    monkeypatch.setattr(scores_module, "_read_one", crashes_on_the_score_sheets)
+    book = scores_module.read_score_folder(scores, TENDER, 0, MEASURES)
+    assert read_here == [] and book.scores == {}
+    said = {p.place.file: p.message for p in book.problems}
+    assert said["score-sheets.xlsx"] == ("not read: the process reading it stopped (the reader crashed on the file or ran out "
+                                         "of memory); save the workbook again in Excel and run the batch again")
+    assert said["damaged.xlsx"].startswith("not read: ")  # the other workbook still read, in its own process
+    assert [p.name for p in book.files] == ["damaged.xlsx", "score-sheets.xlsx"]
+
+
 def test_a_justification_given_to_many_bids_is_held_once(folder, tmp_path):
     # Thousands of scores may share a few texts: each is held once, not once a score.
     from svscore.batch.scores import read_score_folder
