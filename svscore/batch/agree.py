@@ -16,6 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from svscore.excel.read_bid_return import contact_field
 from svscore.fmt import money, number
 from svscore.model.bids import Bid
 from svscore.model.identity import same_name
@@ -24,9 +25,8 @@ USED = "the returned workbook's is used (it is the bidder's own offer); correct 
 
 
 def contact_address(returned: dict[str, Any]) -> str:
-    """The supplier's contact postal address a returned workbook gives: its postal address for
-    correspondence where the bidder gave one (a version 2 Cover), else its registered address."""
-    return str(returned.get("postal_address") or "").strip() or str(returned.get("address") or "").strip()
+    """The supplier's contact postal address a returned workbook gives (:func:`contact_field`)."""
+    return str(returned.get(contact_field(returned)) or "").strip()
 
 
 CONTACT: tuple[tuple[str, Callable[[dict[str, Any]], str], str], ...] = (

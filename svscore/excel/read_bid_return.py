@@ -185,7 +185,7 @@ def read_v1(values: Values, meta: dict[str, str], cells: CellXml, result: BidRet
         "contact": cover.get("contact", ""), "email": cover.get("email", ""), "address": cover.get("address", ""),
         "postal_address": cover.get("postal_address", ""), "unique_identifier": cover.get("unique_identifier", ""),
         "price": price if priced else None, "commitments": commitments, "lot": spec.lot_id,
-        "cover_cells": _cover_cells(spec, bool(cover.get("postal_address"))),
+        "cover_cells": _cover_cells(spec, contact_field(cover)),
     }
 
 
@@ -197,11 +197,18 @@ def read_v2(values: Values, meta: dict[str, str], cells: CellXml, result: BidRet
     read_v1(values, meta, cells, result, lot_specs)
 
 
-def _cover_cells(spec: LotSpec, postal_given: bool) -> dict[str, str]:
-    """Where the Cover gives each answer, and (``contact_address``) the supplier's contact postal
-    address: the postal address for correspondence where given, else the registered address."""
+def contact_field(cover: Mapping[str, Any]) -> str:
+    """Which of a returned workbook's Cover answers is the supplier's contact postal address: the
+    postal address for correspondence where the bidder gave one (a version 2 Cover), else the
+    registered address. The one rule for the address and for the cell it is read from."""
+    return "postal_address" if str(cover.get("postal_address") or "").strip() else "address"
+
+
+def _cover_cells(spec: LotSpec, contact: str) -> dict[str, str]:
+    """Where the Cover gives each answer, and (``contact_address``) the cell of the supplier's
+    contact postal address (``contact``: :func:`contact_field`)."""
     cells = {key: addr for key, addr, _ in spec.cover}
-    cells["contact_address"] = cells["postal_address"] if postal_given else cells["address"]
+    cells["contact_address"] = cells[contact]
     return cells
 
 

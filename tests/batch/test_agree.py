@@ -47,3 +47,15 @@ def test_a_first_year_only_measures_later_years_are_not_compared():
     recorded = _bid(("FTE", 12, 1), ("FTE", 12, 2), ("HIRE", 2, 1))
     assert disagreements(RETURNED, recorded, first_year_only=frozenset({"HIRE"})) == []
     assert disagreements(RETURNED, recorded) != []
+
+
+def test_the_contact_address_and_the_cell_it_is_read_from_follow_one_rule():
+    # The award names the Cover cell of the contact address: it must be the cell the address came from.
+    from svscore.batch.agree import contact_address
+    from svscore.excel.read_bid_return import contact_field
+
+    for cover, field, address in (({"postal_address": "PO Box 7", "address": "1 High St"}, "postal_address", "PO Box 7"),
+                                  ({"postal_address": "  ", "address": "1 High St"}, "address", "1 High St"),
+                                  ({"address": "1 High St"}, "address", "1 High St"),
+                                  ({"postal_address": None, "address": " 1 High St "}, "address", "1 High St")):
+        assert contact_field(cover) == field and contact_address(cover) == address
