@@ -75,8 +75,9 @@ class ScoreBook:
     def name_disagrees(self, bidder_id: str, bidder: str, lot: str) -> str | None:
         """The name the evaluators gave the scores matched to this bid by its company number, when
         it is not the bid's name (beyond case, punctuation and legal suffixes); else None."""
+        held = self._held()
         key = f"{lot}|{bidder_key(bidder_id)}" if bidder_id else None
-        if key is None or key not in self._held():
+        if key is None or key not in held:
             return None
         theirs = self.names[key]
         return None if same_name(theirs, bidder) or bidder_key(theirs) == bidder_key(bidder_id) else theirs

@@ -1,6 +1,6 @@
 """Work done in a forked process, its bytes returned: the slowest output is made on the second core
 while this one makes the others. Where fork is not available, or the process fails, the work is
-done here instead, and gives the same bytes.
+done here instead, and gives the same bytes (unless the caller says what a crashed process gives).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def in_background(make: Callable[[T], bytes], arg: T, crashed: Callable[[], byte
 
 
 PIECE_BYTES = 1024 * 1024
-"""How much of the child's bytes is read from its pipe at a time."""
+"""At most how much of the child's bytes is read from its pipe at a time (a pipe gives what it holds)."""
 
 
 def streamed_in_background(make: Callable[[T], bytes], arg: T, crashed: Callable[[], bytes] | None = None
@@ -77,10 +77,12 @@ def streamed_in_background(make: Callable[[T], bytes], arg: T, crashed: Callable
     os.close(write_end)
 
     def wait(write: Callable[[bytes], None], restart: Callable[[], None]) -> None:
-        with os.fdopen(read_end, "rb", buffering=0) as pipe:
-            while piece := pipe.read(PIECE_BYTES):
-                write(piece)
-        _, status = os.waitpid(pid, 0)
+        try:
+            with os.fdopen(read_end, "rb", buffering=0) as pipe:
+                while piece := pipe.read(PIECE_BYTES):
+                    write(piece)
+        finally:  # even when writing failed (a full disk): the process is waited for, never left behind
+            _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
         if code != 0:  # it failed: what came is forgotten, and the work done here, to see why (unless it crashed)
             restart()

@@ -1,10 +1,10 @@
 """JSON written a piece at a time: the bytes of :func:`svscore.render.tables.to_json_bytes` (or,
-compact, of orjson's plain ``dumps``), without holding the whole document (or its bytes) at once.
+compact, of the standard library's ``json.dumps`` with ``separators=(",", ":")``), without holding the whole document (or its bytes) at once.
 
 A large result's JSON is many times the size of the result (10,000 bids: 62 MB of text, and the
 dicts, lists and floats of ``as_dict`` besides). Here a list whose items are made on demand
 (:class:`Lazy`) is written item by item, each item's dict made, written and let go in turn; what is
-around it is written as orjson writes it (with ``OPT_INDENT_2`` unless compact), so the bytes are the same.
+around it is written as orjson writes it with ``OPT_INDENT_2`` (compact: as ``json`` does), so the bytes are the same.
 """
 
 from __future__ import annotations
@@ -29,15 +29,17 @@ class Lazy:
 
 
 def _dumps(value: Any, compact: bool = False) -> bytes:
-    """One value as orjson writes it, indented unless ``compact`` (or, for a value orjson refuses,
-    as the standard library writes it alike)."""
-    if orjson is not None:
-        try:
-            return orjson.dumps(value) if compact else orjson.dumps(value, option=orjson.OPT_INDENT_2)
-        except TypeError:
-            pass
+    """One value as orjson writes it indented (or, for a value orjson refuses, as the standard
+    library does); ``compact``: as the standard library writes it compact, always, so the batch's
+    results.json has the same bytes wherever it is written (orjson writes 0.00001 where the
+    standard library writes 1e-05, and is not installed everywhere)."""
     if compact:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+        except TypeError:
+            pass
     return json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8")
 
 
@@ -46,8 +48,8 @@ def _pieces(value: Any, indent: int | None) -> Iterator[bytes]:
     (None: compact, on one line)."""
     compact = indent is None
     if isinstance(value, dict):
-        if not value:
-            yield b"{}"
+        if not value or not all(isinstance(key, str) for key in value):  # keys the encoder turns into text: written whole
+            yield _dumps(value, compact) if indent is None or indent == 0 else _reindent(_dumps(value), indent)
             return
         inner = b"" if indent is None else b"\n" + b" " * (indent + 2)
         colon = b":" if compact else b": "

@@ -47,9 +47,9 @@ def lot_sensitivity(tender: Tender, tree: list[WeightedCriterion], ranked: list[
     shares = [(x.criterion.id, x.share * 100) for x in top]
     names = {x.criterion.id: x.criterion.name for x in top}
     ids = [cid for cid, _ in shares]
+    # Each ranked bid's points on each top-level criterion, in the order of ``shares`` (a tuple, not a
+    # dict a bid: a lot may rank thousands).
     bids: dict[str, tuple[Fraction, ...]] = {}
-    """Each ranked bid's points on each top-level criterion, in the order of ``shares`` (a tuple, not a
-    dict a bid: a lot may rank thousands)."""
     totals: dict[str, Fraction] = {}
     # Where the top-level criteria are in a result's rows: the same in every bid of a lot, whose
     # results are all made over the lot's one tree (assemble.TreeShape).

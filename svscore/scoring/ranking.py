@@ -24,7 +24,8 @@ class TieRule(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Ranked(Generic[T]):
-    """One item's place: a lot's ranking makes one for every competing bid, so it has slots."""
+    """One item's place: a lot's ranking makes one for every competing bid, so it has slots (so it is
+    made as ``Ranked(...)``: a frozen slotted dataclass cannot be made as ``Ranked[T](...)``)."""
 
     item: T
     rank: int
