@@ -340,16 +340,20 @@ STAMP = "generated-by.txt"
 
 
 def generator_hash() -> str:
-    """What the generated workbooks depend on: this generator and the svscore code that fills them
-    (the bid return template and the demo bids), so a kept folder from older code is made again."""
+    """What the generated workbooks depend on: this generator, svscore's workbook code (every module
+    of svscore.excel), the demo bids, the example tender and measures, and the workbook libraries'
+    versions, so a kept folder made by other code is made again."""
     import hashlib
+    from importlib.metadata import version
 
-    import svscore.batch.demo as demo
-    import svscore.excel.bid_return as bid_return
+    import svscore.excel as excel
 
     digest = hashlib.sha256()
-    for source in (Path(__file__), Path(demo.__file__ or ""), Path(bid_return.__file__ or "")):
+    code = [Path(__file__), *sorted(Path(excel.__file__ or "").parent.glob("*.py")),
+            Path(excel.__file__ or "").parent.parent / "batch" / "demo.py", EXAMPLES / "council-home-care.json", EXAMPLES / MEASURES_FILE]
+    for source in code:
         digest.update(source.read_bytes())
+    digest.update(" ".join(version(p) for p in ("openpyxl", "xlsxwriter")).encode())
     return digest.hexdigest()[:16]
 
 

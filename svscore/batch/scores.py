@@ -47,7 +47,7 @@ class ScoreBook:
 
     def add(self, ids: tuple[str, str], score: Score | SheetScore, lot: str) -> None:
         key = f"{lot}|{bidder_key(ids[0]) or bidder_key(ids[1])}"
-        self.scores.setdefault(key, []).append(score)
+        self._held().setdefault(key, []).append(score)
         self.names[key] = ids[1] or ids[0]
 
     def _keys(self, bidder_id: str, bidder: str, lot: str) -> list[str]:

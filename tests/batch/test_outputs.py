@@ -125,14 +125,20 @@ def test_a_pending_file_started_again_holds_only_what_came_after(tmp_path: Path)
 
 
 def test_results_csv_written_in_pieces_is_the_same_text(monkeypatch):
+    import dataclasses
+
     import svscore.render.tables as tables
 
     run = many_bidders(7)
-    whole = tables.to_csv(run.result)
+    result = dataclasses.replace(run.result, warnings=("example measures",), bid_errors=("X bid for lot 9.",))
+    whole = tables.to_csv(result)  # in one piece: 8 rows are fewer than CSV_PIECE_ROWS
     monkeypatch.setattr(tables, "CSV_PIECE_ROWS", 2)
-    pieces = list(tables.csv_pieces(run.result))
-    assert len(pieces) == 4 and "".join(pieces) == whole  # the header and 7 rows, two rows a piece
-    assert whole.count("\n") == 8 and whole.startswith("lot,rank,bidder_id")
+    pieces = list(tables.csv_pieces(result))
+    assert len(pieces) == 5 and "".join(pieces) == whole  # the header and 8 rows, two rows a piece
+    lines = whole.splitlines()
+    assert len(lines) == 9 and lines[0].startswith("lot,rank,bidder_id") and lines[0].endswith(",warning")
+    assert all(line.endswith(",example measures") for line in lines[1:])  # the warning on every row, a piece or not
+    assert lines[-1] == ",,,,not scored,,,,,,,,,,X bid for lot 9.,example measures"  # the bid placed in no lot, last
 
 
 RICH = "<r><t>Evil {0} \\\\1</t></r></si><si><r><t>Shift</t></r>"

@@ -143,10 +143,12 @@ def test_a_book_that_let_go_of_its_scores_says_so_when_asked_again(folder):
     book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
     lot, who = next(iter(book.scores)).split("|", 1)
     assert book.for_bid(who, "", lot)
+    book_score = book.scores[f"{lot}|{who}"][0]
     book.let_go_of_scores()
     assert book.scores == {} and book.names  # the names stay
     for ask in (lambda: book.for_bid(who, "", lot), lambda: book.name_disagrees(who, "", lot),
-                lambda: book.matched_keys([(who, "", lot)]), lambda: unused_warning(book, set())):
+                lambda: book.matched_keys([(who, "", lot)]), lambda: unused_warning(book, set()),
+                lambda: book.name_disagrees("", who, lot), lambda: book.add((who, ""), book_score, lot)):
         with pytest.raises(RuntimeError, match="let go"):
             ask()
 
