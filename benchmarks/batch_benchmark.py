@@ -35,9 +35,10 @@ for the same largest size by the same generator and svscore code used again, and
 
 from __future__ import annotations
 
+import csv
+import itertools
 import os
 import platform
-import random
 import resource
 import shutil
 import statistics
@@ -45,76 +46,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from svscore.batch.demo import EVALUATORS, DemoBid, fill_bid_return, fill_score_sheets
-from svscore.data import examples_dir
-from svscore.model.loading import load_measures, load_tender
-
-EXAMPLES = examples_dir()
-EXAMPLE = load_tender(EXAMPLES / "council-home-care.json")
-MEASURES = load_measures(EXAMPLES / "measures-illustrative.json")
-WORDS = ["care", "visits", "are", "planned", "around", "each", "person's", "outcomes", "with", "named", "carers", "continuity", "of", "care", "and", "escalation", "to", "the", "district", "nurse", "team", "within", "one", "hour", "when", "a", "risk", "is", "identified"]
-
-
-def realistic_tender():
-    bands = ["weekday day", "weekday evening", "weekend day", "weekend evening", "bank holiday"]
-    areas = ["North", "South", "East", "West", "Central", "Rural fringe", "Market towns", "Coastal"]
-    lines = [{"id": f"L{i + 1}", "description": f"Care hour, {band}, {area} zone", "unit": "hour",
-              "quantity": 1000 + 137 * i} for i, (band, area) in enumerate((b, a) for a in areas for b in bands)]
-    return EXAMPLE.revised(price=EXAMPLE.price.revised(pricing_lines=lines))
-
-
-SYLLABLES = ["ca", "re", "vis", "it", "plan", "ned", "per", "son", "out", "com", "es", "con", "tin", "u", "i", "ty",
-             "dis", "trict", "nur", "se", "team", "with", "in", "hour", "risk", "iden", "ti", "fied", "lo", "cal", "staff"]
-
-
-def text(rnd: random.Random, words: int, varied: bool) -> str | None:
-    """Response text: from a small word list, or (varied) made-up words that compress like prose."""
-    if not words:
-        return None
-    if not varied:
-        return " ".join(rnd.choice(WORDS) for _ in range(words))
-    return " ".join("".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(1, 4))) for _ in range(words))
-
-
-def make_bid(i: int, lines: int, words: int, measures: int = 3, varied: bool = False) -> DemoBid:
-    rnd = random.Random(i)
-    rates = [round(rnd.uniform(18, 31), 2) for _ in range(lines)]
-    response = text(rnd, words, varied)
-    return DemoBid(
-        f"Bidder {i:04d} Ltd", f"{10_000_000 + i}", rates,
-        {m.id: [rnd.randint(0, 20) for _ in range(3)] for m in MEASURES.measures[:measures]},
-        scores={"Q1": [rnd.randint(2, 5) for _ in EVALUATORS], "Q2": [rnd.randint(2, 5) for _ in EVALUATORS],
-                "Q3": [rnd.randint(1, 5) for _ in EVALUATORS], "SV2": [rnd.randint(1, 5) for _ in EVALUATORS],
-                "PF1": ["pass"] * len(EVALUATORS)},
-        response=response,
-    )
-
-
-def full_tender():
-    bands = ["weekday day", "weekday evening", "weekend day", "weekend evening", "night"]
-    zones = [f"zone {z}" for z in range(1, 11)]
-    services = ["personal care", "reablement", "double-handed care"]
-    combos = [(s, b, z) for s in services for z in zones for b in bands]
-    lines = [{"id": f"L{i + 1}", "description": f"{s.capitalize()} hour, {b}, {z}", "unit": "hour", "quantity": 500 + 37 * i}
-             for i, (s, b, z) in enumerate(combos)]
-    return EXAMPLE.revised(price=EXAMPLE.price.revised(pricing_lines=lines))
-
-
-PROFILES = {  # profile -> (tender, words per response, measures committed, varied text)
-    "example": (EXAMPLE, 0, 3, False),
-    "realistic": (realistic_tender(), 450, 3, False),
-    "full": (full_tender(), 2500, len(MEASURES.measures), True),
-}
-
-
-def _write(args: tuple[int, str, str]) -> None:
-    i, folder, profile = args
-    tender, words, measures, varied = PROFILES[profile]
-    bid = make_bid(i, len(tender.price.pricing_lines), words, measures, varied)
-    Path(folder, f"bid-{i:04d}.xlsx").write_bytes(fill_bid_return(tender, 0, MEASURES, bid))
+from bids import MEASURES, MEASURES_FILE, PROFILES, STAMP, bid_files, generator_hash, make_folder, write_score_sheets
 
 
 def calamine_read(files: list[Path]) -> None:
@@ -137,36 +71,6 @@ def timed(fn, *args) -> float:
     start = time.perf_counter()
     fn(*args)
     return time.perf_counter() - start
-
-
-def make_folder(profile: str, n: int, folder: Path) -> None:
-    """The tender file, its measures table, N returned workbooks (returns/) and the evaluators'
-    score sheets (scores/) of one profile, in ``folder``."""
-    import json
-
-    tender = PROFILES[profile][0]
-    returns, scores = folder / "returns", folder / "scores"
-    returns.mkdir(parents=True)
-    scores.mkdir()
-    (folder / "tender.json").write_text(json.dumps(tender.model_dump(mode="json", exclude_defaults=True)))
-    (folder / MEASURES_FILE).write_bytes((EXAMPLES / MEASURES_FILE).read_bytes())
-    print(f"Generating {n} returned workbooks ({profile})...", file=sys.stderr)
-    with ProcessPoolExecutor() as pool:
-        list(pool.map(_write, [(i, str(returns), profile) for i in range(n)], chunksize=20))
-    write_score_sheets(tender, n, scores)
-
-
-SHEET_BIDDERS = 5000
-"""Bidders in one score sheets workbook: each has two columns, and a sheet has 16,384."""
-
-
-def write_score_sheets(tender, n: int, scores: Path) -> None:
-    """The evaluators' score sheets of bids 0 to n - 1, in workbooks of SHEET_BIDDERS bidders each
-    (one when they fit, named as before)."""
-    bids = [make_bid(i, len(tender.price.pricing_lines), 0) for i in range(n)]
-    for k in range(0, n, SHEET_BIDDERS):
-        name = "score-sheets.xlsx" if n <= SHEET_BIDDERS else f"score-sheets-{k // SHEET_BIDDERS + 1}.xlsx"
-        (scores / name).write_bytes(fill_score_sheets(tender, 0, MEASURES, bids[k:k + SHEET_BIDDERS], EVALUATORS))
 
 
 def run_profile(profile: str, n: int, root: Path) -> None:
@@ -248,7 +152,6 @@ def _cells(path: Path) -> int:
     return sum(1 for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for v in row if v != "")
 
 
-MEASURES_FILE = "measures-illustrative.json"
 ROUNDS = 3
 """Each figure but the pandas read is the median of this many rounds, taken in turn."""
 
@@ -256,22 +159,39 @@ ROUNDS = 3
 PEAK = """
 import atexit, os, resource, sys
 pid = os.getpid()
-def peak():  # VmHWM starts afresh at exec; ru_maxrss would keep the benchmark's own, inherited through fork
+def status(field):  # VmHWM starts afresh at exec; ru_maxrss would keep the benchmark's own, inherited through fork
     try:
-        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-    except OSError:
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith(field + ":"))
+    except (OSError, StopIteration):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (1 if sys.platform != "darwin" else 1024)
-atexit.register(lambda: os.getpid() == pid and print(f"parent peak {peak()}", file=sys.stderr))
+atexit.register(lambda: os.getpid() == pid and print(f"parent peak {status('VmHWM')}", file=sys.stderr))
+import svscore.batch.run as run_module
+from svscore.scoring import engine
+collect, finish = run_module.InspectionPool.collect, engine.TenderScorer.finish
+def collecting(self, *args, **kwargs):
+    print(f"parent phase {status('VmRSS')} {status('VmHWM')} tender and score sheets read", file=sys.stderr)
+    done = collect(self, *args, **kwargs)
+    print(f"parent phase {status('VmRSS')} {status('VmHWM')} bids collected and prepared", file=sys.stderr)
+    return done
+def finishing(self, prepared):
+    result = finish(self, prepared)
+    print(f"parent phase {status('VmRSS')} {status('VmHWM')} competition scored", file=sys.stderr)
+    return result
+run_module.InspectionPool.collect, engine.TenderScorer.finish = collecting, finishing
 sys.argv[0] = "svscore"
 from svscore.cli.main import main
 main()
 """
-"""`svscore batch` as the command line runs it, printing at its exit the peak resident memory of
-its own process (the parent; the workers and the results workbook's processes are not in it)."""
+"""`svscore batch` as the command line runs it, printing the resident memory of its own process (the
+parent; the workers and the results workbook's processes are not in it) after each of its phases
+(now and the peak so far, in KB), and at its exit the peak."""
+
+PHASES = ("tender and score sheets read", "bids collected and prepared", "competition scored")
 
 
-def batch_peak(tender_file: Path, returns: Path, scores: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """Seconds and the parent's peak resident memory (MB) of one `svscore batch` run."""
+def batch_peak(tender_file: Path, returns: Path, scores: Path, out: Path, jobs: int) -> tuple[float, float, dict[str, float]]:
+    """Seconds, the parent's peak resident memory (MB) and its memory after each phase (MB) of one
+    `svscore batch` run."""
     cmd = [sys.executable, "-c", PEAK, "batch", str(tender_file), str(returns), "--scores", str(scores), "--out", str(out),
            "--jobs", str(jobs)]
     start = time.perf_counter()
@@ -280,7 +200,18 @@ def batch_peak(tender_file: Path, returns: Path, scores: Path, out: Path, jobs: 
     if done.returncode not in (0, 1):
         raise SystemExit(done.stderr)
     kb = next(int(line.split()[-1]) for line in done.stderr.splitlines() if line.startswith("parent peak "))
-    return seconds, kb / 1024
+    phases = {line.split(maxsplit=4)[4]: int(line.split()[2]) / 1024 for line in done.stderr.splitlines() if line.startswith("parent phase ")}
+    return seconds, kb / 1024, phases
+
+
+def scored_in_full(out: Path, n: int) -> None:
+    """Stop unless every one of the n bids was read and given its evaluators' scores: a size whose
+    returned workbooks and score sheets are not the same bids would measure another batch."""
+    with (out / "results.csv").open(newline="", encoding="utf-8-sig") as fh:
+        statuses = [row["status"] for row in csv.DictReader(fh)]
+    if len(statuses) != n or statuses.count("incomplete"):
+        raise SystemExit(f"{out}: {len(statuses)} results for {n} bids, {statuses.count('incomplete')} incomplete: the returned "
+                         "workbooks and the score sheets are not the same bids")
 
 
 def growth(sizes: list[int], root: Path) -> None:
@@ -292,13 +223,13 @@ def growth(sizes: list[int], root: Path) -> None:
     stamp = root / "all" / STAMP
     made_by = f"{biggest} workbooks, generator {generator_hash()}\n"
     # A folder kept from a run of the same size, made by the same generator and svscore, is used again.
-    if not (stamp.is_file() and stamp.read_text() == made_by and len(list((root / "all" / "returns").glob("*.xlsx"))) == biggest):
+    if not (stamp.is_file() and stamp.read_text() == made_by and len(bid_files(root / "all" / "returns")) == biggest):
         if (root / "all").exists():
             print(f"{root / 'all'} was made for another size or by another generator: made again", file=sys.stderr)
         shutil.rmtree(root / "all", ignore_errors=True)
         make_folder("example", biggest, root / "all")
         stamp.write_text(made_by)
-    files = sorted((root / "all" / "returns").glob("*.xlsx"))
+    files = bid_files(root / "all" / "returns")
     rows = []
     for n in sorted(sizes):
         folder = root / f"n{n}"
@@ -316,45 +247,34 @@ def growth(sizes: list[int], root: Path) -> None:
         for r in range(GROWTH_ROUNDS):
             base.append(timed(calamine_read, files[:n]))
             runs.append(batch_peak(folder / "tender.json", returns, scores, folder / f"out-{r}", 2))
+            scored_in_full(folder / f"out-{r}", n)
             shutil.rmtree(folder / f"out-{r}")
-        seconds = statistics.median(s for s, _ in runs)
-        peaks = [mb for _, mb in runs]
-        rows.append((n, statistics.median(base), seconds, min(peaks), max(peaks)))
+        seconds = statistics.median(s for s, _, _ in runs)
+        peaks = [mb for _, mb, _ in runs]
+        phases = {phase: min(p[phase] for _, _, p in runs) for phase in PHASES}
+        rows.append((n, statistics.median(base), seconds, min(peaks), max(peaks), phases))
         shutil.rmtree(folder)  # the large folders are not kept
         print(f"  {n} bids done", file=sys.stderr)
     print(f"\nGrowth: `svscore batch --jobs 2`, example profile ({len(files[0].read_bytes()) // 1024} KB workbooks), one competition; "
           f"the median of {GROWTH_ROUNDS} runs, peak memory of the parent process (lowest-highest of the runs)")
     print(f"{'bids':>7} {'bare read s':>12} {'batch s':>8} {'× bare':>7} {'ms a bid':>9} {'parent peak MB':>15} {'KB a bid since the last':>24}")
     last = None
-    for n, base, seconds, low, high in rows:
+    for n, base, seconds, low, high, _ in rows:
         since = f"{(low - last[1]) * 1024 / (n - last[0]):.1f}" if last else ""
         print(f"{n:>7} {base:>12.2f} {seconds:>8.2f} {seconds / base:>6.2f}× {1000 * seconds / n:>9.3f} {low:>7.1f}-{high:<7.1f} {since:>24}")
         last = (n, low)
+    print("\nThe parent's resident memory after each phase, MB (the lower of the runs), and what each phase adds:")
+    print(f"{'bids':>7} " + " ".join(f"{phase:>30}" for phase in PHASES) + f" {'peak':>8}")
+    for n, _, _, low, _, phases in rows:
+        print(f"{n:>7} " + " ".join(f"{phases[phase]:>30.1f}" for phase in PHASES) + f" {low:>8.1f}")
     if len(rows) > 1:
-        (n0, _, s0, p0, _), (n1, _, s1, p1, _) = rows[0], rows[-1]
+        (n0, _, s0, p0, _, f0), (n1, _, s1, p1, _, f1) = rows[0], rows[-1]
+        kb = [(f1[phase] - f0[phase]) * 1024 / (n1 - n0) for phase in PHASES] + [(p1 - p0) * 1024 / (n1 - n0)]
+        added = [kb[0]] + [b - a for a, b in itertools.pairwise(kb)]
+        print(f"{'KB a bid':>7} " + " ".join(f"{k:>30.1f}" for k in kb[:-1]) + f" {kb[-1]:>8.1f}   (from {n0} to {n1} bids)")
+        print(f"{'added':>7} " + " ".join(f"{k:>30.1f}" for k in added[:-1]) + f" {added[-1]:>8.1f}   (by the phase; the last, from the "
+              "competition to the peak)")
         print(f"From {n0} to {n1} bids: {(p1 - p0) * 1024 / (n1 - n0):.1f} KB of parent memory and {1000 * (s1 - s0) / (n1 - n0):.3f} ms a bid more.")
-
-
-STAMP = "generated-by.txt"
-"""In a kept growth folder: how many workbooks it holds and what made them (:func:`generator_hash`)."""
-
-
-def generator_hash() -> str:
-    """What the generated workbooks depend on: this generator, svscore's workbook code (every module
-    of svscore.excel), the demo bids, the example tender and measures, and the workbook libraries'
-    versions, so a kept folder made by other code is made again."""
-    import hashlib
-    from importlib.metadata import version
-
-    import svscore.excel as excel
-
-    digest = hashlib.sha256()
-    code = [Path(__file__), *sorted(Path(excel.__file__ or "").parent.glob("*.py")),
-            Path(excel.__file__ or "").parent.parent / "batch" / "demo.py", EXAMPLES / "council-home-care.json", EXAMPLES / MEASURES_FILE]
-    for source in code:
-        digest.update(source.read_bytes())
-    digest.update(" ".join(version(p) for p in ("openpyxl", "xlsxwriter")).encode())
-    return digest.hexdigest()[:16]
 
 
 GROWTH_ROUNDS = 2

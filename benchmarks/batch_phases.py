@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import batch_benchmark as bench  # the profiles and the workbook generator
+import batch_benchmark as bench  # the bare read
+import bids  # the profiles and the workbook generator
 
 
 def cpu(who: int = resource.RUSAGE_SELF) -> float:
@@ -63,7 +64,7 @@ def worker_split(files: list[Path], tender) -> None:
     pool.start_reading, pool.finish_reading, pool._worker = timed("start", start_reading), timed("finish", finish_reading), counted_worker
     cellxml.CellXml.misread_cell = timed("misread", misread_cell)  # type: ignore[method-assign]
     try:
-        pool.inspect_all([(f, f.name) for f in files], read_specs(tender, bench.MEASURES), Limits(), jobs=1)
+        pool.inspect_all([(f, f.name) for f in files], read_specs(tender, bids.MEASURES), Limits(), jobs=1)
     finally:
         pool.start_reading, pool.finish_reading, pool._worker = start_reading, finish_reading, worker
         cellxml.CellXml.misread_cell = misread_cell  # type: ignore[method-assign]
@@ -130,9 +131,9 @@ def main() -> None:
     profile = sys.argv[2] if len(sys.argv) > 2 else "full"
     with tempfile.TemporaryDirectory(prefix="svscore-phases-") as tmp:
         root = Path(tmp)
-        tender = bench.PROFILES[profile][0]
-        bench.make_folder(profile, n, root)
-        files = sorted((root / "returns").glob("*.xlsx"))
+        tender = bids.PROFILES[profile][0]
+        bids.make_folder(profile, n, root)
+        files = bids.bid_files(root / "returns")
         bench.calamine_read(files[:20])  # warm the file cache
         print(f"{os.cpu_count()} cores; profile '{profile}', {n} returned workbooks")
         worker_split(files, tender)
