@@ -34,8 +34,8 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
     results = {}
     for w in works:
         results[id(w)] = bid_result(w, shape, lot.id, ppqp)
-        if w.rows is None:  # finished once (TenderScorer): its leaves are let go as soon as its result holds what it needs
-            w.leaves = {}
+        if w.rows is None:  # finished once (TenderScorer): let go as soon as its result holds what it needs
+            w.let_go_of_work()
     works_of = {id(results[id(w)]): w for w in works}
 
     def key(r: BidResult) -> Fraction | None:
@@ -57,6 +57,7 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
     final.sort(key=lambda b: (b.rank, b.bidder, b.bidder_id))
     others = sorted((results[id(w)] for w in works if id(w) not in competing),
                     key=lambda b: (list(Status).index(b.status), b.bidder, b.bidder_id))
+    del results, works_of, ranked  # the results before their ranks: not held beside the ranked ones while the sensitivity is worked out
     tie_groups = tuple(tuple(sorted(v)) for _, v in sorted(ties.items()))
     top = tuple((w.criterion.id, w.criterion.name) for w in tree if w.depth == 0)
     sens = lot_sensitivity(tender, tree, final, ppqp)
@@ -64,7 +65,15 @@ def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: S
 
 
 TOTALS_KEPT = 100_000
-"""Groups' totals kept by a lot's scorer before it starts again: far more than the distinct totals of a large batch."""
+"""Groups' totals kept by a lot's scorer that finishes more than once before it starts again: far
+more than the distinct totals of a large batch."""
+
+TOTALS_KEPT_ONCE = 4096
+"""Groups' totals kept by a scorer that finishes once before it starts again. Bids share a group's
+total only when they share every sub-criterion's scores: with consensus scores a few hundred sets
+cover a whole batch, but with three evaluators' own scores on three sub-criteria nearly every bid
+has a set of its own (19,600 of 20,000 in the batch benchmark), and an entry a bid, kept to the end,
+is some 330 bytes a bid."""
 
 
 def _ranked(w: BidWork, result: BidResult, rank: int, flags: tuple[Flag, ...]) -> BidResult:
@@ -115,6 +124,8 @@ class TreeShape:
     sub-criteria's points are the same objects again only for a scorer that finishes more than once
     (in one competition each bid's price points are its own), so a scorer that finishes once does not
     hold an entry a bid for them."""
+    kept: int = field(default=TOTALS_KEPT, compare=False)
+    """Totals remembered before starting again (:data:`TOTALS_KEPT`, :data:`TOTALS_KEPT_ONCE`)."""
 
     def group_total(self, n: _Node, got: tuple[Fraction, ...]) -> tuple[Fraction | None, str]:
         """A group's points (None unless every scored child has points) and the sentence that shows the sum."""
@@ -123,13 +134,13 @@ class TreeShape:
         key = (id(n), tuple(map(id, got)))
         known = self.totals.get(key)
         if known is None:
-            if len(self.totals) >= TOTALS_KEPT:  # a scorer kept for many competitions (Excel's functions)
+            if len(self.totals) >= self.kept:
                 self.totals.clear()
             known = self.totals[key] = (got, *_group_total(n, got))
         return known[1], known[2]
 
     @classmethod
-    def of(cls, tree: list[WeightedCriterion], remember_moving: bool = True) -> TreeShape:
+    def of(cls, tree: list[WeightedCriterion], remember_moving: bool = True, kept: int = TOTALS_KEPT) -> TreeShape:
         children = {x.criterion.id: tuple(k.criterion.id for k in tree if k.parent_id == x.criterion.id and k.kind is not CriterionKind.PASS_FAIL)
                     for x in tree if not x.is_leaf}
         fixed: dict[str, bool] = {}
@@ -143,7 +154,7 @@ class TreeShape:
         measured = tuple(x.criterion.id for x in tree if x.is_leaf and x.criterion.scored_by is ScoredBy.MEASURES)
         return cls(nodes, top, measured, tuple(i for i, n in enumerate(nodes) if not n.fixed),
                    frozenset(cid for cid in top if not fixed[cid]), tuple(n.id for n in nodes if n.leaf and not n.fixed),
-                   remember_moving=remember_moving)
+                   remember_moving=remember_moving, kept=kept)
 
 
 def _group_total(n: _Node, got: tuple[Fraction, ...]) -> tuple[Fraction | None, str]:
@@ -205,7 +216,7 @@ def _bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool, kept: dic
             leaf = _GROUP_LEAF
         pts[n.id] = p
         rows[i] = CriterionResult(n.id, c.name, x.kind, x.parent_id, n.leaf, x.points_available, p, raw,
-                                  explanation, tuple(leaf.evaluators), tuple(leaf.justifications))
+                                  explanation, tuple(leaf.evaluators), tuple(leaf.justified))
     if kept is not None and not kept:
         fixed = [n.fixed for n in shape.nodes]
         kept["rows"] = tuple(r if f else None for r, f in zip(rows, fixed, strict=True))

@@ -23,7 +23,7 @@ from svscore.model.measures import MeasuresTable
 from svscore.model.tender import PriceMethod, ScoredBy, Tender
 from svscore.rules.checks import CheckReport, check_tender, require_no_errors
 from svscore.rules.weights import weighted_tree
-from svscore.scoring.assemble import TreeShape, lot_result
+from svscore.scoring.assemble import TOTALS_KEPT, TOTALS_KEPT_ONCE, TreeShape, lot_result
 from svscore.scoring.competition import Relative, compete
 from svscore.scoring.prepare import LeafPlan, ScaledMemo, prepare_bid
 from svscore.scoring.result import LotResult, TenderResult
@@ -118,7 +118,7 @@ class LotScorer:
         self.memo: ScaledMemo = {}
         """Scaled-criterion outcomes by (criterion, evaluators' scores), worked out once for the lot's bids."""
         self.plan = LeafPlan.of(self.leaves, measures)
-        self.shape = TreeShape.of(self.tree, remember_moving=keep > 0)
+        self.shape = TreeShape.of(self.tree, remember_moving=keep > 0, kept=TOTALS_KEPT if keep else TOTALS_KEPT_ONCE)
         self.relative: Relative = {}
         """Relative scores by the competing prices or values, from the lot's earlier competitions."""
         self.keep = keep
@@ -144,8 +144,8 @@ class LotScorer:
 
     def finish(self, prepared: Sequence[BidWork]) -> LotResult:
         """The competition over the lot's prepared bids, then its ranked result."""
-        if self.leaves and any(w.rows is None and not w.leaves for w in prepared):
-            # A scorer that keeps nothing (``keep=0``, a batch) lets go of each bid's leaves as its
+        if any(w.finished for w in prepared):
+            # A scorer that keeps nothing (``keep=0``, a batch) lets go of each bid's work as its
             # result is made: finishing the same prepared bid again would find nothing to score.
             raise RuntimeError("a prepared bid was finished before: a TenderScorer made without keep finishes each prepared "
                                "bid once; prepare the bids again, or make the scorer with keep")

@@ -89,7 +89,7 @@ def prepare_bid(tender: Tender, bid: Bid, leaves: list[WeightedCriterion], measu
         c = x.criterion
         leaf = w.leaves.setdefault(c.id, LeafWork())
         given = scores.get(c.id, [])
-        leaf.justifications = tuple((s.evaluator or "consensus", s.justification) for s in given if s.justification)
+        leaf.justified = tuple(part for s in given if s.justification for part in (s.evaluator or "consensus", s.justification))
         if x.kind is CriterionKind.PRICE:
             if bid.price is None:
                 w.missing.append("the price")

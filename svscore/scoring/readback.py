@@ -37,6 +37,7 @@ from svscore.scoring.result import (
     SensitivityLine,
     Status,
     TenderResult,
+    flat_justifications,
 )
 
 RESULTS = "results.json"
@@ -75,7 +76,7 @@ def _criterion(d: Any, path: str) -> CriterionResult:
         points=_num(d.get("weighted"), f"{path}.weighted"),
         raw=Fraction(raw) if isinstance(raw, Decimal) else raw, explanation=d.get("explanation", ""),
         evaluator_scores=tuple((k, Fraction(v) if isinstance(v, Decimal) else v) for k, v in d.get("evaluator_scores", {}).items()),
-        justifications=tuple(d.get("justifications", {}).items()))
+        justified=flat_justifications(d.get("justifications", {}).items()))
 
 
 def _bid(d: Any, path: str) -> BidResult:

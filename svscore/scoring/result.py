@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -31,6 +31,16 @@ class Flag:
         return {"code": self.code, "message": self.message}
 
 
+def justification_pairs(flat: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(evaluator, text) pairs from a flat evaluator, text, evaluator, text... tuple."""
+    return tuple(zip(flat[::2], flat[1::2], strict=True))
+
+
+def flat_justifications(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """The flat evaluator, text, evaluator, text... tuple of (evaluator, text) pairs."""
+    return tuple(part for pair in pairs for part in pair)
+
+
 @dataclass(frozen=True, slots=True)
 class CriterionResult:
     criterion_id: str
@@ -44,7 +54,15 @@ class CriterionResult:
     """The input scored: a scale value, a price, a £ value, 'pass'/'fail'; None for groups."""
     explanation: str = ""
     evaluator_scores: tuple[tuple[str, Any], ...] = ()
-    justifications: tuple[tuple[str, str], ...] = ()
+    justified: tuple[str, ...] = ()
+    """Each justification after the name of its evaluator: evaluator, text, evaluator, text... (flat:
+    a pair each would be one object more for every evaluator, criterion and bid, and a batch holds
+    every bid's rows until its outputs are written). :attr:`justifications` gives the pairs."""
+
+    @property
+    def justifications(self) -> tuple[tuple[str, str], ...]:
+        """(evaluator, justification) for each justified score, in the evaluators' order."""
+        return justification_pairs(self.justified)
 
     def as_dict(self) -> dict[str, Any]:
         raw = self.raw
@@ -60,7 +78,7 @@ class CriterionResult:
             "available": _float(self.available),
             "explanation": self.explanation,
             "evaluator_scores": {k: (_float(v) if type(v) is Fraction else v) for k, v in self.evaluator_scores},
-            "justifications": dict(self.justifications),
+            "justifications": dict(zip(self.justified[::2], self.justified[1::2], strict=True)),
         }
 
 

@@ -31,7 +31,8 @@ class LeafWork:
     explanation: str = ""
     evaluators: tuple[tuple[str, Any], ...] = ()
     """Each evaluator's name and score (or 'pass'/'fail'); empty for a consensus score."""
-    justifications: tuple[tuple[str, str], ...] = ()
+    justified: tuple[str, ...] = ()
+    """Each justification after its evaluator's name, flat (:attr:`CriterionResult.justified`)."""
     commitments: tuple[str, ...] = ()
     """Each valued commitment's explanation, in the bid's order."""
     committed: Fraction = _ZERO
@@ -39,7 +40,7 @@ class LeafWork:
 
     def copy(self) -> LeafWork:
         """A shallow copy (``dataclasses.replace`` takes five times as long)."""
-        return LeafWork(self.value, self.points, self.explanation, self.evaluators, self.justifications,
+        return LeafWork(self.value, self.points, self.explanation, self.evaluators, self.justified,
                         self.commitments, self.committed)
 
 
@@ -89,6 +90,18 @@ class BidWork:
         commitments or scores again), so that a batch holds no bid model it does not keep."""
         b = self.bid
         self.bid = Bidder(b.bidder_id, b.bidder, b.sme, b.vcse)
+
+    def let_go_of_work(self) -> None:
+        """Let go of what the bid's result was worked out from (its leaves, errors, gaps and flags),
+        once a scorer that finishes each bid once has made the result, which holds all of it that is
+        needed: a batch holds every prepared bid until its competition is scored. Only the bidder, the
+        price and :attr:`rows` (None) stay; :attr:`finished` says so."""
+        del self.leaves, self.errors, self.missing, self.disqualified, self.flags
+
+    @property
+    def finished(self) -> bool:
+        """Whether the bid was finished by a scorer that finishes each bid once (:meth:`let_go_of_work`)."""
+        return not hasattr(self, "leaves")
 
     def priced(self) -> Fraction:
         """The price of a bid in the competition (a bid without one is incomplete and never competes)."""

@@ -72,7 +72,7 @@ def test_missing_justification_is_shown_in_red_never_invented(home_care) -> None
     tender, result = home_care
     lot = result.lots[0]
     bid = lot.bids[1]
-    bare = tuple(dataclasses.replace(c, justifications=()) for c in bid.criteria)
+    bare = tuple(dataclasses.replace(c, justified=()) for c in bid.criteria)
     changed = dataclasses.replace(result, lots=(dataclasses.replace(lot, bids=(lot.bids[0], dataclasses.replace(bid, criteria=bare),
                                                                               *lot.bids[2:])),))
     document, text = read(assessment_summary(changed, tender.authority.name, "1", bid.bidder_id))

@@ -92,3 +92,28 @@ def test_level_bids_no_rule_separates_share_the_rank_for_the_authority_to_decide
     assert all([f.code for f in b.flags] == ["tie_unresolved"] for b in lot.bids)
     assert lot.ties == (("A", "B"),)
     assert not lot.sensitivity.applicable and lot.sensitivity.note == "The top bids tie, so there is no single winner to test."
+
+
+def test_each_justification_reaches_the_result_after_its_evaluator_and_in_order():
+    """A result row holds the justifications flat (evaluator, text, ...) and gives them as pairs, in
+    the evaluators' order; a score given no justification has none in the row; a group none."""
+    from svscore.model.bids import Bid, Score
+    from svscore.scoring.result import flat_justifications, justification_pairs
+
+    t = make_tender(evaluation={"aggregation": "mean"})
+    scores = (Score(criterion="Q", value=4, evaluator="Asha", justification="Clear mobilisation plan."),
+              Score(criterion="Q", value=3, evaluator="Ben", justification="Staffing thin at weekends."),
+              Score(criterion="Q", value=4, evaluator="Cai"),
+              Score(criterion="SV", value=2, evaluator="Asha", justification="Vague."),
+              Score(criterion="SV", value=2, evaluator="Ben", justification="Vague."))
+    result = score_tender(t, [Bid(bidder_id="A", bidder="A", price=100, scores=scores)])
+    rows = {c.criterion_id: c for c in result.lots[0].bids[0].criteria}
+    assert rows["Q"].justified == ("Asha", "Clear mobilisation plan.", "Ben", "Staffing thin at weekends.")
+    assert rows["Q"].justifications == (("Asha", "Clear mobilisation plan."), ("Ben", "Staffing thin at weekends."))
+    assert rows["SV"].justifications == (("Asha", "Vague."), ("Ben", "Vague."))
+    assert rows["Q"].as_dict()["justifications"] == {"Asha": "Clear mobilisation plan.", "Ben": "Staffing thin at weekends."}
+    assert rows["P"].justified == () and rows["P"].justifications == ()
+    assert flat_justifications(rows["Q"].justifications) == rows["Q"].justified
+    assert justification_pairs(()) == ()
+    with pytest.raises(ValueError):  # a flat tuple is always evaluator and text
+        justification_pairs(("Asha",))

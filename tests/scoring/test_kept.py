@@ -97,17 +97,46 @@ def test_a_scorer_that_finishes_once_remembers_no_total_of_a_group_the_competiti
         assert any(key[0] in moving for key in shape.totals) is moving_kept
 
 
-def test_a_prepared_bid_finished_once_lets_go_of_its_leaves_and_a_kept_one_does_not():
-    # A batch holds every prepared bid until its competition ends: each one's leaves (the bulk of it)
-    # go as soon as its result holds what it needs. A kept scorer finishes its bids again.
+def test_a_prepared_bid_finished_once_lets_go_of_its_work_and_a_kept_one_does_not():
+    # A batch holds every prepared bid until its competition ends: each one's leaves (the bulk of it),
+    # errors, gaps and flags go as soon as its result holds what it needs. A kept scorer finishes its
+    # bids again.
     tender = make_tender(minimum_quality_percent=50)
     bids = [bid("A", 100, Q=4, SV=3), bid("B", 120, Q=5, SV=2), bid("C", 90, Q=3, SV=5)]
     once, kept = TenderScorer(tender), TenderScorer(tender, keep=100)
     prepared_once, prepared_kept = [once.prepare(b) for b in bids], [kept.prepare(b) for b in bids]
     assert once.finish(prepared_once) == kept.finish(prepared_kept) == score_tender(tender, bids)
-    assert all(p.work.leaves == {} for p in prepared_once)
-    assert all(p.work.leaves for p in prepared_kept)
+    assert all(p.work.finished for p in prepared_once)
+    for p in prepared_once:
+        for name in ("leaves", "errors", "missing", "disqualified", "flags"):
+            assert not hasattr(p.work, name), name
+        assert p.work.bid.bidder and p.work.rows is None
+    assert all(p.work.leaves and not p.work.finished for p in prepared_kept)
     assert kept.finish([kept.prepare(b) for b in bids]) == score_tender(tender, bids)
     with pytest.raises(RuntimeError, match="finished before"):  # said plainly, not a KeyError from deep inside
         once.finish(prepared_once)
     assert once.finish([once.prepare(b) for b in bids]) == score_tender(tender, bids)  # prepared again: fine
+
+
+def test_a_scorer_that_finishes_once_keeps_only_so_many_group_totals(monkeypatch):
+    # With evaluators' own scores nearly every bid has a set of sub-criteria scores of its own: a
+    # finish-once scorer starts its totals again when it holds TOTALS_KEPT_ONCE, and every result is
+    # as if it had kept them all.
+    import svscore.scoring.engine as engine
+
+    tender = make_tender(evaluation={"aggregation": "mean"}, criteria=[
+        {"id": "P", "name": "Price", "kind": "price", "weight": 50},
+        {"id": "QG", "name": "Quality", "kind": "quality", "weight": 50, "children": [
+            {"id": "Q1", "name": "Delivery", "weight": 50, "scale": "0-5"},
+            {"id": "Q2", "name": "Staffing", "weight": 50, "scale": "0-5"}]}])
+    bids = [Bid(bidder_id=f"B{i}", bidder=f"B{i}", price=100 + i,
+                scores=tuple(Score(criterion=q, value=(i + k + j) % 6, evaluator=e, justification="Seen.")
+                             for j, q in enumerate(("Q1", "Q2")) for k, e in enumerate(("Asha", "Ben")) if not (q == "Q2" and k and i % 2)))
+            for i in range(12)]
+    everything = TenderScorer(tender, keep=100)
+    want = everything.finish([everything.prepare(b) for b in bids])
+    assert len(everything.scorers["1"].shape.totals) > 3
+    monkeypatch.setattr(engine, "TOTALS_KEPT_ONCE", 3)
+    once = TenderScorer(tender)
+    assert once.finish([once.prepare(b) for b in bids]) == want
+    assert 0 < len(once.scorers["1"].shape.totals) <= 3
