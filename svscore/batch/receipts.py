@@ -26,7 +26,8 @@ class Receipts:
         self.path = returns / RECEIVED_FILE
         self.given = self.path.is_file()
         self.times, self.source = _read(returns, problems)
-        self.in_folder = {_file_key(n.rstrip("/")): n.rstrip("/") for n in names}
+        # With no receipt times there is nothing to match: no table of every file name is held.
+        self.in_folder = {_file_key(n.rstrip("/")): n.rstrip("/") for n in names} if self.times else {}
         self.with_base: dict[str, list[str]] = defaultdict(list)
         for key in sorted(self.in_folder):
             self.with_base[_base(key)].append(key)

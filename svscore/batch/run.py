@@ -369,9 +369,14 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     bids_seen = [(seen.bidder_id, seen.bidder, seen.lot or default_lot) for seen in (usable[i][0] for i in chosen)]
     problems += unused_warning(book, book.matched_keys(bids_seen))
     book.let_go_of_scores()  # every bid has been made with its scores: they are not held while the competition is scored
+    competing = [prepared[i] for i in chosen]
+    for done_with in (usable, reports, prepared):  # nor what the checks after reading needed
+        done_with.clear()
+    del bids_seen
     if options.strict and (any(r.status != "scored" for r in ordered) or any(p.severity is Severity.ERROR for p in problems)):
         raise BatchError(_strict_message(ordered, problems))
-    result = scorer.finish([prepared[i] for i in chosen])
+    result = scorer.finish(competing)
+    del competing
     problems += [Problem("measures", w, Severity.WARNING) for w in result.warnings]  # on the Problems sheet too, beside everything else to check
     inputs = [{"name": f"returns/{r.name}", "size": r.size, "sha256": r.sha256} for r in ordered]
     others = [(f"returns/{RECEIVED_FILE}", receipts.path)] if receipts.given else []

@@ -25,7 +25,13 @@ as "UK" or "Group" are kept: "Acme Group Ltd" and "Acme Ltd" are often two compa
 _SUFFIX = re.compile(r"(?:\s+(?:" + "|".join(LEGAL_SUFFIXES) + r"))+$")
 
 
-@lru_cache(maxsize=65536)
+KEYS_KEPT = 4096
+"""Keys remembered (the same bidder is looked up a few times close together, as its bid is read,
+matched and checked; a key takes 1-3 microseconds to work out again). Not one for every bidder:
+20,000 bids' ids and names would hold some 10 MB to the end of a batch."""
+
+
+@lru_cache(maxsize=KEYS_KEPT)
 def bidder_key(text: str) -> str:
     """Company numbers and names compared without case, spaces or punctuation, in any script
     ("Acme Ltd." is "ACME LTD"; "Café" stays apart from "Cafe"); a number made only of digits
@@ -38,7 +44,7 @@ def bidder_key(text: str) -> str:
     return key or folded.strip()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=KEYS_KEPT)
 def name_key(name: str) -> str:
     """A bidder's name as compared with another source's: :func:`bidder_key` after dropping the
     legal suffix, "&"/"and" differences and a leading "The"."""
