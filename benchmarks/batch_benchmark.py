@@ -1,7 +1,7 @@
 """Benchmark: svscore batch end to end against bare readers of the same files, in one run.
 
-Generates N returned bid workbooks (different bidders and prices, with their formulas' values as
-Excel saves them) plus evaluators' score sheets, in three profiles:
+Generates (with bids.py) N returned bid workbooks (different bidders and prices, with their
+formulas' values as Excel saves them) plus evaluators' score sheets, in three profiles:
 
 - example: the bundled example tender as it is (a 4-line pricing schedule, one-line responses,
   three of the six measures committed);
@@ -27,8 +27,9 @@ Each figure but the pandas read is the median of three rounds in which the conte
 Run: python -m pip install ".[bench]" && python benchmarks/batch_benchmark.py [N [PROFILE ...]]
 
 `python benchmarks/batch_benchmark.py growth [SIZE ...]` (default 1000 5000 20000) prints instead
-the time and the parent process's peak memory of `svscore batch --jobs 2` at each size, on the
-example profile's small workbooks in one competition, generated in a temporary folder that is
+the time and the parent process's peak memory of `svscore batch --jobs 2` at each size, and its
+memory after each phase, on the example profile's small workbooks in one competition (each size
+the first bids, every one of them scored in full), generated in a temporary folder that is
 deleted after (with `--folder DIR` the workbooks are generated in DIR, or those generated there
 for the same largest size by the same generator and svscore code used again, and kept).
 """
