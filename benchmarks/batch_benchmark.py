@@ -169,14 +169,17 @@ atexit.register(lambda: os.getpid() == pid and print(f"parent peak {status('VmHW
 import svscore.batch.run as run_module
 from svscore.scoring import engine
 collect, finish = run_module.InspectionPool.collect, engine.TenderScorer.finish
+def phase(label):  # the memory now is known only from /proc (Linux): elsewhere no phase is printed
+    if os.path.exists("/proc/self/status"):
+        print(f"parent phase {status('VmRSS')} {status('VmHWM')} {label}", file=sys.stderr)
 def collecting(self, *args, **kwargs):
-    print(f"parent phase {status('VmRSS')} {status('VmHWM')} tender and score sheets read", file=sys.stderr)
+    phase("tender and score sheets read")
     done = collect(self, *args, **kwargs)
-    print(f"parent phase {status('VmRSS')} {status('VmHWM')} bids collected and prepared", file=sys.stderr)
+    phase("bids collected and prepared")
     return done
 def finishing(self, prepared):
     result = finish(self, prepared)
-    print(f"parent phase {status('VmRSS')} {status('VmHWM')} competition scored", file=sys.stderr)
+    phase("competition scored")
     return result
 run_module.InspectionPool.collect, engine.TenderScorer.finish = collecting, finishing
 sys.argv[0] = "svscore"
@@ -252,7 +255,7 @@ def growth(sizes: list[int], root: Path) -> None:
             shutil.rmtree(folder / f"out-{r}")
         seconds = statistics.median(s for s, _, _ in runs)
         peaks = [mb for _, mb, _ in runs]
-        phases = {phase: min(p[phase] for _, _, p in runs) for phase in PHASES}
+        phases = {phase: min(p[phase] for _, _, p in runs) for phase in PHASES if all(phase in p for _, _, p in runs)}
         rows.append((n, statistics.median(base), seconds, min(peaks), max(peaks), phases))
         shutil.rmtree(folder)  # the large folders are not kept
         print(f"  {n} bids done", file=sys.stderr)
@@ -264,18 +267,23 @@ def growth(sizes: list[int], root: Path) -> None:
         since = f"{(low - last[1]) * 1024 / (n - last[0]):.1f}" if last else ""
         print(f"{n:>7} {base:>12.2f} {seconds:>8.2f} {seconds / base:>6.2f}× {1000 * seconds / n:>9.3f} {low:>7.1f}-{high:<7.1f} {since:>24}")
         last = (n, low)
+    if len(rows) > 1:
+        (n0, _, s0, p0, _, _), (n1, _, s1, p1, _, _) = rows[0], rows[-1]
+        print(f"From {n0} to {n1} bids: {(p1 - p0) * 1024 / (n1 - n0):.1f} KB of parent memory and {1000 * (s1 - s0) / (n1 - n0):.3f} ms a bid more.")
+    if any(len(phases) < len(PHASES) for *_, phases in rows):
+        print("\nThe parent's memory after each phase is known only on Linux (from /proc): not printed.")
+        return
     print("\nThe parent's resident memory after each phase, MB (the lower of the runs), and what each phase adds:")
     print(f"{'bids':>7} " + " ".join(f"{phase:>30}" for phase in PHASES) + f" {'peak':>8}")
     for n, _, _, low, _, phases in rows:
         print(f"{n:>7} " + " ".join(f"{phases[phase]:>30.1f}" for phase in PHASES) + f" {low:>8.1f}")
     if len(rows) > 1:
-        (n0, _, s0, p0, _, f0), (n1, _, s1, p1, _, f1) = rows[0], rows[-1]
+        (n0, _, _, p0, _, f0), (n1, _, _, p1, _, f1) = rows[0], rows[-1]
         kb = [(f1[phase] - f0[phase]) * 1024 / (n1 - n0) for phase in PHASES] + [(p1 - p0) * 1024 / (n1 - n0)]
         added = [kb[0]] + [b - a for a, b in itertools.pairwise(kb)]
         print(f"{'KB a bid':>7} " + " ".join(f"{k:>30.1f}" for k in kb[:-1]) + f" {kb[-1]:>8.1f}   (from {n0} to {n1} bids)")
         print(f"{'added':>7} " + " ".join(f"{k:>30.1f}" for k in added[:-1]) + f" {added[-1]:>8.1f}   (by the phase; the last, from the "
               "competition to the peak)")
-        print(f"From {n0} to {n1} bids: {(p1 - p0) * 1024 / (n1 - n0):.1f} KB of parent memory and {1000 * (s1 - s0) / (n1 - n0):.3f} ms a bid more.")
 
 
 GROWTH_ROUNDS = 2

@@ -89,8 +89,10 @@ def bid_file(i: int) -> str:
 
 
 def bid_files(returns: Path) -> list[Path]:
-    """The generated workbooks in ``returns``, in the bids' order (by the number in each name)."""
-    return sorted(returns.glob("bid-*.xlsx"), key=lambda p: int(p.stem.removeprefix("bid-")))
+    """The generated workbooks in ``returns``, in the bids' order (by the number in each name; a file
+    not named as :func:`bid_file` names them is not one of them)."""
+    return sorted((p for p in returns.glob("bid-*.xlsx") if p.stem.removeprefix("bid-").isdigit()),
+                  key=lambda p: int(p.stem.removeprefix("bid-")))
 
 
 MEASURES_FILE = "measures-illustrative.json"

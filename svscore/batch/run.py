@@ -297,10 +297,7 @@ def _run(pool: InspectionPool, skipped: list[tuple[str, str]], tender_path: Path
     # While the workers read the returned files, read the scores and the receipt times here...
     receipts = Receipts(returns, [name for _, name in pool.files] + [name for name, _ in skipped], problems)
     if book is None and scores_dir is not None:
-        book = ScoreBook()
-        for lot_index, _ in enumerate(tender.all_lots()):
-            read_score_folder(scores_dir, tender, lot_index, measures, book)
-        book.problems = list(dict.fromkeys(book.problems))
+        book = read_score_folder(scores_dir, tender, measures)
         pool.serve()
     if book is None:
         problems.append(Problem("scores", NO_SCORES, Severity.WARNING))

@@ -93,9 +93,9 @@ def score_sheet_files(folder: Path) -> list[Path]:
             if not path.name.startswith((".", "~$")) and path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file()]
 
 
-def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None,
-                      book: ScoreBook | None = None) -> ScoreBook:
-    """Add the scores of every score sheet workbook in ``folder`` made for this lot to ``book``.
+def read_score_folder(folder: Path, tender: Tender, measures: MeasuresTable | None, book: ScoreBook | None = None) -> ScoreBook:
+    """Add the scores of every score sheet workbook in ``folder`` to ``book``, each for the lot it was
+    made for (each workbook is read once, whatever the number of lots).
 
     Each workbook is read in a process of its own where fork is available
     (:func:`svscore.render.background.in_background`): its cells, every one a Python value, are
@@ -117,7 +117,7 @@ def read_score_folder(folder: Path, tender: Tender, lot_index: int, measures: Me
     for path in score_sheet_files(folder):
         if path not in book.files:
             book.files.append(path)
-        reading.append(in_background(_read_pickled, (path, tender, lot_index, measures), functools.partial(_crashed, path)))
+        reading.append(in_background(_read_pickled, (path, tender, measures), functools.partial(_crashed, path)))
         if len(reading) >= READING_AT_ONCE:
             _add_read(pickle.loads(reading.popleft()()), book)
     while reading:
@@ -130,7 +130,7 @@ READING_AT_ONCE = 2
 one before are added here."""
 
 
-def _read_pickled(args: tuple[Path, Tender, int, MeasuresTable | None]) -> bytes:
+def _read_pickled(args: tuple[Path, Tender, MeasuresTable | None]) -> bytes:
     import pickle
 
     read = _read_one(*args)
@@ -160,7 +160,7 @@ def _add_read(read: ScoreSheetScores, book: ScoreBook) -> None:
     book.problems += read.problems
 
 
-def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTable | None) -> ScoreSheetScores:
+def _read_one(path: Path, tender: Tender, measures: MeasuresTable | None) -> ScoreSheetScores:
     """The scores and problems of one score sheet workbook."""
     name = file_label(path.name)
     limits = Limits()
@@ -181,7 +181,7 @@ def _read_one(path: Path, tender: Tender, lot_index: int, measures: MeasuresTabl
     except UnreadableWorkbook:
         read.problems.append(Problem(name, f"not read: {unreadable(path)}"))
         return read
-    read_score_sheets(values, tender, lot_index, measures, read)
+    read_score_sheets(values, tender, measures, read)
     return read
 
 

@@ -59,10 +59,9 @@ class SheetScore(NamedTuple):
                                      justification=self.justification)
 
 
-def read_score_sheets(values: Values, tender: Tender, lot_index: int, measures: MeasuresTable | None,
-                      book: ScoreSheetScores) -> None:
-    """Add the scores of a parsed score sheets workbook made for this lot to ``book``, with the
-    reader its format version has (:mod:`svscore.excel.readers`). Another lot's are left alone."""
+def read_score_sheets(values: Values, tender: Tender, measures: MeasuresTable | None, book: ScoreSheetScores) -> None:
+    """Add the scores of a parsed score sheets workbook to ``book``, for the lot it was made for,
+    with the reader its format version has (:mod:`svscore.excel.readers`)."""
     meta = metadata(values)
     try:
         reader = reader_for(meta, values.name, "score_sheets")
@@ -70,10 +69,10 @@ def read_score_sheets(values: Values, tender: Tender, lot_index: int, measures: 
         book.problems += exc.problems
         return
     assert meta is not None  # reader_for refuses a workbook without metadata
-    reader.read(values, meta, tender, lot_index, measures, book)
+    reader.read(values, meta, tender, measures, book)
 
 
-def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int, measures: MeasuresTable | None,
+def read_v1(values: Values, meta: dict[str, str], tender: Tender, measures: MeasuresTable | None,
             book: ScoreSheetScores) -> None:
     """Read a format version 1 score sheets workbook (its kind and version already checked)."""
     from svscore.excel.score_sheets import score_sheet_layout
@@ -82,9 +81,13 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, lot_index: int
     if meta.get("tender_reference") != tender.reference:
         book.problems.append(Problem(name, f"score sheets for tender {meta.get('tender_reference')!r}, not {tender.reference!r}"))
         return
-    lot = tender.all_lots()[lot_index].id
-    if meta.get("lot") != lot:
-        return  # another lot's score sheets: read with that lot
+    lots = [lot.id for lot in tender.all_lots()]
+    lot = meta.get("lot")
+    if lot not in lots:  # its scores would match no bid: said, never left unread without a word
+        book.problems.append(Problem(name, f"score sheets for lot {lot!r}, which tender {tender.reference!r} does not have "
+                                           f"(its lots: {', '.join(lots)}): not read; make the score sheets again from the tender"))
+        return
+    lot_index = lots.index(lot)
     try:
         extra = metadata_extra(meta, name, {"evaluators": list, "slots": int})
     except WorkbookError as exc:

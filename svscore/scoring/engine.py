@@ -149,6 +149,8 @@ class LotScorer:
             # result is made: finishing the same prepared bid again would find nothing to score.
             raise RuntimeError("a prepared bid was finished before: a TenderScorer made without keep finishes each prepared "
                                "bid once; prepare the bids again, or make the scorer with keep")
+        if len({id(w) for w in prepared}) < len(prepared):  # one competitor twice (each prepare gives a bid of its own)
+            raise RuntimeError("the same prepared bid is given twice: give each prepared bid once (a bid prepared twice is two bids)")
         works = sorted(prepared, key=lambda w: (w.bid.bidder_id, w.bid.bidder))
         competition = compete(self.tender, self.lot, self.leaves, works, self.relative)
         ppqp = self.tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT

@@ -38,7 +38,7 @@ def value_commitment(c: Commitment, m: Measure) -> ValuedCommitment:
     return ValuedCommitment(c, m, value, text)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the recurring commitments are a few hundred; a note makes one a bid's own, so not one a bid is kept
 def _valued(measure: str, unit: str, proxy_value: Decimal, first_year_only: bool, quantity: Decimal, year: int | None,
             deliverability_percent: Decimal, note: str) -> tuple[Fraction, str]:
     """The value and explanation of a commitment, from plain fields: the same quantities of the

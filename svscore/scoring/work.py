@@ -22,8 +22,8 @@ class LeafWork:
     """One leaf criterion of one bid, as far as it has been scored.
 
     A batch holds every bid's leaves until its competition is scored: they have slots, not a
-    dictionary each, and the evaluators and justifications are tuples (shared with the result, and
-    among the bids given the same scores), not lists of their own."""
+    dictionary each, and the evaluators and justifications are tuples shared with the result (the
+    evaluators also among the bids given the same scores), not lists of their own."""
 
     value: Any = None
     """The aggregated score (a Fraction), 'pass'/'fail', the price, or the £ value of commitments."""
@@ -53,9 +53,12 @@ class Bidder(NamedTuple):
     vcse: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class BidWork:
-    """One bid as it is scored: its leaves by criterion id, and every reason it may not rank."""
+    """One bid as it is scored: its leaves by criterion id, and every reason it may not rank.
+
+    Compared by identity (the scorer tells prepared bids apart so), and shown by who bid: once
+    finished (:meth:`let_go_of_work`) it has no fields to compare or show."""
 
     bid: Bid | Bidder
     """The bid; once it is prepared, only :class:`Bidder` of it where the caller lets go of the bid
@@ -97,6 +100,9 @@ class BidWork:
         needed: a batch holds every prepared bid until its competition is scored. Only the bidder, the
         price and :attr:`rows` (None) stay; :attr:`finished` says so."""
         del self.leaves, self.errors, self.missing, self.disqualified, self.flags
+
+    def __repr__(self) -> str:
+        return f"BidWork({self.who}{', finished' if self.finished else ''})"
 
     @property
     def finished(self) -> bool:

@@ -105,7 +105,7 @@ def test_scores_read_from_score_sheets_are_the_validated_models_and_copy_apart(f
     from svscore.batch.scores import read_score_folder
     from svscore.model.bids import Score
 
-    book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
+    book = read_score_folder(folder["scores"], TENDER, MEASURES)
     scores = [s for key in book.scores for s in book.for_bid(key.split("|", 1)[1], "", key.split("|", 1)[0])]
     assert len(scores) > 10 and all(type(s) is Score for s in scores)
     for s in scores:
@@ -123,7 +123,7 @@ def test_score_sheets_scores_are_held_as_plain_tuples_until_a_bid_uses_them(fold
     from svscore.excel.read_score_sheets import SheetScore
     from svscore.model.bids import Score
 
-    book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
+    book = read_score_folder(folder["scores"], TENDER, MEASURES)
     held = [s for listed in book.scores.values() for s in listed]
     assert held and all(type(s) is SheetScore for s in held)
     key = next(iter(book.scores))
@@ -140,7 +140,7 @@ def test_a_book_that_let_go_of_its_scores_says_so_when_asked_again(folder):
 
     from svscore.batch.scores import read_score_folder, unused_warning
 
-    book = read_score_folder(folder["scores"], TENDER, 0, MEASURES)
+    book = read_score_folder(folder["scores"], TENDER, MEASURES)
     lot, who = next(iter(book.scores)).split("|", 1)
     assert book.for_bid(who, "", lot)
     book_score = book.scores[f"{lot}|{who}"][0]
@@ -189,7 +189,7 @@ def test_score_sheets_are_parsed_in_a_process_of_their_own_where_fork_is_availab
         return real(*args, **kwargs)
 
     monkeypatch.setattr(scores_module, "load_values", load_values)
-    book = scores_module.read_score_folder(scores, TENDER, 0, MEASURES)
+    book = scores_module.read_score_folder(scores, TENDER, MEASURES)
     read_in = pids.read_text().split()
     assert read_in and str(os.getpid()) not in read_in
     assert book.scores and any(p.message.startswith("Evaluator B's score") for p in book.problems)
@@ -203,10 +203,10 @@ def test_score_sheets_read_without_fork_give_the_same_scores_and_problems(folder
     from svscore.batch.scores import read_score_folder
 
     scores = _scores_with_a_damaged_file(folder, tmp_path)
-    forked = read_score_folder(scores, TENDER, 0, MEASURES)
+    forked = read_score_folder(scores, TENDER, MEASURES)
     if hasattr(os, "fork"):
         monkeypatch.delattr(os, "fork")
-    here = read_score_folder(scores, TENDER, 0, MEASURES)
+    here = read_score_folder(scores, TENDER, MEASURES)
     assert _said(here) == _said(forked)
     assert forked.scores and len(forked.problems) == 2
 
@@ -222,7 +222,7 @@ def test_a_score_sheets_process_that_fails_is_read_again_here(folder, tmp_path, 
     if not hasattr(os, "fork"):
         pytest.skip("no fork here")
     scores = _scores_with_a_damaged_file(folder, tmp_path)
-    expected = scores_module.read_score_folder(scores, TENDER, 0, MEASURES)
+    expected = scores_module.read_score_folder(scores, TENDER, MEASURES)
     parent, real = os.getpid(), scores_module._read_one
 
     def dies_in_the_child(*args):
@@ -231,7 +231,7 @@ def test_a_score_sheets_process_that_fails_is_read_again_here(folder, tmp_path, 
         return real(*args)
 
     monkeypatch.setattr(scores_module, "_read_one", dies_in_the_child)
-    assert _said(scores_module.read_score_folder(scores, TENDER, 0, MEASURES)) == _said(expected)
+    assert _said(scores_module.read_score_folder(scores, TENDER, MEASURES)) == _said(expected)
 
 
 def test_a_score_sheets_process_that_crashes_is_reported_not_read_again_here(folder, tmp_path, monkeypatch):
@@ -258,7 +258,7 @@ def test_a_score_sheets_process_that_crashes_is_reported_not_read_again_here(fol
         return real(path, *args)
 
     monkeypatch.setattr(scores_module, "_read_one", crashes_on_the_score_sheets)
-    book = scores_module.read_score_folder(scores, TENDER, 0, MEASURES)
+    book = scores_module.read_score_folder(scores, TENDER, MEASURES)
     assert read_here == [] and book.scores == {}
     said = {p.place.file: p.message for p in book.problems}
     assert said["score-sheets.xlsx"] == ("not read: the process reading it stopped (the reader crashed on the file or ran out "
@@ -279,7 +279,47 @@ def test_a_justification_given_to_many_bids_is_held_once(folder, tmp_path):
             if isinstance(cell.value, str) and len(cell.value) > 20:
                 cell.value = "Meets the requirement in full, with evidence."
     wb.save(scores / "score-sheets.xlsx")
-    book = read_score_folder(scores, TENDER, 0, MEASURES)
+    book = read_score_folder(scores, TENDER, MEASURES)
     same = [s.justification for listed in book.scores.values() for s in listed
             if s.justification == "Meets the requirement in full, with evidence."]
     assert len(same) > 2 and len({id(j) for j in same}) == 1
+
+
+def test_each_score_sheets_workbook_is_read_once_for_the_lot_it_names(tmp_path, monkeypatch):
+    """A tender with lots: each score sheets workbook is read once (it was read once a lot, and
+    each reading parses the whole workbook), its scores go to the lot its metadata names, and one
+    made for a lot the tender does not have is reported, not left unread without a word."""
+    import copy
+
+    import svscore.batch.scores as scores_module
+    import svscore.render.background as background
+    from svscore.batch.demo import EVALUATORS, fill_score_sheets
+    from svscore.model.tender import Tender
+    from tests.conftest import EXAMPLES
+
+    doc = json.loads((EXAMPLES / "council-home-care.json").read_text())
+    criteria = doc.pop("criteria")
+    doc["lots"] = [{"id": i, "title": t, "criteria": copy.deepcopy(criteria)} for i, t in (("1", "North"), ("2", "South"))]
+    tender = Tender.model_validate(doc)
+    wider = Tender.model_validate({**doc, "lots": [*doc["lots"], {"id": "3", "title": "East", "criteria": copy.deepcopy(criteria)}]})
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    (scores / "north.xlsx").write_bytes(fill_score_sheets(tender, 0, MEASURES, GOOD[:3], EVALUATORS))
+    (scores / "south.xlsx").write_bytes(fill_score_sheets(tender, 1, MEASURES, GOOD[:2], EVALUATORS))
+    (scores / "east.xlsx").write_bytes(fill_score_sheets(wider, 2, MEASURES, GOOD[:1], EVALUATORS))
+    readings = []
+    real = background.in_background
+
+    def counted(make, args, crashed=None):  # each workbook is read in a process of its own: counted as it is started
+        readings.append(args[0].name)
+        return real(make, args, crashed)
+
+    monkeypatch.setattr(background, "in_background", counted)
+    book = scores_module.read_score_folder(scores, tender, MEASURES)
+    assert sorted(readings) == ["east.xlsx", "north.xlsx", "south.xlsx"]
+    lots = sorted({key.split("|", 1)[0] for key in book.scores})
+    assert lots == ["1", "2"]
+    assert len([k for k in book.scores if k.startswith("1|")]) == 3 and len([k for k in book.scores if k.startswith("2|")]) == 2
+    assert [(str(p.where), p.message) for p in book.problems] == [
+        ("east.xlsx", f"score sheets for lot '3', which tender {tender.reference!r} does not have (its lots: 1, 2): not read; "
+                      "make the score sheets again from the tender")]

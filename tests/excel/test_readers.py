@@ -61,7 +61,7 @@ def _read_score_sheets(tmp_path: Path, data: bytes):
     folder = tmp_path / "scores"
     folder.mkdir()
     (folder / "scores.xlsx").write_bytes(data)
-    return read_score_folder(folder, TENDER, 0, MEASURES)
+    return read_score_folder(folder, TENDER, MEASURES)
 
 
 @pytest.mark.parametrize("version", ["5", "17"])

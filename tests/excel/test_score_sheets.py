@@ -63,7 +63,7 @@ def test_shifted_score_sheets_read_back(monkeypatch, tmp_path):
     shift(monkeypatch, ScoreSheetLayout, SHIFTED_SCORE_SHEETS)
     bids = demo_bids()[:3]
     (tmp_path / "scores.xlsx").write_bytes(fill_score_sheets(HOME, 0, MEASURES, bids, EVALUATORS))
-    book = read_score_folder(tmp_path, HOME, 0, MEASURES)
+    book = read_score_folder(tmp_path, HOME, MEASURES)
     assert book.problems == []
     assert sorted(book.names.values()) == sorted(b.bidder for b in bids)  # each bidder's name read where it was written
     for b in bids:

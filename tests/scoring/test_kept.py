@@ -140,3 +140,14 @@ def test_a_scorer_that_finishes_once_keeps_only_so_many_group_totals(monkeypatch
     once = TenderScorer(tender)
     assert once.finish([once.prepare(b) for b in bids]) == want
     assert 0 < len(once.scorers["1"].shape.totals) <= 3
+
+
+def test_a_prepared_bid_given_twice_in_one_competition_is_refused_plainly():
+    tender = make_tender()
+    once = TenderScorer(tender)
+    a, b = once.prepare(bid("A", 100, Q=4, SV=3)), once.prepare(bid("B", 120, Q=5, SV=2))
+    with pytest.raises(RuntimeError, match="the same prepared bid is given twice"):
+        once.finish([a, b, a])
+    assert "A (A)" in repr(a.work)
+    once.finish([a, b])
+    assert repr(a.work) == "BidWork(A (A), finished)" and a.work != b.work and a.work == a.work
