@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from svscore.errors import json_path
-from svscore.model.tender import Criterion, CriterionKind, PriceMethod, Tender, WeightingMode
+from svscore.model.tender import Criterion, CriterionKind, PriceMethod, ScoredBy, Tender, WeightingMode
 from svscore.rules.findings import Finding, error, warning
 
 TOLERANCE = Fraction(1, 100_000)
@@ -60,6 +60,13 @@ class WeightedCriterion:
     @property
     def is_leaf(self) -> bool:
         return not self.criterion.children
+
+    @property
+    def relative(self) -> bool:
+        """Whether a bid's points on it depend on the other bids: price, and a criterion scored by
+        measures (commitments' £ values compared); on every other criterion they are its own. The
+        one rule the engine's steps (preparing, the competition, the rows kept) decide it by."""
+        return self.kind is CriterionKind.PRICE or self.criterion.scored_by is ScoredBy.MEASURES
 
 
 def total_points(tender: Tender) -> Fraction:

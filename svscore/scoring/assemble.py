@@ -146,7 +146,7 @@ class TreeShape:
         fixed: dict[str, bool] = {}
         for x in reversed(tree):  # children before parents
             cid = x.criterion.id
-            fixed[cid] = (not (x.kind is CriterionKind.PRICE or x.criterion.scored_by is ScoredBy.MEASURES) if x.is_leaf else
+            fixed[cid] = (not x.relative if x.is_leaf else
                           all(fixed[k.criterion.id] for k in tree if k.parent_id == cid))
         nodes = tuple(_Node(x, x.criterion.id, x.is_leaf, x.kind is CriterionKind.PASS_FAIL, children.get(x.criterion.id, ()),
                             fixed[x.criterion.id]) for x in reversed(tree))

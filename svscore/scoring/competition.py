@@ -225,8 +225,7 @@ def _explain_not_competing(w: BidWork, leaves: list[WeightedCriterion]) -> None:
            Status.INCOMPLETE: "the bid is incomplete"}[status]
     for x in leaves:
         leaf = w.leaves[x.criterion.id]
-        relative = x.kind is CriterionKind.PRICE or x.criterion.scored_by is ScoredBy.MEASURES
-        if relative:
+        if x.relative:
             leaf.points = None
             shown = money(w.price) if x.kind is CriterionKind.PRICE and w.price is not None else "—"
             leaf.value = w.price if x.kind is CriterionKind.PRICE else None

@@ -60,8 +60,7 @@ class LeafPlan(NamedTuple):
     @classmethod
     def of(cls, leaves: list[WeightedCriterion], measures: MeasuresTable | None) -> LeafPlan:
         measure_leaves = [x for x in leaves if x.kind is CriterionKind.SOCIAL_VALUE and x.criterion.scored_by is ScoredBy.MEASURES]
-        relative = frozenset(x.criterion.id for x in leaves  # as competition._explain_not_competing tells them
-                             if x.kind is CriterionKind.PRICE or x.criterion.scored_by is ScoredBy.MEASURES)
+        relative = frozenset(x.criterion.id for x in leaves if x.relative)
         return cls(frozenset(x.criterion.id for x in leaves), measure_leaves, frozenset(x.criterion.id for x in measure_leaves),
                    measures.by_id() if measures else {}, relative)
 

@@ -166,3 +166,13 @@ def test_perturbing_one_weight_is_reported_at_its_group(tree, data, delta):
     expected = "weights.rounding" if Fraction(delta) <= TOLERANCE * 100 else "weights.sum"
     assert at[0].code == expected
     assert f"{path}[{i}].weight".startswith(at[0].path)
+
+
+def test_relative_criteria_are_price_and_those_scored_by_measures():
+    """The one rule the engine decides by which criteria's points depend on the other bids."""
+    from svscore.data import examples_dir
+    from svscore.model.loading import load_tender
+
+    tree = weighted_tree(load_tender(examples_dir() / "council-home-care.json"), 0)
+    assert {x.criterion.id for x in tree if x.relative} == {"PRICE", "SV1"}
+    assert not any(x.relative for x in weighted_tree(make_tender(), 0) if x.criterion.id != "P")
