@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from svscore.errors import ScoringError
 from svscore.fmt import points
@@ -21,7 +20,7 @@ from svscore.scoring import ranking
 from svscore.scoring.adapters import lot_sensitivity, tie_rules
 from svscore.scoring.price import price_per_quality_point
 from svscore.scoring.result import BidResult, CriterionResult, Flag, LotResult, Status
-from svscore.scoring.work import BidWork, LeafWork
+from svscore.scoring.work import BidWork, KeptRows, LeafWork
 
 
 def lot_result(tender: Tender, lot: Lot, tree: list[WeightedCriterion], works: Sequence[BidWork],
@@ -82,11 +81,11 @@ def _ranked(w: BidWork, result: BidResult, rank: int, flags: tuple[Flag, ...]) -
     kept = w.rows
     if kept is None:
         return result.ranked(rank, flags)
-    last = kept.get("ranked")
+    last = kept.ranked
     if last is not None and last[0] is result and last[1] == rank and last[2] == flags:
         return last[3]
     done = result.ranked(rank, flags)
-    kept["ranked"] = (result, rank, flags, done)
+    kept.ranked = (result, rank, flags, done)
     return done
 
 
@@ -176,11 +175,11 @@ def bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool) -> BidResu
     kept = w.rows
     if kept is not None:
         said = _competition_said(w, shape)
-        last = kept.get("last")
+        last = kept.last
         if last is not None and last[0] == said:
             return last[1]
         result = _bid_result(w, shape, lot_id, ppqp, kept)
-        kept["last"] = (said, result)
+        kept.last = (said, result)
         return result
     return _bid_result(w, shape, lot_id, ppqp, None)
 
@@ -194,11 +193,12 @@ def _competition_said(w: BidWork, shape: TreeShape) -> tuple:
     return (tuple(w.errors), tuple(w.missing), tuple(w.disqualified), tuple(w.flags), leaves)
 
 
-def _bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool, kept: dict[str, Any] | None) -> BidResult:
+def _bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool, kept: KeptRows | None) -> BidResult:
     status = w.status()
-    if kept:
-        rows: list[CriterionResult | None] = list(kept["rows"])
-        pts: dict[str, Fraction | None] = dict(kept["points"])
+    reuse = kept is not None and kept.rows is not None  # its first result was made: only the moving rows are worked out
+    if kept is not None and kept.rows is not None:  # (reuse, said so that the type checker follows)
+        rows: list[CriterionResult | None] = list(kept.rows)
+        pts: dict[str, Fraction | None] = dict(kept.points)
         todo: Sequence[int] = shape.moving
     else:
         rows, pts, todo = [None] * len(shape.nodes), {}, range(len(shape.nodes))
@@ -217,15 +217,15 @@ def _bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool, kept: dic
         pts[n.id] = p
         rows[i] = CriterionResult(n.id, c.name, x.kind, x.parent_id, n.leaf, x.points_available, p, raw,
                                   explanation, tuple(leaf.evaluators), tuple(leaf.justified))
-    if kept is not None and not kept:
+    if kept is not None and not reuse:
         fixed = [n.fixed for n in shape.nodes]
-        kept["rows"] = tuple(r if f else None for r, f in zip(rows, fixed, strict=True))
-        kept["points"] = {n.id: pts[n.id] for n in shape.nodes if n.fixed}
-        kept["total"] = sum((pts[cid] or Fraction(0) for cid in shape.top if cid not in shape.top_moving), Fraction(0))
+        kept.rows = tuple(r if f else None for r, f in zip(rows, fixed, strict=True))
+        kept.points = {n.id: pts[n.id] for n in shape.nodes if n.fixed}
+        kept.total = sum((pts[cid] or Fraction(0) for cid in shape.top if cid not in shape.top_moving), Fraction(0))
     done = [r for r in reversed(rows) if r is not None]
     total = None
     if status is Status.RANKED:  # exact, so the fixed part added first gives the same sum
-        total = (sum((pts[cid] or Fraction(0) for cid in shape.top_moving), kept["total"]) if kept else
+        total = (sum((pts[cid] or Fraction(0) for cid in shape.top_moving), kept.total) if kept is not None else
                  sum((pts[cid] or Fraction(0) for cid in shape.top), Fraction(0)))
     ppqp_value = None
     if ppqp and total is not None and w.price is not None:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from svscore.model.bids import Bid
-from svscore.scoring.result import Flag, Status
+from svscore.scoring.result import BidResult, CriterionResult, Flag, Status
 
 _ZERO = Fraction(0)
 
@@ -44,6 +44,24 @@ class LeafWork:
                         self.commitments, self.committed)
 
 
+@dataclass(slots=True)
+class KeptRows:
+    """What the results of a prepared bid scored more than once keep for the next competition
+    (:func:`svscore.scoring.assemble.bid_result`): filled by its first result, shared by every copy."""
+
+    rows: tuple[CriterionResult | None, ...] | None = None
+    """The rows of the criteria no other bid can change (None in the others' places); None until
+    the first result is made."""
+    points: dict[str, Fraction | None] = field(default_factory=dict)
+    """Those criteria's points, by id."""
+    total: Fraction = _ZERO
+    """Their part of the total: the top-level criteria no other bid can change."""
+    last: tuple[tuple[Any, ...], BidResult] | None = None
+    """The last result, with everything the competition gave the bid for it."""
+    ranked: tuple[BidResult, int, tuple[Flag, ...], BidResult] | None = None
+    """The last ranked result, with the result, rank and flags it was made from."""
+
+
 class Bidder(NamedTuple):
     """What a prepared bid's result needs of its :class:`Bid`: who bid, and whether an SME or VCSE."""
 
@@ -69,9 +87,9 @@ class BidWork:
     flags: list[Flag] = field(default_factory=list)
     leaves: dict[str, LeafWork] = field(default_factory=dict)
     price: Fraction | None = None
-    rows: dict[str, Any] | None = None
-    """Where a prepared bid is scored more than once (:meth:`fresh`): the result rows of the criteria
-    no other bid can change, by id, filled by the first result and shared by every copy."""
+    rows: KeptRows | None = None
+    """Where a prepared bid is scored more than once (:meth:`fresh`): what its results keep for the
+    next, shared by every copy; None for a bid finished once."""
 
     def fresh(self, relative: frozenset[str]) -> BidWork:
         """A copy of this prepared bid for one more competition, which leaves this one as it was.
@@ -79,7 +97,7 @@ class BidWork:
         The competition adds to the lists and changes only the ``relative`` leaves (price, social
         value scored by measures), so those are copied and the others shared."""
         if self.rows is None:
-            self.rows = {}
+            self.rows = KeptRows()
         leaves = dict(self.leaves)
         for cid in relative:
             leaf = leaves.get(cid)
