@@ -199,3 +199,14 @@ def test_choosing_a_bid_returns_reader_imports_neither_the_evaluation_reader_nor
             " if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.stdout.split() == ["2", "read_v2", "[]"], r.stdout + r.stderr
+
+
+def test_the_bid_return_versions_read_are_the_versions_built():
+    """A bid return version is listed in three places: the readers, the Covers the tamper check
+    builds for each version, and the version built now. A reader registered without its Cover (or
+    the reverse) would fail every batch that meets such a return, so they must agree."""
+    from svscore.excel.bid_return import BID_RETURN_FORMAT_VERSION, COVERS
+    from svscore.excel.readers import versions
+
+    assert sorted(versions("bid_return")) == sorted(COVERS)
+    assert BID_RETURN_FORMAT_VERSION == max(COVERS)
