@@ -195,8 +195,8 @@ def _competition_said(w: BidWork, shape: TreeShape) -> tuple:
 
 def _bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool, kept: KeptRows | None) -> BidResult:
     status = w.status()
-    reuse = kept is not None and kept.rows is not None  # its first result was made: only the moving rows are worked out
-    if kept is not None and kept.rows is not None:  # (reuse, said so that the type checker follows)
+    first = kept is not None and kept.rows is None  # a bid scored more than once, its first result: it fills ``kept``
+    if kept is not None and kept.rows is not None:  # a later result: only the moving rows are worked out
         rows: list[CriterionResult | None] = list(kept.rows)
         pts: dict[str, Fraction | None] = dict(kept.points)
         todo: Sequence[int] = shape.moving
@@ -217,7 +217,7 @@ def _bid_result(w: BidWork, shape: TreeShape, lot_id: str, ppqp: bool, kept: Kep
         pts[n.id] = p
         rows[i] = CriterionResult(n.id, c.name, x.kind, x.parent_id, n.leaf, x.points_available, p, raw,
                                   explanation, tuple(leaf.evaluators), tuple(leaf.justified))
-    if kept is not None and not reuse:
+    if kept is not None and first:
         fixed = [n.fixed for n in shape.nodes]
         kept.rows = tuple(r if f else None for r, f in zip(rows, fixed, strict=True))
         kept.points = {n.id: pts[n.id] for n in shape.nodes if n.fixed}
