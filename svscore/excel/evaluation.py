@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from svscore import __version__
 from svscore.excel import workbook as xw
-from svscore.excel.governance import add_governance_sheet
+from svscore.excel.governance import SHEET as GOVERNANCE
+from svscore.excel.governance import add_governance_sheet, keep_tables_whole
 from svscore.excel.input_sheets import add_bidders_sheet, add_prices_sheet, add_scores_sheet, add_social_value_sheet
 from svscore.excel.layout import EVALUATION_FORMAT_VERSION, EvaluationLayout
 from svscore.excel.results_sheet import add_results_sheet
@@ -44,6 +45,7 @@ def build_evaluation(tender: Tender, lot_index: int = 0, measures: MeasuresTable
     constants = xw.protected_cells(wb)
     lot = tender.all_lots()[lot_index]
     xw.fit_pages_legibly(wb)
+    keep_tables_whole(wb[GOVERNANCE])
     xw.mark_pages(wb, tender.reference)
     xw.add_metadata(wb, xw.Metadata(
         "evaluation_live" if live else "evaluation", EVALUATION_FORMAT_VERSION, tender.reference, lot.id, __version__, xw.fingerprint(constants),

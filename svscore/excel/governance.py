@@ -165,6 +165,15 @@ def add_governance_sheet(wb: xw.Workbook, reference: str, title: str, bidders: s
     xw.protect(ws)
 
 
+def keep_tables_whole(ws: Any) -> None:
+    """Printed, each table of the Governance sheet on one page, its title and header with its rows
+    (a table split between pages lost its header on the second). Once the sheet's width is fitted."""
+    from svscore.excel.printing import keep_blocks_whole
+
+    lay = GovernanceLayout()
+    keep_blocks_whole(ws, [(lay.first_row[s.key] - 2, lay.first_row[s.key] + s.rows - 1) for s in SECTIONS])
+
+
 def _validation(kind: str, label: str, bidders: str | None) -> DataValidation:
     """A new column's rule (a date, accepted or rejected, a bidder's name) with its input message."""
     title, prompt = PROMPTS[label]

@@ -12,6 +12,7 @@ installed as the test command installs it).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -142,3 +143,40 @@ def printed_size(ws: Worksheet) -> PrintedSize:
         scale = (setup.scale or 100) / 100
     landscape = setup.orientation == "landscape"
     return PrintedSize(ws.title, scale, min(fonts) if fonts else DEFAULT_FONT_PT, "landscape" if landscape else "portrait")
+
+
+PAGE_SLACK = 0.95
+"""The part of a page's printable height :func:`keep_blocks_whole` fills: spreadsheet programs
+draw rows a little taller or shorter than their set heights."""
+
+
+def _row_points(ws: Worksheet, row: int) -> float:
+    """A row's height: as set, or as tall as its largest font needs (15 pt for Calibri 11)."""
+    set_height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
+    if set_height:
+        return float(set_height)
+    sizes = [float(c.font.sz) for c in ws[row] if c.value is not None and c.font is not None and c.font.sz]
+    return max([15.0, *(1.36 * s for s in sizes)])
+
+
+def keep_blocks_whole(ws: Worksheet, blocks: Sequence[tuple[int, int]]) -> None:
+    """Page breaks so that no block of rows (its first and last row, top to bottom) is split
+    between two printed pages: a block that would run past the foot of a page starts the next one
+    (a block taller than a page still starts a page, and is split where it must be). The page is as
+    tall as A4 less the sheet's top and bottom margins, in the sheet's rows at the scale it prints
+    at (:func:`printed_size`), so call it once the sheet's width is fitted."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    landscape = ws.page_setup.orientation == "landscape"
+    margins = ws.page_margins
+    page = ((A4_POINTS[0] if landscape else A4_POINTS[1]) - 72 * ((margins.top or 0) + (margins.bottom or 0)))
+    room = page * PAGE_SLACK / printed_size(ws).scale
+    used, row, placed = 0.0, 1, False
+    for first, last in blocks:
+        used += sum(_row_points(ws, r) for r in range(row, first))  # the rows above it (titles, gaps)
+        height = sum(_row_points(ws, r) for r in range(first, last + 1))
+        if placed and used + height > room:  # the page holds a block already: this one starts the next
+            ws.row_breaks.append(Break(id=first - 1))  # a break is below the 1-based row of its id
+            used = 0.0
+        used += height
+        row, placed = last + 1, True

@@ -100,3 +100,56 @@ def test_every_sheet_of_every_workbook_is_headed_with_its_reference_and_numbered
         reference = "BCC-2026-014" if name.startswith(("BCC", "monitoring")) else "DRS-2026-0457"
         missing += [f"{name} › {m}" for m in unmarked(data, reference)]
     assert not missing, "; ".join(missing)
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
+def test_each_governance_table_prints_whole_on_one_page(tmp_path, libreoffice, template):
+    """Printed, a Governance table split between two pages lost its header on the second (the
+    moderation log and the version history did). Each table now starts a page when it would not
+    fit what is left of one: LibreOffice prints the sheet on exactly the pages the breaks make, and
+    each table's title is on the page the breaks put it on."""
+    from svscore.excel.governance import SECTIONS, SHEET, GovernanceLayout
+
+    wb = openpyxl.load_workbook(io.BytesIO(template.read_bytes()))
+    breaks = sorted(b.id for b in wb[SHEET].row_breaks.brk)
+    assert breaks, "the sheet does not fit one page: it needs breaks"
+    for ws in wb.worksheets:
+        ws.sheet_state = "visible" if ws.title == SHEET else "hidden"
+    wb.active = wb.sheetnames.index(SHEET)
+    wb.save(tmp_path / "governance.xlsx")
+    (pdf,) = convert([tmp_path / "governance.xlsx"], tmp_path / "pdf", to="pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) == len(breaks) + 1, [p[:200] for p in pages]
+    lay = GovernanceLayout()
+    for s in SECTIONS:
+        title_row = lay.first_row[s.key] - 2
+        expected = sum(1 for b in breaks if b < title_row)  # the page the breaks put the table on
+        found = [i for i, page in enumerate(pages) if s.title.split(" (")[0] in page]
+        assert found == [expected], (s.title, found, expected)
+        last_row = lay.first_row[s.key] + s.rows - 1
+        assert not any(title_row <= b < last_row for b in breaks), s.title  # no break inside a table
+
+
+def test_a_block_that_would_cross_the_foot_of_a_page_starts_the_next():
+    from svscore.excel import workbook as xw
+    from svscore.excel.printing import keep_blocks_whole
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    xw.print_setup(ws)  # A4 landscape, fitted to the width: 595 - 2 × 72 = 451 pt of rows a page
+    for r in range(1, 80):
+        ws.cell(r, 1, "x")
+        ws.row_dimensions[r].height = 20
+    # 451 pt × 0.95 = 428 pt of rows a page. Page 1: rows 1-2 and the first block (240 pt): the second
+    # with its gap row would make 460. Page 2: the second block, a gap row and the third (420 pt). The
+    # fourth (800 pt) starts page 3, and is split where it must be.
+    keep_blocks_whole(ws, [(3, 12), (14, 23), (25, 34), (36, 75)])
+    assert [b.id for b in ws.row_breaks.brk] == [13, 35]
+    # the first block on a page is never moved off it, however tall (there is nowhere better for it)
+    tall = openpyxl.Workbook().active
+    xw.print_setup(tall)
+    for r in range(1, 60):
+        tall.cell(r, 1, "x")
+    keep_blocks_whole(tall, [(2, 50), (52, 55)])
+    assert [b.id for b in tall.row_breaks.brk] == [51]
