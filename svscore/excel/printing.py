@@ -155,7 +155,9 @@ def _row_points(ws: Worksheet, row: int) -> float:
     set_height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
     if set_height:
         return float(set_height)
-    sizes = [float(c.font.sz) for c in ws[row] if c.value is not None and c.font is not None and c.font.sz]
+    cells = ws._cells  # the cells there are: ws[row] would add empty ones to the sheet
+    sizes = [float(c.font.sz) for col in range(1, ws.max_column + 1) if (c := cells.get((row, col))) is not None
+             and c.value is not None and c.font is not None and c.font.sz]
     return max([15.0, *(1.36 * s for s in sizes)])
 
 
