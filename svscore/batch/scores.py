@@ -122,6 +122,7 @@ def read_score_folder(folder: Path, tender: Tender, measures: MeasuresTable | No
             _add_read(pickle.loads(reading.popleft()()), book)
     while reading:
         _add_read(pickle.loads(reading.popleft()()), book)
+    book.problems = list(dict.fromkeys(book.problems))  # a problem met twice (say, an evaluator listed twice) said once
     return book
 
 
