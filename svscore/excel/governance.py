@@ -142,7 +142,7 @@ def add_governance_sheet(wb: xw.Workbook, reference: str, title: str, bidders: s
         for r in range(first - 1, first + s.rows):
             if last < LAST_COL and s.columns[-1][1] == "text":  # a last text column, the longest, runs to the right edge
                 ws.merge_cells(start_row=r, start_column=last, end_row=r, end_column=LAST_COL)
-            if r >= first and s.key in ("panel", "moderation_log", "recommendation", "abnormally_low", "ties"):
+            if r >= first and s.key in ("panel", "moderation_log", "recommendation", "sign_off", "version_history", "abnormally_low", "ties"):
                 ws.row_dimensions[r].height = 30  # two wrapped lines show (the heights are not recalculated on opening)
         for i in range(s.rows):
             for label, kind in s.columns:

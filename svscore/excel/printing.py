@@ -166,19 +166,30 @@ def keep_blocks_whole(ws: Worksheet, blocks: Sequence[tuple[int, int]]) -> None:
     between two printed pages: a block that would run past the foot of a page starts the next one
     (a block taller than a page still starts a page, and is split where it must be). The page is as
     tall as A4 less the sheet's top and bottom margins, in the sheet's rows at the scale it prints
-    at (:func:`printed_size`), so call it once the sheet's width is fitted."""
+    at (:func:`printed_size`), less the rows printed again at the top of every page after the first
+    (``print_title_rows``), so call it once the sheet's width is fitted.
+
+    LibreOffice prints these breaks with the width fitted (a test checks its PDF). Whether Excel
+    keeps manual breaks when the width is fitted (fitToHeight 0) could not be checked here (no
+    Excel); if it did not, it would break pages where it would have without them."""
     from openpyxl.worksheet.pagebreak import Break
 
     landscape = ws.page_setup.orientation == "landscape"
     margins = ws.page_margins
     page = ((A4_POINTS[0] if landscape else A4_POINTS[1]) - 72 * ((margins.top or 0) + (margins.bottom or 0)))
     room = page * PAGE_SLACK / printed_size(ws).scale
+    repeated = 0.0
+    if ws.print_title_rows:
+        top, _, bottom = ws.print_title_rows.replace("$", "").partition(":")
+        repeated = sum(_row_points(ws, r) for r in range(int(top), int(bottom or top) + 1))
     used, row, placed = 0.0, 1, False
     for first, last in blocks:
         used += sum(_row_points(ws, r) for r in range(row, first))  # the rows above it (titles, gaps)
         height = sum(_row_points(ws, r) for r in range(first, last + 1))
         if placed and used + height > room:  # the page holds a block already: this one starts the next
             ws.row_breaks.append(Break(id=first - 1))  # a break is below the 1-based row of its id
-            used = 0.0
+            used = repeated
         used += height
+        if used > room:  # a block taller than a page: split where the program splits it, and the rest of it is on the last page
+            used = repeated + (used - repeated) % (room - repeated)
         row, placed = last + 1, True

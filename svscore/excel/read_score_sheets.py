@@ -96,7 +96,7 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, measures: Meas
     evaluators = tuple(str(e) for e in extra["evaluators"])
     slots = extra["slots"]
     lay = score_sheet_layout(tender, lot_index, measures, slots, evaluators)
-    kinds = {c.id: k for lot in tender.all_lots() for c, _, k in _walk(lot.criteria)}
+    kinds = {c.id: k for c, _, k in _walk(tender.all_lots()[lot_index].criteria)}  # ids are unique within a lot, not across lots
     bidders = values.sheets.get("Bidders") or []
     slot_ids = [(as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_ID_COL)),
                  as_text(_at(bidders, lay.bidder_row(slot), lay.BIDDER_NAME_COL))) for slot in range(slots)]

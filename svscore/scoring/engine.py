@@ -100,11 +100,23 @@ class TenderScorer:
                 stray.append(item.message)
             else:
                 by_lot[item.lot_id].append(item.work)
+        _check_unfinished([w for works in by_lot.values() for w in works])  # before any lot lets go of its bids' work
         results = tuple(self.scorers[lot.id].finish(by_lot.get(lot.id, [])) for lot in self.lots)
         t = self.tender
         warning = self.measures.warning() if self.measures is not None else None
         return TenderResult(t.reference, t.title, results, self.report.findings, self.report.decision, tuple(stray),
                             (warning,) if warning else ())
+
+
+def _check_unfinished(prepared: Sequence[BidWork]) -> None:
+    """Refuse, before anything is scored, prepared bids that cannot be finished: one finished before
+    (a scorer that keeps nothing, ``keep=0`` as a batch's, lets go of each bid's work as its result
+    is made, so finishing it again would find nothing to score), or one given twice."""
+    if any(w.finished for w in prepared):
+        raise RuntimeError("a prepared bid was finished before: a TenderScorer made without keep finishes each prepared "
+                           "bid once; prepare the bids again, or make the scorer with keep")
+    if len({id(w) for w in prepared}) < len(prepared):  # one competitor twice (each prepare gives a bid of its own)
+        raise RuntimeError("the same prepared bid is given twice: give each prepared bid once (a bid prepared twice is two bids)")
 
 
 class LotScorer:
@@ -144,13 +156,7 @@ class LotScorer:
 
     def finish(self, prepared: Sequence[BidWork]) -> LotResult:
         """The competition over the lot's prepared bids, then its ranked result."""
-        if any(w.finished for w in prepared):
-            # A scorer that keeps nothing (``keep=0``, a batch) lets go of each bid's work as its
-            # result is made: finishing the same prepared bid again would find nothing to score.
-            raise RuntimeError("a prepared bid was finished before: a TenderScorer made without keep finishes each prepared "
-                               "bid once; prepare the bids again, or make the scorer with keep")
-        if len({id(w) for w in prepared}) < len(prepared):  # one competitor twice (each prepare gives a bid of its own)
-            raise RuntimeError("the same prepared bid is given twice: give each prepared bid once (a bid prepared twice is two bids)")
+        _check_unfinished(prepared)
         works = sorted(prepared, key=lambda w: (w.bid.bidder_id, w.bid.bidder))
         competition = compete(self.tender, self.lot, self.leaves, works, self.relative)
         ppqp = self.tender.price.method is PriceMethod.PRICE_PER_QUALITY_POINT

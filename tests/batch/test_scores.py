@@ -323,3 +323,31 @@ def test_each_score_sheets_workbook_is_read_once_for_the_lot_it_names(tmp_path, 
     assert [(str(p.where), p.message) for p in book.problems] == [
         ("east.xlsx", f"score sheets for lot '3', which tender {tender.reference!r} does not have (its lots: 1, 2): not read; "
                       "make the score sheets again from the tender")]
+
+
+def test_a_criterion_id_is_the_kind_its_own_lot_says(tmp_path):
+    """Criterion ids are unique within a lot, not across lots: lot 2's pass/fail "Q1" does not make
+    lot 1's scored Q1 pass/fail when lot 1's score sheets are read."""
+    import copy
+
+    import svscore.batch.scores as scores_module
+    from svscore.batch.demo import EVALUATORS, fill_score_sheets
+    from svscore.model.tender import Tender
+    from tests.conftest import EXAMPLES
+
+    doc = json.loads((EXAMPLES / "council-home-care.json").read_text())
+    criteria = doc.pop("criteria")
+    other = copy.deepcopy(criteria)
+    quality = next(c for c in other if c["id"] == "QUAL")
+    quality["children"] = [c for c in quality["children"] if c["id"] != "Q1"]
+    quality["children"][0]["weight"] = 70
+    next(c for c in other if c["id"] == "PF1")["id"] = "Q1"  # lot 2's pass/fail gate is called Q1
+    doc["lots"] = [{"id": "1", "title": "North", "criteria": criteria}, {"id": "2", "title": "South", "criteria": other}]
+    tender = Tender.model_validate(doc)
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    (scores / "north.xlsx").write_bytes(fill_score_sheets(tender, 0, MEASURES, GOOD[:2], EVALUATORS))
+    book = scores_module.read_score_folder(scores, tender, MEASURES)
+    assert not [p for p in book.problems if "pass/fail" in p.message], book.problems
+    q1 = [s for listed in book.scores.values() for s in listed if s.criterion == "Q1"]
+    assert q1 and all(not isinstance(s.value, str) for s in q1)  # numbers, as lot 1 scores Q1

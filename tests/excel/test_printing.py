@@ -110,6 +110,8 @@ def test_each_governance_table_prints_whole_on_one_page(tmp_path, libreoffice, t
     each table's title is on the page the breaks put it on."""
     from svscore.excel.governance import SECTIONS, SHEET, GovernanceLayout
 
+    if "carlito" not in subprocess.run(["fc-list"], capture_output=True, text=True).stdout.lower():
+        pytest.fail("the Carlito font is required (another font prints rows of other heights): run tests/install-test-deps.sh")
     wb = openpyxl.load_workbook(io.BytesIO(template.read_bytes()))
     breaks = sorted(b.id for b in wb[SHEET].row_breaks.brk)
     assert breaks, "the sheet does not fit one page: it needs breaks"
@@ -146,10 +148,20 @@ def test_a_block_that_would_cross_the_foot_of_a_page_starts_the_next():
     # fourth (800 pt) starts page 3, and is split where it must be.
     keep_blocks_whole(ws, [(3, 12), (14, 23), (25, 34), (36, 75)])
     assert [b.id for b in ws.row_breaks.brk] == [13, 35]
-    # the first block on a page is never moved off it, however tall (there is nowhere better for it)
+    # The first block on a page is never moved off it, however tall (there is nowhere better for
+    # it): 49 rows of 15 pt (735 pt) end 307 pt down their second page, where the next small block
+    # (a gap row and 60 pt) still fits, and the one after (a gap row and 150 pt) does not.
     tall = openpyxl.Workbook().active
     xw.print_setup(tall)
-    for r in range(1, 60):
+    for r in range(1, 70):
         tall.cell(r, 1, "x")
-    keep_blocks_whole(tall, [(2, 50), (52, 55)])
-    assert [b.id for b in tall.row_breaks.brk] == [51]
+    keep_blocks_whole(tall, [(2, 50), (52, 55), (57, 66)])
+    assert [b.id for b in tall.row_breaks.brk] == [56]
+    # Rows printed again at the top of every page take their room on each page after the first.
+    titled = openpyxl.Workbook().active
+    xw.print_setup(titled, "$1:$4")
+    for r in range(1, 80):
+        titled.cell(r, 1, "x")
+        titled.row_dimensions[r].height = 20
+    keep_blocks_whole(titled, [(5, 14), (16, 25), (27, 36)])  # 80 pt of titles, then 200 pt blocks
+    assert [b.id for b in titled.row_breaks.brk] == [15, 26]  # without the titles counted again: [15]

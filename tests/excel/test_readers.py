@@ -209,4 +209,4 @@ def test_the_bid_return_versions_read_are_the_versions_built():
     from svscore.excel.readers import versions
 
     assert sorted(versions("bid_return")) == sorted(COVERS)
-    assert BID_RETURN_FORMAT_VERSION == max(COVERS)
+    assert max(COVERS) == BID_RETURN_FORMAT_VERSION

@@ -151,3 +151,30 @@ def test_a_prepared_bid_given_twice_in_one_competition_is_refused_plainly():
     assert "A (A)" in repr(a.work)
     once.finish([a, b])
     assert repr(a.work) == "BidWork(A (A), finished)" and a.work != b.work and a.work == a.work
+
+
+def test_a_bid_given_twice_in_one_lot_is_refused_before_any_lot_is_scored():
+    # A scorer that finishes once lets go of each bid's work as it goes: refusing lot 2's duplicate
+    # after lot 1 was finished would leave lot 1's bids unable to be finished again.
+    import copy
+
+    from svscore.data import examples_dir
+    from svscore.model.loading import load_bids, load_measures, load_tender
+
+    base = load_tender(examples_dir() / "council-home-care.json")
+    doc = base.model_dump(mode="json", exclude_defaults=True)
+    criteria = doc.pop("criteria")
+    doc["lots"] = [{"id": "1", "title": "North", "criteria": criteria}, {"id": "2", "title": "South", "criteria": copy.deepcopy(criteria)}]
+    from svscore.model.tender import Tender
+
+    tender = Tender.model_validate(doc)
+    measures = load_measures(examples_dir() / "measures-illustrative.json")
+    bids = load_bids(examples_dir() / "council-home-care-bids.json").bids
+    scorer = TenderScorer(tender, measures)
+    north = [scorer.prepare(b.model_copy(update={"lot": "1"})) for b in bids]
+    south = [scorer.prepare(b.model_copy(update={"lot": "2"})) for b in bids]
+    with pytest.raises(RuntimeError, match="given twice"):
+        scorer.finish([*north, *south, south[0]])
+    assert not any(p.work.finished for p in [*north, *south])  # nothing was scored
+    result = scorer.finish([*north, *south])
+    assert [len(lot.bids) for lot in result.lots] == [len(bids), len(bids)]
