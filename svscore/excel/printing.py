@@ -155,9 +155,7 @@ def _row_points(ws: Worksheet, row: int) -> float:
     set_height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
     if set_height:
         return float(set_height)
-    cells = ws._cells  # the cells there are: ws[row] would add empty ones to the sheet
-    sizes = [float(c.font.sz) for col in range(1, ws.max_column + 1) if (c := cells.get((row, col))) is not None
-             and c.value is not None and c.font is not None and c.font.sz]
+    sizes = [float(c.font.sz) for c in ws[row] if c.value is not None and c.font is not None and c.font.sz]
     return max([15.0, *(1.36 * s for s in sizes)])
 
 
@@ -177,7 +175,7 @@ def keep_blocks_whole(ws: Worksheet, blocks: Sequence[tuple[int, int]]) -> None:
     landscape = ws.page_setup.orientation == "landscape"
     margins = ws.page_margins
     page = ((A4_POINTS[0] if landscape else A4_POINTS[1]) - 72 * ((margins.top or 0) + (margins.bottom or 0)))
-    room = page * PAGE_SLACK / printed_size(ws).scale
+    room = page * PAGE_SLACK / printed_size(ws).scale  # (which visits every cell of the sheet, as the rows' heights do)
     repeated = 0.0
     if ws.print_title_rows:
         top, _, bottom = ws.print_title_rows.replace("$", "").partition(":")

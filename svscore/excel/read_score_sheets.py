@@ -84,8 +84,10 @@ def read_v1(values: Values, meta: dict[str, str], tender: Tender, measures: Meas
     lots = [lot.id for lot in tender.all_lots()]
     lot = meta.get("lot")
     if lot not in lots:  # its scores would match no bid: said, never left unread without a word
-        book.problems.append(Problem(name, f"score sheets for lot {lot!r}, which tender {tender.reference!r} does not have "
-                                           f"(its lots: {', '.join(lots)}): not read; make the score sheets again from the tender"))
+        which = f"for lot {lot!r}, which tender {tender.reference!r} does not have" if lot else \
+            "whose _svscore sheet names no lot (the sheet svscore wrote is damaged)"
+        book.problems.append(Problem(name, f"score sheets {which} (the tender's lots: {', '.join(lots)}): not read; make the "
+                                           "score sheets again from the tender"))
         return
     lot_index = lots.index(lot)
     try:

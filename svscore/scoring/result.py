@@ -78,7 +78,7 @@ class CriterionResult:
             "available": _float(self.available),
             "explanation": self.explanation,
             "evaluator_scores": {k: (_float(v) if type(v) is Fraction else v) for k, v in self.evaluator_scores},
-            "justifications": dict(zip(self.justified[::2], self.justified[1::2], strict=True)),
+            "justifications": dict(justification_pairs(self.justified)),
         }
 
 

@@ -46,3 +46,23 @@ def test_template_read_of_damaged_metadata_names_the_sheet(tmp_path):
     r = run_cli("template", "read", str(workbook))
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "_svscore" in r.stderr and "damaged" in r.stderr
+
+
+def test_a_score_sheet_whose_metadata_names_no_lot_is_reported(folder, tmp_path):
+    """The lot a score sheets workbook was made for decides which bids its scores go to: a blank
+    one is said, not read as no lot's (whose scores would match nothing without a word)."""
+    from svscore.batch.scores import read_score_folder
+    from tests.batch.conftest import MEASURES, TENDER
+
+    scores = tmp_path / "scores"
+    scores.mkdir()
+    damaged = scores / "damaged.xlsx"
+    shutil.copy(next(folder["scores"].glob("*.xlsx")), damaged)
+    wb = load_workbook(damaged)
+    next(r for r in wb["_svscore"].iter_rows() if r[0].value == "lot")[1].value = None
+    wb.save(damaged)
+    book = read_score_folder(scores, TENDER, MEASURES)
+    assert not book.scores
+    assert [(str(p.where), p.message) for p in book.problems] == [
+        ("damaged.xlsx", "score sheets whose _svscore sheet names no lot (the sheet svscore wrote is damaged) (the tender's "
+                         "lots: 1): not read; make the score sheets again from the tender")]

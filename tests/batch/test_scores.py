@@ -321,8 +321,8 @@ def test_each_score_sheets_workbook_is_read_once_for_the_lot_it_names(tmp_path, 
     assert lots == ["1", "2"]
     assert len([k for k in book.scores if k.startswith("1|")]) == 3 and len([k for k in book.scores if k.startswith("2|")]) == 2
     assert [(str(p.where), p.message) for p in book.problems] == [
-        ("east.xlsx", f"score sheets for lot '3', which tender {tender.reference!r} does not have (its lots: 1, 2): not read; "
-                      "make the score sheets again from the tender")]
+        ("east.xlsx", f"score sheets for lot '3', which tender {tender.reference!r} does not have (the tender's lots: 1, 2): "
+                      "not read; make the score sheets again from the tender")]
 
 
 def test_a_criterion_id_is_the_kind_its_own_lot_says(tmp_path):
